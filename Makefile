@@ -1,0 +1,65 @@
+# hybridplan — see README.md. Every target installs what it needs itself.
+GO        ?= go
+GOROOT    := $(shell $(GO) env GOROOT)
+WASM_DIR  := $(GOROOT)/lib/wasm
+BIN       := bin/hybridplan
+ADDR      ?= 127.0.0.1:8080
+FUZZTIME  ?= 15s
+# Browser and router tests refuse to skip under `make test`: a missing
+# chromium or FRR is a failure, not a silent pass.
+export HYBRIDPLAN_REQUIRE_BROWSER ?= 1
+export HYBRIDPLAN_REQUIRE_FRR     ?= 1
+
+GO_SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum
+
+.PHONY: all build wasm run test test-deps test-go test-wasm fuzz lint bench clean
+
+all: build
+
+## wasm: the WebAssembly core, precompressed, and the matching wasm_exec.js
+wasm: web/hybridplan.wasm web/wasm_exec.js
+
+web/hybridplan.wasm: $(GO_SOURCES)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
+	$(GO) run ./cmd/precompress $@
+
+web/wasm_exec.js: $(WASM_DIR)/wasm_exec.js
+	cp $< $@
+
+## build: the command, with the page and the wasm core embedded
+build: wasm
+	$(GO) build -o $(BIN) ./cmd/hybridplan
+
+## run: build and start the app on loopback with the embedded defaults
+run: build
+	./$(BIN) serve --addr $(ADDR)
+
+## test: every test; installs chromium and FRR with apt-get when missing
+test: test-deps lint wasm test-go test-wasm fuzz
+
+test-deps:
+	bash scripts/install-test-deps.sh
+
+test-go:
+	$(GO) test -count=1 -timeout 20m ./...
+
+# The packages that run in the browser, tested as js/wasm under Node.
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_DIR)/go_js_wasm_exec" ./pkg/... ./wasm/...
+
+# Each fuzz target for a bounded time (go test runs one target at a time).
+fuzz:
+	bash scripts/fuzz.sh $(FUZZTIME)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./pkg/...
+
+## bench: benchmarks native and as WebAssembly, with summary tables
+bench: test-deps wasm
+	bash scripts/bench.sh
+
+clean:
+	rm -rf bin testoutput web/hybridplan.wasm web/hybridplan.wasm.gz web/hybridplan.wasm.br web/wasm_exec.js
