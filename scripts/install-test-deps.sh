@@ -19,3 +19,9 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+
+# Per-area extras (npm packages, tools built with go install, …).
+for s in scripts/test-deps.d/*.sh; do
+  [ -e "$s" ] || continue
+  bash "$s"
+done
