@@ -1,0 +1,59 @@
+// Package examples embeds the example plans, so the page (through the
+// WebAssembly core) and the server can offer them as starting points.
+package examples
+
+import (
+	"embed"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+)
+
+//go:embed *.json
+var files embed.FS
+
+// Example is one example plan file.
+type Example struct {
+	// Name is the file name without ".json".
+	Name string `json:"name"`
+	// JSON is the plan document as written in the file.
+	JSON string `json:"json"`
+}
+
+// Seed is the name of the seed scenario: two IDC segments, one VPC, Direct
+// Connection as primary and VPN as backup.
+const Seed = "seed-dc-primary-vpn-backup"
+
+// All returns every example, the seed first, then by name.
+func All() []Example {
+	names, _ := fs.Glob(files, "*.json")
+	out := make([]Example, 0, len(names))
+	for _, n := range names {
+		data, err := files.ReadFile(n)
+		if err != nil {
+			continue // cannot happen for an embedded file listed by Glob
+		}
+		out = append(out, Example{Name: strings.TrimSuffix(path.Base(n), ".json"), JSON: string(data)})
+	}
+	slices.SortFunc(out, func(a, b Example) int {
+		switch {
+		case a.Name == Seed:
+			return -1
+		case b.Name == Seed:
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out
+}
+
+// Get returns the example with that name.
+func Get(name string) (Example, bool) {
+	for _, e := range All() {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return Example{}, false
+}
