@@ -1,0 +1,63 @@
+package plan
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzDecode checks that no input panics the decoder, that every error is a
+// *DecodeError whose findings name a path, and that whatever decodes survives
+// an Encode/Decode round trip unchanged.
+func FuzzDecode(f *testing.F) {
+	examples, _ := filepath.Glob("../../examples/*.json")
+	for _, name := range examples {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(data)
+		}
+	}
+	for _, s := range []string{
+		``, `{}`, `null`, `{"version":1}`, `{"version":1e400}`, `{"version":1,"idc":{"asn":1e30}}`,
+		`{"version":1,"idc":{"segments":[{"cidr":"10.0.0.1/16"}]}}`,
+		`{"version":1,"version":2}`, `{"version":1,"profile":{"vlan":{"min":-5}}}`,
+		`{"version":1,"idc":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]}`,
+		`{"version":1,"name":"\u0000\ud800"}`, `{"version":1,"vpn":{"tunnels":[{"ike":{"dpdSeconds":null}}]}}`,
+		"{\"version\":1,\"name\":\"" + strings.Repeat("x", 4096) + "\"}",
+		`{"version":1,"strategy":{"prefixSplit":{"vpnAggregates":["::/0","0.0.0.0/0"]}}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := DecodeBytes(data)
+		if err != nil {
+			var de *DecodeError
+			if !errors.As(err, &de) || len(de.Findings) == 0 {
+				t.Fatalf("error %v is not a *DecodeError with findings", err)
+			}
+			for _, fd := range de.Findings {
+				if !strings.HasPrefix(fd.Path, "$") || fd.Code == "" || fd.Message == "" {
+					t.Fatalf("finding without path, code or message: %+v", fd)
+				}
+			}
+			return
+		}
+		var buf bytes.Buffer
+		if err := Encode(&buf, p); err != nil {
+			t.Fatalf("encode of a decoded plan: %v", err)
+		}
+		p2, err := DecodeBytes(buf.Bytes())
+		if err != nil {
+			t.Fatalf("decode of an encoded plan: %v\n%s", err, buf.Bytes())
+		}
+		var buf2 bytes.Buffer
+		if err := Encode(&buf2, p2); err != nil {
+			t.Fatalf("encode of a re-decoded plan: %v", err)
+		}
+		if !bytes.Equal(buf.Bytes(), buf2.Bytes()) {
+			t.Fatalf("round trip changed the plan:\n%s\n---\n%s", buf.Bytes(), buf2.Bytes())
+		}
+	})
+}
