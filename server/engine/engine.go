@@ -1,0 +1,373 @@
+// Package engine carries out provisioning and teardown runs, one call at a
+// time, journalling every step in the store before and after it acts, so
+// that a run interrupted at any point (even by kill -9) resumes where it
+// stopped without creating anything twice.
+//
+// The engine knows nothing about JD Cloud: it drives a Program, which the
+// server builds from a plan (the real one sends the calls through the JD
+// Cloud SDK; tests use fakes).
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/server/store"
+)
+
+// Call is one provisioning call, as the engine journals and reports it.
+type Call struct {
+	ID      string `json:"id"`
+	Step    int    `json:"step"`
+	Action  string `json:"action"`
+	Name    string `json:"name"`
+	Summary string `json:"summary"`
+	// DependsOn are the IDs of earlier calls whose outputs this one uses.
+	DependsOn []string `json:"dependsOn,omitempty"`
+	// Creates says the call creates a resource that teardown deletes;
+	// read-only calls (the read-back of step 6) do not.
+	Creates bool `json:"creates"`
+}
+
+// Attempt is one try of a call that the program reports while it retries.
+type Attempt struct {
+	// Number counts from 1.
+	Number int
+	// Err is why this attempt failed (nil for a success).
+	Err error
+	// Retrying says another attempt follows, after Wait.
+	Retrying bool
+	Wait     time.Duration
+}
+
+// Outputs are the outputs of earlier calls, by call ID.
+type Outputs = map[string]map[string]string
+
+// Program is what a run executes: the calls of one plan against one cloud.
+type Program interface {
+	// Calls are the plan's calls in execution order.
+	Calls() []Call
+	// Apply makes the call's resource exist and returns its outputs. It
+	// must be idempotent: called again after a crash it finds what the
+	// earlier attempt created instead of creating it twice. Errors the
+	// cloud returned are *store.Failure.
+	Apply(ctx context.Context, id string, outputs Outputs, observe func(Attempt)) (map[string]string, error)
+	// Delete removes what Apply created; deleting what is already gone
+	// succeeds.
+	Delete(ctx context.Context, id string, outputs Outputs, observe func(Attempt)) error
+}
+
+// Builder makes the program of a plan.
+type Builder func(p *plan.Plan) (Program, error)
+
+// Options configure an Engine.
+type Options struct {
+	Store *store.Store
+	Build Builder
+	// Log receives one line per run transition; nil discards.
+	Log *slog.Logger
+	// Redact scrubs secrets from messages that came from elsewhere (error
+	// texts) before they reach an event or a log line; nil keeps them.
+	Redact func(string) string
+}
+
+// Engine runs runs. Create one per server.
+type Engine struct {
+	st     *store.Store
+	build  Builder
+	log    *slog.Logger
+	redact func(string) string
+	hub    *Hub
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu     sync.Mutex
+	active map[string]bool
+}
+
+// New makes an engine. Call Close to stop it.
+func New(o Options) *Engine {
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &Engine{
+		st: o.Store, build: o.Build, log: o.Log, redact: o.Redact, hub: NewHub(),
+		ctx: ctx, cancel: cancel, active: map[string]bool{},
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.redact == nil {
+		e.redact = func(s string) string { return s }
+	}
+	return e
+}
+
+// Hub is where watchers wait for a run's next event.
+func (e *Engine) Hub() *Hub { return e.hub }
+
+// Close stops every run at its current call and waits for them. Stopped
+// runs stay "running" in the store and resume at the next start.
+func (e *Engine) Close() {
+	e.cancel()
+	e.wg.Wait()
+}
+
+// Start executes a stored run in the background, unless it is already
+// executing or finished.
+func (e *Engine) Start(runID string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.active[runID] || e.ctx.Err() != nil {
+		return
+	}
+	e.active[runID] = true
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		e.execute(runID)
+		e.mu.Lock()
+		delete(e.active, runID)
+		e.mu.Unlock()
+	}()
+}
+
+// Active reports whether a run is executing in this process.
+func (e *Engine) Active(runID string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.active[runID]
+}
+
+// ResumeAll starts every unfinished run in the store; the server calls it
+// once at start-up.
+func (e *Engine) ResumeAll() (int, error) {
+	runs, err := e.st.Runs()
+	if err != nil {
+		return 0, fmt.Errorf("listing runs to resume: %w", err)
+	}
+	n := 0
+	for _, r := range slices.Backward(runs) { // oldest first
+		if !r.Finished() {
+			e.Start(r.ID)
+			n++
+		}
+	}
+	return n, nil
+}
+
+// record writes a change and wakes the run's watchers.
+func (e *Engine) record(runID string, c store.Change) error {
+	_, err := e.st.Record(runID, c)
+	if err != nil {
+		// The journal is the source of truth: without it the engine must
+		// not act, so the run stops here and resumes at the next start.
+		e.log.Error("writing the run journal failed; the run stops until the server restarts", "run", runID, "err", err)
+		return err
+	}
+	e.hub.Notify(runID)
+	return nil
+}
+
+// fail ends a run with a failure.
+func (e *Engine) fail(runID string, step *store.Step, f *store.Failure, msg string) {
+	f.Message = e.redact(f.Message)
+	evs := []store.Event{}
+	if step != nil {
+		evs = append(evs, store.Event{Type: "step.failed", Step: step.CallID, Index: step.Index, Attempt: step.Attempts, Failure: f,
+			Message: fmt.Sprintf("%s failed: %s", step.CallID, f.Error())})
+	}
+	evs = append(evs, store.Event{Type: "run.failed", Failure: f, Message: e.redact(msg)})
+	e.log.Warn("run failed", "run", runID, "code", f.Code, "message", f.Message)
+	_ = e.record(runID, store.Change{State: store.StateFailed, Failure: f, Step: step, Events: evs})
+	e.hub.Finish(runID)
+}
+
+func (e *Engine) execute(runID string) {
+	r, err := e.st.GetRun(runID)
+	if err != nil {
+		e.log.Error("cannot read the run to execute", "run", runID, "err", err)
+		return
+	}
+	if r.Finished() {
+		return
+	}
+	prog, calls, outputs, err := e.prepare(r)
+	if err != nil {
+		var f *store.Failure
+		if !errors.As(err, &f) {
+			f = &store.Failure{Code: "run.prepare", Message: err.Error()}
+		}
+		e.fail(runID, nil, f, "the run cannot start: "+f.Message)
+		return
+	}
+	ev := store.Event{Type: "run.started", Message: fmt.Sprintf("%s of plan %s: %d calls", r.Kind, r.PlanHash[:12], len(r.Calls))}
+	if r.State == store.StateRunning {
+		ev = store.Event{Type: "run.resumed", Message: "the server restarted; resuming from the journal (calls that had started are looked up before anything is created again)"}
+	}
+	if e.record(runID, store.Change{State: store.StateRunning, Events: []store.Event{ev}}) != nil {
+		return
+	}
+	e.log.Info(ev.Type, "run", runID, "kind", r.Kind, "plan", r.PlanHash)
+
+	steps, err := e.st.Steps(runID)
+	if err != nil {
+		e.fail(runID, nil, &store.Failure{Code: "run.journal", Message: err.Error()}, "the run's journal cannot be read")
+		return
+	}
+	for i := range steps {
+		st := steps[i]
+		if st.State == store.StepSucceeded {
+			if r.Kind == store.KindProvision {
+				outputs[st.CallID] = st.Outputs
+			}
+			continue
+		}
+		c := calls[st.CallID]
+		now := time.Now().UTC()
+		st.State, st.StartedAt, st.Failure = store.StepStarted, &now, nil
+		verb := "applying"
+		if r.Kind == store.KindTeardown {
+			verb = "deleting"
+		}
+		if e.record(runID, store.Change{Step: &st, Events: []store.Event{{
+			Type: "step.started", Step: st.CallID, Index: st.Index,
+			Message: fmt.Sprintf("step %d, %s %s: %s", c.Step, verb, c.ID, c.Summary),
+		}}}) != nil {
+			return
+		}
+		observe := func(a Attempt) {
+			st.Attempts = a.Number
+			if a.Err == nil || !a.Retrying {
+				return // success and the final failure have their own events
+			}
+			f := toFailure(a.Err)
+			f.Message = e.redact(f.Message)
+			_ = e.record(runID, store.Change{Step: &st, Events: []store.Event{{
+				Type: "step.retry", Step: st.CallID, Index: st.Index, Attempt: a.Number, Failure: f,
+				Message: fmt.Sprintf("attempt %d of %s failed (%s); retrying in %s", a.Number, st.CallID, f.Error(), a.Wait.Round(time.Millisecond)),
+			}}})
+		}
+		var out map[string]string
+		if r.Kind == store.KindTeardown {
+			err = prog.Delete(e.ctx, st.CallID, outputs, observe)
+		} else {
+			out, err = prog.Apply(e.ctx, st.CallID, outputs, observe)
+		}
+		if e.ctx.Err() != nil {
+			// Shutting down: the step stays "started" and resumes later.
+			e.log.Info("run paused for shutdown", "run", runID, "step", st.CallID)
+			return
+		}
+		done := time.Now().UTC()
+		st.FinishedAt = &done
+		if err != nil {
+			st.State = store.StepFailed
+			f := toFailure(err)
+			st.Failure = f
+			e.fail(runID, &st, f, fmt.Sprintf("the run stopped at %s (step %d): %s", st.CallID, c.Step, e.redact(f.Error())))
+			return
+		}
+		st.State, st.Outputs = store.StepSucceeded, out
+		if r.Kind == store.KindProvision {
+			outputs[st.CallID] = out
+		}
+		if e.record(runID, store.Change{Step: &st, Events: []store.Event{{
+			Type: "step.succeeded", Step: st.CallID, Index: st.Index, Attempt: st.Attempts, Outputs: out,
+			Message: fmt.Sprintf("step %d, %s done", c.Step, st.CallID),
+		}}}) != nil {
+			return
+		}
+	}
+	msg := fmt.Sprintf("all %d calls done", len(steps))
+	if r.Kind == store.KindTeardown {
+		msg = fmt.Sprintf("deleted what run %s created (%d calls)", r.Of, len(steps))
+	}
+	_ = e.record(runID, store.Change{State: store.StateSucceeded, Events: []store.Event{{Type: "run.succeeded", Message: msg}}})
+	e.log.Info("run succeeded", "run", runID)
+	e.hub.Finish(runID)
+}
+
+// prepare rebuilds the program from the stored plan and checks that it
+// still has the calls the run journalled, and gathers the outputs a
+// teardown needs from the run it undoes.
+func (e *Engine) prepare(r store.Run) (Program, map[string]Call, Outputs, error) {
+	rec, err := e.st.GetPlan(r.PlanHash)
+	if err != nil {
+		if errors.Is(err, store.ErrTampered) {
+			return nil, nil, nil, &store.Failure{Code: "plan.tampered", Message: err.Error() + "; nothing is provisioned from it. Submit and approve the plan again"}
+		}
+		return nil, nil, nil, err
+	}
+	p, err := plan.DecodeBytes(rec.Document)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("the stored plan cannot be decoded: %w", err)
+	}
+	prog, err := e.build(p)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	calls := map[string]Call{}
+	for _, c := range prog.Calls() {
+		calls[c.ID] = c
+	}
+	for _, id := range r.Calls {
+		if _, ok := calls[id]; !ok {
+			return nil, nil, nil, &store.Failure{Code: "run.calls-changed", Message: fmt.Sprintf("call %s of this run is no longer among the plan's calls (was the server upgraded mid-run?); start a new run", id)}
+		}
+	}
+	outputs := Outputs{}
+	if r.Kind == store.KindTeardown {
+		steps, err := e.st.Steps(r.Of)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("reading run %s to tear down: %w", r.Of, err)
+		}
+		for _, s := range steps {
+			if s.State == store.StepSucceeded {
+				outputs[s.CallID] = s.Outputs
+			}
+		}
+	}
+	return prog, calls, outputs, nil
+}
+
+func toFailure(err error) *store.Failure {
+	var f *store.Failure
+	if errors.As(err, &f) {
+		c := *f
+		return &c
+	}
+	return &store.Failure{Code: "call.error", Message: err.Error()}
+}
+
+// ProvisionCalls lists the call IDs a provisioning run of prog executes.
+func ProvisionCalls(prog Program) []string {
+	var ids []string
+	for _, c := range prog.Calls() {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+// TeardownCalls lists the call IDs a teardown of a provisioning run
+// executes: the calls that created something and succeeded, in reverse
+// order, so that nothing is deleted while something else still uses it.
+func TeardownCalls(prog Program, steps []store.Step) []string {
+	creates := map[string]bool{}
+	for _, c := range prog.Calls() {
+		creates[c.ID] = c.Creates
+	}
+	var ids []string
+	for _, s := range slices.Backward(steps) {
+		if creates[s.CallID] && (s.State == store.StepSucceeded || s.State == store.StepStarted || s.State == store.StepFailed) {
+			ids = append(ids, s.CallID)
+		}
+	}
+	return ids
+}
