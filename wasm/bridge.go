@@ -1,0 +1,177 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime/debug"
+	"syscall/js"
+
+	"github.com/hybridplan/hybridplan/wasm/api"
+)
+
+// method is one API function: it reads its JavaScript arguments and
+// returns a value that marshals to the documented JSON shape.
+type method func(args []js.Value) (any, error)
+
+// methods returns the API's functions by name. Each call gets a fresh table
+// so that nothing is shared between installs (tests install repeatedly).
+func methods() map[string]method {
+	return map[string]method{
+		"validate": func(args []js.Value) (any, error) {
+			doc, err := planArg(args, 0, "validate(planJSON)")
+			if err != nil {
+				return nil, err
+			}
+			return api.Validate(doc), nil
+		},
+		"examples": func([]js.Value) (any, error) {
+			return api.Examples(), nil
+		},
+		"defaultProfile": func([]js.Value) (any, error) {
+			return api.DefaultProfile(), nil
+		},
+		"shareEncode": func(args []js.Value) (any, error) {
+			doc, err := planArg(args, 0, "shareEncode(planJSON)")
+			if err != nil {
+				return nil, err
+			}
+			return api.ShareEncode(doc)
+		},
+		"shareDecode": func(args []js.Value) (any, error) {
+			link, err := stringArg(args, 0, "shareDecode(fragment)", "fragment")
+			if err != nil {
+				return nil, err
+			}
+			return api.ShareDecode(link)
+		},
+	}
+}
+
+// install sets global.hybridplan to a fresh API object.
+func install(global js.Value) {
+	obj := global.Get("Object").New()
+	for name, m := range methods() {
+		obj.Set(name, asyncFunc(name, m))
+	}
+	obj.Set("apiVersion", apiVersion)
+	global.Set("hybridplan", obj)
+}
+
+// apiVersion grows when the API gains functions or fields; the page can
+// check it to detect a stale cached core. Documented in API.md.
+const apiVersion = 1
+
+// signalReady tells a page that loaded the core before it was ready: it
+// dispatches "hybridplan:ready" on globalThis (where there is an event
+// target, i.e. in a browser) and resolves globalThis.hybridplanReady if the
+// page put a Promise with a resolve function there.
+func signalReady(global js.Value) {
+	hp := global.Get("hybridplan")
+	if ready := global.Get("hybridplanReady"); ready.Type() == js.TypeObject || ready.Type() == js.TypeFunction {
+		if resolve := ready.Get("resolve"); resolve.Type() == js.TypeFunction {
+			resolve.Invoke(hp)
+		}
+	}
+	if global.Get("dispatchEvent").Type() == js.TypeFunction && global.Get("CustomEvent").Type() == js.TypeFunction {
+		init := global.Get("Object").New()
+		init.Set("detail", hp)
+		global.Call("dispatchEvent", global.Get("CustomEvent").New("hybridplan:ready", init))
+	}
+}
+
+// asyncFunc wraps m as a JavaScript function returning a Promise. The work
+// runs in a goroutine, never inside the callback: a callback that blocks
+// (on a channel, or on IndexedDB) deadlocks the page. A panic in m is
+// recovered and rejects the Promise with code "internal" instead of
+// stopping the Go runtime, which would break every later call.
+func asyncFunc(name string, m method) js.Func {
+	return js.FuncOf(func(this js.Value, args []js.Value) any {
+		// Copy: the args slice belongs to the callback.
+		args = append([]js.Value(nil), args...)
+		var executor js.Func
+		executor = js.FuncOf(func(this js.Value, pargs []js.Value) any {
+			resolve, reject := pargs[0], pargs[1]
+			go func() {
+				v, errObj := call(name, m, args)
+				if errObj != nil {
+					reject.Invoke(toJS(errObj))
+					return
+				}
+				resolve.Invoke(v)
+			}()
+			return nil
+		})
+		p := js.Global().Get("Promise").New(executor)
+		// The Promise constructor runs the executor synchronously.
+		executor.Release()
+		return p
+	})
+}
+
+// call runs m and converts its result, turning a panic or an error into
+// the rejection object.
+func call(name string, m method, args []js.Value) (result js.Value, errObj *api.Error) {
+	defer func() {
+		if r := recover(); r != nil {
+			errObj = &api.Error{Code: api.CodeInternal,
+				Message: fmt.Sprintf("the planner core failed in %s: %v", name, r),
+				Hint:    "this is a bug in hybridplan; reload the page (drafts are kept) and report what you did"}
+			// The stack goes to the console for the bug report; the page
+			// shows only the message.
+			js.Global().Get("console").Call("error", fmt.Sprintf("hybridplan.%s panicked: %v\n%s", name, r, debug.Stack()))
+		}
+	}()
+	v, err := m(args)
+	if err != nil {
+		return js.Undefined(), api.ErrorOf(err)
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return js.Undefined(), api.ErrorOf(fmt.Errorf("writing the result of %s: %w", name, err))
+	}
+	// JSON is the one conversion that keeps every documented shape exact
+	// (netip values as strings, omitted empty fields) without a second
+	// hand-written mapping that could drift from the Go types.
+	return js.Global().Get("JSON").Call("parse", string(data)), nil
+}
+
+func toJS(e *api.Error) js.Value {
+	data, err := json.Marshal(e)
+	if err != nil {
+		data = []byte(`{"code":"internal","message":"the planner core could not describe an error"}`)
+	}
+	return js.Global().Get("JSON").Call("parse", string(data))
+}
+
+// planArg reads a plan argument: JSON text as the page edits it, or a plain
+// object, which is serialised with JSON.stringify.
+func planArg(args []js.Value, i int, call string) (string, error) {
+	if i >= len(args) {
+		return "", api.ArgumentError("%s needs the plan as JSON text or an object", call)
+	}
+	switch a := args[i]; a.Type() {
+	case js.TypeString:
+		return a.String(), nil
+	case js.TypeObject:
+		s := js.Global().Get("JSON").Call("stringify", a)
+		if s.Type() != js.TypeString {
+			return "", api.ArgumentError("%s: the plan object cannot be written as JSON", call)
+		}
+		return s.String(), nil
+	default:
+		return "", api.ArgumentError("%s needs the plan as JSON text or an object, not %s", call, a.Type())
+	}
+}
+
+func stringArg(args []js.Value, i int, call, what string) (string, error) {
+	if i >= len(args) || args[i].Type() != js.TypeString {
+		got := "nothing"
+		if i < len(args) {
+			got = args[i].Type().String()
+		}
+		return "", api.ArgumentError("%s needs %s as a string, not %s", call, what, got)
+	}
+	return args[i].String(), nil
+}
