@@ -42,6 +42,10 @@ type Announcement struct {
 	// Origin names what the prefix stands for: an IDC segment or a VPC
 	// attachment (several, comma-separated, for an aggregate).
 	Origin string `json:"origin"`
+	// ASPath is the AS_PATH the receiving router sees on the prefix: the
+	// sender's ASN, prepended, for IDC → cloud; the profile's assumed path
+	// for cloud → IDC.
+	ASPath []uint32 `json:"asPath,omitempty"`
 }
 
 // Advertisements are what one side sends, per path kind. Every session of a
@@ -74,8 +78,54 @@ type Result struct {
 	// DynamicRoutes is how many routes the border gateway learns over BGP,
 	// counted against its dynamic-route quota.
 	DynamicRoutes int `json:"dynamicRoutes"`
+	// DynamicRouteQuota is the border gateway's dynamic-route quota from the
+	// plan's profile; routes beyond it are dropped by JD Cloud.
+	DynamicRouteQuota int `json:"dynamicRouteQuota"`
+	// Assumptions are values the planner relies on that JD Cloud does not
+	// document (from the profile), shown to the user as such.
+	Assumptions []string `json:"assumptions"`
 	// Findings are the strategy's mistakes and risks (codes "strategy.…").
 	Findings []plan.Finding `json:"findings"`
 	// Notes explain the design to a person, in order.
 	Notes []string `json:"notes"`
+}
+
+// Carries reports whether the session can carry prefix p: IPv4 always (every
+// session has IPv4 addresses), IPv6 only when the session has IPv6 addresses.
+func (s Session) Carries(p netip.Prefix) bool {
+	if p.Addr().Is4() {
+		return s.CustomerIP.IsValid()
+	}
+	return s.CustomerIPv6.IsValid()
+}
+
+// CloudAddrFor is JD Cloud's address on the session for prefixes of p's
+// family: the BGP neighbor the customer router sees for p.
+func (s Session) CloudAddrFor(p netip.Prefix) netip.Addr {
+	if p.Addr().Is4() {
+		return s.CloudIP
+	}
+	return s.CloudIPv6
+}
+
+// CustomerAddrFor is the customer router's address on the session for
+// prefixes of p's family: the BGP neighbor the border gateway sees for p.
+func (s Session) CustomerAddrFor(p netip.Prefix) netip.Addr {
+	if p.Addr().Is4() {
+		return s.CustomerIP
+	}
+	return s.CustomerIPv6
+}
+
+// On returns the announcements actually sent on session s: those of the
+// session's kind whose family the session carries.
+func (a Advertisements) On(s Session) []Announcement {
+	all := a.For(s.Kind)
+	out := make([]Announcement, 0, len(all))
+	for _, an := range all {
+		if s.Carries(an.Prefix) {
+			out = append(out, an)
+		}
+	}
+	return out
 }

@@ -1,0 +1,639 @@
+// Package strategy works out, from a plan, exactly what the customer router
+// and the JD Cloud border gateway advertise to each other on every BGP
+// session, and what is wrong or risky about it.
+//
+// Compute is the single source of those advertisements: the simulator, the
+// router-configuration exporter and the FRR oracle all read its Result, so
+// they cannot disagree about what is announced where.
+package strategy
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/hybridplan/hybridplan/pkg/cidr"
+	"github.com/hybridplan/hybridplan/pkg/plan"
+)
+
+// Finding codes of the strategy. They are stable: tests, the web UI and
+// documentation refer to them.
+const (
+	// CodeMode: the strategy mode is neither prefix-split nor as-path.
+	CodeMode = "strategy.mode"
+	// CodeUnsplittable: a segment is too long to split as asked (a /32 or
+	// /128, or fewer free bits than ExtraBits); it goes out whole or split
+	// as far as it can be.
+	CodeUnsplittable = "strategy.unsplittable"
+	// CodeVPNMoreSpecific: the VPN carries a more specific prefix than Direct
+	// Connection for the same addresses, so the border gateway sends that
+	// traffic over the VPN (longest prefix wins before any preference).
+	CodeVPNMoreSpecific = "strategy.vpn-more-specific"
+	// CodeAggregateNotCovering: a segment's VPN advertisements cover only
+	// part of it, so part of it is lost when Direct Connection fails.
+	CodeAggregateNotCovering = "strategy.aggregate-not-covering"
+	// CodeAggregateTooWide: a VPN aggregate covers addresses in no IDC
+	// segment, attracting traffic the IDC cannot deliver.
+	CodeAggregateTooWide = "strategy.aggregate-too-wide"
+	// CodeOneWay: a segment is advertised over only one of Direct Connection
+	// and VPN (or, partly, over neither).
+	CodeOneWay = "strategy.one-way"
+	// CodeOverrideUnknownSegment: an override names no IDC segment.
+	CodeOverrideUnknownSegment = "strategy.override-unknown-segment"
+	// CodeOverrideOutsideSegment: an override's Direct Connection prefix is
+	// not inside its segment.
+	CodeOverrideOutsideSegment = "strategy.override-outside-segment"
+	// CodeEqualASPathNoLocalPref: cloud → IDC paths tie on AS_PATH and no
+	// local-preference is set: the older session wins, so a Direct
+	// Connection flap leaves return traffic on the VPN.
+	CodeEqualASPathNoLocalPref = "strategy.equal-as-path-no-local-preference"
+	// CodeReturnTie: local-preference is set but equal on both paths, and the
+	// AS_PATHs tie too: the same history effect as above.
+	CodeReturnTie = "strategy.return-path-tie"
+	// CodeReturnOverVPN: the customer router prefers the VPN for cloud → IDC
+	// traffic while the cloud sends over Direct Connection: asymmetric.
+	CodeReturnOverVPN = "strategy.return-over-vpn"
+	// CodeIPv6NoSession: an IPv6 segment but no session (or no session of one
+	// kind) with IPv6 addresses to carry it.
+	CodeIPv6NoSession = "strategy.ipv6-no-session"
+	// CodeQuotaExceeded: the border gateway would learn more dynamic routes
+	// than its quota; JD Cloud drops the excess.
+	CodeQuotaExceeded = "strategy.quota-exceeded"
+	// CodeSinglePathKind: the plan has no Direct Connection or no VPN.
+	CodeSinglePathKind = "strategy.single-path-kind"
+)
+
+// defaultLocalPref is BGP's default local-preference, what a route gets when
+// the plan sets none.
+const defaultLocalPref = 100
+
+// announced is an Announcement with the JSON path of the plan field it comes
+// from, for findings.
+type announced struct {
+	Announcement
+	path string
+}
+
+// Compute works out the plan's advertisements in both directions, the BGP
+// sessions, the dynamic-route count and the findings. It never fails: a plan
+// with mistakes gets findings, and the advertisements a router would really
+// send with that plan.
+func Compute(p *plan.Plan) Result {
+	prof := p.EffectiveProfile()
+	r := Result{
+		Mode:              p.Strategy.Mode,
+		Sessions:          Sessions(p),
+		LocalPreference:   p.Strategy.LocalPreference,
+		DynamicRouteQuota: prof.Quotas.DynamicRoutesPerBorderGateway,
+		Findings:          []plan.Finding{},
+		Notes:             []string{},
+		Assumptions:       []string{},
+	}
+	c := computer{p: p, prof: prof, r: &r}
+	c.idcToCloud()
+	c.cloudToIDC()
+	c.checkPathKinds()
+	c.checkIPv6()
+	c.countRoutes()
+	plan.SortFindings(r.Findings)
+	return r
+}
+
+// Sessions lists the plan's BGP sessions in the order they are brought up:
+// the Direct Connection's private virtual interfaces, then the VPN tunnels,
+// each in plan order.
+func Sessions(p *plan.Plan) []Session {
+	var out []Session
+	if dc := p.DirectConnection; dc != nil {
+		for i, itf := range dc.Interfaces {
+			s := Session{
+				Name:         itf.Name,
+				Kind:         DirectConnection,
+				Path:         fmt.Sprintf("$.directConnection.interfaces[%d]", i),
+				CustomerASN:  p.InterfaceCustomerASN(itf),
+				CloudASN:     p.InterfaceCloudASN(itf),
+				CustomerIP:   itf.CustomerAddr(),
+				CloudIP:      itf.CloudAddr(),
+				CustomerIPv6: itf.CustomerAddrIPv6(),
+				CloudIPv6:    itf.CloudAddrIPv6(),
+			}
+			if itf.HealthCheck.Type == plan.HealthCheckBFD && itf.HealthCheck.BFD != nil {
+				bfd := *itf.HealthCheck.BFD
+				s.BFD = &bfd
+			}
+			out = append(out, s)
+		}
+	}
+	if v := p.VPN; v != nil {
+		for i, t := range v.Tunnels {
+			out = append(out, Session{
+				Name:         t.Name,
+				Kind:         VPN,
+				Path:         fmt.Sprintf("$.vpn.tunnels[%d]", i),
+				CustomerASN:  p.CustomerGatewayASN(),
+				CloudASN:     p.VPNLocalASN(),
+				CustomerIP:   t.CustomerAddr(),
+				CloudIP:      t.CloudAddr(),
+				CustomerIPv6: t.CustomerAddrIPv6(),
+				CloudIPv6:    t.CloudAddrIPv6(),
+			})
+		}
+	}
+	return out
+}
+
+type computer struct {
+	p    *plan.Plan
+	prof plan.Profile
+	r    *Result
+}
+
+func (c *computer) add(f plan.Finding) { c.r.Findings = append(c.r.Findings, f) }
+
+func (c *computer) note(format string, args ...any) {
+	c.r.Notes = append(c.r.Notes, fmt.Sprintf(format, args...))
+}
+
+// customerPath is the AS_PATH the border gateway receives from the customer
+// on a session kind: the sending ASN once, plus the prepends.
+func (c *computer) customerPath(k PathKind, prepend int) []uint32 {
+	asn := c.p.IDC.ASN
+	if k == DirectConnection && c.p.DirectConnection != nil && len(c.p.DirectConnection.Interfaces) > 0 {
+		asn = c.p.InterfaceCustomerASN(c.p.DirectConnection.Interfaces[0])
+	}
+	if k == VPN {
+		asn = c.p.CustomerGatewayASN()
+	}
+	path := make([]uint32, 1+prepend)
+	for i := range path {
+		path[i] = asn
+	}
+	return path
+}
+
+func (c *computer) idcToCloud() {
+	switch c.p.Strategy.Mode {
+	case plan.StrategyPrefixSplit:
+		c.prefixSplit()
+	case plan.StrategyASPath:
+		c.asPath(c.p.Strategy.Prepend())
+	default:
+		c.add(plan.Finding{
+			Code: CodeMode, Severity: plan.SeverityError, Path: "$.strategy.mode",
+			Message: fmt.Sprintf("strategy mode %q is not known, so nothing steers traffic: both paths get the segments unchanged", c.p.Strategy.Mode),
+			Hint:    fmt.Sprintf("set it to %q or %q", plan.StrategyPrefixSplit, plan.StrategyASPath),
+		})
+		c.asPath(0)
+	}
+}
+
+// asPath advertises every segment unchanged on both kinds, with the customer
+// ASN prepended on the VPN.
+func (c *computer) asPath(prepend int) {
+	var dc, vpn []announced
+	for i, seg := range c.p.IDC.Segments {
+		path := fmt.Sprintf("$.idc.segments[%d].cidr", i)
+		dc = append(dc, announced{Announcement{Prefix: seg.CIDR.Masked(), Origin: seg.Name, ASPath: c.customerPath(DirectConnection, 0)}, path})
+		vpn = append(vpn, announced{Announcement{Prefix: seg.CIDR.Masked(), Prepend: prepend, Origin: seg.Name, ASPath: c.customerPath(VPN, prepend)}, path})
+	}
+	c.setIDCToCloud(dc, vpn)
+	if c.p.Strategy.Mode == plan.StrategyASPath {
+		nh := c.prof.BorderGW.NextHopPriority
+		c.note("IDC → cloud: every segment goes out unchanged on both paths, with the customer ASN prepended %d more times on the VPN.", prepend)
+		c.note("For one prefix the border gateway ranks next-hop types first: private virtual interface (%d) beats VPN connection (%d), lower wins, before AS_PATH length is looked at. So it already prefers Direct Connection for these equal prefixes; the prepend protects the design only where that rule does not decide (a profile that ranks them otherwise, or a router between that compares AS_PATH first).", nh.PrivateInterface, nh.VPNConnection)
+	}
+}
+
+// prefixSplit advertises more-specifics over Direct Connection and covering
+// aggregates over the VPN.
+func (c *computer) prefixSplit() {
+	ps := c.p.Strategy.PrefixSplit
+	if ps == nil {
+		ps = &plan.PrefixSplit{}
+	}
+	extra := c.p.Strategy.SplitExtraBits()
+	segIndex := map[string]int{}
+	for i, s := range c.p.IDC.Segments {
+		if _, dup := segIndex[s.Name]; !dup {
+			segIndex[s.Name] = i
+		}
+	}
+	// Overrides by segment index; an unknown segment name is a finding.
+	overrides := map[int]int{}
+	for k, o := range ps.Overrides {
+		i, ok := segIndex[o.Segment]
+		if !ok {
+			c.add(plan.Finding{
+				Code: CodeOverrideUnknownSegment, Severity: plan.SeverityError,
+				Path:    fmt.Sprintf("$.strategy.prefixSplit.overrides[%d].segment", k),
+				Message: fmt.Sprintf("the override names segment %q, which is not one of the IDC segments, so it changes nothing", o.Segment),
+				Hint:    "use the name of a segment in $.idc.segments, or remove the override",
+			})
+			continue
+		}
+		overrides[i] = k
+	}
+
+	var dc, vpn []announced
+	var pool []netip.Prefix // segments whose VPN advertisement is the default
+	poolNames := map[netip.Prefix][]string{}
+	for i, seg := range c.p.IDC.Segments {
+		prefix := seg.CIDR.Masked()
+		k, hasOverride := overrides[i]
+		var o plan.SplitOverride
+		if hasOverride {
+			o = ps.Overrides[k]
+		}
+		if len(o.DirectConnection) > 0 {
+			for m, q := range o.DirectConnection {
+				qpath := fmt.Sprintf("$.strategy.prefixSplit.overrides[%d].directConnection[%d]", k, m)
+				if !cidr.Covers(prefix, q) {
+					c.add(plan.Finding{
+						Code: CodeOverrideOutsideSegment, Severity: plan.SeverityError, Path: qpath,
+						Related: []string{fmt.Sprintf("$.idc.segments[%d].cidr", i)},
+						Message: fmt.Sprintf("%s is not inside segment %s (%s): Direct Connection would attract traffic for addresses the segment does not hold", q, seg.Name, prefix),
+						Hint:    fmt.Sprintf("use prefixes inside %s", prefix),
+					})
+				}
+				dc = append(dc, announced{Announcement{Prefix: q.Masked(), Origin: seg.Name, ASPath: c.customerPath(DirectConnection, 0)}, qpath})
+			}
+		} else {
+			segPath := fmt.Sprintf("$.idc.segments[%d].cidr", i)
+			bits := min(extra, prefix.Addr().BitLen()-prefix.Bits())
+			if bits < extra {
+				what := "whole, the same prefix as on the VPN; the border gateway still prefers Direct Connection for an equal prefix by next-hop type"
+				if bits > 0 {
+					what = fmt.Sprintf("split by %d bits only", bits)
+				}
+				c.add(plan.Finding{
+					Code: CodeUnsplittable, Severity: plan.SeverityInfo, Path: segPath,
+					Message: fmt.Sprintf("segment %s (%s) cannot be split by %d bits; it goes over Direct Connection %s", seg.Name, prefix, extra, what),
+				})
+			}
+			parts, err := cidr.Split(prefix, bits)
+			if err != nil { // cannot happen: bits is within range
+				parts = []netip.Prefix{prefix}
+			}
+			for _, q := range parts {
+				dc = append(dc, announced{Announcement{Prefix: q, Origin: seg.Name, ASPath: c.customerPath(DirectConnection, 0)}, segPath})
+			}
+		}
+		if len(o.VPN) > 0 {
+			for m, q := range o.VPN {
+				vpn = append(vpn, announced{Announcement{Prefix: q.Masked(), Origin: seg.Name, ASPath: c.customerPath(VPN, 0)}, fmt.Sprintf("$.strategy.prefixSplit.overrides[%d].vpn[%d]", k, m)})
+			}
+		} else if len(ps.VPNAggregates) == 0 {
+			pool = append(pool, prefix)
+			poolNames[prefix] = append(poolNames[prefix], seg.Name)
+		}
+	}
+	if len(ps.VPNAggregates) > 0 {
+		for j, agg := range ps.VPNAggregates {
+			vpn = append(vpn, announced{Announcement{Prefix: agg.Masked(), Origin: c.segmentsIn(agg), ASPath: c.customerPath(VPN, 0)}, fmt.Sprintf("$.strategy.prefixSplit.vpnAggregates[%d]", j)})
+		}
+	} else {
+		// Segments that are adjacent or nested merge into one aggregate;
+		// the others go out as they are.
+		for _, agg := range cidr.Aggregate(pool) {
+			var names []string
+			for _, q := range pool {
+				if cidr.Covers(agg, q) {
+					names = append(names, poolNames[q]...)
+				}
+			}
+			names = slices.Compact(names)
+			vpn = append(vpn, announced{Announcement{Prefix: agg, Origin: strings.Join(names, ","), ASPath: c.customerPath(VPN, 0)}, "$.idc.segments"})
+		}
+	}
+	dc = dedupe(dc)
+	vpn = dedupe(vpn)
+	c.setIDCToCloud(dc, vpn)
+	c.checkSplit(dc, vpn, len(ps.VPNAggregates) > 0)
+	nh := c.prof.BorderGW.NextHopPriority
+	c.note("IDC → cloud: Direct Connection carries %d more-specific prefixes and the VPN %d covering prefixes. The border gateway forwards by longest prefix first, so traffic follows the more-specifics over Direct Connection and falls back to the VPN's aggregates only when they are withdrawn.", len(dc), len(vpn))
+	if slices.ContainsFunc(dc, func(d announced) bool {
+		return slices.ContainsFunc(vpn, func(v announced) bool { return v.Prefix == d.Prefix })
+	}) {
+		c.note("Where both paths carry the same prefix (an unsplittable segment), the border gateway's next-hop type rule decides: private virtual interface (%d) beats VPN connection (%d).", nh.PrivateInterface, nh.VPNConnection)
+	}
+}
+
+// segmentsIn names the IDC segments that prefix q overlaps, comma-separated.
+func (c *computer) segmentsIn(q netip.Prefix) string {
+	var names []string
+	for _, s := range c.p.IDC.Segments {
+		if s.CIDR.Overlaps(q) {
+			names = append(names, s.Name)
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+// dedupe drops repeated prefixes, keeping the first.
+func dedupe(as []announced) []announced {
+	seen := make(map[netip.Prefix]bool, len(as))
+	out := as[:0]
+	for _, a := range as {
+		if !seen[a.Prefix] {
+			seen[a.Prefix] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (c *computer) setIDCToCloud(dc, vpn []announced) {
+	c.r.IDCToCloud.DirectConnection = strip(dc)
+	c.r.IDCToCloud.VPN = strip(vpn)
+}
+
+func strip(as []announced) []Announcement {
+	out := make([]Announcement, len(as))
+	for i, a := range as {
+		out[i] = a.Announcement
+	}
+	return out
+}
+
+// checkSplit finds the classic prefix-split mistakes.
+func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
+	dcIdx, vpnIdx := cidr.NewIndex(), cidr.NewIndex()
+	for i, a := range dc {
+		_ = dcIdx.Insert(a.Prefix, i) // refused only for IPv4-mapped IPv6, which validation reports
+	}
+	for i, a := range vpn {
+		_ = vpnIdx.Insert(a.Prefix, i)
+	}
+	// A VPN prefix strictly inside a Direct Connection prefix wins by longest
+	// prefix match: the VPN becomes primary for those addresses.
+	for _, v := range vpn {
+		for _, e := range dcIdx.Containing(v.Prefix.Addr()) {
+			d := dc[e.Ref]
+			if d.Prefix.Bits() < v.Prefix.Bits() {
+				c.add(plan.Finding{
+					Code: CodeVPNMoreSpecific, Severity: plan.SeverityError, Path: v.path, Related: []string{d.path},
+					Message: fmt.Sprintf("the VPN advertises %s, more specific than %s over Direct Connection: the border gateway matches the longest prefix first, so traffic to %s goes over the VPN while Direct Connection is up", v.Prefix, d.Prefix, v.Prefix),
+					Hint:    "advertise the more-specifics over Direct Connection and the covering aggregate over the VPN, not the other way round",
+				})
+				break
+			}
+		}
+	}
+	if c.p.DirectConnection == nil || c.p.VPN == nil {
+		return // checkPathKinds reports the missing path once
+	}
+	aggPath := "$.idc.segments"
+	if explicitAggregates {
+		aggPath = "$.strategy.prefixSplit.vpnAggregates"
+	}
+	for i, seg := range c.p.IDC.Segments {
+		segPath := fmt.Sprintf("$.idc.segments[%d].cidr", i)
+		prefix := seg.CIDR.Masked()
+		dcCov := coverage(dcIdx, dc, prefix)
+		vpnCov := coverage(vpnIdx, vpn, prefix)
+		switch {
+		case dcCov == coverNone && vpnCov == coverNone:
+			c.add(plan.Finding{
+				Code: CodeOneWay, Severity: plan.SeverityError, Path: segPath,
+				Message: fmt.Sprintf("segment %s (%s) is advertised over neither Direct Connection nor VPN: the cloud cannot reach it", seg.Name, prefix),
+				Hint:    "check the overrides and VPN aggregates for this segment",
+			})
+		case vpnCov == coverNone:
+			c.add(plan.Finding{
+				Code: CodeOneWay, Severity: plan.SeverityError, Path: segPath, Related: []string{aggPath},
+				Message: fmt.Sprintf("segment %s (%s) is advertised only over Direct Connection: when it fails, the cloud cannot reach the segment although the VPN is up", seg.Name, prefix),
+				Hint:    "add a VPN aggregate (or an override) that covers the segment",
+			})
+		case dcCov == coverNone:
+			c.add(plan.Finding{
+				Code: CodeOneWay, Severity: plan.SeverityWarning, Path: segPath,
+				Message: fmt.Sprintf("segment %s (%s) is advertised only over the VPN: its traffic never uses Direct Connection", seg.Name, prefix),
+				Hint:    "give the segment Direct Connection prefixes, or accept the VPN as its only path",
+			})
+		case vpnCov == coverPart:
+			c.add(plan.Finding{
+				Code: CodeAggregateNotCovering, Severity: plan.SeverityError, Path: aggPath, Related: []string{segPath},
+				Message: fmt.Sprintf("the VPN advertisements cover only part of segment %s (%s): when Direct Connection fails, the rest of it is unreachable from the cloud", seg.Name, prefix),
+				Hint:    fmt.Sprintf("make a VPN aggregate cover all of %s", prefix),
+			})
+		case dcCov == coverPart:
+			c.add(plan.Finding{
+				Code: CodeOneWay, Severity: plan.SeverityWarning, Path: segPath,
+				Message: fmt.Sprintf("the Direct Connection advertisements cover only part of segment %s (%s): the rest always goes over the VPN", seg.Name, prefix),
+				Hint:    "make the Direct Connection prefixes cover the whole segment",
+			})
+		}
+	}
+	// An aggregate wider than the segments it stands for attracts traffic
+	// for addresses the IDC does not hold.
+	if explicitAggregates {
+		segs := make([]netip.Prefix, 0, len(c.p.IDC.Segments))
+		for _, s := range c.p.IDC.Segments {
+			segs = append(segs, s.CIDR.Masked())
+		}
+		segAgg := cidr.Aggregate(segs)
+		for j, agg := range c.p.Strategy.PrefixSplit.VPNAggregates {
+			if !slices.ContainsFunc(segAgg, func(s netip.Prefix) bool { return cidr.Covers(s, agg.Masked()) }) {
+				c.add(plan.Finding{
+					Code: CodeAggregateTooWide, Severity: plan.SeverityWarning, Path: fmt.Sprintf("$.strategy.prefixSplit.vpnAggregates[%d]", j),
+					Message: fmt.Sprintf("VPN aggregate %s covers addresses that are in no IDC segment: the cloud sends traffic for them to the IDC, which has nowhere to deliver it", agg),
+					Hint:    "use aggregates made only of IDC segments",
+				})
+			}
+		}
+	}
+}
+
+type cover int
+
+const (
+	coverNone cover = iota
+	coverPart
+	coverAll
+)
+
+// coverage says how much of seg the announcements in ix cover.
+func coverage(ix *cidr.Index, as []announced, seg netip.Prefix) cover {
+	var inside []netip.Prefix
+	for _, e := range ix.Overlapping(seg) {
+		q := as[e.Ref].Prefix
+		if cidr.Covers(q, seg) {
+			return coverAll
+		}
+		inside = append(inside, q)
+	}
+	if len(inside) == 0 {
+		return coverNone
+	}
+	if agg := cidr.Aggregate(inside); len(agg) == 1 && agg[0] == seg {
+		return coverAll
+	}
+	return coverPart
+}
+
+// cloudToIDC: the border gateway advertises every propagated VPC segment on
+// every session; the AS_PATH the customer router sees is the profile's
+// assumption.
+func (c *computer) cloudToIDC() {
+	dcPath := slices.Clone(c.prof.ASN.DirectConnectionPathToCustomer)
+	vpnPath := slices.Clone(c.prof.ASN.VPNPathToCustomer)
+	var dc, vpn []Announcement
+	for _, a := range c.p.BorderGateway.Attachments {
+		for _, q := range a.Propagated() {
+			dc = append(dc, Announcement{Prefix: q.Masked(), Origin: a.Name, ASPath: dcPath})
+			vpn = append(vpn, Announcement{Prefix: q.Masked(), Origin: a.Name, ASPath: vpnPath})
+		}
+	}
+	c.r.CloudToIDC = Advertisements{DirectConnection: dc, VPN: vpn}
+	c.r.Assumptions = append(c.r.Assumptions,
+		fmt.Sprintf("the customer router receives VPC prefixes over Direct Connection with AS_PATH %s (profile asn.directConnectionPathToCustomer; JD Cloud does not document it)", FormatASPath(dcPath)),
+		fmt.Sprintf("the customer router receives VPC prefixes over the VPN with AS_PATH %s (profile asn.vpnPathToCustomer)", FormatASPath(vpnPath)),
+	)
+	c.note("Cloud → IDC: the border gateway advertises the %d propagated VPC segments on every session. The customer router must prefer Direct Connection for them too, or traffic returns over the VPN.", len(dc))
+	if c.p.DirectConnection == nil || c.p.VPN == nil {
+		return
+	}
+	// What the customer router prefers, with BGP's order: local-preference,
+	// then AS_PATH length; a tie goes to the older session.
+	lp := c.p.Strategy.LocalPreference
+	lpDC, lpVPN := uint32(defaultLocalPref), uint32(defaultLocalPref)
+	if lp != nil {
+		lpDC, lpVPN = lp.DirectConnection, lp.VPN
+	}
+	switch {
+	case lpDC > lpVPN:
+		c.note("The customer router sets local-preference %d on routes from Direct Connection and %d on routes from the VPN, so it returns traffic over Direct Connection whatever the AS_PATHs and the order the sessions came up in.", lpDC, lpVPN)
+	case lpDC < lpVPN:
+		c.add(plan.Finding{
+			Code: CodeReturnOverVPN, Severity: plan.SeverityError, Path: "$.strategy.localPreference",
+			Message: fmt.Sprintf("local-preference is higher on the VPN (%d) than on Direct Connection (%d): the IDC returns cloud traffic over the VPN while the cloud sends over Direct Connection, an asymmetric path that stateful firewalls drop", lpVPN, lpDC),
+			Hint:    "set directConnection above vpn, e.g. 200 and 100",
+		})
+	case len(dcPath) < len(vpnPath):
+		c.note("Without a local-preference difference the customer router prefers Direct Connection only because its AS_PATH (%s) is shorter than the VPN's (%s), an undocumented assumption; set local-preference to make it explicit.", FormatASPath(dcPath), FormatASPath(vpnPath))
+	case len(dcPath) > len(vpnPath):
+		c.add(plan.Finding{
+			Code: CodeReturnOverVPN, Severity: plan.SeverityError, Path: "$.strategy.localPreference",
+			Message: fmt.Sprintf("without a local-preference difference the customer router prefers the VPN's shorter AS_PATH (%s over %s): traffic returns over the VPN, asymmetrically", FormatASPath(vpnPath), FormatASPath(dcPath)),
+			Hint:    "set local-preference, e.g. directConnection 200 and vpn 100",
+		})
+	case lp == nil:
+		c.add(plan.Finding{
+			Code: CodeEqualASPathNoLocalPref, Severity: plan.SeverityWarning, Path: "$.strategy.localPreference",
+			Message: fmt.Sprintf("the customer router gets VPC prefixes with equal AS_PATH length (%d) over both paths and no local-preference is set: BGP keeps the older path, so return traffic uses whichever session came up first, and after a Direct Connection flap it stays on the VPN (asymmetric)", len(dcPath)),
+			Hint:    "set local-preference, e.g. directConnection 200 and vpn 100",
+		})
+	default:
+		c.add(plan.Finding{
+			Code: CodeReturnTie, Severity: plan.SeverityWarning, Path: "$.strategy.localPreference",
+			Message: fmt.Sprintf("local-preference is equal on both paths (%d) and so is the AS_PATH length: return traffic uses whichever session came up first, and after a Direct Connection flap it stays on the VPN (asymmetric)", lpDC),
+			Hint:    "set directConnection above vpn, e.g. 200 and 100",
+		})
+	}
+}
+
+func (c *computer) checkPathKinds() {
+	switch {
+	case c.p.DirectConnection == nil && c.p.VPN == nil:
+		c.add(plan.Finding{
+			Code: CodeSinglePathKind, Severity: plan.SeverityError, Path: "$",
+			Message: "the plan has neither a Direct Connection nor a VPN: nothing connects the IDC to the cloud",
+			Hint:    "add a directConnection and a vpn",
+		})
+	case c.p.DirectConnection == nil:
+		c.add(plan.Finding{
+			Code: CodeSinglePathKind, Severity: plan.SeverityWarning, Path: "$.directConnection",
+			Message: "the plan has no Direct Connection: the VPN is the only path, and the strategy steers nothing",
+			Hint:    "add the Direct Connection's private virtual interfaces",
+		})
+	case c.p.VPN == nil:
+		c.add(plan.Finding{
+			Code: CodeSinglePathKind, Severity: plan.SeverityWarning, Path: "$.vpn",
+			Message: "the plan has no VPN: nothing takes over when Direct Connection fails",
+			Hint:    "add a VPN connection as backup",
+		})
+	}
+}
+
+// checkIPv6: IPv6 prefixes go only over sessions with IPv6 addresses.
+func (c *computer) checkIPv6() {
+	carries := map[PathKind]bool{}
+	has := map[PathKind]bool{}
+	for _, s := range c.r.Sessions {
+		has[s.Kind] = true
+		if s.CustomerIPv6.IsValid() && s.CloudIPv6.IsValid() {
+			carries[s.Kind] = true
+		}
+	}
+	check := func(prefix netip.Prefix, path, what string) {
+		if prefix.Addr().Is4() {
+			return
+		}
+		switch {
+		case !carries[DirectConnection] && !carries[VPN]:
+			c.add(plan.Finding{
+				Code: CodeIPv6NoSession, Severity: plan.SeverityError, Path: path,
+				Message: fmt.Sprintf("%s %s is IPv6 but no session has IPv6 addresses: it is advertised nowhere and unreachable", what, prefix),
+				Hint:    "give the private virtual interfaces an interconnectIpv6 and the tunnels an insideCidrIpv6",
+			})
+		case has[DirectConnection] && !carries[DirectConnection]:
+			c.add(plan.Finding{
+				Code: CodeIPv6NoSession, Severity: plan.SeverityWarning, Path: path,
+				Message: fmt.Sprintf("%s %s is IPv6 but no Direct Connection interface has IPv6 addresses: it goes only over the VPN", what, prefix),
+				Hint:    "give the private virtual interfaces an interconnectIpv6",
+			})
+		case has[VPN] && !carries[VPN]:
+			c.add(plan.Finding{
+				Code: CodeIPv6NoSession, Severity: plan.SeverityWarning, Path: path,
+				Message: fmt.Sprintf("%s %s is IPv6 but no VPN tunnel has IPv6 addresses: nothing backs it up when Direct Connection fails", what, prefix),
+				Hint:    "give the tunnels an insideCidrIpv6",
+			})
+		}
+	}
+	for i, s := range c.p.IDC.Segments {
+		check(s.CIDR, fmt.Sprintf("$.idc.segments[%d].cidr", i), "IDC segment "+s.Name)
+	}
+	for i, a := range c.p.BorderGateway.Attachments {
+		for j, q := range a.CIDRs {
+			check(q, fmt.Sprintf("$.borderGateway.attachments[%d].cidrs[%d]", i, j), "VPC segment of "+a.Name)
+		}
+	}
+}
+
+// countRoutes counts what the border gateway learns over BGP: every prefix
+// on every established session is one route in its table, so two private
+// virtual interfaces carrying the same /17 count twice. That is the
+// conservative reading of the quota; JD Cloud drops routes beyond it.
+func (c *computer) countRoutes() {
+	n := 0
+	for _, s := range c.r.Sessions {
+		n += len(c.r.IDCToCloud.On(s))
+	}
+	c.r.DynamicRoutes = n
+	q := c.r.DynamicRouteQuota
+	c.note("The border gateway learns %d dynamic routes (every prefix on every session), against a quota of %d.", n, q)
+	if q > 0 && n > q {
+		c.add(plan.Finding{
+			Code: CodeQuotaExceeded, Severity: plan.SeverityError, Path: "$.strategy", Related: []string{"$.profile.quotas.dynamicRoutesPerBorderGateway"},
+			Message: fmt.Sprintf("the border gateway would learn %d dynamic routes, over its quota of %d: JD Cloud drops the routes beyond the quota, so some segments become unreachable", n, q),
+			Hint:    "split less (lower extraBits), aggregate segments, use fewer sessions, or raise the quota by ticket and set it in the profile",
+		})
+	}
+}
+
+// FormatASPath writes an AS_PATH the way routers print it, "65000 65000";
+// an empty path is "(empty)".
+func FormatASPath(path []uint32) string {
+	if len(path) == 0 {
+		return "(empty)"
+	}
+	var b strings.Builder
+	for i, a := range path {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprint(&b, a)
+	}
+	return b.String()
+}
