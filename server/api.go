@@ -1,0 +1,508 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/server/auth"
+	"github.com/hybridplan/hybridplan/server/engine"
+	"github.com/hybridplan/hybridplan/server/store"
+)
+
+// APIVersion is the version in the API's paths (/api/v1/…). Fields are
+// only ever added within a version.
+const APIVersion = 1
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /api/v1/health", s.health)
+	m.HandleFunc("POST /api/v1/validate", s.handle("", s.validatePlan))
+	m.HandleFunc("GET /api/v1/me", s.handle(auth.Viewer, s.me))
+	m.HandleFunc("POST /api/v1/plans", s.handle(auth.Planner, s.submit))
+	m.HandleFunc("GET /api/v1/plans/{hash}", s.handle(auth.Viewer, s.getPlan))
+	m.HandleFunc("POST /api/v1/plans/{hash}/approval", s.handle(auth.Approver, s.approve))
+	m.HandleFunc("POST /api/v1/plans/{hash}/dry-run", s.handle(auth.Viewer, s.dryRun))
+	m.HandleFunc("POST /api/v1/plans/{hash}/runs", s.handle(auth.Operator, s.provision))
+	m.HandleFunc("GET /api/v1/runs", s.handle(auth.Viewer, s.listRuns))
+	m.HandleFunc("GET /api/v1/runs/{id}", s.handle(auth.Viewer, s.getRun))
+	m.HandleFunc("GET /api/v1/runs/{id}/events", s.handle(auth.Viewer, s.events))
+	m.HandleFunc("GET /api/v1/runs/{id}/events/ws", s.watch)
+	m.HandleFunc("POST /api/v1/runs/{id}/teardown/approval", s.handle(auth.Approver, s.approveTeardown))
+	m.HandleFunc("POST /api/v1/runs/{id}/teardown", s.handle(auth.Operator, s.teardown))
+	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, errorf(http.StatusNotFound, "api.not-found", "no API endpoint %s %s; see docs/server.md", r.Method, r.URL.Path))
+	})
+	if s.web != nil {
+		m.Handle("/", s.web)
+	}
+	s.mux = m
+}
+
+// handler is an API handler: it returns the status and body of a success,
+// or an error.
+type handler func(r *http.Request, u auth.User) (int, any, *apiError)
+
+// handle authenticates the caller (unless role is empty), checks the role
+// and writes the result.
+func (s *Server) handle(role auth.Role, h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var u auth.User
+		if role != "" {
+			var e *apiError
+			u, e = s.authorize(r, role)
+			if e != nil {
+				writeError(w, e)
+				return
+			}
+			if rec, ok := w.(*statusRecorder); ok {
+				rec.user = u.Name
+			}
+		}
+		status, body, e := h(r, u)
+		if e != nil {
+			if e.Status >= 500 {
+				s.log.Error("request failed", "path", r.URL.Path, "code", e.Code, "err", e.Message)
+			}
+			e.Message = s.redactor.Redact(e.Message)
+			writeError(w, e)
+			return
+		}
+		writeJSON(w, status, body)
+	}
+}
+
+func (s *Server) authorize(r *http.Request, role auth.Role) (auth.User, *apiError) {
+	u, err := s.auth.Authenticate(auth.TokenFromRequest(r))
+	if err != nil {
+		code := "auth.no-token"
+		if errors.Is(err, auth.ErrBadToken) {
+			code = "auth.bad-token"
+		}
+		return auth.User{}, errorf(http.StatusUnauthorized, code, "%v", err)
+	}
+	if !u.Has(role) {
+		return u, errorf(http.StatusForbidden, "auth.role", "%s does not have the %s role needed for this; ask the administrator, or sign in as someone who has it", u.Name, role)
+	}
+	return u, nil
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"status": "ok", "service": "hybridplan", "apiVersion": APIVersion, "cloud": s.cloud.Describe(),
+	})
+}
+
+func (s *Server) me(r *http.Request, u auth.User) (int, any, *apiError) {
+	return http.StatusOK, u, nil
+}
+
+type validateResponse struct {
+	Hash     string         `json:"hash"`
+	Valid    bool           `json:"valid"`
+	Findings []plan.Finding `json:"findings"`
+}
+
+// validatePlan checks a plan without storing it: the same findings the page
+// shows, computed by the same code.
+func (s *Server) validatePlan(r *http.Request, _ auth.User) (int, any, *apiError) {
+	data, e := readBody(r, MaxPlanBytes, false)
+	if e != nil {
+		return 0, nil, e
+	}
+	p, doc, err := canonical(data)
+	if err != nil {
+		return 0, nil, decodePlanError(err)
+	}
+	fs := s.findings(p)
+	return http.StatusOK, validateResponse{Hash: store.Hash(doc), Valid: !plan.HasErrors(fs), Findings: fs}, nil
+}
+
+func (s *Server) findings(p *plan.Plan) []plan.Finding {
+	fs := s.validate(p)
+	if fs == nil {
+		fs = []plan.Finding{}
+	}
+	return fs
+}
+
+// refuseInvalid is the answer to a plan with errors: 422 with the findings.
+func refuseInvalid(fs []plan.Finding, doing string) *apiError {
+	n := 0
+	for _, f := range fs {
+		if f.Severity == plan.SeverityError {
+			n++
+		}
+	}
+	e := errorf(http.StatusUnprocessableEntity, "plan.invalid", "the plan has %d errors, so it cannot be %s; fix them (see findings) and submit it again", n, doing)
+	e.Findings = fs
+	return e
+}
+
+// planView is a stored plan as the API shows it.
+type planView struct {
+	Hash        string          `json:"hash"`
+	Name        string          `json:"name"`
+	SubmittedBy string          `json:"submittedBy"`
+	SubmittedAt string          `json:"submittedAt"`
+	Approval    *store.Approval `json:"approval"`
+	Findings    []plan.Finding  `json:"findings"`
+	Plan        *plan.Plan      `json:"plan,omitempty"`
+}
+
+func (s *Server) view(rec store.Plan, p *plan.Plan, withPlan bool) (planView, *apiError) {
+	v := planView{Hash: rec.Hash, Name: rec.Name, SubmittedBy: rec.SubmittedBy, SubmittedAt: rec.SubmittedAt.Format("2006-01-02T15:04:05Z"), Findings: s.findings(p)}
+	if withPlan {
+		v.Plan = p
+	}
+	a, err := s.st.GetApproval(rec.Hash)
+	switch {
+	case err == nil:
+		v.Approval = &a
+	case !errors.Is(err, store.ErrNotFound):
+		return v, internal(err)
+	}
+	return v, nil
+}
+
+func internal(err error) *apiError {
+	return errorf(http.StatusInternalServerError, "internal", "the server could not complete the request: %v; see the server's log", err)
+}
+
+func (s *Server) submit(r *http.Request, u auth.User) (int, any, *apiError) {
+	data, e := readBody(r, MaxPlanBytes, false)
+	if e != nil {
+		return 0, nil, e
+	}
+	p, doc, err := canonical(data)
+	if err != nil {
+		return 0, nil, decodePlanError(err)
+	}
+	if fs := s.findings(p); plan.HasErrors(fs) {
+		return 0, nil, refuseInvalid(fs, "submitted")
+	}
+	rec, created, err := s.st.PutPlan(p.Name, u.Name, doc)
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	v, e := s.view(rec, p, false)
+	if e != nil {
+		return 0, nil, e
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		s.log.Info("plan submitted", "hash", rec.Hash, "name", rec.Name, "by", u.Name)
+	}
+	return status, v, nil
+}
+
+// loadPlan reads a stored plan by the hash in the path and decodes it,
+// refusing malformed hashes, unknown plans and tampered records.
+func (s *Server) loadPlan(hash string) (store.Plan, *plan.Plan, *apiError) {
+	if !validHash(hash) {
+		return store.Plan{}, nil, errorf(http.StatusBadRequest, "plan.hash", "%q is not a plan hash: a plan hash is 64 lowercase hex digits (SHA-256 of the canonical plan)", hash)
+	}
+	rec, err := s.st.GetPlan(hash)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return rec, nil, errorf(http.StatusNotFound, "plan.not-found", "no plan with hash %s was submitted to this server; submit it first", hash)
+	case errors.Is(err, store.ErrTampered):
+		return rec, nil, errorf(http.StatusConflict, "plan.tampered", "the stored plan %s no longer matches its hash (the store was changed outside the server); nothing is done with it: submit and approve the plan again", hash)
+	case err != nil:
+		return rec, nil, internal(err)
+	}
+	p, err := plan.DecodeBytes(rec.Document)
+	if err != nil {
+		return rec, nil, internal(fmt.Errorf("stored plan %s: %w", hash, err))
+	}
+	return rec, p, nil
+}
+
+func validHash(h string) bool {
+	if len(h) != 64 {
+		return false
+	}
+	for _, c := range h {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) getPlan(r *http.Request, _ auth.User) (int, any, *apiError) {
+	rec, p, e := s.loadPlan(r.PathValue("hash"))
+	if e != nil {
+		return 0, nil, e
+	}
+	v, e := s.view(rec, p, true)
+	if e != nil {
+		return 0, nil, e
+	}
+	return http.StatusOK, v, nil
+}
+
+type approvalRequest struct {
+	Comment string `json:"comment"`
+}
+
+func (s *Server) approve(r *http.Request, u auth.User) (int, any, *apiError) {
+	data, e := readBody(r, MaxRequestBytes, true)
+	if e != nil {
+		return 0, nil, e
+	}
+	var req approvalRequest
+	if e := decodeStrict(data, &req); e != nil {
+		return 0, nil, e
+	}
+	rec, p, e := s.loadPlan(r.PathValue("hash"))
+	if e != nil {
+		return 0, nil, e
+	}
+	if rec.SubmittedBy == u.Name {
+		return 0, nil, errorf(http.StatusForbidden, "approval.own-plan", "%s submitted this plan and cannot approve it too; another approver must review it", u.Name)
+	}
+	if fs := s.findings(p); plan.HasErrors(fs) {
+		return 0, nil, refuseInvalid(fs, "approved")
+	}
+	a, created, err := s.st.Approve(rec.Hash, store.Approval{By: u.Name, Comment: req.Comment})
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		s.log.Info("plan approved", "hash", rec.Hash, "by", u.Name)
+	}
+	return status, a, nil
+}
+
+type dryRunResponse struct {
+	Hash  string       `json:"hash"`
+	Cloud string       `json:"cloud"`
+	Calls []DryRunCall `json:"calls"`
+}
+
+func (s *Server) dryRun(r *http.Request, _ auth.User) (int, any, *apiError) {
+	rec, p, e := s.loadPlan(r.PathValue("hash"))
+	if e != nil {
+		return 0, nil, e
+	}
+	if fs := s.findings(p); plan.HasErrors(fs) {
+		return 0, nil, refuseInvalid(fs, "dry-run")
+	}
+	calls, err := s.cloud.DryRun(p)
+	if err != nil {
+		return 0, nil, errorf(http.StatusUnprocessableEntity, "plan.calls", "the plan's provisioning calls cannot be made: %v", err)
+	}
+	return http.StatusOK, dryRunResponse{Hash: rec.Hash, Cloud: s.cloud.Describe(), Calls: calls}, nil
+}
+
+// runView is a run with its steps.
+type runView struct {
+	store.Run
+	Steps []store.Step `json:"steps"`
+}
+
+func (s *Server) provision(r *http.Request, u auth.User) (int, any, *apiError) {
+	data, e := readBody(r, MaxRequestBytes, true)
+	if e != nil {
+		return 0, nil, e
+	}
+	if e := decodeStrict(data, &struct{}{}); e != nil {
+		return 0, nil, e
+	}
+	rec, p, e := s.loadPlan(r.PathValue("hash"))
+	if e != nil {
+		return 0, nil, e
+	}
+	if _, err := s.st.GetApproval(rec.Hash); errors.Is(err, store.ErrNotFound) {
+		return 0, nil, errorf(http.StatusConflict, "plan.not-approved", "plan %s is not approved; an approver must approve it before it is provisioned", rec.Hash)
+	} else if err != nil {
+		return 0, nil, internal(err)
+	}
+	if fs := s.findings(p); plan.HasErrors(fs) {
+		return 0, nil, refuseInvalid(fs, "provisioned")
+	}
+	prog, err := s.cloud.Program(p)
+	if err != nil {
+		return 0, nil, errorf(http.StatusUnprocessableEntity, "plan.calls", "the plan's provisioning calls cannot be made: %v", err)
+	}
+	run := store.Run{ID: newRunID(), Kind: store.KindProvision, PlanHash: rec.Hash, StartedBy: u.Name, Calls: engine.ProvisionCalls(prog)}
+	return s.startRun(run, func(o store.Run) bool { return o.Kind == store.KindProvision && o.PlanHash == rec.Hash },
+		fmt.Sprintf("%s started provisioning plan %s", u.Name, rec.Hash[:12]))
+}
+
+// startRun creates and starts a run unless a conflicting one is unfinished.
+func (s *Server) startRun(run store.Run, conflicts func(store.Run) bool, msg string) (int, any, *apiError) {
+	s.startMu.Lock()
+	defer s.startMu.Unlock()
+	runs, err := s.st.Runs()
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	for _, o := range runs {
+		if !o.Finished() && conflicts(o) {
+			return 0, nil, errorf(http.StatusConflict, "run.active", "run %s is still %s; watch it, and start another once it has finished", o.ID, o.State)
+		}
+	}
+	created, _, err := s.st.CreateRun(run, store.Event{Type: "run.queued", Message: msg})
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	s.log.Info("run created", "run", created.ID, "kind", created.Kind, "plan", created.PlanHash, "by", created.StartedBy)
+	s.engine.Start(created.ID)
+	steps, err := s.st.Steps(created.ID)
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	return http.StatusAccepted, runView{Run: created, Steps: steps}, nil
+}
+
+func (s *Server) listRuns(r *http.Request, _ auth.User) (int, any, *apiError) {
+	hash := r.URL.Query().Get("plan")
+	runs, err := s.st.Runs()
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	out := []store.Run{}
+	for _, run := range runs {
+		if hash == "" || run.PlanHash == hash {
+			out = append(out, run)
+		}
+	}
+	return http.StatusOK, map[string]any{"runs": out}, nil
+}
+
+func (s *Server) loadRun(r *http.Request) (store.Run, *apiError) {
+	id := r.PathValue("id")
+	run, err := s.st.GetRun(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return run, errorf(http.StatusNotFound, "run.not-found", "no run %q on this server", id)
+	} else if err != nil {
+		return run, internal(err)
+	}
+	return run, nil
+}
+
+func (s *Server) getRun(r *http.Request, _ auth.User) (int, any, *apiError) {
+	run, e := s.loadRun(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	steps, err := s.st.Steps(run.ID)
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	return http.StatusOK, runView{Run: run, Steps: steps}, nil
+}
+
+// parseAfter reads the ?after=SEQ cursor.
+func parseAfter(r *http.Request) (uint64, *apiError) {
+	v := r.URL.Query().Get("after")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, errorf(http.StatusBadRequest, "request.after", "after=%q is not an event sequence number (a whole number ≥ 0)", v)
+	}
+	return n, nil
+}
+
+// maxEventsPerPage bounds one events response; clients page with ?after.
+const maxEventsPerPage = 1000
+
+func (s *Server) events(r *http.Request, _ auth.User) (int, any, *apiError) {
+	run, e := s.loadRun(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	after, e := parseAfter(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	evs, err := s.st.Events(run.ID, after, maxEventsPerPage)
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	if evs == nil {
+		evs = []store.Event{}
+	}
+	return http.StatusOK, map[string]any{"run": run, "events": evs}, nil
+}
+
+func (s *Server) approveTeardown(r *http.Request, u auth.User) (int, any, *apiError) {
+	data, e := readBody(r, MaxRequestBytes, true)
+	if e != nil {
+		return 0, nil, e
+	}
+	var req approvalRequest
+	if e := decodeStrict(data, &req); e != nil {
+		return 0, nil, e
+	}
+	run, e := s.loadRun(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	if run.Kind != store.KindProvision {
+		return 0, nil, errorf(http.StatusConflict, "teardown.not-provision", "run %s is a %s run; only what a provisioning run created can be torn down", run.ID, run.Kind)
+	}
+	a, created, err := s.st.ApproveTeardown(run.ID, store.Approval{By: u.Name, Comment: req.Comment})
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		s.log.Info("teardown approved", "run", run.ID, "by", u.Name)
+	}
+	return status, a, nil
+}
+
+func (s *Server) teardown(r *http.Request, u auth.User) (int, any, *apiError) {
+	data, e := readBody(r, MaxRequestBytes, true)
+	if e != nil {
+		return 0, nil, e
+	}
+	if e := decodeStrict(data, &struct{}{}); e != nil {
+		return 0, nil, e
+	}
+	src, e := s.loadRun(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	if src.Kind != store.KindProvision {
+		return 0, nil, errorf(http.StatusConflict, "teardown.not-provision", "run %s is a %s run; only what a provisioning run created can be torn down", src.ID, src.Kind)
+	}
+	if _, err := s.st.GetTeardownApproval(src.ID); errors.Is(err, store.ErrNotFound) {
+		return 0, nil, errorf(http.StatusConflict, "teardown.not-approved", "tearing down run %s is not approved; an approver must approve the teardown first", src.ID)
+	} else if err != nil {
+		return 0, nil, internal(err)
+	}
+	if !src.Finished() {
+		return 0, nil, errorf(http.StatusConflict, "run.active", "run %s is still %s; tear it down once it has finished", src.ID, src.State)
+	}
+	_, p, e := s.loadPlan(src.PlanHash)
+	if e != nil {
+		return 0, nil, e
+	}
+	prog, err := s.cloud.Program(p)
+	if err != nil {
+		return 0, nil, errorf(http.StatusUnprocessableEntity, "plan.calls", "the plan's provisioning calls cannot be made: %v", err)
+	}
+	steps, err := s.st.Steps(src.ID)
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	calls := engine.TeardownCalls(prog, steps)
+	if len(calls) == 0 {
+		return 0, nil, errorf(http.StatusConflict, "teardown.nothing", "run %s created nothing, so there is nothing to tear down", src.ID)
+	}
+	run := store.Run{ID: newRunID(), Kind: store.KindTeardown, PlanHash: src.PlanHash, Of: src.ID, StartedBy: u.Name, Calls: calls}
+	return s.startRun(run, func(o store.Run) bool { return o.PlanHash == src.PlanHash },
+		fmt.Sprintf("%s started tearing down what run %s created", u.Name, src.ID))
+}

@@ -1,0 +1,59 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/hybridplan/hybridplan/server/store"
+	bolt "go.etcd.io/bbolt"
+)
+
+// syncWriter serialises writes to a buffer shared by goroutines.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+func testWeb() fstest.MapFS {
+	return fstest.MapFS{
+		"index.html":             {Data: []byte("<!doctype html><title>hybridplan</title>")},
+		"web/app.js":             {Data: []byte("export {}")},
+		"web/hybridplan.wasm":    {Data: []byte("\x00asm raw")},
+		"web/hybridplan.wasm.br": {Data: []byte("brotli bytes")},
+		"web/hybridplan.wasm.gz": {Data: []byte("gzip bytes")},
+		"web/provision.js":       {Data: []byte("export {}")},
+	}
+}
+
+// tamperStoredPlan edits a stored plan's document behind the server's
+// back, keeping its hash, as someone with access to the data directory
+// might.
+func tamperStoredPlan(t *testing.T, dir, hash string) {
+	t.Helper()
+	db, err := bolt.Open(dir+"/"+store.FileName, 0o600, nil)
+	must(t, err)
+	defer db.Close()
+	must(t, db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("plans"))
+		var rec store.Plan
+		if err := json.Unmarshal(b.Get([]byte(hash)), &rec); err != nil {
+			return err
+		}
+		rec.Document = bytes.Replace(rec.Document, []byte("65001"), []byte("65002"), 1)
+		v, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(hash), v)
+	}))
+}

@@ -1,0 +1,165 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/hybridplan/hybridplan/server/auth"
+	"github.com/hybridplan/hybridplan/server/store"
+)
+
+// WebSocket timing. A watcher that cannot take a message within
+// wsWriteTimeout is dropped; it reconnects with ?after=SEQ and loses
+// nothing, while the run itself never waits for it.
+const (
+	wsWriteTimeout = 10 * time.Second
+	wsPingEvery    = 30 * time.Second
+	wsPongWait     = wsPingEvery + 10*time.Second
+	// wsBatch bounds the events read from the store per wake-up, so one
+	// watcher far behind does not hold a large slice.
+	wsBatch = 256
+)
+
+// checkOrigin allows WebSockets from the server's own host and the
+// configured origins. Browsers always send Origin on a WebSocket
+// handshake; a missing one means a non-browser client, which has to
+// present a token anyway.
+func (s *Server) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	if s.origins[origin] {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	return strings.EqualFold(u.Host, r.Host)
+}
+
+// watch streams a run's events over a WebSocket: first those after
+// ?after=SEQ from the store, then each new one as it is recorded. The
+// connection closes normally once the run has finished and its last event
+// is sent. Each message is one store.Event as JSON.
+func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
+	if !s.checkOrigin(r) {
+		writeError(w, errorf(http.StatusForbidden, "ws.origin", "WebSockets from origin %q are not allowed; open the page from this server, or add the origin to allowedOrigins in the server's configuration", r.Header.Get("Origin")))
+		return
+	}
+	u, e := s.authorize(r, auth.Viewer)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	if rec, ok := w.(*statusRecorder); ok {
+		rec.user = u.Name
+	}
+	run, e := s.loadRun(r)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	after, e := parseAfter(r)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	up := websocket.Upgrader{
+		Subprotocols: []string{auth.WebSocketProtocol},
+		CheckOrigin:  s.checkOrigin,
+		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+			writeError(w, errorf(status, "ws.handshake", "WebSocket handshake failed: %v", reason))
+		},
+	}
+	conn, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return // Upgrade wrote the error response
+	}
+	defer conn.Close()
+
+	// The reader notices the client going away (and answers pings); the
+	// client sends nothing else.
+	gone := make(chan struct{})
+	conn.SetReadLimit(1 << 10)
+	_ = conn.SetReadDeadline(time.Now().Add(wsPongWait))
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(wsPongWait)) })
+	go func() {
+		defer close(gone)
+		for {
+			if _, _, err := conn.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
+
+	ping := time.NewTicker(wsPingEvery)
+	defer ping.Stop()
+	hub := s.engine.Hub()
+	last := after
+	for {
+		sig := hub.Signal(run.ID)
+		evs, err := s.st.Events(run.ID, last, wsBatch)
+		if err != nil {
+			s.closeWS(conn, websocket.CloseInternalServerErr, "reading events failed; reconnect with ?after="+itoa(last))
+			return
+		}
+		for _, ev := range evs {
+			if err := s.send(conn, ev); err != nil {
+				return
+			}
+			last = ev.Seq
+		}
+		if len(evs) == wsBatch {
+			continue
+		}
+		cur, err := s.st.GetRun(run.ID)
+		if err != nil {
+			return
+		}
+		if cur.Finished() && last >= cur.LastSeq {
+			s.closeWS(conn, websocket.CloseNormalClosure, "run "+cur.State)
+			return
+		}
+		select {
+		case <-sig:
+		case <-ping.C:
+			_ = conn.SetWriteDeadline(time.Now().Add(wsWriteTimeout))
+			if err := conn.WriteMessage(websocket.PingMessage, nil); err != nil {
+				return
+			}
+		case <-gone:
+			return
+		case <-s.closing:
+			s.closeWS(conn, websocket.CloseGoingAway, "server shutting down; reconnect with ?after="+itoa(last))
+			return
+		}
+	}
+}
+
+func (s *Server) send(conn *websocket.Conn, ev store.Event) error {
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	_ = conn.SetWriteDeadline(time.Now().Add(wsWriteTimeout))
+	return conn.WriteMessage(websocket.TextMessage, data)
+}
+
+func (s *Server) closeWS(conn *websocket.Conn, code int, reason string) {
+	msg := websocket.FormatCloseMessage(code, reason)
+	if err := conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second)); err != nil && !errors.Is(err, websocket.ErrCloseSent) {
+		return
+	}
+}
+
+func itoa(n uint64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
