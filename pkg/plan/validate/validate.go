@@ -1,10 +1,277 @@
-// Package validate checks a plan: address blocks, JD Cloud's rules and quotas.
+// Package validate checks a plan: its address blocks, its required fields,
+// and JD Cloud's rules and quotas from the plan's effective profile. The same
+// code runs in the browser (WebAssembly) and on the server.
+//
+// Every finding has a stable code, a severity, the JSON path of the field at
+// fault (and, for a conflict, the other field's path in Related), a message
+// a person can act on and, where it helps, a hint. codes.md lists the codes
+// with their severity and meaning; the table below is the same list.
+//
+// # Decisions
+//
+//   - A non-canonical prefix (10.0.0.1/16) is an ERROR whose hint gives the
+//     canonical form: a plan that provisions must say exactly which block it
+//     means, and host bits usually betray a typo in the length.
+//   - A plan with only one of Direct Connection and VPN gets a WARNING
+//     (path.direct-connection-missing or path.vpn-missing): a draft may add
+//     the paths one at a time, but there is no failover until both exist.
+//     Neither path is an error (path.none), and so is a VPN without BGP
+//     (vpn.bgp-disabled): the planner steers traffic with BGP only.
+//   - Overlapping address blocks are errors, except an IDC segment inside
+//     another IDC segment and an interconnect or tunnel block inside an IDC
+//     segment, which are warnings (both can be deliberate). A subnet inside
+//     its own VPC's CIDR is expected and no finding.
+//   - At most 1000 overlapping pairs are listed one by one, then one
+//     address.overlaps-not-listed finding counts the rest: a plan with more
+//     is broken wholesale and a million findings would stall the browser.
+//
+// # Codes
+//
+// Address blocks (IDC segments, VPC CIDRs, subnets, interconnects, tunnel
+// inside blocks; strategy prefixes are advertisements, checked by the
+// strategy package):
+//
+//	address.missing                 error    a required address block is absent
+//	address.non-canonical           error    host bits set; the hint gives the canonical form
+//	address.duplicate.K1-K2         error*   two blocks are the same (K1 ≤ K2 in the kind order below)
+//	address.contains.OUTER-INNER    error*   the OUTER block contains the INNER one
+//	address.overlaps-not-listed     varies   more overlapping pairs than are listed
+//	subnet.outside-vpc              error    a subnet is not inside its VPC's CIDRs
+//
+// Kinds, in order: idc, vpc, subnet, interconnect, tunnel. (*) warning for
+// address.contains.idc-idc and for idc with interconnect or tunnel.
+//
+// Plan, IDC, border gateway and attachments:
+//
+//	plan.name-missing               error    the plan has no name
+//	plan.region-missing             error    the plan has no JD Cloud region
+//	plan.region-format              warning  the region does not look like "cn-north-1"
+//	name.missing                    error    a segment, attachment, subnet, interface, tunnel or gateway has no name
+//	name.duplicate                  error    two items of one kind share a name
+//	idc.segments-missing            error    the IDC has no segments
+//	idc.router-id-missing           error    the IDC router has no BGP router ID
+//	idc.router-id-not-ipv4          error    a BGP router ID is a 32-bit IPv4-style value
+//	attachment.none                 error    the border gateway attaches no VPC
+//	attachment.vpc-name-missing     error    an attachment names no VPC
+//	attachment.vpc-duplicate        error    one VPC attached twice to the border gateway
+//	attachment.cidrs-missing        error    an attachment gives no VPC CIDR
+//	attachment.propagation-mode     error    unknown propagation mode
+//	attachment.propagation-empty    error    mode "subnets" propagates no subnet
+//	attachment.propagation-unknown-subnet error a propagated subnet name is not among the VPC's subnets
+//	attachment.propagation-ignored  warning  subnets listed while the mode propagates all CIDRs
+//
+// BGP and paths:
+//
+//	path.none                       error    neither Direct Connection nor VPN
+//	path.direct-connection-missing  warning  no Direct Connection: VPN only, no failover
+//	path.vpn-missing                warning  no VPN: Direct Connection only, no failover
+//	vpn.bgp-disabled                error    the VPN connection does not run BGP
+//	asn.missing                     error    the IDC has no ASN
+//	asn.customer-range              error    a customer ASN is outside the profile's range
+//	asn.customer-mismatch           warning  an interface or the customer gateway uses another ASN than the IDC
+//	asn.border-gateway              error    the border gateway ASN differs from the profile's
+//	asn.direct-connection-peer      warning  an interface's cloud ASN differs from the profile's
+//	asn.vpn-local-range             error    the VPN connection's local ASN is outside the profile's range
+//	asn.same-as-cloud               error    a customer ASN equals the cloud ASN it peers with (eBGP needs two)
+//	strategy.mode-missing           error    the strategy has no mode
+//	strategy.mode-unknown           error    the strategy mode is not prefix-split or as-path
+//	strategy.options-ignored        warning  options for the other mode are set
+//
+// Direct Connection:
+//
+//	dc.connection-id-missing        error    no physical connection id
+//	dc.interfaces-missing           error    no private virtual interface
+//	dc.vlan-range                   error    VLAN outside the profile's range
+//	dc.vlan-undocumented            info     VLAN accepted by the profile but outside JD Cloud's documented range
+//	dc.vlan-duplicate               error    two interfaces of the connection share a VLAN
+//	dc.bandwidth-negative           error    negative bandwidth
+//	dc.interconnect-family          error    IPv6 in the IPv4 field or the reverse
+//	dc.interconnect-length          error    interconnect is not the profile's length (/30)
+//	dc.interconnect-range           error    interconnect outside the profile's allowed ranges
+//	dc.interconnect-addresses       error    the block has no distinct first and second usable address
+//	dc.health-check-type            error    unknown health check type
+//	dc.health-check-options         error/warning  timers missing for the type (error) or set for another type (warning)
+//	dc.nqa-interval, dc.nqa-count, dc.nqa-timeout   error  NQA timer outside the profile's range
+//	dc.bfd-interval, dc.bfd-multiplier              error  BFD timer outside the profile's range
+//
+// VPN:
+//
+//	vpn.customer-gateway-ip-count   error    customer gateway public IP count not allowed (1, 2 or 4)
+//	vpn.cloud-ip-count              error    VPN connection cloud public IP count differs from the profile's (2)
+//	vpn.public-ip-invalid           error    a public IP is missing, private or not unicast
+//	vpn.public-ip-duplicate         error    a public IP listed twice
+//	vpn.tunnels-missing             error    the VPN has no tunnel
+//	vpn.tunnels-too-many            error    more tunnels than cloud IPs × customer gateway IPs
+//	vpn.tunnel-pair-duplicate       error    two tunnels on one (cloud IP, customer IP) pair
+//	vpn.tunnel-ip-unknown           error    a tunnel's public IP is not among the connection's or the gateway's
+//	vpn.inside-family               error    IPv6 in the IPv4 inside field or the reverse
+//	vpn.inside-length               error    inside block is not the profile's length (/30)
+//	vpn.inside-range                error    inside block outside the profile's allowed ranges
+//	vpn.inside-ip-outside           error    an inside IP override is not in the inside block
+//	vpn.inside-ip-reserved          error    an inside IP override is the block's first or last address
+//	vpn.inside-ip-same              error    cloud and customer inside IPs are equal
+//	vpn.bandwidth-range             error    tunnel bandwidth outside the profile's range
+//	vpn.psk-ref-missing             error    no pskRef
+//	vpn.psk-ref-format              error    pskRef is not "env:NAME" or "file:/absolute/path"
+//	vpn.psk-literal                 error    pskRef looks like the key itself
+//	vpn.ike-version, vpn.ike-mode, vpn.ike-dh-group, vpn.ike-cipher, vpn.ike-auth,
+//	vpn.ike-dpd, vpn.ike-lifetime   error    IKE option not among the profile's
+//	vpn.ike-mode-ignored            warning  aggressive mode with IKEv2 (IKEv2 has no modes)
+//	vpn.ipsec-cipher, vpn.ipsec-auth, vpn.ipsec-pfs, vpn.ipsec-lifetime  error  IPsec option not among the profile's
+//	vpn.weak-crypto                 info     3DES, SHA-1 or modp1024 chosen
+//
+// Quotas and profile:
+//
+//	quota.attachments               error    more VPC attachments than the border gateway allows
+//	quota.private-interfaces        error    more private virtual interfaces than a connection allows
+//	quota.dynamic-routes            error    more IDC segments than the border gateway's dynamic-route quota (a first estimate; the strategy refines it)
+//	profile.range                   error    a profile range has min above max
 package validate
 
-import "github.com/hybridplan/hybridplan/pkg/plan"
+import (
+	"fmt"
 
-// Check returns every finding about p, sorted with plan.SortFindings.
-// TEMPORARY: the rules are being written; this placeholder finds nothing.
+	"github.com/hybridplan/hybridplan/pkg/plan"
+)
+
+// Codes. Overlap codes are built from the block kinds (see overlapCode).
+const (
+	CodeAddressMissing           = "address.missing"
+	CodeAddressNonCanonical      = "address.non-canonical"
+	CodeAddressOverlapsNotListed = "address.overlaps-not-listed"
+	CodeSubnetOutsideVPC         = "subnet.outside-vpc"
+
+	CodePlanNameMissing   = "plan.name-missing"
+	CodePlanRegionMissing = "plan.region-missing"
+	CodePlanRegionFormat  = "plan.region-format"
+	CodeNameMissing       = "name.missing"
+	CodeNameDuplicate     = "name.duplicate"
+
+	CodeIDCSegmentsMissing  = "idc.segments-missing"
+	CodeIDCRouterIDMissing  = "idc.router-id-missing"
+	CodeIDCRouterIDNotIPv4  = "idc.router-id-not-ipv4"
+	CodeAttachmentNone      = "attachment.none"
+	CodeAttachmentVPCName   = "attachment.vpc-name-missing"
+	CodeAttachmentVPCDup    = "attachment.vpc-duplicate"
+	CodeAttachmentCIDRs     = "attachment.cidrs-missing"
+	CodePropagationMode     = "attachment.propagation-mode"
+	CodePropagationEmpty    = "attachment.propagation-empty"
+	CodePropagationUnknown  = "attachment.propagation-unknown-subnet"
+	CodePropagationIgnored  = "attachment.propagation-ignored"
+	CodePathNone            = "path.none"
+	CodePathDCMissing       = "path.direct-connection-missing"
+	CodePathVPNMissing      = "path.vpn-missing"
+	CodeVPNBGPDisabled      = "vpn.bgp-disabled"
+	CodeASNMissing          = "asn.missing"
+	CodeASNCustomerRange    = "asn.customer-range"
+	CodeASNCustomerMismatch = "asn.customer-mismatch"
+	CodeASNBorderGateway    = "asn.border-gateway"
+	CodeASNDCPeer           = "asn.direct-connection-peer"
+	CodeASNVPNLocalRange    = "asn.vpn-local-range"
+	CodeASNSameAsCloud      = "asn.same-as-cloud"
+	CodeStrategyModeMissing = "strategy.mode-missing"
+	CodeStrategyModeUnknown = "strategy.mode-unknown"
+	CodeStrategyIgnored     = "strategy.options-ignored"
+
+	CodeDCConnectionID     = "dc.connection-id-missing"
+	CodeDCInterfaces       = "dc.interfaces-missing"
+	CodeDCVLANRange        = "dc.vlan-range"
+	CodeDCVLANUndocumented = "dc.vlan-undocumented"
+	CodeDCVLANDuplicate    = "dc.vlan-duplicate"
+	CodeDCBandwidth        = "dc.bandwidth-negative"
+	CodeDCFamily           = "dc.interconnect-family"
+	CodeDCLength           = "dc.interconnect-length"
+	CodeDCRange            = "dc.interconnect-range"
+	CodeDCAddresses        = "dc.interconnect-addresses"
+	CodeDCHealthType       = "dc.health-check-type"
+	CodeDCHealthOptions    = "dc.health-check-options"
+	CodeDCNQAInterval      = "dc.nqa-interval"
+	CodeDCNQACount         = "dc.nqa-count"
+	CodeDCNQATimeout       = "dc.nqa-timeout"
+	CodeDCBFDInterval      = "dc.bfd-interval"
+	CodeDCBFDMultiplier    = "dc.bfd-multiplier"
+
+	CodeVPNCGWIPCount      = "vpn.customer-gateway-ip-count"
+	CodeVPNCloudIPCount    = "vpn.cloud-ip-count"
+	CodeVPNPublicIPInvalid = "vpn.public-ip-invalid"
+	CodeVPNPublicIPDup     = "vpn.public-ip-duplicate"
+	CodeVPNTunnelsMissing  = "vpn.tunnels-missing"
+	CodeVPNTunnelsTooMany  = "vpn.tunnels-too-many"
+	CodeVPNTunnelPairDup   = "vpn.tunnel-pair-duplicate"
+	CodeVPNTunnelIPUnknown = "vpn.tunnel-ip-unknown"
+	CodeVPNInsideFamily    = "vpn.inside-family"
+	CodeVPNInsideLength    = "vpn.inside-length"
+	CodeVPNInsideRange     = "vpn.inside-range"
+	CodeVPNInsideIPOutside = "vpn.inside-ip-outside"
+	CodeVPNInsideReserved  = "vpn.inside-ip-reserved"
+	CodeVPNInsideSame      = "vpn.inside-ip-same"
+	CodeVPNBandwidth       = "vpn.bandwidth-range"
+	CodeVPNPSKMissing      = "vpn.psk-ref-missing"
+	CodeVPNPSKFormat       = "vpn.psk-ref-format"
+	CodeVPNPSKLiteral      = "vpn.psk-literal"
+	CodeIKEVersion         = "vpn.ike-version"
+	CodeIKEMode            = "vpn.ike-mode"
+	CodeIKEDHGroup         = "vpn.ike-dh-group"
+	CodeIKECipher          = "vpn.ike-cipher"
+	CodeIKEAuth            = "vpn.ike-auth"
+	CodeIKEDPD             = "vpn.ike-dpd"
+	CodeIKELifetime        = "vpn.ike-lifetime"
+	CodeIKEModeIgnored     = "vpn.ike-mode-ignored"
+	CodeIPsecCipher        = "vpn.ipsec-cipher"
+	CodeIPsecAuth          = "vpn.ipsec-auth"
+	CodeIPsecPFS           = "vpn.ipsec-pfs"
+	CodeIPsecLifetime      = "vpn.ipsec-lifetime"
+	CodeWeakCrypto         = "vpn.weak-crypto"
+
+	CodeQuotaAttachments   = "quota.attachments"
+	CodeQuotaInterfaces    = "quota.private-interfaces"
+	CodeQuotaDynamicRoutes = "quota.dynamic-routes"
+	CodeProfileRange       = "profile.range"
+)
+
+// Check returns every finding about p, sorted with plan.SortFindings. A nil
+// plan gives one error.
 func Check(p *plan.Plan) []plan.Finding {
-	return nil
+	if p == nil {
+		return []plan.Finding{{Code: CodeAddressMissing, Severity: plan.SeverityError, Path: "$",
+			Message: "there is no plan to check", Hint: "decode a plan document first"}}
+	}
+	c := &checker{p: p, prof: p.EffectiveProfile()}
+	c.checkProfile()
+	c.checkPlan()
+	c.checkBlocks()
+	c.checkAttachments()
+	c.checkPaths()
+	c.checkDirectConnection()
+	c.checkVPN()
+	c.checkQuotas()
+	plan.SortFindings(c.out)
+	return c.out
 }
+
+// checker collects findings for one plan. It lives for one Check call, so
+// there is no shared state between calls.
+type checker struct {
+	p    *plan.Plan
+	prof plan.Profile
+	out  []plan.Finding
+}
+
+func (c *checker) add(sev plan.Severity, code, path, msg, hint string, related ...string) {
+	c.out = append(c.out, plan.Finding{Code: code, Severity: sev, Path: path, Related: related, Message: msg, Hint: hint})
+}
+
+func (c *checker) err(code, path, msg, hint string, related ...string) {
+	c.add(plan.SeverityError, code, path, msg, hint, related...)
+}
+
+func (c *checker) warn(code, path, msg, hint string, related ...string) {
+	c.add(plan.SeverityWarning, code, path, msg, hint, related...)
+}
+
+func (c *checker) info(code, path, msg, hint string, related ...string) {
+	c.add(plan.SeverityInfo, code, path, msg, hint, related...)
+}
+
+// rangeText writes an inclusive range for a message.
+func rangeText(r plan.IntRange) string { return fmt.Sprintf("%d–%d", r.Min, r.Max) }

@@ -1,0 +1,377 @@
+package validate
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+
+	"github.com/hybridplan/hybridplan/pkg/cidr"
+	"github.com/hybridplan/hybridplan/pkg/plan"
+)
+
+// BlockKind names what an address block is for. It is part of the overlap
+// codes (address.duplicate.idc-vpc), so the names are stable.
+type BlockKind int
+
+// Block kinds, in the order the overlap codes name them.
+const (
+	KindIDC          BlockKind = iota // an IDC segment
+	KindVPC                           // a VPC CIDR
+	KindSubnet                        // a VPC subnet
+	KindInterconnect                  // a private virtual interface's interconnect (IPv4 or IPv6)
+	KindTunnel                        // a VPN tunnel's inside block (IPv4 or IPv6)
+)
+
+var kindNames = [...]string{"idc", "vpc", "subnet", "interconnect", "tunnel"}
+
+func (k BlockKind) String() string { return kindNames[k] }
+
+// label is how a message names a kind to a person.
+func (k BlockKind) label() string {
+	return [...]string{"IDC segment", "VPC CIDR", "subnet", "interconnect", "tunnel inside block"}[k]
+}
+
+// block is one address block of the plan, with what it takes to name it in
+// a finding. The path is built only when a finding needs it, so a plan with
+// 100k clean blocks costs no string building.
+type block struct {
+	prefix netip.Prefix
+	kind   BlockKind
+	i, j   int  // attachment and CIDR/subnet index; interface or tunnel index in i
+	ipv6   bool // the IPv6 field of an interface or tunnel
+}
+
+func (b block) path() string {
+	i := strconv.Itoa(b.i)
+	switch b.kind {
+	case KindIDC:
+		return "$.idc.segments[" + i + "].cidr"
+	case KindVPC:
+		return "$.borderGateway.attachments[" + i + "].cidrs[" + strconv.Itoa(b.j) + "]"
+	case KindSubnet:
+		return "$.borderGateway.attachments[" + i + "].subnets[" + strconv.Itoa(b.j) + "].cidr"
+	case KindInterconnect:
+		if b.ipv6 {
+			return "$.directConnection.interfaces[" + i + "].interconnectIpv6"
+		}
+		return "$.directConnection.interfaces[" + i + "].interconnect"
+	}
+	if b.ipv6 {
+		return "$.vpn.tunnels[" + i + "].insideCidrIpv6"
+	}
+	return "$.vpn.tunnels[" + i + "].insideCidr"
+}
+
+// describe names the block for a message: `IDC segment "servers" 10.0.0.0/16`.
+func (b block) describe(p *plan.Plan) string {
+	switch b.kind {
+	case KindIDC:
+		return fmt.Sprintf("IDC segment %q %s", p.IDC.Segments[b.i].Name, b.prefix)
+	case KindVPC:
+		return fmt.Sprintf("VPC %q CIDR %s", p.BorderGateway.Attachments[b.i].VPCName, b.prefix)
+	case KindSubnet:
+		a := p.BorderGateway.Attachments[b.i]
+		return fmt.Sprintf("subnet %q %s of VPC %q", a.Subnets[b.j].Name, b.prefix, a.VPCName)
+	case KindInterconnect:
+		return fmt.Sprintf("interconnect %s of interface %q", b.prefix, p.DirectConnection.Interfaces[b.i].Name)
+	}
+	return fmt.Sprintf("tunnel inside block %s of tunnel %q", b.prefix, p.VPN.Tunnels[b.i].Name)
+}
+
+// collectBlocks lists every address block of the plan. Strategy prefixes
+// (overrides, VPN aggregates) are advertisements, not blocks: the strategy
+// package checks them.
+func collectBlocks(p *plan.Plan) []block {
+	n := len(p.IDC.Segments)
+	for _, a := range p.BorderGateway.Attachments {
+		n += len(a.CIDRs) + len(a.Subnets)
+	}
+	out := make([]block, 0, n+8)
+	for i, s := range p.IDC.Segments {
+		out = append(out, block{prefix: s.CIDR, kind: KindIDC, i: i})
+	}
+	for i, a := range p.BorderGateway.Attachments {
+		for j, c := range a.CIDRs {
+			out = append(out, block{prefix: c, kind: KindVPC, i: i, j: j})
+		}
+		for j, s := range a.Subnets {
+			out = append(out, block{prefix: s.CIDR, kind: KindSubnet, i: i, j: j})
+		}
+	}
+	if dc := p.DirectConnection; dc != nil {
+		for i, f := range dc.Interfaces {
+			out = append(out, block{prefix: f.Interconnect, kind: KindInterconnect, i: i})
+			if f.InterconnectIPv6.IsValid() {
+				out = append(out, block{prefix: f.InterconnectIPv6, kind: KindInterconnect, i: i, ipv6: true})
+			}
+		}
+	}
+	if v := p.VPN; v != nil {
+		for i, t := range v.Tunnels {
+			out = append(out, block{prefix: t.InsideCIDR, kind: KindTunnel, i: i})
+			if t.InsideCIDRIPv6.IsValid() {
+				out = append(out, block{prefix: t.InsideCIDRIPv6, kind: KindTunnel, i: i, ipv6: true})
+			}
+		}
+	}
+	return out
+}
+
+// Limits on what the overlap check lists. A plan with more overlapping
+// pairs than this is broken wholesale; listing a million pairs helps no one
+// and would stall the browser.
+const (
+	// maxOverlapFindings is how many overlapping pairs are listed one by one.
+	maxOverlapFindings = 1000
+	// maxOverlapHints is how many of them get a free-block hint; each hint
+	// scans the used space once.
+	maxOverlapHints = 50
+	// maxOverlapScan bounds how many pairs are examined after the listing
+	// limit, to grade and count the rest.
+	maxOverlapScan = 1_000_000
+)
+
+// checkBlocks reports missing and non-canonical blocks, subnets outside
+// their VPC, and every overlapping pair of blocks.
+func (c *checker) checkBlocks() {
+	blocks := collectBlocks(c.p)
+	entries := make([]cidr.Entry, 0, len(blocks))
+	for i, b := range blocks {
+		if !b.prefix.IsValid() {
+			// Optional IPv6 fields are collected only when set, so an
+			// invalid prefix here is a required one left out.
+			c.err(CodeAddressMissing, b.path(), fmt.Sprintf("the %s has no address block", b.kind.label()),
+				`give one such as "10.1.0.0/16"`)
+			continue
+		}
+		if canon, ok := cidr.Canonical(b.prefix); !ok {
+			// An error, not a warning: a plan that provisions must say
+			// exactly which block it means, and 10.0.0.1/16 reads as a
+			// typo for either 10.0.0.0/16 or 10.0.0.0/24.
+			c.err(CodeAddressNonCanonical, b.path(),
+				fmt.Sprintf("%s has host bits set: the block it denotes is %s", b.prefix, canon),
+				fmt.Sprintf("write %s, or fix the prefix length if another block was meant", canon))
+		}
+		entries = append(entries, cidr.Entry{Prefix: b.prefix, Ref: i})
+	}
+	c.checkSubnetsInsideVPC()
+	c.checkOverlaps(blocks, entries)
+}
+
+// checkSubnetsInsideVPC: every subnet lies inside one of its VPC's CIDRs.
+func (c *checker) checkSubnetsInsideVPC() {
+	for i, a := range c.p.BorderGateway.Attachments {
+		if len(a.Subnets) == 0 {
+			continue
+		}
+		// Aggregate gives disjoint sorted blocks, so one binary search per
+		// subnet finds the only CIDR that can hold it.
+		vpc := cidr.Aggregate(a.CIDRs)
+		for j, s := range a.Subnets {
+			if !s.CIDR.IsValid() {
+				continue
+			}
+			k, _ := slices.BinarySearchFunc(vpc, s.CIDR.Masked().Addr(), func(p netip.Prefix, t netip.Addr) int {
+				return p.Addr().Compare(t)
+			})
+			inside := (k < len(vpc) && cidr.Covers(vpc[k], s.CIDR)) || (k > 0 && cidr.Covers(vpc[k-1], s.CIDR))
+			if inside {
+				continue
+			}
+			related := make([]string, len(a.CIDRs))
+			for m := range a.CIDRs {
+				related[m] = block{kind: KindVPC, i: i, j: m}.path()
+			}
+			c.add(plan.SeverityError, CodeSubnetOutsideVPC, block{kind: KindSubnet, i: i, j: j}.path(),
+				fmt.Sprintf("subnet %q %s is not inside any CIDR of VPC %q (%s)", s.Name, s.CIDR, a.VPCName, prefixList(a.CIDRs)),
+				"a subnet is carved from its VPC's CIDRs: change the subnet or add its block to the VPC's cidrs", related...)
+		}
+	}
+}
+
+func prefixList(ps []netip.Prefix) string {
+	if len(ps) == 0 {
+		return "none"
+	}
+	s := ""
+	for i, p := range ps {
+		if i > 0 {
+			s += ", "
+		}
+		s += p.String()
+	}
+	return s
+}
+
+// overlapSeverity grades a pair of kinds; ok is false for a pair that is
+// expected and no finding.
+func overlapSeverity(a, b block, kind cidr.OverlapKind) (plan.Severity, bool) {
+	// A subnet inside its own VPC is how VPCs work; a subnet larger than
+	// its VPC's CIDR is reported once, as subnet.outside-vpc.
+	if (a.kind == KindVPC && b.kind == KindSubnet || a.kind == KindSubnet && b.kind == KindVPC) && a.i == b.i {
+		return "", false
+	}
+	lo, hi := min(a.kind, b.kind), max(a.kind, b.kind)
+	switch {
+	case lo == KindIDC && hi == KindIDC && kind == cidr.Contains:
+		// A more-specific IDC segment inside a larger one can be
+		// deliberate (a site inside the company block), but it is
+		// advertised twice and usually a mistake.
+		return plan.SeverityWarning, true
+	case lo == KindIDC && (hi == KindInterconnect || hi == KindTunnel):
+		// Interconnects are often carved from the IDC's own space; that
+		// works as long as the IDC does not also use those addresses.
+		return plan.SeverityWarning, true
+	}
+	return plan.SeverityError, true
+}
+
+// overlapCode is address.duplicate.K1-K2 (kinds in BlockKind order) or
+// address.contains.OUTER-INNER.
+func overlapCode(a, b block, kind cidr.OverlapKind) string {
+	if kind == cidr.Duplicate {
+		lo, hi := min(a.kind, b.kind), max(a.kind, b.kind)
+		return "address.duplicate." + lo.String() + "-" + hi.String()
+	}
+	return "address.contains." + a.kind.String() + "-" + b.kind.String()
+}
+
+func (c *checker) checkOverlaps(blocks []block, entries []cidr.Entry) {
+	listed, unlisted, scanned := 0, 0, 0
+	worst := plan.SeverityInfo
+	var hints *freeSpace
+	for o := range cidr.AllOverlaps(entries) {
+		a, b := blocks[o.A.Ref], blocks[o.B.Ref]
+		sev, ok := overlapSeverity(a, b, o.Kind)
+		if !ok {
+			continue
+		}
+		if listed >= maxOverlapFindings {
+			unlisted++
+			if sev == plan.SeverityError || sev == plan.SeverityWarning && worst == plan.SeverityInfo {
+				worst = sev
+			}
+			if scanned++; scanned >= maxOverlapScan {
+				break
+			}
+			continue
+		}
+		listed++
+		// The finding sits on the block to change: the VPC side of an
+		// IDC–VPC conflict (the IDC exists, the VPC is being planned),
+		// otherwise the inner or later block.
+		move, keep := b, a
+		if b.kind == KindIDC && a.kind != KindIDC {
+			move, keep = a, b
+		}
+		var msg string
+		if o.Kind == cidr.Duplicate {
+			msg = fmt.Sprintf("%s is the same block as %s", move.describe(c.p), keep.describe(c.p))
+		} else {
+			msg = fmt.Sprintf("%s lies inside %s", b.describe(c.p), a.describe(c.p))
+		}
+		msg += ": " + overlapConsequence(a.kind, b.kind)
+		hint := ""
+		if listed <= maxOverlapHints {
+			if hints == nil {
+				hints = newFreeSpace(c, blocks)
+			}
+			if free, ok := hints.suggest(move); ok {
+				hint = fmt.Sprintf("move the %s to %s, which is free", move.kind.label(), free)
+			}
+		}
+		if hint == "" {
+			hint = "change one of the two so that they do not overlap"
+		}
+		c.add(sev, overlapCode(a, b, o.Kind), move.path(), msg, hint, keep.path())
+	}
+	if unlisted > 0 {
+		more := strconv.Itoa(unlisted)
+		if scanned >= maxOverlapScan {
+			more = "at least " + more + " (of " + strconv.Itoa(cidr.CountOverlaps(entries)) + " overlapping pairs in all)"
+		}
+		c.add(worst, CodeAddressOverlapsNotListed, "$",
+			fmt.Sprintf("%s more overlapping address blocks are not listed; only the first %d are", more, maxOverlapFindings),
+			"fix the listed overlaps and validate again")
+	}
+}
+
+func overlapConsequence(a, b BlockKind) string {
+	lo, hi := min(a, b), max(a, b)
+	switch {
+	case lo == KindIDC && hi == KindIDC:
+		return "the IDC advertises the addresses twice"
+	case lo == KindIDC && (hi == KindVPC || hi == KindSubnet):
+		return "the IDC and the VPC would claim the same addresses and traffic to them cannot reach both"
+	case lo == KindIDC:
+		return "make sure the IDC does not use these addresses elsewhere"
+	case hi == KindVPC || hi == KindSubnet:
+		return "the border gateway cannot tell which VPC the addresses belong to"
+	case lo == KindVPC || lo == KindSubnet:
+		return "the VPC's addresses would be shadowed by a BGP peering block"
+	}
+	return "BGP peering blocks must be unique on the border gateway"
+}
+
+// freeSpace finds free blocks for hints, remembering what it suggested so
+// that two hints never offer the same block.
+type freeSpace struct {
+	used      []netip.Prefix
+	candidate func(block) []netip.Prefix
+}
+
+func newFreeSpace(c *checker, blocks []block) *freeSpace {
+	used := make([]netip.Prefix, 0, len(blocks))
+	for _, b := range blocks {
+		if b.prefix.IsValid() {
+			used = append(used, b.prefix)
+		}
+	}
+	prof := c.prof
+	rfc1918 := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"), netip.MustParsePrefix("192.168.0.0/16")}
+	return &freeSpace{
+		// Aggregating once keeps each search linear in the used space.
+		used: cidr.Aggregate(used),
+		candidate: func(b block) []netip.Prefix {
+			var ranges []netip.Prefix
+			switch {
+			case b.ipv6 || b.prefix.Addr().Is6():
+				// Stay near the block: the /16-shorter block around it.
+				outer, _ := b.prefix.Addr().Prefix(max(b.prefix.Bits()-16, 0))
+				ranges = []netip.Prefix{outer}
+			case b.kind == KindInterconnect:
+				ranges = prof.Interconnect.Allowed
+			case b.kind == KindTunnel:
+				ranges = prof.Tunnel.InsideAllowed
+			default:
+				ranges = rfc1918
+			}
+			// Prefer the range the block already sits in.
+			out := slices.Clone(ranges)
+			slices.SortStableFunc(out, func(x, y netip.Prefix) int {
+				return boolRank(!cidr.Covers(x, b.prefix)) - boolRank(!cidr.Covers(y, b.prefix))
+			})
+			return out
+		},
+	}
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (f *freeSpace) suggest(b block) (netip.Prefix, bool) {
+	for _, within := range f.candidate(b) {
+		if p, ok := cidr.FreeBlock(f.used, within, b.prefix.Bits()); ok {
+			// FreeBlock sorts only the blocks inside its range, so an
+			// appended suggestion needs no re-sorting here.
+			f.used = append(f.used, p)
+			return p, true
+		}
+	}
+	return netip.Prefix{}, false
+}

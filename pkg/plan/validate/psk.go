@@ -1,0 +1,151 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hybridplan/hybridplan/pkg/plan"
+)
+
+// envName is a portable environment variable name.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// checkPSKRef: the plan names where the server finds the key, never the key.
+func (c *checker) checkPSKRef(fp, ref string) {
+	const forms = `"env:NAME" (an environment variable on the server) or "file:/absolute/path"`
+	kind, rest, hasKind := strings.Cut(ref, ":")
+	switch {
+	case ref == "":
+		c.err(CodeVPNPSKMissing, fp, "the tunnel has no pre-shared key reference", "set pskRef to "+forms)
+	case hasKind && kind == "env":
+		if !envName.MatchString(rest) {
+			c.err(CodeVPNPSKFormat, fp, fmt.Sprintf("%q is not an environment variable name", rest),
+				"use letters, digits and _, not starting with a digit, e.g. \"env:HYBRIDPLAN_PSK_TUN1\"")
+		}
+	case hasKind && kind == "file":
+		switch {
+		case !strings.HasPrefix(rest, "/"):
+			c.err(CodeVPNPSKFormat, fp, fmt.Sprintf("file path %q is not absolute; the server's working directory is not known here", rest),
+				"write the full path, e.g. \"file:/etc/hybridplan/psk/tun1\"")
+		case path.Clean(rest) != rest || strings.ContainsRune(rest, 0):
+			c.err(CodeVPNPSKFormat, fp, fmt.Sprintf("file path %q is not in clean form", rest),
+				fmt.Sprintf("write it as %q", "file:"+path.Clean(strings.ReplaceAll(rest, "\x00", ""))))
+		}
+	case looksLikeKey(c.prof.PSK, ref):
+		// Never repeat the value: it may be the secret itself.
+		c.err(CodeVPNPSKLiteral, fp, "pskRef looks like a pre-shared key itself; a plan travels in links and git, so it must never hold a key",
+			"put the key in an environment variable or a file on the server and write "+forms+"; then change the key, since this one has been written down")
+	default:
+		c.err(CodeVPNPSKFormat, fp, "pskRef is neither an environment variable nor a file reference",
+			"write "+forms)
+	}
+}
+
+// looksLikeKey reports whether a pskRef without a known "kind:" is probably
+// a key pasted in: no colon at all, or only characters JD Cloud allows in a
+// key.
+func looksLikeKey(pr plan.ProfilePSK, ref string) bool {
+	if !strings.Contains(ref, ":") {
+		return true
+	}
+	return strings.Trim(ref, pr.Alphabet) == ""
+}
+
+// ValidatePSK checks a pre-shared key against JD Cloud's rules in the
+// profile: at most MaxLength characters from Alphabet, not starting with a
+// forbidden prefix (0x and 0s mark hex and base64 keys to IPsec stacks).
+// The server applies it to the key it resolved from a pskRef. Errors never
+// contain the key.
+func ValidatePSK(profile plan.Profile, key string) error {
+	pr := profile.PSK
+	if key == "" {
+		return errors.New("the pre-shared key is empty; store a key of letters, digits, _ and -")
+	}
+	if n := utf8.RuneCountInString(key); pr.MaxLength > 0 && n > pr.MaxLength {
+		return fmt.Errorf("the pre-shared key is %d characters long; JD Cloud accepts at most %d", n, pr.MaxLength)
+	}
+	pos := 0
+	for _, r := range key {
+		pos++
+		if !strings.ContainsRune(pr.Alphabet, r) {
+			return fmt.Errorf("character %d of the pre-shared key is not accepted by JD Cloud; use only %s", pos, alphabetText(pr.Alphabet))
+		}
+	}
+	if i := slices.IndexFunc(pr.ForbiddenPrefixes, func(f string) bool { return f != "" && strings.HasPrefix(key, f) }); i >= 0 {
+		return fmt.Errorf("the pre-shared key starts with %q, which IPsec reads as an encoding marker; JD Cloud refuses it, so choose a key that starts otherwise", pr.ForbiddenPrefixes[i])
+	}
+	return nil
+}
+
+// alphabetText describes the default alphabet in words and any other as is.
+func alphabetText(a string) string {
+	if a == plan.DefaultProfile().PSK.Alphabet {
+		return "letters, digits, _ and -"
+	}
+	return "the characters " + a
+}
+
+// checkIKE checks the tunnel's IKE and IPsec options, with the profile's
+// defaults filled in, against the options the profile accepts.
+func (c *checker) checkIKE(tp string, t plan.Tunnel) {
+	p, pr := c.p, c.prof
+	ike, ips := p.IKEOptions(t), p.IPsecOptions(t)
+	oneOf := func(code, path, what, given, eff string, allowed []string) {
+		if slices.Contains(allowed, eff) {
+			return
+		}
+		src := ""
+		if given == "" {
+			src = " (the profile's default)"
+		}
+		c.err(code, path, fmt.Sprintf("%s %q%s is not one JD Cloud accepts", what, eff, src), "use one of "+strings.Join(allowed, ", "))
+	}
+	kp := tp + ".ike"
+	oneOf(CodeIKEVersion, kp+".version", "IKE version", t.IKE.Version, ike.Version, pr.IKE.Versions)
+	oneOf(CodeIKEMode, kp+".mode", "IKE mode", t.IKE.Mode, ike.Mode, pr.IKE.Modes)
+	oneOf(CodeIKEDHGroup, kp+".dhGroup", "IKE DH group", t.IKE.DHGroup, ike.DHGroup, pr.IKE.DHGroups)
+	oneOf(CodeIKECipher, kp+".cipher", "IKE cipher", t.IKE.Cipher, ike.Cipher, pr.IKE.Ciphers)
+	oneOf(CodeIKEAuth, kp+".auth", "IKE authentication", t.IKE.Auth, ike.Auth, pr.IKE.Auths)
+	if ike.DPDSeconds != nil && !slices.Contains(pr.IKE.DPDSeconds, *ike.DPDSeconds) {
+		c.err(CodeIKEDPD, kp+".dpdSeconds", fmt.Sprintf("DPD interval %d s is not one JD Cloud accepts", *ike.DPDSeconds),
+			"use one of "+intsText(pr.IKE.DPDSeconds)+" (0 turns DPD off)")
+	}
+	if !pr.IKE.LifetimeSeconds.Contains(ike.LifetimeSeconds) {
+		c.err(CodeIKELifetime, kp+".lifetimeSeconds", fmt.Sprintf("IKE SA lifetime %d s is outside %s s", ike.LifetimeSeconds, rangeText(pr.IKE.LifetimeSeconds)),
+			fmt.Sprintf("choose %s s", rangeText(pr.IKE.LifetimeSeconds)))
+	}
+	if ike.Version == "v2" && ike.Mode == "aggressive" {
+		c.warn(CodeIKEModeIgnored, kp+".mode", "IKEv2 has no aggressive mode; the mode applies to IKEv1 only",
+			"remove mode, or set version to \"v1\" if aggressive mode is needed")
+	}
+	sp := tp + ".ipsec"
+	oneOf(CodeIPsecCipher, sp+".cipher", "IPsec cipher", t.IPsec.Cipher, ips.Cipher, pr.IPsec.Ciphers)
+	if len(pr.IPsec.Auths) > 0 {
+		oneOf(CodeIPsecAuth, sp+".auth", "IPsec authentication", t.IPsec.Auth, ips.Auth, pr.IPsec.Auths)
+	}
+	oneOf(CodeIPsecPFS, sp+".pfs", "IPsec PFS group", t.IPsec.PFS, ips.PFS, pr.IPsec.PFS)
+	if !pr.IPsec.LifetimeSeconds.Contains(ips.LifetimeSeconds) {
+		c.err(CodeIPsecLifetime, sp+".lifetimeSeconds", fmt.Sprintf("IPsec SA lifetime %d s is outside %s s", ips.LifetimeSeconds, rangeText(pr.IPsec.LifetimeSeconds)),
+			fmt.Sprintf("choose %s s", rangeText(pr.IPsec.LifetimeSeconds)))
+	}
+	// Accepted but weak: say so once per tunnel, with what to use instead.
+	var weak []string
+	if ike.Cipher == "3des" || ips.Cipher == "3des" {
+		weak = append(weak, "3DES")
+	}
+	if ike.Auth == "sha1" || ips.Auth == "sha1" {
+		weak = append(weak, "SHA-1")
+	}
+	if ike.DHGroup == "modp1024" || ips.PFS == "modp1024" {
+		weak = append(weak, "DH group modp1024")
+	}
+	if len(weak) > 0 {
+		c.info(CodeWeakCrypto, tp, fmt.Sprintf("tunnel %q uses %s, which JD Cloud accepts but which are considered weak", t.Name, strings.Join(weak, ", ")),
+			"prefer aes128 or aes256, sha256 and ecp256 unless the customer's device cannot do them")
+	}
+}
