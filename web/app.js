@@ -1,0 +1,335 @@
+// The hybridplan page: wires the plan editor, live validation, the topology
+// and simulation views, drafts, share links and exports to the Go core
+// (globalThis.hybridplan, see wasm/API.md). Everything runs in the browser;
+// the only network traffic is fetching these files (and, when the page was
+// served by the hybridplan server, its provisioning panel).
+
+import { loadCore } from './bridge.js';
+import { h, replaceChildren, download, errorText } from './dom.js';
+import { Editor } from './editor.js';
+import { newPlan } from './defaults.js';
+import { renderFindings } from './findings.js';
+import { Analysis } from './analysis.js';
+import { Drafts } from './drafts.js';
+
+const $ = (id) => document.getElementById(id);
+
+class Page {
+  constructor(api, profileInfo) {
+    this.api = api;
+    this.profile = profileInfo.profile ?? profileInfo;
+    this.plan = null;
+    this.planText = '';
+    this.findings = [];
+    this.listeners = new Set();
+    this.idleWaiters = [];
+    this.validating = false;
+    this.validatePending = false;
+    this.editor = new Editor($('editor'), { profile: this.profile, onChange: (path) => this.edited(path) });
+    this.analysis = new Analysis(this);
+    this.drafts = new Drafts(this);
+  }
+
+  // ---- the current plan -------------------------------------------------
+
+  /** load shows a plan (an object) in the editor and analyses it. */
+  load(plan, { origin } = {}) {
+    this.plan = plan;
+    this.planText = JSON.stringify(plan);
+    this.editor.setPlan(plan);
+    this.updateTitle();
+    this.origin = origin;
+    this.validate();
+    this.analysis.planChanged(true);
+    this.notify();
+  }
+
+  edited(path) {
+    this.planText = JSON.stringify(this.plan);
+    if (path === '$.name') this.updateTitle();
+    this.validate();
+    this.analysis.planChanged(false);
+    this.drafts.edited();
+    this.notify();
+  }
+
+  updateTitle() {
+    $('plan-title').textContent = this.plan?.name || 'untitled plan';
+    document.title = `${this.plan?.name || 'untitled plan'} · hybridplan`;
+  }
+
+  notify() {
+    for (const cb of this.listeners) {
+      try { cb(this.planText); } catch (e) { console.error('hybridplanPage.onPlanChange callback failed:', e); }
+    }
+  }
+
+  // ---- live validation ----------------------------------------------------
+  //
+  // No timer debounce: a keystroke validates at once, and keystrokes that
+  // arrive while a validation runs collapse into one more run with the latest
+  // text. Latency stays one validation; work never piles up.
+
+  async validate() {
+    if (this.validating) { this.validatePending = true; return; }
+    this.validating = true;
+    try {
+      do {
+        this.validatePending = false;
+        const text = this.planText;
+        let res;
+        try {
+          res = await this.api.validate(text);
+        } catch (e) {
+          res = { ok: false, findings: [{ code: e.code || 'internal', severity: 'error', path: e.path || '$', message: errorText(e), hint: e.hint }] };
+        }
+        if (text !== this.planText) continue; // stale: a newer edit is waiting
+        this.findings = res.findings || [];
+        this.ok = !!res.ok;
+        this.editor.mark(this.findings);
+        renderFindings($('findings-list'), $('findings-count'), this.findings, (p) => this.editor.focusPath(p));
+        document.documentElement.dataset.valid = this.ok ? 'yes' : 'no';
+      } while (this.validatePending);
+    } finally {
+      this.validating = false;
+      this.settle();
+    }
+  }
+
+  settle() {
+    if (this.validating || this.analysis.busy) return;
+    const ws = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const r of ws) r();
+  }
+
+  /** whenIdle resolves once validation and analysis have caught up. */
+  whenIdle() {
+    if (!this.validating && !this.analysis.busy && !this.validatePending) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  // ---- banners -------------------------------------------------------------
+
+  /**
+   * banner shows a message above the work area; one per key, replaced by the
+   * next with the same key. actions: [[label, fn], …]. Returns a remover.
+   */
+  banner(key, kind, text, actions = []) {
+    this.clearBanner(key);
+    const el = h('div', { class: 'banner ' + kind, role: kind === 'error' ? 'alert' : 'status', dataset: { key } },
+      h('span', { class: 'banner-text' }, text),
+      actions.map(([label, fn]) => h('button', { type: 'button', onclick: () => { fn(); } }, label)),
+      h('button', { type: 'button', class: 'icon', 'aria-label': 'Dismiss', onclick: () => el.remove() }, '×'));
+    $('banners').appendChild(el);
+    return () => el.remove();
+  }
+
+  clearBanner(key) {
+    for (const el of $('banners').querySelectorAll(`[data-key="${key}"]`)) el.remove();
+  }
+
+  // ---- share links --------------------------------------------------------
+
+  async share() {
+    try {
+      const frag = await this.api.shareEncode(this.planText);
+      const url = location.href.split('#')[0] + '#' + frag;
+      $('share-url').value = url;
+      $('share-len').textContent = `${url.length} characters`;
+      $('share-dialog').showModal();
+      $('share-url').select();
+    } catch (e) {
+      const where = e.path ? ` (${e.path})` : '';
+      this.banner('share', 'error', `The link could not be made: ${errorText(e)}${where}. Fix the plan's errors first; a link must open as a plan.`);
+    }
+  }
+
+  /** openShared loads the plan a link carries; false when it cannot. */
+  async openShared(fragment) {
+    try {
+      const doc = await this.api.shareDecode(fragment);
+      this.drafts.detach();
+      this.load(JSON.parse(doc), { origin: 'link' });
+      this.banner('link', 'info', 'This plan was opened from a shared link. It is not saved in this browser yet.', [
+        ['Save as my draft', () => this.drafts.saveShared()],
+      ]);
+      return true;
+    } catch (e) {
+      const why = e.code === 'share.version'
+        ? 'it was made by a newer hybridplan than this one'
+        : e.code === 'share.corrupt' ? 'it is damaged or incomplete (was it cut off when copied?)' : errorText(e);
+      this.banner('link', 'error', `The shared link cannot be opened: ${why}. ${e.hint || ''}`.trim());
+      return false;
+    }
+  }
+
+  // ---- import and examples ------------------------------------------------
+
+  async importFile(file) {
+    let text;
+    try {
+      text = await file.text();
+    } catch (e) {
+      this.banner('import', 'error', `${file.name} could not be read: ${errorText(e)}`);
+      return;
+    }
+    let obj;
+    try {
+      obj = JSON.parse(text);
+    } catch (e) {
+      this.banner('import', 'error', `${file.name} is not a plan file: it is not valid JSON (${e.message}).`);
+      return;
+    }
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
+      this.banner('import', 'error', `${file.name} is not a plan file: a plan is a JSON object with "version", "idc", "borderGateway"….`);
+      return;
+    }
+    this.clearBanner('import');
+    this.drafts.detach();
+    this.load(obj, { origin: 'file' });
+    this.banner('import', 'info', `Imported ${file.name}. Changes are saved as a new draft.`);
+  }
+
+  // ---- exports -----------------------------------------------------------
+
+  fileBase() {
+    return (this.plan?.name || 'plan').replace(/[^A-Za-z0-9._-]+/g, '-');
+  }
+
+  async exportAs(kind) {
+    const status = $('export-status');
+    status.textContent = '';
+    try {
+      switch (kind) {
+        case 'plan': {
+          download(`${this.fileBase()}.json`, JSON.stringify(this.plan, null, 2) + '\n', 'application/json');
+          break;
+        }
+        case 'router': {
+          const fmt = $('export-vendor').value;
+          const out = await this.api.exportConfig(this.planText, fmt);
+          const text = typeof out === 'string' ? out : out.content ?? out.text;
+          const name = (typeof out === 'object' && out.filename) || `${this.fileBase()}-${fmt}.conf`;
+          download(name, text);
+          break;
+        }
+        case 'provisioning': {
+          const out = await this.api.exportConfig(this.planText, 'provisioning');
+          const text = typeof out === 'string' ? out : JSON.stringify(out, null, 2);
+          download(`${this.fileBase()}-provisioning.json`, text, 'application/json');
+          break;
+        }
+        case 'matrix': {
+          const csv = await this.analysis.matrixCSV();
+          download(`${this.fileBase()}-matrix.csv`, csv, 'text/csv');
+          break;
+        }
+        case 'svg': {
+          download(`${this.fileBase()}-topology.svg`, this.analysis.diagramSVG(), 'image/svg+xml');
+          break;
+        }
+      }
+      status.textContent = 'Downloaded.';
+    } catch (e) {
+      status.textContent = `Not exported: ${errorText(e)}` + (e.findings?.length ? ` — the plan has ${e.findings.filter((f) => f.severity === 'error').length} error(s); see Findings.` : '');
+    }
+  }
+}
+
+// ---- boot ------------------------------------------------------------------
+
+async function boot() {
+  probeServer();
+  let api;
+  try {
+    api = await loadCore();
+  } catch (e) {
+    replaceChildren($('editor'), h('p', { class: 'fatal', role: 'alert' }, 'The planner could not start: ', errorText(e)));
+    document.documentElement.dataset.state = 'failed';
+    return;
+  }
+  const [profileInfo, examples] = await Promise.all([api.defaultProfile(), api.examples()]);
+  const page = new Page(api, profileInfo);
+  page.examples = examples;
+
+  globalThis.hybridplanPage = Object.freeze({
+    getPlanJSON: () => page.planText,
+    onPlanChange(cb) {
+      if (typeof cb !== 'function') throw new TypeError('hybridplanPage.onPlanChange needs a function');
+      page.listeners.add(cb);
+      return () => page.listeners.delete(cb);
+    },
+    whenIdle: () => page.whenIdle(),
+  });
+
+  wireHeader(page, examples);
+
+  const frag = location.hash.slice(1);
+  let opened = false;
+  if (frag) opened = await page.openShared(frag);
+  if (!opened) opened = await page.drafts.openLatest();
+  if (!opened) page.load(JSON.parse(examples[0].json), { origin: 'example' });
+
+  addEventListener('hashchange', () => {
+    const f = location.hash.slice(1);
+    if (f && f !== page.drafts.ownFragment) page.openShared(f);
+  });
+  await page.whenIdle();
+  document.documentElement.dataset.state = 'ready';
+}
+
+function wireHeader(page, examples) {
+  const sel = $('example-select');
+  for (const ex of examples) {
+    let label = ex.name;
+    try { label = JSON.parse(ex.json).description ? `${ex.name}` : ex.name; } catch { /* the name will do */ }
+    sel.appendChild(h('option', { value: ex.name }, label));
+  }
+  sel.addEventListener('change', () => {
+    const ex = examples.find((x) => x.name === sel.value);
+    sel.value = '';
+    if (!ex) return;
+    page.drafts.detach();
+    page.load(JSON.parse(ex.json), { origin: 'example' });
+    $('editor').focus();
+  });
+  $('new-plan').addEventListener('click', () => {
+    page.drafts.detach();
+    page.load(newPlan(page.profile), { origin: 'new' });
+    page.editor.focusPath('$.name');
+  });
+  $('import-plan').addEventListener('click', () => $('import-file').click());
+  $('import-file').addEventListener('change', (ev) => {
+    const f = ev.target.files[0];
+    ev.target.value = '';
+    if (f) page.importFile(f);
+  });
+  $('open-drafts').addEventListener('click', () => page.drafts.openDialog());
+  $('share-plan').addEventListener('click', () => page.share());
+  $('share-copy').addEventListener('click', async () => {
+    $('share-url').select();
+    try { await navigator.clipboard.writeText($('share-url').value); $('share-len').textContent = 'Copied.'; } catch { $('share-len').textContent = 'Press Ctrl+C to copy the selected link.'; }
+  });
+  const vendors = [['frr', 'FRR'], ['ios-xe', 'Cisco IOS XE'], ['junos', 'Juniper Junos'], ['vrp', 'Huawei VRP']];
+  for (const [v, label] of vendors) $('export-vendor').appendChild(h('option', { value: v }, label));
+  $('open-export').addEventListener('click', () => { $('export-status').textContent = ''; $('export-dialog').showModal(); });
+  for (const b of document.querySelectorAll('[data-export]')) b.addEventListener('click', () => page.exportAs(b.dataset.export));
+  for (const id of ['example-select', 'new-plan', 'import-plan', 'open-drafts', 'share-plan', 'open-export']) $(id).disabled = false;
+}
+
+// probeServer loads the provisioning panel only when the hybridplan server
+// served this page (it answers api/v1/health). Static hosting answers 404 or
+// nothing; the page then stays quiet.
+async function probeServer() {
+  try {
+    const res = await fetch('api/v1/health', { signal: AbortSignal.timeout(1500), cache: 'no-store', headers: { Accept: 'application/json' } });
+    if (!res.ok || !(res.headers.get('content-type') || '').includes('json')) return;
+    await import('./provision.js');
+  } catch {
+    // No server, a timeout, or a panel that failed to load: planning works
+    // the same without it.
+  }
+}
+
+boot();

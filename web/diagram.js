@@ -1,0 +1,118 @@
+// The topology diagram, as a self-contained SVG string (its styles inside,
+// so the same markup is shown in the page and downloaded as a file).
+//
+//   IDC ── customer router ══ Direct Connection interfaces ══ border gateway ── attachments ── VPCs
+//                          ╲─ VPN tunnels ────────────────╱
+//
+// The state of each session (carrying traffic one way, both ways, idle, or
+// failed) comes from the simulation of the chosen scenario; without one the
+// diagram shows the plan's shape only.
+
+import { esc } from './dom.js';
+
+const W = 980;
+const style = `
+.n rect{fill:#fff;stroke:#8a94a6;stroke-width:1.2}
+.n .t{font:600 13px system-ui,sans-serif;fill:#1d2430}
+.n .s{font:12px ui-monospace,Menlo,Consolas,monospace;fill:#4a5568}
+.n.idc rect{fill:#f3f6fa}.n.vpc rect{fill:#f3f8f4}
+.l{fill:none;stroke:#b8c0cc;stroke-width:2}
+.l.dc{stroke:#9db7e0}.l.vpn{stroke:#e3c48f;stroke-dasharray:7 4}
+.l.on.dc{stroke:#1f5fbf;stroke-width:5}.l.on.vpn{stroke:#b7791f;stroke-width:5;stroke-dasharray:none}
+.l.on.att{stroke:#2f855a;stroke-width:4}
+.l.down{stroke:#c62828;stroke-width:2;stroke-dasharray:3 4}
+.lbl{font:12px system-ui,sans-serif;fill:#4a5568}
+.lbl.on{fill:#1d2430;font-weight:600}.lbl.down{fill:#c62828}
+.x{stroke:#c62828;stroke-width:3}
+.arrow{font:600 12px system-ui,sans-serif}
+.arrow.dc{fill:#1f5fbf}.arrow.vpn{fill:#b7791f}
+.legend{font:12px system-ui,sans-serif;fill:#4a5568}
+`;
+
+function box(cls, x, y, w, hgt, title, lines) {
+  let s = `<g class="n ${cls}"><rect x="${x}" y="${y}" width="${w}" height="${hgt}" rx="6"/>`;
+  s += `<text class="t" x="${x + 10}" y="${y + 19}">${esc(title)}</text>`;
+  lines.forEach((ln, i) => { s += `<text class="s" x="${x + 10}" y="${y + 37 + i * 16}">${esc(ln)}</text>`; });
+  return s + '</g>';
+}
+
+const clip = (list, n) => (list.length > n ? [...list.slice(0, n - 1), `+${list.length - n + 1} more`] : list);
+
+/**
+ * diagramSVG draws the plan. state: {sessions: Map(name → {up: bool,
+ * toCloud: bool, toIDC: bool}), attachments: Set(names carrying traffic),
+ * caption: string} or null.
+ */
+export function diagramSVG(plan, state) {
+  const segs = (plan.idc?.segments || []).map((s) => `${s.cidr || '?'}  ${s.name || ''}`);
+  const ifs = (plan.directConnection?.interfaces || []).map((x) => ({ kind: 'dc', name: x.name, sub: `VLAN ${x.vlan ?? '?'} · ${x.interconnect || ''}` }));
+  const tuns = (plan.vpn?.tunnels || []).map((t) => ({ kind: 'vpn', name: t.name, sub: t.insideCidr || '' }));
+  const links = [...ifs, ...tuns];
+  const atts = plan.borderGateway?.attachments || [];
+
+  const linkGap = 50;
+  const idcLines = clip(segs, 8);
+  const idcH = 44 + idcLines.length * 16;
+  const vpcH = (a) => 44 + clip(a.cidrs || [], 3).length * 16;
+  const vpcTotal = atts.reduce((s, a) => s + vpcH(a) + 14, 0);
+  const H = Math.max(240, 70 + links.length * linkGap, idcH + 60, vpcTotal + 50) + 34;
+  const midY = (H - 34) / 2;
+
+  const crX = 240, crW = 130, bgX = 640, bgW = 140, vpcX = 820, vpcW = 150;
+  let s = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif"><style>${style}</style>`;
+  s += `<title>Topology of ${esc(plan.name || 'the plan')}</title>`;
+
+  // IDC and customer router.
+  const idcY = Math.max(10, midY - idcH / 2);
+  s += box('idc', 10, idcY, 200, idcH, `IDC ${plan.idc?.name || ''}`.trim(), idcLines.length ? idcLines : ['no segments yet']);
+  const anyIDC = state && [...state.sessions.values()].some((x) => x.toCloud || x.toIDC);
+  s += `<path class="l${anyIDC ? ' on att' : ''}" d="M210 ${midY} H${crX}"/>`;
+  s += box('cr', crX, midY - 32, crW, 64, 'Customer router', [`AS ${plan.idc?.asn ?? '?'}`, plan.idc?.routerId ? `id ${plan.idc.routerId}` : '']);
+
+  // Border gateway.
+  const bgwASN = plan.borderGateway?.asn || 65000;
+  s += box('bgw', bgX, midY - 32, bgW, 64, 'Border gateway', [`${plan.borderGateway?.name || ''}`, `AS ${bgwASN}`]);
+
+  // Sessions between them: Direct Connection above, VPN below.
+  const top = midY - ((links.length - 1) * linkGap) / 2;
+  links.forEach((ln, i) => {
+    const y = top + i * linkGap;
+    const st = state?.sessions.get(ln.name);
+    const on = st && st.up && (st.toCloud || st.toIDC);
+    const down = st && !st.up;
+    const cls = `l ${ln.kind}${on ? ' on' : ''}${down ? ' down' : ''}`;
+    const x1 = crX + crW, x2 = bgX;
+    const y1 = midY + Math.max(-24, Math.min(24, (y - midY) * 0.3)), y2 = y1;
+    s += `<path class="${cls}" d="M${x1} ${y1} C${x1 + 35} ${y1}, ${x1 + 25} ${y}, ${x1 + 60} ${y} H${x2 - 60} C${x2 - 25} ${y}, ${x2 - 35} ${y2}, ${x2} ${y2}" data-session="${esc(ln.name)}" data-kind="${ln.kind}" data-state="${on ? 'active' : down ? 'down' : 'idle'}"/>`;
+    const lx = (x1 + x2) / 2 + (ln.kind === 'dc' ? 0 : 0);
+    const kindName = ln.kind === 'dc' ? 'Direct Connection' : 'VPN';
+    s += `<text class="lbl${on ? ' on' : ''}${down ? ' down' : ''}" x="${lx}" y="${y - 7}" text-anchor="middle">${esc(kindName)} · ${esc(ln.name || '?')}</text>`;
+    s += `<text class="lbl" x="${lx}" y="${y + 16}" text-anchor="middle">${esc(ln.sub)}</text>`;
+    if (down) s += `<path class="x" d="M${lx - 7} ${y - 7} l14 14 M${lx + 7} ${y - 7} l-14 14"/>`;
+    if (on) {
+      // Arrows say which way this session carries traffic.
+      if (st.toCloud) s += `<text class="arrow ${ln.kind}" x="${x2 - 100}" y="${y - 7}" text-anchor="middle">→ to cloud</text>`;
+      if (st.toIDC) s += `<text class="arrow ${ln.kind}" x="${x1 + 100}" y="${y - 7}" text-anchor="middle">to IDC ←</text>`;
+    }
+  });
+  if (links.length === 0) s += `<text class="lbl" x="${(crX + crW + bgX) / 2}" y="${midY - 8}" text-anchor="middle">no Direct Connection or VPN yet</text>`;
+
+  // Attachments and VPCs.
+  let y = Math.max(10, midY - vpcTotal / 2);
+  for (const a of atts) {
+    const hh = vpcH(a);
+    const cy = y + hh / 2;
+    const on = state?.attachments.has(a.name);
+    s += `<path class="l att${on ? ' on' : ''}" d="M${bgX + bgW} ${midY} C${bgX + bgW + 30} ${midY}, ${vpcX - 30} ${cy}, ${vpcX} ${cy}" data-attachment="${esc(a.name)}"/>`;
+    s += box('vpc', vpcX, y, vpcW, hh, `VPC ${a.vpcName || a.name || ''}`, clip(a.cidrs || [], 3));
+    y += hh + 14;
+  }
+
+  // Legend.
+  const ly = H - 14;
+  s += `<g class="legend"><path class="l dc on" d="M10 ${ly - 4} h26"/><text x="42" y="${ly}">Direct Connection carrying traffic</text>`;
+  s += `<path class="l vpn on" d="M260 ${ly - 4} h26"/><text x="292" y="${ly}">VPN carrying traffic</text>`;
+  s += `<path class="l down" d="M450 ${ly - 4} h26"/><text x="482" y="${ly}">failed</text>`;
+  s += `<path class="l dc" d="M550 ${ly - 4} h26"/><text x="582" y="${ly}">idle (standby)</text></g>`;
+  return s + '</svg>';
+}

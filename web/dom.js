@@ -1,0 +1,76 @@
+// Small DOM helpers shared by the page's modules. No framework: the page is
+// a handful of views rebuilt from plain data, so a tiny element builder is
+// all the abstraction it needs.
+
+/**
+ * h builds an element. attrs keys starting with "on" become listeners;
+ * "class", "for", "dataset" and boolean attributes are handled; children may
+ * be strings, nodes, arrays or null/false (skipped).
+ */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  if (attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k.startsWith('on') && typeof v === 'function') {
+        el.addEventListener(k.slice(2), v);
+      } else if (k === 'class') {
+        el.className = v;
+      } else if (k === 'dataset') {
+        Object.assign(el.dataset, v);
+      } else if (k === 'value' && (tag === 'input' || tag === 'textarea' || tag === 'select')) {
+        el.value = v;
+      } else if (v === true) {
+        el.setAttribute(k, '');
+      } else {
+        el.setAttribute(k, String(v));
+      }
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else if (c instanceof Node) el.appendChild(c);
+    else el.appendChild(document.createTextNode(String(c)));
+  }
+}
+
+/** clear removes every child of el and appends the given children. */
+export function replaceChildren(el, ...children) {
+  el.textContent = '';
+  append(el, children);
+}
+
+/** esc escapes text for inclusion in markup (the SVG diagram is a string). */
+export function esc(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+/** download offers text as a file, without any server round trip. */
+export function download(name, text, type = 'text/plain') {
+  const url = URL.createObjectURL(new Blob([text], { type: type + ';charset=utf-8' }));
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // Revoke later: revoking at once can cancel the download in some browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** idFor turns a JSON path into a string usable as an element id. */
+export function idFor(path) {
+  return 'f' + path.replace(/[^A-Za-z0-9]+/g, '-');
+}
+
+/** errorText renders a bridge rejection ({code, message, path?}) or an Error. */
+export function errorText(err) {
+  if (!err) return 'unknown error';
+  if (typeof err === 'string') return err;
+  const msg = err.message || String(err);
+  return err.code ? `${msg} (${err.code})` : msg;
+}

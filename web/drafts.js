@@ -1,0 +1,231 @@
+// Drafts: the plan being edited is saved to IndexedDB (through the Go core's
+// drafts API) shortly after each edit, listed, opened, renamed, duplicated
+// and deleted. A save that fails is said out loud and the edit stays in the
+// page; a save that would overwrite another tab's newer save is refused by
+// the core (draft.conflict) and the architect chooses what happens.
+
+import { h, replaceChildren, errorText } from './dom.js';
+
+const $ = (id) => document.getElementById(id);
+
+// Long enough to batch a burst of typing into one write, short enough that
+// closing the tab right after typing rarely loses anything (beforeunload
+// warns in that window too).
+const autosaveDelay = 500;
+
+const planText = (d) => (typeof d.plan === 'string' ? d.plan : JSON.stringify(d.plan));
+const when = (d) => d.updatedAt || d.updated || d.savedAt || d.modified || '';
+
+export class Drafts {
+  constructor(page) {
+    this.page = page;
+    this.current = null; // {id, name, revision} of the open draft
+    this.timer = 0;
+    this.dirty = false;
+    this.saving = null;
+    this.blocked = null; // 'conflict' | 'storage' while a problem is shown
+    addEventListener('beforeunload', (ev) => {
+      if (this.dirty) { ev.preventDefault(); ev.returnValue = ''; }
+    });
+  }
+
+  get api() {
+    const d = this.page.api.drafts;
+    if (!d) throw Object.assign(new Error('drafts are not available in this build of the planner core'), { code: 'draft.unavailable' });
+    return d;
+  }
+
+  /** detach forgets the open draft: the next edit starts a new one. */
+  detach() {
+    clearTimeout(this.timer);
+    this.current = null;
+    this.dirty = false;
+    this.blocked = null;
+    this.page.clearBanner('draft');
+    this.state('');
+  }
+
+  state(text, kind = '') {
+    const el = $('save-state');
+    el.textContent = text;
+    el.className = 'save-state ' + kind;
+  }
+
+  edited() {
+    this.dirty = true;
+    if (this.blocked === 'conflict') return; // waiting for the architect's choice
+    this.state('Unsaved changes');
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.save(), autosaveDelay);
+  }
+
+  /** save writes the plan to the open draft, or to a new one. */
+  async save({ asCopy = false } = {}) {
+    clearTimeout(this.timer);
+    if (this.saving) { await this.saving; if (!this.dirty && !asCopy) return; }
+    const page = this.page;
+    const text = page.planText;
+    const cur = asCopy ? null : this.current;
+    const name = asCopy ? `${this.current?.name || page.plan.name || 'plan'} (copy)` : (cur?.name || page.plan?.name || 'untitled plan');
+    const req = { name, plan: text };
+    if (cur) { req.id = cur.id; req.baseRevision = cur.revision; }
+    this.state('Saving…');
+    this.saving = (async () => {
+      try {
+        const res = await this.api.save(req);
+        this.current = { id: res.id ?? cur?.id, name: res.name ?? name, revision: res.revision };
+        this.dirty = page.planText !== text;
+        this.blocked = null;
+        page.clearBanner('draft');
+        this.state(this.dirty ? 'Unsaved changes' : `Draft saved ${clock()}`, 'saved');
+        if (this.dirty) this.edited();
+      } catch (e) {
+        if (e.code === 'draft.conflict') this.conflict(e);
+        else this.storageFailed(e);
+      }
+    })();
+    await this.saving;
+    this.saving = null;
+  }
+
+  conflict(e) {
+    this.blocked = 'conflict';
+    this.state('Not saved: changed in another tab', 'problem');
+    this.page.banner('draft', 'warning',
+      `“${this.current?.name}” was saved in another tab after you opened it. Your edits are still here and were not saved over it.`,
+      [
+        ['Reload the saved draft (drop my edits)', () => this.open(this.current.id)],
+        ['Save my edits as a copy', () => this.save({ asCopy: true })],
+      ]);
+  }
+
+  storageFailed(e) {
+    this.blocked = 'storage';
+    this.state('Not saved', 'problem');
+    this.page.banner('draft', 'error',
+      `Drafts cannot be saved in this browser: ${errorText(e)}. Your edits are kept in this tab — download the plan file (Export) before closing it. Saving is retried on the next edit.`,
+      [['Retry now', () => this.save()], ['Download plan file', () => this.page.exportAs('plan')]]);
+  }
+
+  /** saveShared keeps a plan opened from a link as the recipient's own draft. */
+  async saveShared() {
+    this.current = null;
+    this.dirty = true;
+    await this.save();
+    if (this.current) {
+      this.page.clearBanner('link');
+      // The link has done its job; a reload now opens the draft.
+      history.replaceState(null, '', location.pathname + location.search);
+      this.page.banner('link', 'info', `Saved as your draft “${this.current.name}”.`);
+    }
+  }
+
+  /** openLatest opens the most recently saved draft; false if none. */
+  async openLatest() {
+    let list;
+    try {
+      list = await this.api.list();
+    } catch (e) {
+      this.storageFailed(e);
+      return false;
+    }
+    if (!list || list.length === 0) return false;
+    const latest = [...list].sort((a, b) => String(when(b)).localeCompare(String(when(a))))[0];
+    return this.open(latest.id);
+  }
+
+  async open(id) {
+    try {
+      const d = await this.api.get(id);
+      this.detach();
+      this.page.load(JSON.parse(planText(d)), { origin: 'draft' });
+      this.current = { id: d.id, name: d.name, revision: d.revision };
+      this.state(`Draft “${d.name}”`, 'saved');
+      $('drafts-dialog').close();
+      return true;
+    } catch (e) {
+      this.page.banner('draft', 'error', `The draft could not be opened: ${errorText(e)}`);
+      return false;
+    }
+  }
+
+  // ---- the drafts dialog -------------------------------------------------
+
+  async openDialog() {
+    const dlg = $('drafts-dialog');
+    if (!dlg.open) dlg.showModal();
+    await this.renderList();
+  }
+
+  async renderList() {
+    const box = $('drafts-list');
+    let list;
+    try {
+      list = await this.api.list();
+    } catch (e) {
+      replaceChildren(box, h('p', { class: 'field-msg error', role: 'alert' }, `Drafts cannot be read in this browser: ${errorText(e)}`));
+      return;
+    }
+    if (!list.length) {
+      replaceChildren(box, h('p', { class: 'muted' }, 'No drafts yet. Edit a plan and it is saved here automatically.'));
+      return;
+    }
+    list = [...list].sort((a, b) => String(when(b)).localeCompare(String(when(a))));
+    const act = async (fn) => {
+      try { await fn(); } catch (e) { this.page.banner('draft', 'error', `Drafts: ${errorText(e)}`); }
+      await this.renderList();
+    };
+    const rows = list.map((d) => {
+      const isOpen = this.current?.id === d.id;
+      const nameCell = h('td', { class: 'draft-name' }, d.name, isOpen ? h('span', { class: 'tag' }, 'open') : null);
+      const rename = () => {
+        const input = h('input', { type: 'text', value: d.name, 'aria-label': `New name for ${d.name}` });
+        const done = (ok) => act(async () => {
+          if (ok && input.value.trim() && input.value.trim() !== d.name) {
+            const r = await this.api.rename(d.id, input.value.trim());
+            if (this.current?.id === d.id) { this.current.name = input.value.trim(); if (r?.revision !== undefined) this.current.revision = r.revision; }
+          }
+        });
+        input.addEventListener('keydown', (ev) => {
+          if (ev.key === 'Enter') { ev.preventDefault(); done(true); }
+          if (ev.key === 'Escape') { ev.preventDefault(); ev.stopPropagation(); done(false); }
+        });
+        replaceChildren(nameCell, input, h('button', { type: 'button', onclick: () => done(true) }, 'Save'));
+        input.focus();
+        input.select();
+      };
+      let armed = false;
+      const del = h('button', {
+        type: 'button', class: 'danger',
+        onclick: () => {
+          if (!armed) { armed = true; del.textContent = 'Really delete?'; return; }
+          act(async () => {
+            await this.api.delete(d.id);
+            if (this.current?.id === d.id) { this.current = null; this.dirty = true; this.state('Draft deleted; edits kept here', 'problem'); }
+          });
+        },
+      }, 'Delete');
+      return h('tr', { dataset: { id: d.id } },
+        nameCell,
+        h('td', { class: 'muted' }, fmtTime(when(d))),
+        h('td', { class: 'row-actions' },
+          h('button', { type: 'button', onclick: () => this.open(d.id) }, 'Open'),
+          h('button', { type: 'button', onclick: rename }, 'Rename'),
+          h('button', { type: 'button', onclick: () => act(() => this.api.duplicate(d.id)) }, 'Duplicate'),
+          del));
+    });
+    replaceChildren(box, h('table', { class: 'grid drafts' },
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Saved'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
+      h('tbody', null, rows)));
+  }
+}
+
+function clock() {
+  return new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+function fmtTime(t) {
+  if (!t) return '';
+  const d = new Date(typeof t === 'number' ? t : String(t));
+  return Number.isNaN(d.getTime()) ? String(t) : d.toLocaleString();
+}
