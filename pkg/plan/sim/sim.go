@@ -1,0 +1,426 @@
+// Package sim simulates BGP route selection and forwarding between the IDC's
+// customer router and the JD Cloud border gateway, normally and under
+// failures.
+//
+// Each router has a decider: an explicit ordered list of steps that picks the
+// best path(s) for one prefix and records why (DecideBorderGateway,
+// DecideCustomerRouter). Forwarding then takes the longest matching prefix
+// that has a best path. A scenario is an ordered list of events (sessions
+// down and up, the port down and up, prefixes withdrawn and restored)
+// applied after InitialEvents, so that the FRR oracle can replay it on real
+// routers and compare.
+//
+// Entry points: Scenarios, Run, Trace and Matrix. Every result marshals to
+// JSON with stable camelCase names; docs/simulate.md documents them.
+package sim
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/hybridplan/hybridplan/pkg/cidr"
+	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
+)
+
+// Router names in results.
+const (
+	RouterBorderGateway  = "border-gateway"
+	RouterCustomerRouter = "customer-router"
+)
+
+// State is the outcome of a scenario: the sessions and both routers' route
+// tables.
+type State struct {
+	Scenario       Scenario       `json:"scenario"`
+	Sessions       []SessionState `json:"sessions"`
+	BorderGateway  Table          `json:"borderGateway"`
+	CustomerRouter Table          `json:"customerRouter"`
+}
+
+// SessionState is one BGP session at the end of a scenario.
+type SessionState struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	Up   bool   `json:"up"`
+	// Established orders the sessions by when they last came up (1 first);
+	// 0 when down.
+	Established int `json:"established,omitempty"`
+	// Withdrawn are the prefixes the customer router no longer advertises
+	// on the session.
+	Withdrawn []netip.Prefix `json:"withdrawn,omitempty"`
+}
+
+// Table is one router's effective routes, sorted by prefix (IPv4 first).
+type Table struct {
+	Router string  `json:"router"`
+	Routes []Route `json:"routes"`
+
+	// index finds routes by longest-prefix match; byRef maps its refs (the
+	// model's prefix numbers) to Routes.
+	index *cidr.Index
+	byRef []int32
+}
+
+// Route is one prefix in a router's table: every candidate path, the
+// decision, and the next hops it forwards to.
+type Route struct {
+	Prefix     netip.Prefix `json:"prefix"`
+	Candidates []Path       `json:"candidates"`
+	Decision   Decision     `json:"decision"`
+	// NextHops are the best paths' next hops (several for ECMP).
+	NextHops []NextHop `json:"nextHops"`
+}
+
+// NextHop is where a router forwards: a BGP session (its kind and the
+// neighbor address) or, on the border gateway, a VPC attachment.
+type NextHop struct {
+	Kind       string     `json:"kind"`
+	Session    string     `json:"session,omitempty"`
+	Attachment string     `json:"attachment,omitempty"`
+	Address    netip.Addr `json:"address,omitzero"`
+}
+
+// Lookup returns the route the router forwards addr by: the longest prefix
+// that contains addr and has a best path.
+func (t *Table) Lookup(addr netip.Addr) (Route, bool) {
+	if t.index == nil {
+		return Route{}, false
+	}
+	cs := t.index.Containing(addr)
+	for i := len(cs) - 1; i >= 0; i-- { // shortest first: walk back from the longest
+		if r := t.byRef[cs[i].Ref]; r >= 0 {
+			return t.Routes[r], true
+		}
+	}
+	return Route{}, false
+}
+
+// Run simulates scenario s on plan p: InitialEvents, then s.Events in order.
+// It fails when an event names a session, a connection or a prefix the plan
+// does not have.
+func Run(p *plan.Plan, s Scenario) (*State, error) {
+	return newModel(p).run(s)
+}
+
+// model is everything about a plan that does not change between scenarios,
+// computed once: sessions, candidate paths per prefix, lookup indexes.
+type model struct {
+	p        *plan.Plan
+	strat    strategy.Result
+	sessions []strategy.Session
+	byName   map[string]int
+	// bgw and cust list each router's prefixes (sorted) with the candidate
+	// paths each could have; a path with session < 0 is always present.
+	bgw, cust       []prefixPaths
+	bgwIdx, custIdx *cidr.Index
+	// dcAnnounced is what the customer router advertises over Direct
+	// Connection, for checking withdraw events.
+	announced map[strategy.PathKind]map[netip.Prefix]bool
+}
+
+type prefixPaths struct {
+	prefix netip.Prefix
+	paths  []sessionPath
+}
+
+type sessionPath struct {
+	session int // index into model.sessions, -1 for a VPC attachment route
+	path    Path
+}
+
+func newModel(p *plan.Plan) *model {
+	m := &model{
+		p:         p,
+		strat:     strategy.Compute(p),
+		byName:    map[string]int{},
+		announced: map[strategy.PathKind]map[netip.Prefix]bool{},
+	}
+	m.sessions = m.strat.Sessions
+	for i, s := range m.sessions {
+		if _, dup := m.byName[s.Name]; !dup {
+			m.byName[s.Name] = i
+		}
+	}
+	prof := p.EffectiveProfile()
+	nh, rd := prof.BorderGW.NextHopPriority, prof.BorderGW.RouteDistance
+
+	bgw := map[netip.Prefix][]sessionPath{}
+	cust := map[netip.Prefix][]sessionPath{}
+	for _, a := range p.BorderGateway.Attachments {
+		for _, q := range a.Propagated() {
+			q = q.Masked()
+			bgw[q] = append(bgw[q], sessionPath{-1, Path{
+				Prefix: q, Kind: KindVPCAttachment, Attachment: a.Name, ASPath: []uint32{},
+				NextHopPriority: nh.VPCAttachment, RouteType: RoutePropagation, RouteDistance: rd.VPCPropagation,
+			}})
+		}
+	}
+	for _, kind := range []strategy.PathKind{strategy.DirectConnection, strategy.VPN} {
+		m.announced[kind] = map[netip.Prefix]bool{}
+		for _, a := range m.strat.IDCToCloud.For(kind) {
+			m.announced[kind][a.Prefix] = true
+		}
+	}
+	lp := p.Strategy.LocalPreference
+	for si, s := range m.sessions {
+		priority := nh.PrivateInterface
+		if s.Kind == strategy.VPN {
+			priority = nh.VPNConnection
+		}
+		for _, a := range m.strat.IDCToCloud.On(s) {
+			path := make([]uint32, 1+a.Prepend)
+			for i := range path {
+				path[i] = s.CustomerASN
+			}
+			bgw[a.Prefix] = append(bgw[a.Prefix], sessionPath{si, Path{
+				Prefix: a.Prefix, Kind: string(s.Kind), Session: s.Name, NextHop: s.CustomerAddrFor(a.Prefix),
+				ASPath: path, NextHopPriority: priority, RouteType: RouteEBGP, RouteDistance: rd.EBGP,
+			}})
+		}
+		localPref := uint32(100)
+		if lp != nil {
+			localPref = lp.VPN
+			if s.Kind == strategy.DirectConnection {
+				localPref = lp.DirectConnection
+			}
+		}
+		for _, a := range m.strat.CloudToIDC.On(s) {
+			neighborAS := s.CloudASN
+			if len(a.ASPath) > 0 {
+				neighborAS = a.ASPath[0]
+			}
+			cust[a.Prefix] = append(cust[a.Prefix], sessionPath{si, Path{
+				Prefix: a.Prefix, Kind: string(s.Kind), Session: s.Name, NextHop: s.CloudAddrFor(a.Prefix),
+				ASPath: a.ASPath, LocalPref: localPref, Origin: OriginIGP, NeighborAS: neighborAS,
+			}})
+		}
+	}
+	m.bgw, m.bgwIdx = sortedPrefixes(bgw)
+	m.cust, m.custIdx = sortedPrefixes(cust)
+	return m
+}
+
+func comparePrefix(a, b netip.Prefix) int {
+	if c := a.Addr().Compare(b.Addr()); c != 0 {
+		return c
+	}
+	return a.Bits() - b.Bits()
+}
+
+func sortedPrefixes(byPrefix map[netip.Prefix][]sessionPath) ([]prefixPaths, *cidr.Index) {
+	out := make([]prefixPaths, 0, len(byPrefix))
+	for q, ps := range byPrefix {
+		out = append(out, prefixPaths{q, ps})
+	}
+	slices.SortFunc(out, func(a, b prefixPaths) int { return comparePrefix(a.prefix, b.prefix) })
+	ix := cidr.NewIndex()
+	for i, pp := range out {
+		_ = ix.Insert(pp.prefix, i) // refused only for IPv4-mapped IPv6, which validation reports
+	}
+	return out, ix
+}
+
+// world is the sessions' state while events are applied.
+type world struct {
+	adminUp     []bool
+	linkUp      []bool
+	established []int // 0 when down
+	withdrawn   []map[netip.Prefix]bool
+	clock       int
+}
+
+func (w *world) up(i int) bool { return w.adminUp[i] && w.linkUp[i] }
+
+// settle records which sessions changed state, in session order.
+func (w *world) settle(wasUp []bool) {
+	for i := range w.adminUp {
+		switch {
+		case w.up(i) && !wasUp[i]:
+			w.clock++
+			w.established[i] = w.clock
+		case !w.up(i):
+			w.established[i] = 0
+		}
+	}
+}
+
+func (m *model) run(s Scenario) (*State, error) {
+	n := len(m.sessions)
+	w := &world{
+		adminUp:     make([]bool, n),
+		linkUp:      make([]bool, n),
+		established: make([]int, n),
+		withdrawn:   make([]map[netip.Prefix]bool, n),
+	}
+	for i := range w.linkUp {
+		w.linkUp[i] = true
+	}
+	events := append(InitialEvents(m.p), s.Events...)
+	for k, e := range events {
+		if err := m.apply(w, e); err != nil {
+			if k >= n {
+				return nil, fmt.Errorf("scenario %q, event %d (%s): %w", s.Name, k-n+1, e, err)
+			}
+			return nil, fmt.Errorf("initial event %d (%s): %w", k+1, e, err)
+		}
+	}
+	st := &State{Scenario: s, Sessions: make([]SessionState, n)}
+	for i, sess := range m.sessions {
+		ss := SessionState{Name: sess.Name, Kind: string(sess.Kind), Up: w.up(i), Established: w.established[i]}
+		for q := range w.withdrawn[i] {
+			ss.Withdrawn = append(ss.Withdrawn, q)
+		}
+		slices.SortFunc(ss.Withdrawn, comparePrefix)
+		st.Sessions[i] = ss
+	}
+	st.BorderGateway = m.table(RouterBorderGateway, m.bgw, m.bgwIdx, w, DecideBorderGateway)
+	st.CustomerRouter = m.table(RouterCustomerRouter, m.cust, m.custIdx, w, DecideCustomerRouter)
+	return st, nil
+}
+
+// apply changes the world by one event.
+func (m *model) apply(w *world, e Event) error {
+	wasUp := make([]bool, len(m.sessions))
+	for i := range wasUp {
+		wasUp[i] = w.up(i)
+	}
+	switch e.Kind {
+	case EventSessionUp, EventSessionDown:
+		i, err := m.session(e.Session)
+		if err != nil {
+			return err
+		}
+		w.adminUp[i] = e.Kind == EventSessionUp
+	case EventLinkDown, EventLinkUp:
+		dc := m.p.DirectConnection
+		if dc == nil || len(dc.Interfaces) == 0 {
+			return fmt.Errorf("the plan has no Direct Connection interfaces to take %s", strings.TrimPrefix(e.Kind, "link-"))
+		}
+		if e.Session != "" && e.Session != dc.ConnectionID {
+			return fmt.Errorf("%q is not the plan's Direct Connection; use %q or leave the session empty", e.Session, dc.ConnectionID)
+		}
+		for i, s := range m.sessions {
+			if s.Kind == strategy.DirectConnection {
+				w.linkUp[i] = e.Kind == EventLinkUp
+			}
+		}
+	case EventWithdraw, EventRestore:
+		targets, err := m.withdrawTargets(e)
+		if err != nil {
+			return err
+		}
+		for _, i := range targets {
+			prefixes := e.Prefixes
+			if len(prefixes) == 0 {
+				for _, a := range m.strat.IDCToCloud.On(m.sessions[i]) {
+					prefixes = append(prefixes, a.Prefix)
+				}
+			}
+			if w.withdrawn[i] == nil {
+				w.withdrawn[i] = map[netip.Prefix]bool{}
+			}
+			for _, q := range prefixes {
+				if e.Kind == EventWithdraw {
+					w.withdrawn[i][q.Masked()] = true
+				} else {
+					delete(w.withdrawn[i], q.Masked())
+				}
+			}
+		}
+	default:
+		return fmt.Errorf("unknown event kind %q; use one of %s, %s, %s, %s, %s, %s", e.Kind,
+			EventSessionUp, EventSessionDown, EventLinkDown, EventLinkUp, EventWithdraw, EventRestore)
+	}
+	w.settle(wasUp)
+	return nil
+}
+
+func (m *model) session(name string) (int, error) {
+	if i, ok := m.byName[name]; ok {
+		return i, nil
+	}
+	names := make([]string, len(m.sessions))
+	for i, s := range m.sessions {
+		names[i] = s.Name
+	}
+	if name == "" {
+		return 0, fmt.Errorf("the event names no session; use one of: %s", strings.Join(names, ", "))
+	}
+	return 0, fmt.Errorf("no session %q in the plan; use one of: %s", name, strings.Join(names, ", "))
+}
+
+// withdrawTargets returns the sessions a withdraw or restore applies to and
+// checks that its prefixes are advertised there.
+func (m *model) withdrawTargets(e Event) ([]int, error) {
+	var targets []int
+	kind := strategy.DirectConnection
+	if e.Session == "" {
+		for i, s := range m.sessions {
+			if s.Kind == strategy.DirectConnection {
+				targets = append(targets, i)
+			}
+		}
+		if len(targets) == 0 {
+			return nil, fmt.Errorf("the plan has no Direct Connection sessions to %s prefixes on; name a session", e.Kind)
+		}
+	} else {
+		i, err := m.session(e.Session)
+		if err != nil {
+			return nil, err
+		}
+		targets = []int{i}
+		kind = m.sessions[i].Kind
+	}
+	for _, q := range e.Prefixes {
+		if !m.announced[kind][q.Masked()] {
+			var list []string
+			for _, a := range m.strat.IDCToCloud.For(kind) {
+				list = append(list, a.Prefix.String())
+			}
+			return nil, fmt.Errorf("%s is not advertised over %s, so it cannot be withdrawn or restored; choose from: %s", q, kind, strings.Join(list, ", "))
+		}
+	}
+	return targets, nil
+}
+
+// table runs a decider over every prefix's live candidates.
+func (m *model) table(router string, pps []prefixPaths, ix *cidr.Index, w *world, decider func([]Path) Decision) Table {
+	t := Table{Router: router, Routes: make([]Route, 0, len(pps)), index: ix, byRef: make([]int32, len(pps))}
+	for ref, pp := range pps {
+		var cands []Path
+		for _, sp := range pp.paths {
+			if sp.session >= 0 {
+				i := sp.session
+				if !w.up(i) || w.withdrawn[i][pp.prefix] && router == RouterBorderGateway {
+					continue
+				}
+				if cands == nil {
+					cands = make([]Path, 0, len(pp.paths))
+				}
+				path := sp.path
+				if router == RouterCustomerRouter {
+					path.Received = w.established[i]
+				}
+				cands = append(cands, path)
+				continue
+			}
+			cands = append(cands, sp.path)
+		}
+		if len(cands) == 0 {
+			t.byRef[ref] = -1
+			continue
+		}
+		d := decider(cands)
+		hops := make([]NextHop, len(d.Best))
+		for k, b := range d.Best {
+			c := cands[b]
+			hops[k] = NextHop{Kind: c.Kind, Session: c.Session, Attachment: c.Attachment, Address: c.NextHop}
+		}
+		t.byRef[ref] = int32(len(t.Routes))
+		t.Routes = append(t.Routes, Route{Prefix: pp.prefix, Candidates: cands, Decision: d, NextHops: hops})
+	}
+	return t
+}

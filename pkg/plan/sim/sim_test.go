@@ -1,0 +1,523 @@
+package sim_test
+
+import (
+	"encoding/json"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hybridplan/hybridplan/examples"
+	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
+)
+
+func example(t testing.TB, name string) *plan.Plan {
+	t.Helper()
+	e, ok := examples.Get(name)
+	if !ok {
+		t.Fatalf("no example %q", name)
+	}
+	p, err := plan.DecodeBytes([]byte(e.JSON))
+	if err != nil {
+		t.Fatalf("decoding %s: %v", name, err)
+	}
+	return p
+}
+
+func scenario(t *testing.T, p *plan.Plan, name string) sim.Scenario {
+	t.Helper()
+	s, err := sim.FindScenario(p, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// path is a compact trace verdict: "dc/dc", "vpn/dc", "-/-" (unreachable),
+// forward then return.
+func path(tr sim.TraceResult) string {
+	short := func(l sim.Leg) string {
+		switch {
+		case !l.Reachable:
+			return "-"
+		case l.Kind == sim.KindDirectConnection:
+			return "dc"
+		case l.Kind == sim.KindVPN:
+			return "vpn"
+		}
+		return l.Kind
+	}
+	return short(tr.Forward) + "/" + short(tr.Return)
+}
+
+func TestScenarioNames(t *testing.T) {
+	tests := []struct {
+		example string
+		want    []string
+	}{
+		{"seed-dc-primary-vpn-backup", []string{
+			"normal",
+			"dc-session-down", "dc-session-down-failback",
+			"dc-routes-withdrawn", "dc-routes-withdrawn-failback",
+			"dc-port-down", "dc-port-down-failback",
+			"tunnel-down:tun-1", "tunnel-down-failback:tun-1",
+			"tunnel-down:tun-2", "tunnel-down-failback:tun-2",
+			"vpn-down", "vpn-down-failback",
+			"both-down", "both-down-failback",
+		}},
+		{"aspath-two-vpcs-redundant-dc", []string{
+			"normal",
+			"dc-session-down", "dc-session-down-failback",
+			"dc-session-down:pvif-sh-a", "dc-session-down-failback:pvif-sh-a",
+			"dc-session-down:pvif-sh-b", "dc-session-down-failback:pvif-sh-b",
+			"dc-routes-withdrawn", "dc-routes-withdrawn-failback",
+			"dc-port-down", "dc-port-down-failback",
+			"tunnel-down:tun-a1", "tunnel-down-failback:tun-a1",
+			"tunnel-down:tun-a2", "tunnel-down-failback:tun-a2",
+			"tunnel-down:tun-b1", "tunnel-down-failback:tun-b1",
+			"tunnel-down:tun-b2", "tunnel-down-failback:tun-b2",
+			"vpn-down", "vpn-down-failback",
+			"both-down", "both-down-failback",
+		}},
+	}
+	for _, tt := range tests {
+		p := example(t, tt.example)
+		var got []string
+		for _, s := range sim.Scenarios(p) {
+			got = append(got, s.Name)
+			if s.Description == "" {
+				t.Errorf("%s: scenario %s has no description", tt.example, s.Name)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: scenarios\n got %v\nwant %v", tt.example, got, tt.want)
+		}
+	}
+	seed := example(t, "seed-dc-primary-vpn-backup")
+	init := sim.InitialEvents(seed)
+	if got := []string{init[0].String(), init[1].String(), init[2].String()}; !slices.Equal(got, []string{"session-up pvif-bj-1", "session-up tun-1", "session-up tun-2"}) {
+		t.Errorf("InitialEvents = %v: Direct Connection first, then tunnels in plan order", got)
+	}
+	bf := scenario(t, seed, "both-down-failback")
+	var evs []string
+	for _, e := range bf.Events {
+		evs = append(evs, e.String())
+	}
+	want := []string{"link-down dc-bj-0001", "session-down tun-1", "session-down tun-2", "link-up dc-bj-0001", "session-up tun-1", "session-up tun-2"}
+	if !slices.Equal(evs, want) {
+		t.Errorf("both-down-failback events = %v, want %v", evs, want)
+	}
+}
+
+// TestExampleScenarios checks every scenario of every example: which path
+// each direction takes between a VM and an IDC host.
+func TestExampleScenarios(t *testing.T) {
+	tests := []struct {
+		example  string
+		vm, host string
+		want     map[string]string // scenario → forward/return; unlisted: dc/dc
+	}{
+		{
+			example: "seed-dc-primary-vpn-backup", vm: "10.0.0.1", host: "192.168.0.1",
+			want: map[string]string{
+				"dc-session-down": "vpn/vpn",
+				// The customer stops advertising over DC but still
+				// receives over DC with the higher local-preference: real
+				// routers return over DC.
+				"dc-routes-withdrawn": "vpn/dc",
+				"dc-port-down":        "vpn/vpn",
+				"both-down":           "-/-",
+			},
+		},
+		{
+			example: "seed-dc-primary-vpn-backup", vm: "10.0.255.254", host: "172.20.200.9",
+			want: map[string]string{
+				"dc-session-down": "vpn/vpn", "dc-routes-withdrawn": "vpn/dc", "dc-port-down": "vpn/vpn", "both-down": "-/-",
+			},
+		},
+		{
+			example: "aspath-two-vpcs-redundant-dc", vm: "10.1.0.1", host: "10.200.0.1",
+			want: map[string]string{
+				"dc-session-down": "vpn/vpn", "dc-routes-withdrawn": "vpn/dc", "dc-port-down": "vpn/vpn", "both-down": "-/-",
+			},
+		},
+		{
+			// A subnet that is not propagated: the cloud reaches the IDC,
+			// the IDC has no route back.
+			example: "aspath-two-vpcs-redundant-dc", vm: "10.1.2.1", host: "10.201.1.1",
+			want: map[string]string{
+				"normal": "dc/-", "dc-session-down": "vpn/-", "dc-session-down-failback": "dc/-",
+				"dc-session-down:pvif-sh-a": "dc/-", "dc-session-down-failback:pvif-sh-a": "dc/-",
+				"dc-session-down:pvif-sh-b": "dc/-", "dc-session-down-failback:pvif-sh-b": "dc/-",
+				"dc-routes-withdrawn": "vpn/-", "dc-routes-withdrawn-failback": "dc/-",
+				"dc-port-down": "vpn/-", "dc-port-down-failback": "dc/-",
+				"tunnel-down:tun-a1": "dc/-", "tunnel-down-failback:tun-a1": "dc/-",
+				"tunnel-down:tun-a2": "dc/-", "tunnel-down-failback:tun-a2": "dc/-",
+				"tunnel-down:tun-b1": "dc/-", "tunnel-down-failback:tun-b1": "dc/-",
+				"tunnel-down:tun-b2": "dc/-", "tunnel-down-failback:tun-b2": "dc/-",
+				"vpn-down": "dc/-", "vpn-down-failback": "dc/-",
+				"both-down": "-/-", "both-down-failback": "dc/-",
+			},
+		},
+		{
+			example: "dualstack-aggregate-over-vpn", vm: "10.40.3.4", host: "10.30.2.1",
+			want: map[string]string{
+				"dc-session-down": "vpn/vpn", "dc-routes-withdrawn": "vpn/dc", "dc-port-down": "vpn/vpn", "both-down": "-/-",
+			},
+		},
+		{
+			example: "dualstack-aggregate-over-vpn", vm: "2001:db8:40::10", host: "2001:db8:30:ffff::1",
+			want: map[string]string{
+				"dc-session-down": "vpn/vpn", "dc-routes-withdrawn": "vpn/dc", "dc-port-down": "vpn/vpn", "both-down": "-/-",
+			},
+		},
+	}
+	for _, tt := range tests {
+		p := example(t, tt.example)
+		vm, host := netip.MustParseAddr(tt.vm), netip.MustParseAddr(tt.host)
+		for _, s := range sim.Scenarios(p) {
+			want := tt.want[s.Name]
+			if want == "" {
+				want = "dc/dc"
+			}
+			tr, err := sim.Trace(p, s, vm, host)
+			if err != nil {
+				t.Fatalf("%s %s: %v", tt.example, s.Name, err)
+			}
+			if got := path(tr); got != want {
+				t.Errorf("%s %s %s→%s: %s, want %s (%s)", tt.example, s.Name, tt.vm, tt.host, got, want, tr.Reason)
+			}
+			// The reverse trace takes the same legs, swapped.
+			rev, err := sim.Trace(p, s, host, vm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rev.Forward.Reachable != tr.Return.Reachable || rev.Forward.Kind != tr.Return.Kind || rev.Return.Kind != tr.Forward.Kind {
+				t.Errorf("%s %s: reverse trace %s is not the swap of %s", tt.example, s.Name, path(rev), path(tr))
+			}
+			if tr.Symmetric != (tr.Reachable && tr.Forward.Kind == tr.Return.Kind) {
+				t.Errorf("%s %s: symmetric %v for %s", tt.example, s.Name, tr.Symmetric, path(tr))
+			}
+		}
+	}
+}
+
+// TestHistory: equal AS_PATHs and no local-preference leave the choice to
+// the older path. After a Direct Connection flap the VPN paths are older, so
+// the IDC keeps returning over the VPN while the cloud sends over DC.
+func TestHistory(t *testing.T) {
+	p := example(t, "seed-dc-primary-vpn-backup")
+	p.Strategy.LocalPreference = nil
+	vm, host := netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("192.168.0.1")
+	tests := []struct {
+		scenario string
+		want     string
+		step     string
+		best     string
+	}{
+		{"normal", "dc/dc", sim.StepOlderPath, "pvif-bj-1"},
+		{"dc-session-down", "vpn/vpn", sim.StepOlderPath, "tun-1"},
+		{"dc-session-down-failback", "dc/vpn", sim.StepOlderPath, "tun-1"},
+		{"dc-port-down-failback", "dc/vpn", sim.StepOlderPath, "tun-1"},
+		// The DC comes back first after both fail: DC is older again.
+		{"both-down-failback", "dc/dc", sim.StepOlderPath, "pvif-bj-1"},
+		// A tunnel flap does not disturb the older DC path.
+		{"tunnel-down-failback:tun-1", "dc/dc", sim.StepOlderPath, "pvif-bj-1"},
+		{"dc-routes-withdrawn-failback", "dc/dc", sim.StepOlderPath, "pvif-bj-1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario, func(t *testing.T) {
+			s := scenario(t, p, tt.scenario)
+			tr, err := sim.Trace(p, s, vm, host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := path(tr); got != tt.want {
+				t.Errorf("%s, want %s: %s", got, tt.want, tr.Reason)
+			}
+			st, err := sim.Run(p, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, ok := st.CustomerRouter.Lookup(vm)
+			if !ok {
+				t.Fatal("no route to the VM")
+			}
+			if r.Decision.Step != tt.step || r.NextHops[0].Session != tt.best || r.Decision.FRRReason != "Older Path" {
+				t.Errorf("customer router: best %v by %q (%s), want %s by %s", r.NextHops, r.Decision.Step, r.Decision.FRRReason, tt.best, tt.step)
+			}
+		})
+	}
+}
+
+func TestRunTables(t *testing.T) {
+	p := example(t, "seed-dc-primary-vpn-backup")
+	st, err := sim.Run(p, scenario(t, p, "normal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bgw []string
+	for _, r := range st.BorderGateway.Routes {
+		var hops []string
+		for _, h := range r.NextHops {
+			hops = append(hops, h.Session+h.Attachment+"@"+h.Address.String())
+		}
+		bgw = append(bgw, r.Prefix.String()+" "+r.Decision.Step+" "+strings.Join(hops, ","))
+	}
+	want := []string{
+		"10.0.0.0/16 only-path attach-prod@invalid IP",
+		"172.20.0.0/16 ecmp tun-1@169.254.10.2,tun-2@169.254.10.6",
+		"172.20.0.0/17 only-path pvif-bj-1@10.254.0.1",
+		"172.20.128.0/17 only-path pvif-bj-1@10.254.0.1",
+		"192.168.0.0/16 ecmp tun-1@169.254.10.2,tun-2@169.254.10.6",
+		"192.168.0.0/17 only-path pvif-bj-1@10.254.0.1",
+		"192.168.128.0/17 only-path pvif-bj-1@10.254.0.1",
+	}
+	if !slices.Equal(bgw, want) {
+		t.Errorf("border gateway table\n got %q\nwant %q", bgw, want)
+	}
+	if len(st.CustomerRouter.Routes) != 1 {
+		t.Fatalf("customer router routes: %+v", st.CustomerRouter.Routes)
+	}
+	r := st.CustomerRouter.Routes[0]
+	if len(r.Candidates) != 3 || r.NextHops[0].Session != "pvif-bj-1" || r.NextHops[0].Address != netip.MustParseAddr("10.254.0.2") || r.Decision.Step != sim.StepLocalPreference {
+		t.Errorf("customer router route: %+v", r)
+	}
+	for _, s := range st.Sessions {
+		if !s.Up {
+			t.Errorf("session %s down in the normal scenario", s.Name)
+		}
+	}
+	data, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"borderGateway"`, `"customerRouter"`, `"candidates"`, `"decision"`, `"nextHops"`, `"reason"`, `"frrReason":"Local Pref"`, `"established":1`} {
+		if !strings.Contains(string(data), key) {
+			t.Errorf("JSON lacks %s", key)
+		}
+	}
+}
+
+func TestWithdrawChosenPrefixes(t *testing.T) {
+	p := example(t, "seed-dc-primary-vpn-backup")
+	s := sim.WithdrawScenario([]netip.Prefix{netip.MustParsePrefix("192.168.0.0/17")})
+	if s.Name != "dc-routes-withdrawn:192.168.0.0/17" {
+		t.Errorf("name %q", s.Name)
+	}
+	vm := netip.MustParseAddr("10.0.0.1")
+	for host, want := range map[string]string{"192.168.0.1": "vpn/dc", "192.168.128.1": "dc/dc", "172.20.0.1": "dc/dc"} {
+		tr, err := sim.Trace(p, s, vm, netip.MustParseAddr(host))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := path(tr); got != want {
+			t.Errorf("%s: %s, want %s", host, got, want)
+		}
+	}
+	st, err := sim.Run(p, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Sessions[0].Withdrawn; len(got) != 1 || got[0].String() != "192.168.0.0/17" {
+		t.Errorf("withdrawn on pvif-bj-1: %v", got)
+	}
+	// Withdrawn, then the session flaps: the route-map still holds it back.
+	s.Events = append(s.Events, sim.Event{Kind: sim.EventSessionDown, Session: "pvif-bj-1"}, sim.Event{Kind: sim.EventSessionUp, Session: "pvif-bj-1"})
+	tr, err := sim.Trace(p, s, vm, netip.MustParseAddr("192.168.0.1"))
+	if err != nil || path(tr) != "vpn/dc" {
+		t.Errorf("after a flap: %s, %v", path(tr), err)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	p := example(t, "seed-dc-primary-vpn-backup")
+	tests := []struct {
+		name   string
+		events []sim.Event
+		want   string
+	}{
+		{"unknown session", []sim.Event{{Kind: sim.EventSessionDown, Session: "pvif-x"}}, `no session "pvif-x" in the plan; use one of: pvif-bj-1, tun-1, tun-2`},
+		{"no session", []sim.Event{{Kind: sim.EventSessionUp}}, "names no session"},
+		{"unknown kind", []sim.Event{{Kind: "explode"}}, `unknown event kind "explode"`},
+		{"wrong connection", []sim.Event{{Kind: sim.EventLinkDown, Session: "dc-other"}}, `"dc-other" is not the plan's Direct Connection; use "dc-bj-0001"`},
+		{"prefix not advertised", []sim.Event{{Kind: sim.EventWithdraw, Prefixes: []netip.Prefix{netip.MustParsePrefix("192.168.0.0/16")}}}, "192.168.0.0/16 is not advertised over direct-connection"},
+		{"second event is wrong", []sim.Event{{Kind: sim.EventSessionDown, Session: "tun-1"}, {Kind: sim.EventSessionDown, Session: "tun-3"}}, `event 2 (session-down tun-3)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := sim.Run(p, sim.Scenario{Name: "custom", Events: tt.events})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+	noDC := example(t, "seed-dc-primary-vpn-backup")
+	noDC.DirectConnection = nil
+	if _, err := sim.Run(noDC, sim.Scenario{Events: []sim.Event{{Kind: sim.EventLinkDown}}}); err == nil || !strings.Contains(err.Error(), "no Direct Connection") {
+		t.Errorf("link-down without DC: %v", err)
+	}
+	if _, err := sim.FindScenario(p, "meteor"); err == nil || !strings.Contains(err.Error(), "choose one of: normal, dc-session-down") {
+		t.Errorf("FindScenario: %v", err)
+	}
+}
+
+func TestTraceErrors(t *testing.T) {
+	p := example(t, "seed-dc-primary-vpn-backup")
+	s := scenario(t, p, "normal")
+	tests := []struct {
+		src, dst string
+		want     string
+	}{
+		{"10.0.0.1", "10.0.0.2", "both 10.0.0.1 and 10.0.0.2 are in the VPC"},
+		{"192.168.0.1", "172.20.0.1", "are in the IDC"},
+		{"8.8.8.8", "10.0.0.1", "the source 8.8.8.8 is in no IDC segment and no VPC CIDR"},
+		{"10.0.0.1", "", "the destination address is missing"},
+	}
+	for _, tt := range tests {
+		var dst netip.Addr
+		if tt.dst != "" {
+			dst = netip.MustParseAddr(tt.dst)
+		}
+		_, err := sim.Trace(p, s, netip.MustParseAddr(tt.src), dst)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Trace(%s, %s): %v, want %q", tt.src, tt.dst, err, tt.want)
+		}
+	}
+}
+
+// TestClassicMistakes: what the strategy findings warn about really happens
+// in the simulation.
+func TestClassicMistakes(t *testing.T) {
+	vm := netip.MustParseAddr("10.0.0.1")
+	t.Run("specifics over VPN make the VPN primary", func(t *testing.T) {
+		p := example(t, "seed-dc-primary-vpn-backup")
+		p.Strategy.PrefixSplit.Overrides = []plan.SplitOverride{{
+			Segment:          "idc-servers",
+			DirectConnection: []netip.Prefix{netip.MustParsePrefix("192.168.0.0/16")},
+			VPN:              []netip.Prefix{netip.MustParsePrefix("192.168.0.0/17"), netip.MustParsePrefix("192.168.128.0/17")},
+		}}
+		tr, err := sim.Trace(p, scenario(t, p, "normal"), vm, netip.MustParseAddr("192.168.0.1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if path(tr) != "vpn/dc" || tr.Symmetric {
+			t.Errorf("%s symmetric=%v, want vpn/dc asymmetric", path(tr), tr.Symmetric)
+		}
+	})
+	t.Run("aggregate not covering: part of a segment lost on failover", func(t *testing.T) {
+		p := example(t, "dualstack-aggregate-over-vpn")
+		p.Strategy.PrefixSplit.VPNAggregates = []netip.Prefix{netip.MustParsePrefix("10.30.0.0/23"), netip.MustParsePrefix("2001:db8:30::/48")}
+		tr, err := sim.Trace(p, scenario(t, p, "dc-port-down"), netip.MustParseAddr("10.40.0.1"), netip.MustParseAddr("10.30.2.1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if path(tr) != "-/vpn" {
+			t.Errorf("%s, want -/vpn: %s", path(tr), tr.Reason)
+		}
+	})
+	t.Run("as-path mode: the next-hop type decides equal prefixes", func(t *testing.T) {
+		p := example(t, "aspath-two-vpcs-redundant-dc")
+		p.Strategy.ASPath.Prepend = 0 // even without a prepend
+		st, err := sim.Run(p, scenario(t, p, "normal"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := st.BorderGateway.Lookup(netip.MustParseAddr("10.200.0.1"))
+		if r.Decision.Step != sim.StepECMP || legKinds(r.NextHops) != "direct-connection,direct-connection" || !strings.HasPrefix(r.Decision.Reason, "next-hop-type:") {
+			t.Errorf("route %s: %v by %s (%s)", r.Prefix, r.NextHops, r.Decision.Step, r.Decision.Reason)
+		}
+	})
+}
+
+func legKinds(hops []sim.NextHop) string {
+	var ks []string
+	for _, h := range hops {
+		ks = append(ks, h.Kind)
+	}
+	return strings.Join(ks, ",")
+}
+
+// TestIPv6 only over sessions with IPv6 addresses.
+func TestIPv6(t *testing.T) {
+	p := example(t, "dualstack-aggregate-over-vpn")
+	p.DirectConnection.Interfaces[0].InterconnectIPv6 = netip.Prefix{}
+	vm, host := netip.MustParseAddr("2001:db8:40::1"), netip.MustParseAddr("2001:db8:30::1")
+	tr, err := sim.Trace(p, scenario(t, p, "normal"), vm, host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if path(tr) != "vpn/vpn" {
+		t.Errorf("IPv6 without DC IPv6: %s, want vpn/vpn", path(tr))
+	}
+	if tr.Forward.NextHops[0].Address != netip.MustParseAddr("2001:db8:fffe::2") {
+		t.Errorf("IPv6 next hop %v, want the tunnel's IPv6 customer address", tr.Forward.NextHops)
+	}
+	v4, err := sim.Trace(p, scenario(t, p, "normal"), netip.MustParseAddr("10.40.0.1"), netip.MustParseAddr("10.30.0.1"))
+	if err != nil || path(v4) != "dc/dc" {
+		t.Errorf("IPv4 still over DC: %s %v", path(v4), err)
+	}
+}
+
+func TestMatrix(t *testing.T) {
+	p := example(t, "dualstack-aggregate-over-vpn")
+	m, err := sim.Matrix(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scenarios := sim.Scenarios(p)
+	// 4 IPv4 IDC segments × 1 IPv4 VPC CIDR + 1 IPv6 × 1 IPv6.
+	if len(m.Cells) != len(scenarios)*5 {
+		t.Fatalf("%d cells, want %d", len(m.Cells), len(scenarios)*5)
+	}
+	if m.IDCSegments[4].Address != netip.MustParseAddr("2001:db8:30::1") || m.VPCSegments[0].Address != netip.MustParseAddr("10.40.0.1") {
+		t.Errorf("representative addresses: %v %v", m.IDCSegments[4], m.VPCSegments[0])
+	}
+	// Every cell agrees with Trace between the representative addresses.
+	addr := map[string]netip.Addr{}
+	for _, s := range m.IDCSegments {
+		addr["idc "+s.Name] = s.Address
+	}
+	for _, s := range m.VPCSegments {
+		addr["vpc "+s.Name+" "+s.CIDR.Addr().String()[:2]] = s.Address
+	}
+	byName := map[string]sim.Scenario{}
+	for _, s := range scenarios {
+		byName[s.Name] = s
+	}
+	for _, c := range m.Cells {
+		idc := addr["idc "+c.IDC]
+		fam := "10"
+		if idc.Is6() {
+			fam = "20"
+		}
+		tr, err := sim.Trace(p, byName[c.Scenario], addr["vpc "+c.VPC+" "+fam], idc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.Reachable != c.Reachable || tr.Symmetric != c.Symmetric || tr.Forward.Kind != c.Forward.Kind || tr.Return.Kind != c.Return.Kind || tr.Forward.Route != c.Forward.Route {
+			t.Errorf("cell %+v disagrees with trace %s", c, tr.Reason)
+		}
+	}
+	if _, err := json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	// Non-propagated subnets appear, unreachable on the way back.
+	m2, err := sim.Matrix(example(t, "aspath-two-vpcs-redundant-dc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vpcs []string
+	for _, s := range m2.VPCSegments {
+		vpcs = append(vpcs, s.Name)
+	}
+	if !slices.Equal(vpcs, []string{"attach-app", "data-db", "data-etl", "data-private"}) {
+		t.Errorf("VPC segments %v", vpcs)
+	}
+	for _, c := range m2.Cells {
+		if c.Scenario == "normal" && c.VPC == "data-private" && (c.Return.Reachable || !c.Forward.Reachable) {
+			t.Errorf("data-private: %+v", c)
+		}
+	}
+}
