@@ -129,9 +129,11 @@ type step struct {
 
 var borderGatewaySteps = []step{
 	{
-		code:     StepNextHopType,
-		compare:  func(a, b Path) int { return cmp.Compare(a.NextHopPriority, b.NextHopPriority) },
-		describe: func(p Path) string { return fmt.Sprintf("next-hop type %s (%d)", nextHopTypeName(p.Kind), p.NextHopPriority) },
+		code:    StepNextHopType,
+		compare: func(a, b Path) int { return cmp.Compare(a.NextHopPriority, b.NextHopPriority) },
+		describe: func(p Path) string {
+			return fmt.Sprintf("next-hop type %s (%d)", nextHopTypeName(p.Kind), p.NextHopPriority)
+		},
 	},
 	{
 		code:     StepRouteType,
@@ -168,8 +170,10 @@ var customerRouterSteps = []step{
 	},
 	{
 		code: StepASPathLength, frr: "AS Path",
-		compare:  func(a, b Path) int { return cmp.Compare(len(a.ASPath), len(b.ASPath)) },
-		describe: func(p Path) string { return fmt.Sprintf("AS_PATH length %d (%s)", len(p.ASPath), strategy.FormatASPath(p.ASPath)) },
+		compare: func(a, b Path) int { return cmp.Compare(len(a.ASPath), len(b.ASPath)) },
+		describe: func(p Path) string {
+			return fmt.Sprintf("AS_PATH length %d (%s)", len(p.ASPath), strategy.FormatASPath(p.ASPath))
+		},
 	},
 	{
 		code: StepOrigin, frr: "Origin",
