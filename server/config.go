@@ -1,0 +1,191 @@
+package server
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/hybridplan/hybridplan/server/auth"
+)
+
+// Config is the server's configuration file (JSON, unknown fields are
+// errors). See docs/server.md.
+type Config struct {
+	// Users and their tokens; at least one.
+	Users []auth.UserConfig `json:"users"`
+	// AllowedOrigins may open WebSockets besides the server's own origin.
+	AllowedOrigins []string `json:"allowedOrigins,omitempty"`
+	// DataDir holds the store; --data overrides it.
+	DataDir string        `json:"dataDir,omitempty"`
+	JDCloud JDCloudConfig `json:"jdcloud"`
+}
+
+// JDCloudConfig says where provisioning calls go and with which keys.
+type JDCloudConfig struct {
+	// Endpoint is "scheme://host:port" of the API, "jdcloud" for JD
+	// Cloud's public endpoints, or empty for the in-process stand-in.
+	// --jdcloud-endpoint overrides it.
+	Endpoint string `json:"endpoint,omitempty"`
+	// CredentialsFile is a JSON file {"accessKey": …, "secretKey": …},
+	// readable only by the server's user. Without it the keys come from
+	// JDCLOUD_ACCESS_KEY and JDCLOUD_SECRET_KEY.
+	CredentialsFile string `json:"credentialsFile,omitempty"`
+	// MaxAttempts of a call that fails transiently (default 5).
+	MaxAttempts int `json:"maxAttempts,omitempty"`
+}
+
+// MaxConfigBytes bounds the configuration file.
+const MaxConfigBytes = 1 << 20
+
+// LoadConfig reads and checks a configuration file.
+func LoadConfig(path string) (Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("reading the configuration: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxConfigBytes+1))
+	if err != nil {
+		return Config{}, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if len(data) > MaxConfigBytes {
+		return Config{}, fmt.Errorf("%s is larger than %d bytes; is it the right file?", path, MaxConfigBytes)
+	}
+	return ParseConfig(data, path)
+}
+
+// ParseConfig decodes a configuration strictly; name is for messages.
+func ParseConfig(data []byte, name string) (Config, error) {
+	var c Config
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return Config{}, fmt.Errorf("%s: %v (see docs/server.md for the fields)", name, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if len(c.Users) == 0 {
+		return Config{}, fmt.Errorf("%s: no users; add at least one under \"users\" (name, roles, tokenSha256)", name)
+	}
+	if _, err := auth.New(c.Users); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return c, nil
+}
+
+// Credentials are the JD Cloud keys.
+type Credentials struct {
+	AccessKey string `json:"accessKey"`
+	SecretKey string `json:"secretKey"`
+}
+
+// LoadCredentials reads the keys from file (when given) or from the
+// environment. Errors never contain a key.
+func LoadCredentials(file string, getenv func(string) string) (Credentials, error) {
+	var c Credentials
+	if file != "" {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return c, fmt.Errorf("reading the JD Cloud credentials file: %w", err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil {
+			// The decoder's message may quote the file; keep it out.
+			return Credentials{}, fmt.Errorf("%s is not {\"accessKey\": \"…\", \"secretKey\": \"…\"}", file)
+		}
+		if c.AccessKey == "" || c.SecretKey == "" {
+			return Credentials{}, fmt.Errorf("%s needs both accessKey and secretKey", file)
+		}
+		return c, nil
+	}
+	c = Credentials{AccessKey: getenv("JDCLOUD_ACCESS_KEY"), SecretKey: getenv("JDCLOUD_SECRET_KEY")}
+	if c.AccessKey == "" || c.SecretKey == "" {
+		return Credentials{}, errors.New("no JD Cloud credentials: set JDCLOUD_ACCESS_KEY and JDCLOUD_SECRET_KEY, or jdcloud.credentialsFile in the configuration")
+	}
+	return c, nil
+}
+
+// Secrets resolves a tunnel's pskRef ("env:NAME" or "file:/path") to the
+// pre-shared key, registering each key with the redactor so that it never
+// reaches a log line or an event. Errors name the reference, never a key.
+type Secrets struct {
+	Redactor *Redactor
+	Getenv   func(string) string
+	// DemoKeys, for the in-process stand-in only, stands in a generated
+	// key for a reference that does not resolve, so the demo runs without
+	// setting up keys. Never set for a real endpoint.
+	DemoKeys bool
+	// OnDemoKey is told which reference got a generated key.
+	OnDemoKey func(ref string)
+
+	mu   sync.Mutex
+	demo map[string]string
+}
+
+// Resolve returns the secret a reference names.
+func (s *Secrets) Resolve(ref string) (string, error) {
+	v, err := s.lookup(ref)
+	if err != nil && s.DemoKeys {
+		v, err = s.demoKey(ref), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	s.Redactor.Add(v)
+	return v, nil
+}
+
+func (s *Secrets) lookup(ref string) (string, error) {
+	kind, where, ok := strings.Cut(ref, ":")
+	switch {
+	case !ok || where == "":
+		return "", fmt.Errorf("secret reference %q: write env:NAME or file:/path", ref)
+	case kind == "env":
+		getenv := s.Getenv
+		if getenv == nil {
+			getenv = os.Getenv
+		}
+		v := getenv(where)
+		if v == "" {
+			return "", fmt.Errorf("secret reference %s: the environment variable %s is not set on the server; set it and restart the server, then start the run again", ref, where)
+		}
+		return v, nil
+	case kind == "file":
+		data, err := os.ReadFile(where)
+		if err != nil {
+			return "", fmt.Errorf("secret reference %s: %v", ref, errors.Unwrap(err))
+		}
+		v := strings.TrimRight(string(data), "\r\n")
+		if v == "" {
+			return "", fmt.Errorf("secret reference %s: the file is empty", ref)
+		}
+		return v, nil
+	}
+	return "", fmt.Errorf("secret reference %q: unknown kind %q; write env:NAME or file:/path", ref, kind)
+}
+
+// demoKey is a random key that satisfies JD Cloud's rules for pre-shared
+// keys (letters and digits, at most 20, not starting with 0x or 0s),
+// stable for the life of the server so a resumed run uses the same one.
+func (s *Secrets) demoKey(ref string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if k, ok := s.demo[ref]; ok {
+		return k
+	}
+	if s.demo == nil {
+		s.demo = map[string]string{}
+	}
+	// rand.Text is base32: upper-case letters and digits 2–7, all allowed.
+	k := "demo" + rand.Text()[:14]
+	s.demo[ref] = k
+	if s.OnDemoKey != nil {
+		s.OnDemoKey(ref)
+	}
+	return k
+}
