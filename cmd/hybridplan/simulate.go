@@ -1,12 +1,283 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"net/netip"
+	"strings"
+
+	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
+	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
+	"github.com/hybridplan/hybridplan/pkg/plan/validate"
 )
 
-// TEMPORARY placeholder until the simulate command is written.
+// simulateReport is the --json output of `hybridplan simulate`, documented
+// in docs/simulate.md. Fields are only ever added.
+type simulateReport struct {
+	Version   int               `json:"version"`
+	File      string            `json:"file"`
+	Strategy  strategy.Result   `json:"strategy"`
+	Scenarios []simulatedResult `json:"scenarios"`
+}
+
+// simulatedResult is one scenario: sessions and route tables (sim.State)
+// plus the VPC ↔ IDC segment verdicts.
+type simulatedResult struct {
+	*sim.State
+	Connectivity []sim.Cell `json:"connectivity"`
+}
+
 func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "hybridplan simulate: not built yet")
-	return 2
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	scenarioName := fs.String("scenario", "", "simulate one scenario by name (default normal)")
+	all := fs.Bool("all", false, "simulate every standard scenario")
+	withdraw := fs.String("withdraw", "", "simulate withdrawing these comma-separated prefixes from Direct Connection")
+	asJSON := fs.Bool("json", false, "print the result as JSON (see docs/simulate.md)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: hybridplan simulate [--scenario NAME | --all | --withdraw PREFIX,…] [--json] FILE|-")
+		fmt.Fprintln(stderr, "Shows, per failure scenario, the border gateway's and the customer router's route tables with the")
+		fmt.Fprintln(stderr, "reason for every choice, and which path traffic takes between every VPC and IDC segment.")
+		fmt.Fprintln(stderr, "exit status: 0 simulated, 1 the plan has validation errors, 2 bad input or usage")
+		fs.PrintDefaults()
+	}
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(rest) != 1 {
+		fmt.Fprintln(stderr, "hybridplan simulate: give exactly one plan file (or - for stdin)")
+		fs.Usage()
+		return 2
+	}
+	if countSet(*scenarioName != "", *all, *withdraw != "") > 1 {
+		fmt.Fprintln(stderr, "hybridplan simulate: --scenario, --all and --withdraw exclude each other; give one")
+		return 2
+	}
+	p, code := readValidPlan("simulate", rest[0], stdin, stderr)
+	if p == nil {
+		return code
+	}
+	var scenarios []sim.Scenario
+	switch {
+	case *all:
+		scenarios = sim.Scenarios(p)
+	case *withdraw != "":
+		prefixes, err := parsePrefixList(*withdraw)
+		if err != nil {
+			fmt.Fprintln(stderr, "hybridplan simulate: --withdraw:", err)
+			return 2
+		}
+		scenarios = []sim.Scenario{sim.WithdrawScenario(prefixes)}
+	default:
+		name := *scenarioName
+		if name == "" {
+			name = sim.ScenarioNormal
+		}
+		s, err := sim.FindScenario(p, name)
+		if err != nil {
+			fmt.Fprintln(stderr, "hybridplan simulate:", err)
+			return 2
+		}
+		scenarios = []sim.Scenario{s}
+	}
+	report := simulateReport{Version: 1, File: rest[0], Strategy: strategy.Compute(p)}
+	for _, s := range scenarios {
+		st, err := sim.Run(p, s)
+		if err != nil {
+			fmt.Fprintln(stderr, "hybridplan simulate:", err)
+			return 2
+		}
+		report.Scenarios = append(report.Scenarios, simulatedResult{State: st})
+	}
+	m, err := sim.MatrixFor(p, scenarios)
+	if err != nil {
+		fmt.Fprintln(stderr, "hybridplan simulate:", err)
+		return 2
+	}
+	for i := range report.Scenarios {
+		report.Scenarios[i].Connectivity = []sim.Cell{}
+		for _, c := range m.Cells {
+			if c.Scenario == report.Scenarios[i].Scenario.Name {
+				report.Scenarios[i].Connectivity = append(report.Scenarios[i].Connectivity, c)
+			}
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(report); err != nil {
+			fmt.Fprintln(stderr, "hybridplan simulate:", err)
+			return 2
+		}
+		return 0
+	}
+	printSimulation(stdout, p, report, m)
+	return 0
+}
+
+// readValidPlan reads the plan and refuses one with validation errors,
+// printing them. It returns nil and the exit status on failure.
+func readValidPlan(cmd, name string, stdin io.Reader, stderr io.Writer) (*plan.Plan, int) {
+	p, err := readPlan(name, stdin)
+	if err != nil {
+		var de *plan.DecodeError
+		if errors.As(err, &de) {
+			fmt.Fprintf(stderr, "hybridplan %s: %s cannot be read as a plan:\n", cmd, name)
+			for _, f := range de.Findings {
+				fmt.Fprintf(stderr, "  %s: %s\n", f.Path, f.Message)
+			}
+		} else {
+			fmt.Fprintf(stderr, "hybridplan %s: %v\n", cmd, err)
+		}
+		return nil, 2
+	}
+	if fs := validate.Check(p); plan.HasErrors(fs) {
+		fmt.Fprintf(stderr, "hybridplan %s: %s has validation errors; fix them before simulating:\n", cmd, name)
+		for _, f := range fs {
+			if f.Severity == plan.SeverityError {
+				fmt.Fprintf(stderr, "  [%s] %s: %s\n", f.Code, f.Path, f.Message)
+			}
+		}
+		return nil, 1
+	}
+	return p, 0
+}
+
+// parseInterspersed parses flags that may come before, between or after the
+// positional arguments, and returns the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		if args[0] == "-" || !strings.HasPrefix(args[0], "-") {
+			rest = append(rest, args[0])
+			args = args[1:]
+			continue
+		}
+		// fs.Parse stopped at "--": everything after is positional.
+		return append(rest, args...), nil
+	}
+}
+
+func countSet(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+func parsePrefixList(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		q, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a prefix; write it like 192.168.0.0/17", part)
+		}
+		out = append(out, q)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no prefixes given; write them like 192.168.0.0/17,172.20.0.0/17")
+	}
+	return out, nil
+}
+
+// printSimulation writes the report for people.
+func printSimulation(w io.Writer, p *plan.Plan, r simulateReport, m sim.ConnectivityMatrix) {
+	fmt.Fprintf(w, "%s (%s, strategy %s)\n", r.File, p.Name, r.Strategy.Mode)
+	for _, f := range r.Strategy.Findings {
+		fmt.Fprintf(w, "  %s [%s] %s\n", f.Severity, f.Code, f.Message)
+	}
+	for _, a := range r.Strategy.Assumptions {
+		fmt.Fprintf(w, "  assumption: %s\n", a)
+	}
+	addr := map[string]netip.Addr{}
+	for _, s := range m.IDCSegments {
+		addr["idc\x00"+s.Name] = s.Address
+	}
+	for _, s := range m.VPCSegments {
+		addr["vpc\x00"+s.Name] = s.Address
+	}
+	for _, res := range r.Scenarios {
+		st := res.State
+		fmt.Fprintf(w, "\n== scenario %s: %s\n", st.Scenario.Name, st.Scenario.Description)
+		if len(st.Scenario.Events) > 0 {
+			evs := make([]string, len(st.Scenario.Events))
+			for i, e := range st.Scenario.Events {
+				evs[i] = e.String()
+			}
+			fmt.Fprintf(w, "   events after bring-up: %s\n", strings.Join(evs, "; "))
+		}
+		var ss []string
+		for _, s := range st.Sessions {
+			state := "down"
+			if s.Up {
+				state = fmt.Sprintf("up #%d", s.Established)
+			}
+			if len(s.Withdrawn) > 0 {
+				state += fmt.Sprintf(", %d withdrawn", len(s.Withdrawn))
+			}
+			ss = append(ss, fmt.Sprintf("%s (%s)", s.Name, state))
+		}
+		fmt.Fprintf(w, "   sessions: %s\n", strings.Join(ss, ", "))
+		fmt.Fprintln(w, "   paths, VPC → IDC (border gateway) | IDC → VPC (customer router):")
+		for _, c := range res.Connectivity {
+			verdict := "symmetric"
+			switch {
+			case !c.Reachable:
+				verdict = "UNREACHABLE"
+			case !c.Symmetric:
+				verdict = "ASYMMETRIC"
+			}
+			fmt.Fprintf(w, "     %s %s → %s %s: %s | %s  %s\n", c.VPC, addr["vpc\x00"+c.VPC], c.IDC, addr["idc\x00"+c.IDC],
+				verdictText(c.Forward), verdictText(c.Return), verdict)
+		}
+		printTable(w, "border gateway (routes towards the IDC and the VPCs)", st.BorderGateway)
+		printTable(w, "customer router (routes towards the VPCs)", st.CustomerRouter)
+	}
+}
+
+func verdictText(v sim.Verdict) string {
+	if !v.Reachable {
+		return "no route"
+	}
+	kind := map[string]string{sim.KindDirectConnection: "Direct Connection", sim.KindVPN: "VPN", "mixed": "Direct Connection + VPN"}[v.Kind]
+	return fmt.Sprintf("%s via %s (%s)", kind, strings.Join(v.Sessions, ", "), v.Route)
+}
+
+func printTable(w io.Writer, title string, t sim.Table) {
+	fmt.Fprintf(w, "   %s:\n", title)
+	if len(t.Routes) == 0 {
+		fmt.Fprintln(w, "     (no routes)")
+	}
+	for _, r := range t.Routes {
+		hops := make([]string, len(r.NextHops))
+		for i, h := range r.NextHops {
+			switch {
+			case h.Attachment != "":
+				hops[i] = "VPC attachment " + h.Attachment
+			default:
+				hops[i] = fmt.Sprintf("%s %s (%s)", h.Kind, h.Session, h.Address)
+			}
+		}
+		fmt.Fprintf(w, "     %-20s → %s\n", r.Prefix, strings.Join(hops, ", "))
+		fmt.Fprintf(w, "     %-20s   %d candidate(s); %s\n", "", len(r.Candidates), r.Decision.Reason)
+	}
 }

@@ -59,8 +59,13 @@ type Verdict struct {
 // work once per scenario and once per address: a plan with 1,000
 // advertised prefixes takes milliseconds.
 func Matrix(p *plan.Plan) (ConnectivityMatrix, error) {
+	return MatrixFor(p, Scenarios(p))
+}
+
+// MatrixFor is Matrix over the given scenarios (for one scenario, or a
+// custom one such as WithdrawScenario's).
+func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 	m := newModel(p)
-	scenarios := Scenarios(p)
 	out := ConnectivityMatrix{Scenarios: make([]MatrixScenario, len(scenarios))}
 	for i, s := range scenarios {
 		out.Scenarios[i] = MatrixScenario{Name: s.Name, Description: s.Description}
