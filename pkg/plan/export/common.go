@@ -14,7 +14,7 @@ import (
 // long finding stays readable on a terminal.
 func (w *writer) comment(c, text string) {
 	const width = 100
-	words := strings.Fields(text)
+	words := strings.Fields(ascii(text))
 	line := ""
 	for _, word := range words {
 		if line != "" && len(line)+1+len(word) > width {
@@ -35,6 +35,41 @@ func (w *writer) comment(c, text string) {
 	}
 }
 
+// ascii spells text in ASCII: configuration files are read by parsers that
+// may not expect UTF-8, even in comments.
+func ascii(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			b.WriteRune(r)
+		case r == '→':
+			b.WriteString("->")
+		case r == '←':
+			b.WriteString("<-")
+		case r == '↔':
+			b.WriteString("<->")
+		case r == '–' || r == '—' || r == '·':
+			b.WriteString("-")
+		case r == '≤':
+			b.WriteString("<=")
+		case r == '≥':
+			b.WriteString(">=")
+		case r == '×':
+			b.WriteString("x")
+		case r == '…':
+			b.WriteString("...")
+		case r == '‘' || r == '’':
+			b.WriteString("'")
+		case r == '“' || r == '”':
+			b.WriteString(`"`)
+		default:
+			b.WriteString("?")
+		}
+	}
+	return b.String()
+}
+
 // header writes what every vendor's file starts with: what it is, the
 // design in a few lines, assumptions and warnings. c is the vendor's
 // comment leader.
@@ -45,8 +80,8 @@ func header(w *writer, d *design, c, vendor string, notes []string) {
 	for _, n := range d.Neighbors {
 		w.comment(c, fmt.Sprintf("  %s %s: %s -> JD Cloud %s AS %d%s", kindLabel(n.Kind), n.Session, n.Local, n.Remote, n.PeerASN, bfdNote(n.BFD)))
 	}
-	if d.LocalPref != nil {
-		w.comment(c, fmt.Sprintf("Received VPC routes get local-preference %d over Direct Connection and %d over VPN, so cloud-to-IDC traffic returns the way IDC-to-cloud traffic goes.", d.LocalPref.DirectConnection, d.LocalPref.VPN))
+	for _, n := range d.Notes {
+		w.comment(c, "Design: "+n)
 	}
 	for _, a := range d.Assumptions {
 		w.comment(c, "Assumption: "+a)

@@ -125,6 +125,8 @@ type design struct {
 	Warnings []string
 	// Assumptions are profile values JD Cloud does not document.
 	Assumptions []string
+	// Notes explain the strategy (strategy.Result.Notes).
+	Notes []string
 }
 
 // discardDistance is the administrative distance (preference) of the
@@ -169,9 +171,13 @@ func buildDesign(p *plan.Plan, res strategy.Result, opts Options) (*design, erro
 		d.VPNName = p.VPN.Connection.Name
 	}
 	prof := p.EffectiveProfile()
-	d.Assumptions = append(d.Assumptions,
-		fmt.Sprintf("JD Cloud peer ASN on Direct Connection: %d (profile asn.directConnectionPeer)", prof.ASN.DirectConnectionPeer),
-		fmt.Sprintf("AS_PATH received on VPC prefixes over Direct Connection: %s (profile asn.directConnectionPathToCustomer; not documented by JD Cloud)", asPathString(prof.ASN.DirectConnectionPathToCustomer)))
+	if p.DirectConnection != nil && len(p.DirectConnection.Interfaces) > 0 {
+		// The profile marks the Direct Connection peer ASN as an assumption
+		// (JD Cloud's documents name three candidates).
+		d.Assumptions = append(d.Assumptions, fmt.Sprintf("JD Cloud's Direct Connection peer ASN is %d unless an interface sets cloudAsn (profile asn.directConnectionPeer)", prof.ASN.DirectConnectionPeer))
+	}
+	d.Assumptions = append(d.Assumptions, res.Assumptions...)
+	d.Notes = res.Notes
 
 	// The customer ASN of each path kind; policies prepend it.
 	kindASN := map[strategy.PathKind]uint32{}
@@ -313,12 +319,13 @@ func buildDesign(p *plan.Plan, res strategy.Result, opts Options) (*design, erro
 		d.Originate = append(d.Originate, pr)
 	}
 	slices.SortFunc(d.Originate, comparePrefix)
-	if d.LocalPref == nil && len(res.CloudToIDC.DirectConnection) > 0 && len(res.CloudToIDC.VPN) > 0 {
-		d.Warnings = append(d.Warnings, "the plan sets no local-preference: for a VPC prefix heard on both paths this router picks by AS_PATH length and then by which session came up first, so cloud-to-IDC traffic may return over the VPN; set $.strategy.localPreference")
-	}
 	for _, f := range res.Findings {
 		if f.Severity != plan.SeverityInfo {
-			d.Warnings = append(d.Warnings, fmt.Sprintf("%s %s: %s", f.Severity, f.Code, f.Message))
+			w := fmt.Sprintf("%s %s at %s: %s", f.Severity, f.Code, f.Path, f.Message)
+			if f.Hint != "" {
+				w += " (" + f.Hint + ")"
+			}
+			d.Warnings = append(d.Warnings, w)
 		}
 	}
 	return d, nil
@@ -409,17 +416,6 @@ func comparePrefix(a, b netip.Prefix) int {
 		a.Addr().Compare(b.Addr()),
 		cmp.Compare(a.Bits(), b.Bits()),
 	)
-}
-
-func asPathString(path []uint32) string {
-	if len(path) == 0 {
-		return "(empty)"
-	}
-	s := make([]string, len(path))
-	for i, a := range path {
-		s[i] = fmt.Sprint(a)
-	}
-	return strings.Join(s, " ")
 }
 
 // repeatASN is asn written n times, space-separated, as prepend commands take it.

@@ -99,3 +99,13 @@ func itoa(i int) string {
 	}
 	return string(b[n:])
 }
+
+// seedPlan is the seed example, decoded afresh so a test may change it.
+func seedPlan(t *testing.T) *plan.Plan {
+	t.Helper()
+	p := examplePlans(t)["seed-dc-primary-vpn-backup"]
+	if p == nil {
+		t.Fatal("the seed example is missing")
+	}
+	return p
+}
