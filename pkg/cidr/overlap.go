@@ -55,7 +55,34 @@ type sweepItem struct {
 // ascending, then prefix length ascending (so a container comes before what
 // it contains), then input position.
 func sorted(entries []Entry, is4 bool) []sweepItem {
-	items := make([]sweepItem, 0, len(entries))
+	n := 0
+	for _, e := range entries {
+		if e.Prefix.IsValid() && e.Prefix.Addr().Is4() == is4 {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	items := make([]sweepItem, 0, n)
+	if is4 && len(entries) < 1<<26 {
+		// IPv4 packs into one integer (address, length, position), and
+		// sorting 8-byte integers is several times faster than sorting
+		// 56-byte items with a comparison function.
+		keys := make([]uint64, 0, n)
+		for i, e := range entries {
+			if e.Prefix.IsValid() && e.Prefix.Addr().Is4() {
+				first := spanOf(e.Prefix).first.lo
+				keys = append(keys, first<<32|uint64(e.Prefix.Bits())<<26|uint64(i))
+			}
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			first, bits, i := k>>32, int(k>>26&63), int(k&(1<<26-1))
+			items = append(items, sweepItem{u128{0, first}, u128{0, first | (1<<(32-bits) - 1)}, bits, i})
+		}
+		return items
+	}
 	for i, e := range entries {
 		if !e.Prefix.IsValid() || e.Prefix.Addr().Is4() != is4 {
 			continue

@@ -1,0 +1,175 @@
+package validate
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+
+	"github.com/hybridplan/hybridplan/pkg/cidr"
+	"github.com/hybridplan/hybridplan/pkg/plan"
+)
+
+// benchSizes are the plan sizes, in address blocks, that make bench reports.
+var benchSizes = []int{1_000, 10_000, 100_000}
+
+// generatedPlan builds a clean plan with about n address blocks: half IDC
+// segments (a tenth of them IPv6), half VPC subnets spread over 50 VPC
+// attachments, each VPC with as many /16 CIDRs as its subnets need.
+func generatedPlan(tb testing.TB, n int) *plan.Plan {
+	tb.Helper()
+	p := seed(tb)
+	pr := plan.DefaultProfile()
+	// Quotas are not what is measured; keep the plan clean.
+	pr.Quotas.DynamicRoutesPerBorderGateway = n
+	p.Profile = &pr
+	idc := n / 2
+	p.IDC.Segments = make([]plan.Segment, 0, idc)
+	for i := range idc {
+		var c netip.Prefix
+		if i%10 == 9 {
+			c = netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, byte(i >> 16), byte(i >> 8), byte(i)}), 56)
+		} else {
+			c = netip.PrefixFrom(netip.AddrFrom4([4]byte{172, byte(16 + i>>16), byte(i >> 8), byte(i)}), 32)
+			if i < 1<<16 {
+				c = netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 8), byte(i), 0}), 24)
+			}
+		}
+		p.IDC.Segments = append(p.IDC.Segments, plan.Segment{Name: fmt.Sprintf("idc-%d", i), CIDR: c})
+	}
+	const attachments = 50
+	subnets := n - idc
+	p.BorderGateway.Attachments = make([]plan.Attachment, attachments)
+	for a := range attachments {
+		p.BorderGateway.Attachments[a] = plan.Attachment{Name: fmt.Sprintf("attach-%d", a), VPCName: fmt.Sprintf("vpc-%d", a)}
+	}
+	// Subnets are /24s in VPC /16s counted up from 11.0.0.0, clear of the
+	// IDC's 10.0.0.0/8 (the checks do not require private VPC space).
+	for s := range subnets {
+		a := &p.BorderGateway.Attachments[s%attachments]
+		k := s / attachments // the subnet's number within its VPC
+		vpcBlock := s%attachments + attachments*(k/256)
+		if k%256 == 0 {
+			a.CIDRs = append(a.CIDRs, netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(11 + vpcBlock>>8), byte(vpcBlock), 0, 0}), 16))
+		}
+		a.Subnets = append(a.Subnets, plan.Subnet{Name: fmt.Sprintf("sn-%d", k),
+			CIDR: netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(11 + vpcBlock>>8), byte(vpcBlock), byte(k % 256), 0}), 24)})
+	}
+	return p
+}
+
+func blockCount(p *plan.Plan) int { return len(collectBlocks(p)) }
+
+func TestGeneratedPlansAreClean(t *testing.T) {
+	for _, n := range []int{1_000, 10_000} {
+		p := generatedPlan(t, n)
+		if fs := Check(p); len(fs) != 0 {
+			t.Fatalf("generated plan of %d blocks has %d findings, first %v", n, len(fs), fs[0])
+		}
+		if got := blockCount(p); got < n || got > n+n/10 {
+			t.Fatalf("generated plan of %d has %d blocks", n, got)
+		}
+	}
+}
+
+// The cidranger bulk check must agree with the sweep, or comparing their
+// speed means nothing.
+func TestCidrangerBulkAgrees(t *testing.T) {
+	p := generatedPlan(t, 2_000)
+	// Add overlaps of every kind.
+	p.IDC.Segments = append(p.IDC.Segments, plan.Segment{Name: "x", CIDR: p.BorderGateway.Attachments[3].CIDRs[0]},
+		plan.Segment{Name: "y", CIDR: netip.MustParsePrefix("10.0.0.0/8")})
+	entries := entriesOf(p)
+	if got, want := cidrangerPairs(entries), cidr.CountOverlaps(entries); got != want {
+		t.Fatalf("cidranger finds %d pairs, the sweep %d", got, want)
+	}
+}
+
+func entriesOf(p *plan.Plan) []cidr.Entry {
+	blocks := collectBlocks(p)
+	out := make([]cidr.Entry, len(blocks))
+	for i, b := range blocks {
+		out[i] = cidr.Entry{Prefix: b.prefix, Ref: i}
+	}
+	return out
+}
+
+// cidrangerPairs is the bulk overlap check done with cidranger alone:
+// insert every block, then ask for each block which stored blocks overlap
+// it. It counts each overlapping pair once.
+func cidrangerPairs(entries []cidr.Entry) int {
+	ix := cidr.NewIndex()
+	for _, e := range entries {
+		_ = ix.Insert(e.Prefix, e.Ref)
+	}
+	n := 0
+	for _, e := range entries {
+		n += len(ix.Overlapping(e.Prefix)) - 1 // itself
+	}
+	return n / 2
+}
+
+// expectedPairs is the number of overlapping pairs in a generated plan:
+// one per subnet, with its VPC CIDR.
+func expectedPairs(entries []cidr.Entry) int {
+	n := 0
+	for _, e := range entries {
+		if e.Prefix.Bits() == 24 && e.Prefix.Addr().As4()[0] == 11 {
+			n++
+		}
+	}
+	return n
+}
+
+// BenchmarkValidate runs the whole Check on generated clean plans.
+func BenchmarkValidate(b *testing.B) {
+	for _, n := range benchSizes {
+		p := generatedPlan(b, n)
+		blocks := blockCount(p)
+		b.Run(fmt.Sprintf("prefixes=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if fs := Check(p); len(fs) != 0 {
+					b.Fatalf("findings: %v", fs[0])
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(blocks), "ns/prefix")
+		})
+	}
+}
+
+// BenchmarkSweep is the sort-and-sweep overlap check alone, the part of
+// Check that BenchmarkCidranger does with cidranger.
+func BenchmarkSweep(b *testing.B) {
+	for _, n := range benchSizes {
+		entries := entriesOf(generatedPlan(b, n))
+		// Each subnet lies in its VPC's CIDR: expected pairs, no findings.
+		want := expectedPairs(entries)
+		b.Run(fmt.Sprintf("prefixes=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if got := cidr.CountOverlaps(entries); got != want {
+					b.Fatalf("%d pairs, want %d", got, want)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(entries)), "ns/prefix")
+		})
+	}
+}
+
+// BenchmarkCidranger is the same bulk overlap check with cidranger: build
+// the trie, then query every block.
+func BenchmarkCidranger(b *testing.B) {
+	for _, n := range benchSizes {
+		entries := entriesOf(generatedPlan(b, n))
+		want := expectedPairs(entries)
+		b.Run(fmt.Sprintf("prefixes=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if got := cidrangerPairs(entries); got != want {
+					b.Fatalf("%d pairs, want %d", got, want)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(entries)), "ns/prefix")
+		})
+	}
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Plan validation speed: validate.Check on generated clean plans of 1k, 10k
+# and 100k address blocks, natively and as WebAssembly under Node, beside
+# the bulk overlap check done two ways in the same run: the sort-and-sweep
+# that Check uses and cidranger alone (insert every block, query every
+# block). Prints ns per prefix and the ratios; the goal is 100k blocks
+# validated in well under 100 ms natively.
+#
+# BENCHTIME (default 1s) sets go test -benchtime. With time-based runs the
+# small cases run long enough for Node to finish compiling the wasm, while
+# the 100k cidranger case (seconds per run under wasm) runs once.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+pkg=./pkg/plan/validate
+pattern='^Benchmark(Validate|Sweep|Cidranger)$'
+benchtime=${BENCHTIME:-1s}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+echo "native ($(go env GOARCH), GOMAXPROCS $(nproc))..."
+go test -run '^$' -bench "$pattern" -benchtime "$benchtime" -count 1 "$pkg" | tee "$out/native" | grep -E '^(Benchmark|ok|FAIL)' || true
+echo "wasm under Node ($(node --version 2>/dev/null || echo 'node missing'))..."
+GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" \
+  -run '^$' -bench "$pattern" -benchtime "$benchtime" -count 1 "$pkg" | tee "$out/wasm" | grep -E '^(Benchmark|ok|FAIL)' || true
+
+# Lines look like: BenchmarkValidate/prefixes=1000-2  5  291222 ns/op  276.6 ns/prefix ...
+awk '
+  function field(line, unit,   i, n, f) {
+    n = split(line, f, /[ \t]+/)
+    for (i = 2; i <= n; i++) if (f[i] == unit) return f[i-1]
+    return ""
+  }
+  FNR == 1 { run = (FILENAME ~ /wasm$/) ? "wasm" : "native" }
+  /^Benchmark(Validate|Sweep|Cidranger)\/prefixes=/ {
+    split($1, a, "/"); name = a[1]; sub(/^Benchmark/, "", name)
+    size = a[2]; sub(/^prefixes=/, "", size); sub(/-[0-9]+$/, "", size)
+    ns[name, run, size] = field($0, "ns/prefix")
+    op[name, run, size] = field($0, "ns/op")
+    if (!(size in seen)) { seen[size] = 1; sizes[++nsizes] = size }
+  }
+  function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "-" : sprintf("%.1fx", a / b) }
+  function v(x) { return x == "" ? "-" : x }
+  END {
+    if (nsizes == 0) { print "no benchmark results: see the output above"; exit 1 }
+    printf "\n%-9s | %-14s %-14s %-11s | %-12s %-14s %-14s %-16s | %-12s\n", "prefixes", "validate ns/p", "validate ns/p", "wasm/native", "sweep ns/p", "cidranger ns/p", "cidranger ns/p", "cidranger/sweep", "validate ms"
+    printf "%-9s | %-14s %-14s %-11s | %-12s %-14s %-14s %-16s | %-12s\n", "", "native", "wasm", "", "native", "native", "wasm", "native (wasm)", "native"
+    for (i = 1; i <= nsizes; i++) {
+      s = sizes[i]
+      printf "%-9s | %-14s %-14s %-11s | %-12s %-14s %-14s %-16s | %-12s\n", s,
+        v(ns["Validate", "native", s]), v(ns["Validate", "wasm", s]), ratio(ns["Validate", "wasm", s], ns["Validate", "native", s]),
+        v(ns["Sweep", "native", s]), v(ns["Cidranger", "native", s]), v(ns["Cidranger", "wasm", s]),
+        ratio(ns["Cidranger", "native", s], ns["Sweep", "native", s]) " (" ratio(ns["Cidranger", "wasm", s], ns["Sweep", "wasm", s]) ")",
+        (op["Validate", "native", s] == "" ? "-" : sprintf("%.1f", op["Validate", "native", s] / 1e6))
+    }
+    printf "\ngoal: 100000 prefixes validated natively in well under 100 ms\n"
+  }
+' "$out/native" "$out/wasm"
