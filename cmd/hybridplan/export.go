@@ -60,7 +60,7 @@ func runExport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var invalid *export.InvalidPlanError
 	switch {
 	case errors.As(err, &invalid):
-		fmt.Fprintf(stderr, "hybridplan export: %v\n", err)
+		fmt.Fprintf(stderr, "hybridplan export: %s has validation errors, so no configuration was written; fix these first:\n", name)
 		r := validateFile{File: name, Status: "errors", Findings: invalid.Findings}
 		r.Summary = summarize(r.Findings)
 		printFindings(stderr, r)
