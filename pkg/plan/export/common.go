@@ -277,3 +277,13 @@ func espSuite(t tunnel) string {
 func tunnelName(t tunnel) string {
 	return "JDC-" + ident(t.Name)
 }
+
+// lifetimeWarning says, as a comment, when a lifetime JD Cloud accepts (60 s
+// and up) is below what the vendor accepts: the command would be refused,
+// and the operator must choose a longer lifetime on both ends.
+func lifetimeWarning(w *writer, c, vendor, what string, t tunnel, seconds, vendorMin int) {
+	if seconds >= vendorMin {
+		return
+	}
+	w.comment(c, fmt.Sprintf("WARNING: tunnel %s's %s lifetime %d s is below %s's minimum of %d s; raise it in the plan (JD Cloud accepts 60-86400 s) so both ends agree.", t.Name, what, seconds, vendor, vendorMin))
+}

@@ -595,6 +595,33 @@ func TestIPsec(t *testing.T) {
 	}
 }
 
+// TestLifetimeBelowVendorMinimum: JD Cloud accepts 60 s lifetimes, IOS XE
+// and Junos do not; the configuration says so next to the tunnel.
+func TestLifetimeBelowVendorMinimum(t *testing.T) {
+	p := seedPlan(t)
+	p.VPN.Tunnels[0].IKE.LifetimeSeconds = 60
+	p.VPN.Tunnels[0].IPsec.LifetimeSeconds = 150
+	want := map[string][]string{
+		FormatIOSXE: {"WARNING: tunnel tun-1's IKEv2 lifetime 60 s is below IOS XE's minimum of 120 s"},
+		FormatJunos: {"WARNING: tunnel tun-1's IKE lifetime 60 s is below Junos's minimum of 180 s", "WARNING: tunnel tun-1's IPsec lifetime 150 s is below Junos's minimum of 180 s"},
+		FormatVRP:   nil,
+	}
+	for f, ws := range want {
+		out := mustRender(t, p, f, Options{})
+		for _, w := range ws {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s lacks %q", f, w)
+			}
+		}
+		if strings.Contains(out, "tun-2's") {
+			t.Errorf("%s warns about tun-2, whose lifetimes are the defaults", f)
+		}
+		if ws == nil && strings.Contains(out, "lifetime 60 s is below") {
+			t.Errorf("%s warns although it accepts 60 s", f)
+		}
+	}
+}
+
 // TestFormatPlan: the plan format is the canonical JSON, and reads back
 // to the same document.
 func TestFormatPlan(t *testing.T) {

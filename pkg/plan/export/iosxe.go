@@ -238,6 +238,10 @@ func writeIOSXEIPsec(w *writer, d *design) {
 	}
 	for _, t := range d.Tunnels {
 		name := tunnelName(t)
+		if t.IKE.Version == "v2" {
+			lifetimeWarning(w, c, "IOS XE", "IKEv2", t, t.IKE.LifetimeSeconds, 120)
+		}
+		lifetimeWarning(w, c, "IOS XE", "IPsec", t, t.IPsec.LifetimeSeconds, 120)
 		w.comment(c, pskNote(t))
 		if t.IKE.Version == "v2" {
 			w.line("crypto ikev2 keyring %s", name)

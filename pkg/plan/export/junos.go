@@ -194,6 +194,8 @@ func writeJunosIPsec(w *writer, d *design, wan string) {
 	}
 	for _, t := range d.Tunnels {
 		name := tunnelName(t)
+		lifetimeWarning(w, c, "Junos", "IKE", t, t.IKE.LifetimeSeconds, 180)
+		lifetimeWarning(w, c, "Junos", "IPsec", t, t.IPsec.LifetimeSeconds, 180)
 		st := fmt.Sprintf("set interfaces st0 unit %d", t.Number)
 		w.line("%s description \"%s\"", st, text(fmt.Sprintf("JD Cloud VPN %s tunnel %s", d.VPNName, t.Name)))
 		if t.V4.IsValid() {
