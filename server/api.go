@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/server/auth"
 	"github.com/hybridplan/hybridplan/server/engine"
 	"github.com/hybridplan/hybridplan/server/store"
@@ -30,6 +31,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/runs/{id}", s.handle(auth.Viewer, s.getRun))
 	m.HandleFunc("GET /api/v1/runs/{id}/events", s.handle(auth.Viewer, s.events))
 	m.HandleFunc("GET /api/v1/runs/{id}/events/ws", s.watch)
+	m.HandleFunc("GET /api/v1/runs/{id}/verification", s.handle(auth.Viewer, s.verification))
 	m.HandleFunc("POST /api/v1/runs/{id}/teardown/approval", s.handle(auth.Approver, s.approveTeardown))
 	m.HandleFunc("POST /api/v1/runs/{id}/teardown", s.handle(auth.Operator, s.teardown))
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
@@ -433,6 +435,53 @@ func (s *Server) events(r *http.Request, _ auth.User) (int, any, *apiError) {
 		evs = []store.Event{}
 	}
 	return http.StatusOK, map[string]any{"run": run, "events": evs}, nil
+}
+
+// verificationView is step 6 of the seed document: what JD Cloud reports
+// after the run (the read-back calls' outputs: connection, BGP session and
+// tunnel states) beside the verification matrix the engineer checks from
+// the customer router, both computed from the same plan.
+type verificationView struct {
+	Run      string                       `json:"run"`
+	State    string                       `json:"state"`
+	ReadBack map[string]map[string]string `json:"readBack"`
+	Matrix   sim.ConnectivityMatrix       `json:"matrix"`
+}
+
+func (s *Server) verification(r *http.Request, _ auth.User) (int, any, *apiError) {
+	run, e := s.loadRun(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	if run.Kind != store.KindProvision {
+		return 0, nil, errorf(http.StatusConflict, "verification.not-provision", "run %s is a %s run; the verification belongs to the provisioning run %s", run.ID, run.Kind, run.Of)
+	}
+	_, p, e := s.loadPlan(run.PlanHash)
+	if e != nil {
+		return 0, nil, e
+	}
+	prog, err := s.cloud.Program(p)
+	if err != nil {
+		return 0, nil, errorf(http.StatusUnprocessableEntity, "plan.calls", "the plan's provisioning calls cannot be made: %v", err)
+	}
+	readOnly := map[string]bool{}
+	for _, c := range prog.Calls() {
+		readOnly[c.ID] = !c.Creates
+	}
+	steps, err := s.st.Steps(run.ID)
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	v := verificationView{Run: run.ID, State: run.State, ReadBack: map[string]map[string]string{}}
+	for _, st := range steps {
+		if readOnly[st.CallID] && st.State == store.StepSucceeded {
+			v.ReadBack[st.CallID] = st.Outputs
+		}
+	}
+	if v.Matrix, err = sim.Matrix(p); err != nil {
+		return 0, nil, errorf(http.StatusUnprocessableEntity, "plan.matrix", "the verification matrix cannot be computed: %v", err)
+	}
+	return http.StatusOK, v, nil
 }
 
 func (s *Server) approveTeardown(r *http.Request, u auth.User) (int, any, *apiError) {

@@ -41,7 +41,7 @@ type testServer struct {
 	http  *httptest.Server
 	st    *store.Store
 	cloud Cloud
-	logs  *bytes.Buffer
+	logs  *syncBuffer
 }
 
 type testOptions struct {
@@ -69,8 +69,8 @@ func newTestServer(t *testing.T, o testOptions) *testServer {
 	must(t, err)
 	a, err := auth.New(testUsers)
 	must(t, err)
-	logs := &bytes.Buffer{}
-	log := slog.New(o.redactor.LogHandler(slog.NewTextHandler(&syncWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	logs := &syncBuffer{}
+	log := slog.New(o.redactor.LogHandler(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	s, err := New(Options{Store: st, Auth: a, Cloud: o.cloud, Validate: o.validate, Log: log, Redactor: o.redactor, Web: testWeb()})
 	must(t, err)
 	must(t, s.Start())

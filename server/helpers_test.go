@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -12,16 +11,22 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// syncWriter serialises writes to a buffer shared by goroutines.
-type syncWriter struct {
+// syncBuffer is a buffer that goroutines write to and tests read.
+type syncBuffer struct {
 	mu sync.Mutex
-	w  io.Writer
+	b  bytes.Buffer
 }
 
-func (s *syncWriter) Write(p []byte) (int, error) {
+func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.Write(p)
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func testWeb() fstest.MapFS {

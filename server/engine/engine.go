@@ -233,8 +233,11 @@ func (e *Engine) execute(runID string) {
 		now := time.Now().UTC()
 		st.State, st.StartedAt, st.Failure = store.StepStarted, &now, nil
 		verb := "applying"
-		if r.Kind == store.KindTeardown {
+		switch {
+		case r.Kind == store.KindTeardown:
 			verb = "deleting"
+		case !c.Creates:
+			verb = "reading"
 		}
 		if e.record(runID, store.Change{Step: &st, Events: []store.Event{{
 			Type: "step.started", Step: st.CallID, Index: st.Index,
@@ -285,7 +288,7 @@ func (e *Engine) execute(runID string) {
 			return
 		}
 	}
-	msg := fmt.Sprintf("all %d calls done", len(steps))
+	msg := fmt.Sprintf("all %d calls done; the read-back and the verification matrix to check from the customer router are at /api/v1/runs/%s/verification", len(steps), runID)
 	if r.Kind == store.KindTeardown {
 		msg = fmt.Sprintf("deleted what run %s created (%d calls)", r.Of, len(steps))
 	}

@@ -1,0 +1,464 @@
+// The provisioning panel. The page imports this module only when the
+// hybridplan server served it (api/v1/health answered). It signs in with a
+// bearer token (kept in sessionStorage, so it leaves with the tab), and
+// drives the server's workflow for the plan in the editor: submit, approve,
+// dry run, provision with live progress over a WebSocket, and teardown.
+//
+// The panel holds no planning logic and no cloud credentials: the server
+// re-validates the plan and makes every call.
+
+const TOKEN_KEY = 'hybridplan.token';
+const API = new URL('../api/v1/', import.meta.url);
+const WS_PROTOCOL = 'hybridplan.v1';
+
+// ---- small DOM helpers ------------------------------------------------------
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v == null) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) {
+    if (c == null || c === false) continue;
+    el.append(c instanceof Node ? c : String(c));
+  }
+  return el;
+}
+
+function short(hash) { return hash ? hash.slice(0, 12) : ''; }
+
+function when(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+// ---- API --------------------------------------------------------------------
+
+class APIError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    super(e.message || `the server answered ${status}`);
+    this.status = status;
+    this.code = e.code || `http.${status}`;
+    this.path = e.path;
+    this.findings = e.findings || [];
+  }
+}
+
+async function call(method, path, { token, body, raw } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let payload;
+  if (raw != null) { headers['Content-Type'] = 'application/json'; payload = raw; }
+  else if (body !== undefined) { headers['Content-Type'] = 'application/json'; payload = JSON.stringify(body); }
+  let res;
+  try {
+    res = await fetch(new URL(path, API), { method, headers, body: payload, cache: 'no-store' });
+  } catch (e) {
+    throw new APIError(0, { error: { code: 'network', message: `the server cannot be reached (${e.message}); is it still running?` } });
+  }
+  let data = null;
+  try { data = await res.json(); } catch { /* not JSON: handled below */ }
+  if (!res.ok) throw new APIError(res.status, data);
+  return data;
+}
+
+// ---- the panel --------------------------------------------------------------
+
+class Panel {
+  constructor(root, health) {
+    this.root = root;
+    this.health = health;
+    this.token = sessionStorage.getItem(TOKEN_KEY) || '';
+    this.user = null;
+    this.hash = '';          // hash of the plan in the editor
+    this.planState = null;   // the server's record of that plan, or null
+    this.runs = [];
+    this.watch = null;       // the run being watched
+    this.refreshSeq = 0;
+    this.build();
+  }
+
+  build() {
+    const id = (s) => `prov-${s}`;
+    this.el = {
+      status: h('p', { class: 'prov-status muted', id: id('status'), 'aria-live': 'polite' }),
+      error: h('div', { class: 'prov-error', role: 'alert', hidden: true }),
+      tokenInput: h('input', { type: 'password', id: id('token'), class: 'mono', autocomplete: 'off', spellcheck: 'false', placeholder: 'paste your token' }),
+      signIn: h('button', { type: 'submit' }, 'Sign in'),
+      signOut: h('button', { type: 'button', onclick: () => this.signOut() }, 'Sign out'),
+      who: h('span', { class: 'prov-who' }),
+      plan: h('dl', { class: 'prov-plan' }),
+      comment: h('input', { type: 'text', id: id('comment'), placeholder: 'optional note for the record', maxlength: 500 }),
+      submit: h('button', { type: 'button', onclick: () => this.act(() => this.submit()) }, 'Submit plan'),
+      approve: h('button', { type: 'button', onclick: () => this.act(() => this.approve()) }, 'Approve'),
+      dryRun: h('button', { type: 'button', onclick: () => this.act(() => this.dryRun()) }, 'Dry run'),
+      provision: h('button', { type: 'button', class: 'primary', onclick: () => this.act(() => this.provision()) }, 'Provision'),
+      approveTeardown: h('button', { type: 'button', onclick: () => this.act(() => this.approveTeardown()) }, 'Approve teardown'),
+      teardown: h('button', { type: 'button', class: 'danger', onclick: () => this.act(() => this.teardown()) }, 'Tear down'),
+      calls: h('div', { class: 'prov-calls table-wrap' }),
+      run: h('div', { class: 'prov-run' }),
+    };
+    const e = this.el;
+    this.signInForm = h('form', { class: 'prov-signin', onsubmit: (ev) => { ev.preventDefault(); this.act(() => this.signIn(e.tokenInput.value.trim())); } },
+      h('label', { for: id('token') }, 'Token'), e.tokenInput, e.signIn);
+    this.signedIn = h('div', { class: 'prov-signedin', hidden: true }, e.who, e.signOut);
+    this.work = h('div', { class: 'prov-work', hidden: true },
+      e.plan,
+      h('div', { class: 'prov-actions', role: 'group', 'aria-label': 'Workflow' },
+        e.submit, h('label', { class: 'sr-only', for: id('comment') }, 'Approval note'), e.comment, e.approve, e.dryRun, e.provision,
+        h('span', { class: 'prov-sep', 'aria-hidden': 'true' }), e.approveTeardown, e.teardown),
+      e.calls, e.run);
+    this.root.replaceChildren(
+      h('div', { class: 'card-head' },
+        h('h2', { id: 'provision-h' }, 'Provision'),
+        h('span', { class: 'muted prov-cloud' }, `calls go to ${this.health.cloud || 'the configured cloud'}`)),
+      this.signInForm, this.signedIn, e.error, e.status, this.work);
+    this.root.setAttribute('aria-labelledby', 'provision-h');
+    this.root.classList.add('card', 'provision');
+    this.root.hidden = false;
+  }
+
+  say(text) { this.el.status.textContent = text; }
+
+  showError(err) {
+    const box = this.el.error;
+    if (!err) { box.hidden = true; box.replaceChildren(); return; }
+    const items = (err.findings || []).filter((f) => f.severity === 'error').slice(0, 8)
+      .map((f) => h('li', {}, h('code', {}, f.path), ' ', f.message));
+    box.replaceChildren(h('strong', {}, err.code ? `${err.code}: ` : ''), err.message,
+      err.path ? h('span', { class: 'muted' }, ` (${err.path})`) : null,
+      items.length ? h('ul', {}, items) : null);
+    box.hidden = false;
+  }
+
+  // act runs a user action: buttons stay disabled while it runs, and its
+  // error is shown instead of thrown.
+  async act(fn) {
+    this.busy = true;
+    this.render();
+    this.showError(null);
+    try {
+      await fn();
+    } catch (err) {
+      if (err instanceof APIError && err.status === 401) this.forget();
+      this.showError(err);
+    } finally {
+      this.busy = false;
+      this.render();
+    }
+  }
+
+  has(role) { return !!this.user && (role === 'viewer' || this.user.roles.includes(role)); }
+
+  async signIn(token) {
+    if (!token) throw new APIError(0, { error: { code: 'auth.no-token', message: 'paste the token the server printed (or your administrator gave you)' } });
+    const me = await call('GET', 'me', { token });
+    this.token = token;
+    this.user = me;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    this.el.tokenInput.value = '';
+    this.say(`Signed in as ${me.name}.`);
+    await this.refresh();
+  }
+
+  forget() {
+    this.token = '';
+    this.user = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    this.stopWatching();
+  }
+
+  signOut() {
+    this.forget();
+    this.showError(null);
+    this.say('Signed out.');
+    this.render();
+    this.el.tokenInput.focus();
+  }
+
+  planJSON() {
+    const page = globalThis.hybridplanPage;
+    if (!page) throw new APIError(0, { error: { code: 'page.loading', message: 'the planner is still loading; try again in a moment' } });
+    return page.getPlanJSON();
+  }
+
+  // refresh finds the server's view of the plan in the editor: its hash
+  // (computed by the server, from the canonical plan), whether it was
+  // submitted and approved, and its runs.
+  async refresh() {
+    if (!this.user) return;
+    const seq = ++this.refreshSeq;
+    let text;
+    try { text = this.planJSON(); } catch { return; }
+    let hash = '';
+    let planState = null;
+    let runs = [];
+    try {
+      const v = await call('POST', 'validate', { raw: text });
+      hash = v.hash;
+      try {
+        planState = await call('GET', `plans/${hash}`, { token: this.token });
+        runs = (await call('GET', `runs?plan=${hash}`, { token: this.token })).runs;
+      } catch (err) {
+        if (!(err instanceof APIError && err.status === 404)) throw err;
+      }
+    } catch (err) {
+      if (seq !== this.refreshSeq) return;
+      if (err instanceof APIError && err.status === 400) {
+        this.hash = ''; this.planState = null; this.runs = [];
+        this.say('The plan in the editor cannot be read yet; fix it to submit it.');
+        this.render();
+        return;
+      }
+      throw err;
+    }
+    if (seq !== this.refreshSeq) return; // a newer refresh is under way
+    const changed = hash !== this.hash;
+    this.hash = hash;
+    this.planState = planState;
+    this.runs = runs;
+    if (changed) {
+      this.el.calls.replaceChildren();
+      this.stopWatching();
+      const latest = runs.find((r) => r.kind === 'provision') || runs[0];
+      if (latest) this.watchRun(latest.id);
+      else this.el.run.replaceChildren();
+    }
+    this.render();
+  }
+
+  latestProvision() { return this.runs.find((r) => r.kind === 'provision'); }
+
+  render() {
+    const signed = !!this.user;
+    this.signInForm.hidden = signed;
+    this.signedIn.hidden = !signed;
+    this.work.hidden = !signed;
+    if (!signed) return;
+    this.el.who.replaceChildren('Signed in as ', h('strong', {}, this.user.name), ' ',
+      ...this.user.roles.map((r) => h('span', { class: 'pill' }, r)));
+    const p = this.planState;
+    const rows = [['Plan hash', this.hash ? h('code', { title: this.hash }, short(this.hash)) : '—']];
+    if (p) {
+      rows.push(['Submitted', `by ${p.submittedBy}, ${when(p.submittedAt)}`]);
+      rows.push(['Approval', p.approval ? `approved by ${p.approval.by}, ${when(p.approval.at)}${p.approval.comment ? ` — “${p.approval.comment}”` : ''}` : h('span', { class: 'prov-wait' }, 'waiting for an approver')]);
+    } else if (this.hash) {
+      rows.push(['Submitted', h('span', { class: 'prov-wait' }, 'not yet: submit this plan for review')]);
+    }
+    this.el.plan.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+
+    const active = this.runs.some((r) => r.state === 'queued' || r.state === 'running');
+    const prov = this.latestProvision();
+    const b = this.busy;
+    const set = (btn, enabled, why) => { btn.disabled = b || !enabled; btn.title = enabled ? '' : why; };
+    set(this.el.submit, this.has('planner') && this.hash && !p, !this.has('planner') ? 'needs the planner role' : p ? 'this plan is already submitted' : 'the plan cannot be read');
+    set(this.el.approve, this.has('approver') && p && !p.approval && p.submittedBy !== this.user.name,
+      !this.has('approver') ? 'needs the approver role' : !p ? 'submit the plan first' : p.approval ? 'already approved' : 'you submitted this plan; another approver must approve it');
+    set(this.el.dryRun, !!p, 'submit the plan first');
+    set(this.el.provision, this.has('operator') && p && p.approval && !active,
+      !this.has('operator') ? 'needs the operator role' : !p?.approval ? 'the plan must be approved first' : 'a run is in progress');
+    const finished = prov && (prov.state === 'succeeded' || prov.state === 'failed');
+    set(this.el.approveTeardown, this.has('approver') && finished, !this.has('approver') ? 'needs the approver role' : 'needs a finished provisioning run');
+    set(this.el.teardown, this.has('operator') && finished && !active, !this.has('operator') ? 'needs the operator role' : 'needs a finished provisioning run and an approved teardown');
+    this.el.comment.disabled = b || !(this.has('approver'));
+  }
+
+  async submit() {
+    const res = await call('POST', 'plans', { token: this.token, raw: this.planJSON() });
+    this.say(`Submitted as ${short(res.hash)}. An approver (not you) must approve it next.`);
+    await this.refresh();
+  }
+
+  async approve() {
+    const body = this.el.comment.value.trim() ? { comment: this.el.comment.value.trim() } : {};
+    await call('POST', `plans/${this.hash}/approval`, { token: this.token, body });
+    this.el.comment.value = '';
+    this.say(`Approved ${short(this.hash)}.`);
+    await this.refresh();
+  }
+
+  async dryRun() {
+    const res = await call('POST', `plans/${this.hash}/dry-run`, { token: this.token });
+    const rows = res.calls.map((c, i) => h('tr', {},
+      h('td', {}, String(i + 1)),
+      h('td', {}, String(c.step)),
+      h('td', {}, h('code', {}, c.id), h('div', { class: 'muted' }, c.summary)),
+      h('td', {}, h('code', {}, `${c.request.method} ${c.request.path}`),
+        c.request.body ? h('details', { class: 'sub' }, h('summary', {}, 'body'), h('pre', { class: 'mono' }, JSON.stringify(c.request.body, null, 2))) : null)));
+    this.el.calls.replaceChildren(h('table', { class: 'grid' },
+      h('caption', {}, `Dry run: ${res.calls.length} calls, in order, to ${res.cloud}. Secrets are masked; “<call.output>” is an id the earlier call returns.`),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Step'), h('th', { scope: 'col' }, 'Call'), h('th', { scope: 'col' }, 'Request'))),
+      h('tbody', {}, rows)));
+    this.say(`Dry run: ${res.calls.length} calls. Nothing was sent.`);
+  }
+
+  async provision() {
+    const run = await call('POST', `plans/${this.hash}/runs`, { token: this.token, body: {} });
+    this.say(`Provisioning started: run ${run.id}.`);
+    this.runs.unshift(run);
+    this.watchRun(run.id);
+  }
+
+  async approveTeardown() {
+    const prov = this.latestProvision();
+    const body = this.el.comment.value.trim() ? { comment: this.el.comment.value.trim() } : {};
+    await call('POST', `runs/${prov.id}/teardown/approval`, { token: this.token, body });
+    this.say(`Teardown of run ${prov.id} approved.`);
+  }
+
+  async teardown() {
+    const prov = this.latestProvision();
+    const run = await call('POST', `runs/${prov.id}/teardown`, { token: this.token, body: {} });
+    this.say(`Teardown started: run ${run.id}.`);
+    this.runs.unshift(run);
+    this.watchRun(run.id);
+  }
+
+  stopWatching() {
+    if (this.watch) this.watch.stop();
+    this.watch = null;
+  }
+
+  async watchRun(id) {
+    this.stopWatching();
+    let run;
+    try {
+      run = await call('GET', `runs/${id}`, { token: this.token });
+    } catch (err) { this.showError(err); return; }
+    this.watch = new RunView(this, run);
+    this.el.run.replaceChildren(this.watch.el);
+    this.watch.start();
+  }
+
+  runChanged(run) {
+    const i = this.runs.findIndex((r) => r.id === run.id);
+    if (i >= 0) this.runs[i] = { ...this.runs[i], state: run.state };
+    this.render();
+  }
+}
+
+// RunView shows one run: its steps and its events, live. It follows the
+// run over a WebSocket and, when the connection drops, reconnects with
+// ?after= the last event it saw, so nothing is missed or shown twice.
+class RunView {
+  constructor(panel, run) {
+    this.panel = panel;
+    this.run = run;
+    this.lastSeq = 0;
+    this.retry = 0;
+    this.stopped = false;
+    this.stepEls = new Map();
+    const kind = run.kind === 'teardown' ? `Teardown of ${run.of}` : 'Provisioning';
+    this.state = h('span', { class: 'pill' });
+    this.conn = h('span', { class: 'muted prov-conn', 'aria-live': 'polite' });
+    this.steps = h('ol', { class: 'prov-steps' });
+    for (const s of run.steps) {
+      const li = h('li', { 'data-state': s.state }, h('code', {}, s.callId), ' ', h('span', { class: 'prov-step-state' }, s.state));
+      this.stepEls.set(s.callId, li);
+      this.steps.append(li);
+    }
+    this.log = h('ol', { class: 'prov-events mono', 'aria-label': 'Run events', 'aria-live': 'polite', 'aria-relevant': 'additions' });
+    this.el = h('section', { class: 'prov-runview', 'aria-label': `Run ${run.id}` },
+      h('h3', {}, `${kind} — run `, h('code', {}, run.id), ' ', this.state, ' ', this.conn),
+      h('div', { class: 'prov-rungrid' }, this.steps, this.log));
+    this.setState(run.state, run.failure);
+  }
+
+  setState(state, failure) {
+    this.run.state = state;
+    this.state.textContent = state;
+    this.state.className = `pill prov-${state}`;
+    if (failure) this.state.title = `${failure.code}: ${failure.message}`;
+    this.panel.runChanged(this.run);
+  }
+
+  start() { this.connect(); }
+
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.ws) this.ws.close(1000);
+  }
+
+  connect() {
+    if (this.stopped) return;
+    const url = new URL(`runs/${encodeURIComponent(this.run.id)}/events/ws?after=${this.lastSeq}`, API);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(url, [WS_PROTOCOL, `bearer.${this.panel.token}`]);
+    this.ws = ws;
+    this.conn.textContent = this.retry ? 'reconnecting…' : 'connecting…';
+    ws.onopen = () => { this.retry = 0; this.conn.textContent = 'live'; };
+    ws.onmessage = (m) => {
+      let ev;
+      try { ev = JSON.parse(m.data); } catch { return; }
+      if (ev.seq <= this.lastSeq) return;
+      this.lastSeq = ev.seq;
+      this.show(ev);
+    };
+    ws.onclose = (c) => {
+      if (this.stopped || this.ws !== ws) return;
+      if (c.code === 1000) { this.conn.textContent = ''; return; } // the run finished
+      // Dropped (server restart, network): back off and continue from the
+      // last event seen.
+      this.retry++;
+      const wait = Math.min(10000, 500 * 2 ** Math.min(this.retry, 5));
+      this.conn.textContent = `connection lost; reconnecting in ${Math.round(wait / 1000)} s…`;
+      this.timer = setTimeout(() => this.connect(), wait);
+    };
+  }
+
+  show(ev) {
+    const li = h('li', { class: `ev ev-${ev.type.replace('.', '-')}` },
+      h('span', { class: 'muted' }, new Date(ev.time).toLocaleTimeString()), ' ', ev.message);
+    if (ev.failure) li.append(h('div', { class: 'prov-failure' }, `${ev.failure.code}${ev.failure.status ? ` ${ev.failure.status}` : ''}: ${ev.failure.message}${ev.failure.requestId ? ` (request ${ev.failure.requestId})` : ''}`));
+    this.log.append(li);
+    this.log.scrollTop = this.log.scrollHeight;
+    const step = ev.step && this.stepEls.get(ev.step);
+    if (step) {
+      const st = { 'step.started': 'running', 'step.retry': 'retrying', 'step.succeeded': 'succeeded', 'step.failed': 'failed' }[ev.type];
+      if (st) {
+        step.dataset.state = st;
+        step.querySelector('.prov-step-state').textContent = st + (ev.attempt > 1 ? ` (attempt ${ev.attempt})` : '');
+      }
+    }
+    switch (ev.type) {
+      case 'run.started': case 'run.resumed': this.setState('running'); break;
+      case 'run.succeeded': this.setState('succeeded'); this.panel.say(`Run ${this.run.id} succeeded.`); break;
+      case 'run.failed': this.setState('failed', ev.failure); this.panel.say(`Run ${this.run.id} failed: ${ev.failure ? ev.failure.message : ev.message}`); break;
+    }
+  }
+}
+
+// ---- start ------------------------------------------------------------------
+
+function stylesheet() {
+  if (document.querySelector('link[data-provision-css]')) return;
+  document.head.append(h('link', { rel: 'stylesheet', href: new URL('./provision.css', import.meta.url).href, 'data-provision-css': true }));
+}
+
+async function main() {
+  const root = document.getElementById('provision');
+  if (!root) return;
+  stylesheet();
+  const health = await call('GET', 'health');
+  const panel = new Panel(root, health);
+  globalThis.hybridplanProvision = panel; // for tests and the console
+  // Follow the editor: the panel always speaks about the plan shown.
+  let timer;
+  const follow = () => { clearTimeout(timer); timer = setTimeout(() => panel.refresh().catch((e) => panel.showError(e)), 400); };
+  const hook = () => {
+    if (!globalThis.hybridplanPage) { setTimeout(hook, 200); return; }
+    globalThis.hybridplanPage.onPlanChange(follow);
+    follow();
+  };
+  hook();
+  if (panel.token) await panel.act(() => panel.signIn(panel.token));
+  else panel.render();
+}
+
+main().catch((e) => console.error('the provisioning panel could not start:', e));
