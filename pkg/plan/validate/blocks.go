@@ -317,8 +317,14 @@ func overlapConsequence(a, b BlockKind) string {
 // freeSpace finds free blocks for hints, remembering what it suggested so
 // that two hints never offer the same block.
 type freeSpace struct {
-	used      []netip.Prefix
-	candidate func(block) []netip.Prefix
+	c      *checker
+	blocks []block
+	// used is every block, aggregated once so that each search is linear
+	// in the used space; suggestions are appended (FreeBlock sorts only
+	// the blocks inside its range).
+	used []netip.Prefix
+	// suggested counts the suggestions at the end of used.
+	suggested int
 }
 
 func newFreeSpace(c *checker, blocks []block) *freeSpace {
@@ -328,33 +334,53 @@ func newFreeSpace(c *checker, blocks []block) *freeSpace {
 			used = append(used, b.prefix)
 		}
 	}
-	prof := c.prof
-	rfc1918 := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"), netip.MustParsePrefix("192.168.0.0/16")}
-	return &freeSpace{
-		// Aggregating once keeps each search linear in the used space.
-		used: cidr.Aggregate(used),
-		candidate: func(b block) []netip.Prefix {
-			var ranges []netip.Prefix
-			switch {
-			case b.ipv6 || b.prefix.Addr().Is6():
-				// Stay near the block: the /16-shorter block around it.
-				outer, _ := b.prefix.Addr().Prefix(max(b.prefix.Bits()-16, 0))
-				ranges = []netip.Prefix{outer}
-			case b.kind == KindInterconnect:
-				ranges = prof.Interconnect.Allowed
-			case b.kind == KindTunnel:
-				ranges = prof.Tunnel.InsideAllowed
-			default:
-				ranges = rfc1918
+	return &freeSpace{c: c, blocks: blocks, used: cidr.Aggregate(used)}
+}
+
+var rfc1918 = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"), netip.MustParsePrefix("192.168.0.0/16")}
+
+// suggest returns a free block of b's length where b could move: inside
+// its own VPC for a subnet, inside the profile's allowed ranges for an
+// interconnect or a tunnel, private space for the rest (near the block for
+// IPv6), preferring the range the block is in now.
+func (f *freeSpace) suggest(b block) (netip.Prefix, bool) {
+	used := f.used
+	var ranges []netip.Prefix
+	switch {
+	case b.kind == KindSubnet:
+		// The subnet's own VPC CIDRs are where it must go, so they do not
+		// count as used; everything else, other subnets included, does.
+		ranges = f.c.p.BorderGateway.Attachments[b.i].CIDRs
+		used = make([]netip.Prefix, 0, len(f.blocks))
+		for _, o := range f.blocks {
+			if o.prefix.IsValid() && !(o.kind == KindVPC && o.i == b.i) {
+				used = append(used, o.prefix)
 			}
-			// Prefer the range the block already sits in.
-			out := slices.Clone(ranges)
-			slices.SortStableFunc(out, func(x, y netip.Prefix) int {
-				return boolRank(!cidr.Covers(x, b.prefix)) - boolRank(!cidr.Covers(y, b.prefix))
-			})
-			return out
-		},
+		}
+		used = append(used, f.used[len(f.used)-f.suggested:]...)
+	case b.ipv6 || b.prefix.Addr().Is6():
+		// Stay near the block: the block 16 bits shorter around it.
+		outer, _ := b.prefix.Addr().Prefix(max(b.prefix.Bits()-16, 0))
+		ranges = []netip.Prefix{outer}
+	case b.kind == KindInterconnect:
+		ranges = f.c.prof.Interconnect.Allowed
+	case b.kind == KindTunnel:
+		ranges = f.c.prof.Tunnel.InsideAllowed
+	default:
+		ranges = rfc1918
 	}
+	ranges = slices.Clone(ranges)
+	slices.SortStableFunc(ranges, func(x, y netip.Prefix) int {
+		return boolRank(!cidr.Covers(x, b.prefix)) - boolRank(!cidr.Covers(y, b.prefix))
+	})
+	for _, within := range ranges {
+		if p, ok := cidr.FreeBlock(used, within, b.prefix.Bits()); ok {
+			f.used = append(f.used, p)
+			f.suggested++
+			return p, true
+		}
+	}
+	return netip.Prefix{}, false
 }
 
 func boolRank(b bool) int {
@@ -362,16 +388,4 @@ func boolRank(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-func (f *freeSpace) suggest(b block) (netip.Prefix, bool) {
-	for _, within := range f.candidate(b) {
-		if p, ok := cidr.FreeBlock(f.used, within, b.prefix.Bits()); ok {
-			// FreeBlock sorts only the blocks inside its range, so an
-			// appended suggestion needs no re-sorting here.
-			f.used = append(f.used, p)
-			return p, true
-		}
-	}
-	return netip.Prefix{}, false
 }

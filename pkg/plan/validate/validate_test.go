@@ -126,7 +126,7 @@ func TestVPCPastedIntoIDC(t *testing.T) {
 		t.Errorf("message or hint does not help: %q / %q", f.Message, f.Hint)
 	}
 	// The suggested block is really free.
-	free := mp(strings.Fields(strings.TrimPrefix(f.Hint, "move the VPC CIDR to "))[0][:len("10.1.0.0/16")])
+	free := hintBlock(t, f.Hint)
 	p.BorderGateway.Attachments[0].CIDRs[0] = free
 	if fs := Check(p); len(fs) != 0 {
 		t.Errorf("after following the hint (%s): %v", free, fs)
@@ -667,4 +667,63 @@ func TestCodesDocumented(t *testing.T) {
 // "profile.vlan") from codes.
 func isFieldName(s string) bool {
 	return strings.HasPrefix(s, "profile.") || strings.HasPrefix(s, "borderGateway.") || strings.HasPrefix(s, "validate.")
+}
+
+// Hints offer free blocks where the block can go: a subnet inside its own
+// VPC, a tunnel inside the allowed tunnel ranges; following them clears
+// the findings.
+func TestFreeBlockHints(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(p *plan.Plan)
+		hint   string
+		apply  func(p *plan.Plan, free netip.Prefix)
+	}{
+		{"subnet moves inside its vpc", func(p *plan.Plan) {
+			p.BorderGateway.Attachments[0].Subnets = []plan.Subnet{{Name: "a", CIDR: mp("10.0.0.0/24")}, {Name: "b", CIDR: mp("10.0.0.0/24")}}
+		}, "move the subnet to 10.0.1.0/24, which is free", func(p *plan.Plan, free netip.Prefix) {
+			p.BorderGateway.Attachments[0].Subnets[1].CIDR = free
+		}},
+		{"tunnel moves inside 169.254.0.0/20", func(p *plan.Plan) { p.VPN.Tunnels[1].InsideCIDR = p.VPN.Tunnels[0].InsideCIDR },
+			"move the tunnel inside block to 169.254.0.0/30, which is free", func(p *plan.Plan, free netip.Prefix) {
+				p.VPN.Tunnels[1].InsideCIDR = free
+			}},
+		{"interconnect moves inside private space", func(p *plan.Plan) { p.DirectConnection.Interfaces[0].Interconnect = mp("10.0.0.0/30") },
+			"move the interconnect to 10.1.0.0/30, which is free", func(p *plan.Plan, free netip.Prefix) {
+				p.DirectConnection.Interfaces[0].Interconnect = free
+			}},
+		{"ipv6 vpc moves near its block", func(p *plan.Plan) {
+			p.IDC.Segments = append(p.IDC.Segments, plan.Segment{Name: "v6", CIDR: mp("2001:db8::/48")})
+			p.BorderGateway.Attachments[0].CIDRs = append(p.BorderGateway.Attachments[0].CIDRs, mp("2001:db8::/48"))
+		}, "move the VPC CIDR to 2001:db8:1::/48, which is free", func(p *plan.Plan, free netip.Prefix) {
+			p.BorderGateway.Attachments[0].CIDRs[1] = free
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := seed(t)
+			tt.mutate(p)
+			fs := Check(p)
+			if len(fs) != 1 || fs[0].Hint != tt.hint {
+				t.Fatalf("findings %v, want one with hint %q", fs, tt.hint)
+			}
+			free := hintBlock(t, fs[0].Hint)
+			tt.apply(p, free)
+			if fs := Check(p); len(fs) != 0 {
+				t.Errorf("after following the hint: %v", fs)
+			}
+		})
+	}
+}
+
+var hintPattern = regexp.MustCompile(` to (\S+), which is free`)
+
+// hintBlock returns the free block a hint offers.
+func hintBlock(t *testing.T, hint string) netip.Prefix {
+	t.Helper()
+	m := hintPattern.FindStringSubmatch(hint)
+	if m == nil {
+		t.Fatalf("hint %q offers no free block", hint)
+	}
+	return mp(m[1])
 }
