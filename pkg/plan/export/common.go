@@ -109,10 +109,11 @@ const discardNote = "Discard routes for the announced prefixes: `network` statem
 	"same prefix (connected, IGP) wins and they only drop traffic to unassigned parts of an announced block " +
 	"instead of looping it back to JD Cloud."
 
-// pskPlaceholder marks where the pre-shared key goes. It is deliberately
-// not a valid key on any vendor (spaces and angle brackets), so a
-// configuration loaded without filling it in fails loudly instead of
-// bringing up a tunnel with a wrong key.
+// pskPlaceholder marks where the pre-shared key goes. Spaces and angle
+// brackets are outside JD Cloud's key alphabet (letters, digits, _ and -),
+// so a placeholder left in by mistake can never match the cloud's key: the
+// tunnel stays down rather than up with a key someone guessed. Some vendors
+// refuse it outright; IOS XE takes the rest of the line as the key.
 func pskPlaceholder(t tunnel) string {
 	ref := t.PSKRef
 	if ref == "" {
