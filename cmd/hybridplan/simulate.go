@@ -254,7 +254,7 @@ func printSimulation(w io.Writer, p *plan.Plan, r simulateReport, m sim.Connecti
 	}
 }
 
-func verdictText(v sim.Verdict) string {
+func verdictText(v *sim.Verdict) string {
 	if !v.Reachable {
 		return "no route"
 	}

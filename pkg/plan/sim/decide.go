@@ -117,12 +117,12 @@ type step struct {
 	code string
 	frr  string
 	// compare orders two paths by the step's attribute, best first.
-	compare func(a, b Path) int
+	compare func(a, b *Path) int
 	// applies says whether the step is used for these candidates at all.
 	applies func(paths []Path, alive []int) bool
 	// filter replaces the compare-based selection (MED compares only within
 	// one neighbor AS).
-	filter func(paths []Path, alive []int) []int
+	filter func(paths []Path, alive, dst []int) []int
 	// describe shows the attribute's value in a reason.
 	describe func(p Path) string
 }
@@ -130,19 +130,19 @@ type step struct {
 var borderGatewaySteps = []step{
 	{
 		code:    StepNextHopType,
-		compare: func(a, b Path) int { return cmp.Compare(a.NextHopPriority, b.NextHopPriority) },
+		compare: func(a, b *Path) int { return cmp.Compare(a.NextHopPriority, b.NextHopPriority) },
 		describe: func(p Path) string {
 			return fmt.Sprintf("next-hop type %s (%d)", nextHopTypeName(p.Kind), p.NextHopPriority)
 		},
 	},
 	{
 		code:     StepRouteType,
-		compare:  func(a, b Path) int { return cmp.Compare(a.RouteDistance, b.RouteDistance) },
+		compare:  func(a, b *Path) int { return cmp.Compare(a.RouteDistance, b.RouteDistance) },
 		describe: func(p Path) string { return fmt.Sprintf("route type %s (%d)", routeTypeName(p), p.RouteDistance) },
 	},
 	{
 		code:     StepASPathLength,
-		compare:  func(a, b Path) int { return cmp.Compare(len(a.ASPath), len(b.ASPath)) },
+		compare:  func(a, b *Path) int { return cmp.Compare(len(a.ASPath), len(b.ASPath)) },
 		describe: func(p Path) string { return fmt.Sprintf("AS_PATH length %d", len(p.ASPath)) },
 	},
 }
@@ -150,17 +150,17 @@ var borderGatewaySteps = []step{
 var customerRouterSteps = []step{
 	{
 		code: StepWeight, frr: "Weight",
-		compare:  func(a, b Path) int { return cmp.Compare(b.Weight, a.Weight) },
+		compare:  func(a, b *Path) int { return cmp.Compare(b.Weight, a.Weight) },
 		describe: func(p Path) string { return fmt.Sprintf("weight %d", p.Weight) },
 	},
 	{
 		code: StepLocalPreference, frr: "Local Pref",
-		compare:  func(a, b Path) int { return cmp.Compare(b.LocalPref, a.LocalPref) },
+		compare:  func(a, b *Path) int { return cmp.Compare(b.LocalPref, a.LocalPref) },
 		describe: func(p Path) string { return fmt.Sprintf("local-preference %d", p.LocalPref) },
 	},
 	{
 		code: StepLocalRoute, frr: "Local Route",
-		compare: func(a, b Path) int { return cmp.Compare(boolRank(!a.Local), boolRank(!b.Local)) },
+		compare: func(a, b *Path) int { return cmp.Compare(boolRank(!a.Local), boolRank(!b.Local)) },
 		describe: func(p Path) string {
 			if p.Local {
 				return "locally originated"
@@ -170,14 +170,14 @@ var customerRouterSteps = []step{
 	},
 	{
 		code: StepASPathLength, frr: "AS Path",
-		compare: func(a, b Path) int { return cmp.Compare(len(a.ASPath), len(b.ASPath)) },
+		compare: func(a, b *Path) int { return cmp.Compare(len(a.ASPath), len(b.ASPath)) },
 		describe: func(p Path) string {
 			return fmt.Sprintf("AS_PATH length %d (%s)", len(p.ASPath), strategy.FormatASPath(p.ASPath))
 		},
 	},
 	{
 		code: StepOrigin, frr: "Origin",
-		compare:  func(a, b Path) int { return cmp.Compare(originRank(a.Origin), originRank(b.Origin)) },
+		compare:  func(a, b *Path) int { return cmp.Compare(originRank(a.Origin), originRank(b.Origin)) },
 		describe: func(p Path) string { return "origin " + originName(p.Origin) },
 	},
 	{
@@ -187,7 +187,7 @@ var customerRouterSteps = []step{
 	},
 	{
 		code: StepEBGPOverIBGP, frr: "eBGP peer",
-		compare: func(a, b Path) int { return cmp.Compare(boolRank(a.IBGP), boolRank(b.IBGP)) },
+		compare: func(a, b *Path) int { return cmp.Compare(boolRank(a.IBGP), boolRank(b.IBGP)) },
 		describe: func(p Path) string {
 			if p.IBGP {
 				return "iBGP"
@@ -197,7 +197,7 @@ var customerRouterSteps = []step{
 	},
 	{
 		code: StepIGPMetric, frr: "IGP Metric",
-		compare:  func(a, b Path) int { return cmp.Compare(a.IGPMetric, b.IGPMetric) },
+		compare:  func(a, b *Path) int { return cmp.Compare(a.IGPMetric, b.IGPMetric) },
 		describe: func(p Path) string { return fmt.Sprintf("IGP metric %d", p.IGPMetric) },
 	},
 	{
@@ -212,17 +212,17 @@ var customerRouterSteps = []step{
 			}
 			return true
 		},
-		compare:  func(a, b Path) int { return cmp.Compare(a.Received, b.Received) },
+		compare:  func(a, b *Path) int { return cmp.Compare(a.Received, b.Received) },
 		describe: func(p Path) string { return fmt.Sprintf("received #%d", p.Received) },
 	},
 	{
 		code: StepRouterID, frr: "Router ID",
-		compare:  func(a, b Path) int { return a.RouterID.Compare(b.RouterID) },
+		compare:  func(a, b *Path) int { return a.RouterID.Compare(b.RouterID) },
 		describe: func(p Path) string { return fmt.Sprintf("router ID %s", addrOrUnset(p.RouterID)) },
 	},
 	{
 		code: StepNeighborAddress, frr: "Neighbor IP",
-		compare:  func(a, b Path) int { return a.NextHop.Compare(b.NextHop) },
+		compare:  func(a, b *Path) int { return a.NextHop.Compare(b.NextHop) },
 		describe: func(p Path) string { return fmt.Sprintf("neighbor address %s", addrOrUnset(p.NextHop)) },
 	},
 }
@@ -253,7 +253,7 @@ func stepCodes(steps []step, last string) []string {
 // for one prefix: lower next-hop priority, then lower route distance, then
 // shorter AS_PATH; candidates still equal are all used (ECMP).
 func DecideBorderGateway(paths []Path) Decision {
-	return decide(borderGatewaySteps, paths, true)
+	return decide(borderGatewaySteps, paths, true, true)
 }
 
 // DecideCustomerRouter picks the customer router's best path among
@@ -261,10 +261,12 @@ func DecideBorderGateway(paths []Path) Decision {
 // one: the customer router is modelled without BGP multipath, as the
 // exported configuration sets it up.
 func DecideCustomerRouter(paths []Path) Decision {
-	return decide(customerRouterSteps, paths, false)
+	return decide(customerRouterSteps, paths, false, true)
 }
 
-func decide(steps []step, paths []Path, ecmp bool) Decision {
+// decide runs the steps over paths. Without explain it leaves the Reason
+// empty, which saves the matrix most of its work.
+func decide(steps []step, paths []Path, ecmp, explain bool) Decision {
 	switch len(paths) {
 	case 0:
 		return Decision{}
@@ -288,26 +290,37 @@ func decide(steps []step, paths []Path, ecmp bool) Decision {
 		if s.applies != nil && !s.applies(paths, alive) {
 			continue
 		}
+		// Explaining needs the candidates before the step; otherwise the
+		// step filters alive in place.
+		dst := alive[:0]
+		if explain {
+			dst = make([]int, 0, len(alive))
+		}
 		var kept []int
 		if s.filter != nil {
-			kept = s.filter(paths, alive)
+			kept = s.filter(paths, alive, dst)
 		} else {
-			kept = keepBest(paths, alive, s.compare)
+			kept = keepBest(paths, alive, s.compare, dst)
 		}
 		if len(kept) == len(alive) {
+			alive = kept
 			continue
 		}
-		reasons = append(reasons, explain(s, paths, alive, kept))
+		if explain {
+			reasons = append(reasons, explainStep(s, paths, alive, kept))
+		}
 		d.Step, d.FRRReason = s.code, s.frr
 		alive = kept
 	}
 	if len(alive) > 1 {
 		if ecmp {
-			names := make([]string, len(alive))
-			for i, a := range alive {
-				names[i] = paths[a].name()
+			if explain {
+				names := make([]string, len(alive))
+				for i, a := range alive {
+					names[i] = paths[a].name()
+				}
+				reasons = append(reasons, fmt.Sprintf("ECMP over %s: equal on every step", strings.Join(names, ", ")))
 			}
-			reasons = append(reasons, fmt.Sprintf("ECMP over %s: equal on every step", strings.Join(names, ", ")))
 			d.Step = StepECMP
 		} else {
 			// Only identical neighbors tie on every step; keep the first.
@@ -324,25 +337,27 @@ func decide(steps []step, paths []Path, ecmp bool) Decision {
 	return d
 }
 
-func keepBest(paths []Path, alive []int, compare func(a, b Path) int) []int {
+// keepBest appends to dst the candidates in alive that compare best. dst may
+// share alive's array: it is written only behind the reading position.
+func keepBest(paths []Path, alive []int, compare func(a, b *Path) int, dst []int) []int {
 	best := alive[0]
 	for _, i := range alive[1:] {
-		if compare(paths[i], paths[best]) < 0 {
+		if compare(&paths[i], &paths[best]) < 0 {
 			best = i
 		}
 	}
-	kept := make([]int, 0, len(alive))
+	bestPath := &paths[best]
 	for _, i := range alive {
-		if compare(paths[i], paths[best]) == 0 {
-			kept = append(kept, i)
+		if compare(&paths[i], bestPath) == 0 {
+			dst = append(dst, i)
 		}
 	}
-	return kept
+	return dst
 }
 
 // filterMED compares MED only among paths from the same neighbor AS (the
 // default without always-compare-med), keeping each AS's lowest.
-func filterMED(paths []Path, alive []int) []int {
+func filterMED(paths []Path, alive, dst []int) []int {
 	lowest := map[uint32]uint32{}
 	for _, i := range alive {
 		as := paths[i].NeighborAS
@@ -350,17 +365,16 @@ func filterMED(paths []Path, alive []int) []int {
 			lowest[as] = paths[i].MED
 		}
 	}
-	kept := make([]int, 0, len(alive))
 	for _, i := range alive {
 		if paths[i].MED == lowest[paths[i].NeighborAS] {
-			kept = append(kept, i)
+			dst = append(dst, i)
 		}
 	}
-	return kept
+	return dst
 }
 
-// explain says why the step kept some candidates and removed others.
-func explain(s step, paths []Path, alive, kept []int) string {
+// explainStep says why the step kept some candidates and removed others.
+func explainStep(s step, paths []Path, alive, kept []int) string {
 	var lost []string
 	var loser Path
 	k := 0

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/hybridplan/hybridplan/pkg/cidr"
 	"github.com/hybridplan/hybridplan/pkg/plan"
@@ -38,13 +39,15 @@ type MatrixSegment struct {
 // scenario. Forward is VPC → IDC (the border gateway decides), Return is
 // IDC → VPC (the customer router decides).
 type Cell struct {
-	Scenario  string  `json:"scenario"`
-	IDC       string  `json:"idc"`
-	VPC       string  `json:"vpc"`
-	Forward   Verdict `json:"forward"`
-	Return    Verdict `json:"return"`
-	Reachable bool    `json:"reachable"`
-	Symmetric bool    `json:"symmetric"`
+	Scenario string `json:"scenario"`
+	IDC      string `json:"idc"`
+	VPC      string `json:"vpc"`
+	// Forward and Return are shared between cells that match the same
+	// route; treat them as read-only.
+	Forward   *Verdict `json:"forward"`
+	Return    *Verdict `json:"return"`
+	Reachable bool     `json:"reachable"`
+	Symmetric bool     `json:"symmetric"`
 }
 
 // Verdict is one direction of a cell.
@@ -87,22 +90,25 @@ func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 		}
 	}
 	// Which prefixes contain each representative address does not change
-	// between scenarios: look it up once per address.
-	idcRefs := make([][]int, len(out.IDCSegments))
+	// between scenarios: find them once, with one sweep per router.
+	idcAddrs := make([]netip.Addr, len(out.IDCSegments))
 	for i, s := range out.IDCSegments {
-		idcRefs[i] = containing(m.bgwIdx, s.Address)
+		idcAddrs[i] = s.Address
 	}
-	vpcRefs := make([][]int, len(out.VPCSegments))
+	vpcAddrs := make([]netip.Addr, len(out.VPCSegments))
 	for j, s := range out.VPCSegments {
-		vpcRefs[j] = containing(m.custIdx, s.Address)
+		vpcAddrs[j] = s.Address
 	}
+	idcRefs := containing(m.bgw, idcAddrs)
+	vpcRefs := containing(m.cust, vpcAddrs)
+	out.Cells = make([]Cell, 0, len(scenarios)*len(out.IDCSegments)*len(out.VPCSegments))
 	for _, s := range scenarios {
-		st, err := m.run(s)
+		w, err := m.world(s)
 		if err != nil {
 			return ConnectivityMatrix{}, err
 		}
-		fwd := newVerdicts(&st.BorderGateway)
-		back := newVerdicts(&st.CustomerRouter)
+		fwd := newVerdicts(m.bgw, RouterBorderGateway, w)
+		back := newVerdicts(m.cust, RouterCustomerRouter, w)
 		for i, is := range out.IDCSegments {
 			f := fwd.get(idcRefs[i])
 			for j, vs := range out.VPCSegments {
@@ -129,49 +135,92 @@ func representative(p netip.Prefix) netip.Addr {
 	return p.Masked().Addr()
 }
 
-// containing returns the refs of every prefix in ix that contains a,
-// longest first.
-func containing(ix *cidr.Index, a netip.Addr) []int {
-	cs := ix.Containing(a)
-	refs := make([]int, len(cs))
-	for i, c := range cs {
-		refs[len(cs)-1-i] = c.Ref
+// containing returns, for each address, the positions in pps of the
+// prefixes that contain it, longest first.
+func containing(pps []prefixPaths, addrs []netip.Addr) [][]int {
+	n := len(pps)
+	entries := make([]cidr.Entry, 0, n+len(addrs))
+	for i, pp := range pps {
+		entries = append(entries, cidr.Entry{Prefix: pp.prefix, Ref: i})
 	}
-	return refs
+	for j, a := range addrs {
+		entries = append(entries, cidr.Entry{Prefix: netip.PrefixFrom(a, a.BitLen()), Ref: n + j})
+	}
+	out := make([][]int, len(addrs))
+	// Pairs come with the outer prefix first, outermost first for each
+	// address; a host route equal to the address comes as a duplicate with
+	// the prefix (earlier in entries) as A.
+	for o := range cidr.AllOverlaps(entries) {
+		if o.A.Ref < n && o.B.Ref >= n {
+			j := o.B.Ref - n
+			out[j] = append(out[j], o.A.Ref)
+		}
+	}
+	for _, refs := range out {
+		slices.Reverse(refs)
+	}
+	return out
 }
 
-// verdicts memoizes one verdict per route of a table: cells that match the
-// same route share it.
+// verdicts decides a router's prefixes lazily, only those a
+// representative address needs, and memoizes one verdict per prefix: most
+// of a large plan's prefixes are never the longest match of a first host.
 type verdicts struct {
-	t    *Table
-	memo []*Verdict
+	pps     []prefixPaths
+	router  string
+	w       *world
+	done    []bool
+	memo    []*Verdict
+	none    *Verdict
+	scratch []Path
 }
 
-func newVerdicts(t *Table) verdicts {
-	return verdicts{t: t, memo: make([]*Verdict, len(t.Routes))}
+func newVerdicts(pps []prefixPaths, router string, w *world) *verdicts {
+	return &verdicts{pps: pps, router: router, w: w, done: make([]bool, len(pps)), memo: make([]*Verdict, len(pps)),
+		none: &Verdict{Sessions: []string{}}}
 }
 
-// get is the verdict for an address contained by refs (longest first).
-func (v verdicts) get(refs []int) Verdict {
+// get is the verdict for an address contained by refs (longest first): the
+// longest prefix that has a best path.
+func (v *verdicts) get(refs []int) *Verdict {
 	for _, ref := range refs {
-		r := v.t.byRef[ref]
-		if r < 0 {
-			continue
+		if !v.done[ref] {
+			v.done[ref] = true
+			v.memo[ref] = v.decide(ref)
 		}
-		if m := v.memo[r]; m != nil {
-			return *m
+		if m := v.memo[ref]; m != nil {
+			return m
 		}
-		route := &v.t.Routes[r]
-		vd := Verdict{Route: route.Prefix, Kind: legKind(route.NextHops), Sessions: make([]string, len(route.NextHops))}
-		for i, h := range route.NextHops {
-			vd.Sessions[i] = h.Session
-		}
-		vd.Reachable = vd.Kind == KindDirectConnection || vd.Kind == KindVPN || vd.Kind == "mixed"
-		if !vd.Reachable {
-			vd.Kind = ""
-		}
-		v.memo[r] = &vd
-		return vd
 	}
-	return Verdict{Sessions: []string{}}
+	return v.none
+}
+
+func (v *verdicts) decide(ref int) *Verdict {
+	pp := v.pps[ref]
+	v.scratch = candidates(v.scratch[:0], v.router, pp, v.w)
+	if len(v.scratch) == 0 {
+		return nil
+	}
+	var d Decision
+	if v.router == RouterBorderGateway {
+		d = decide(borderGatewaySteps, v.scratch, true, false)
+	} else {
+		d = decide(customerRouterSteps, v.scratch, false, false)
+	}
+	vd := &Verdict{Route: pp.prefix, Sessions: make([]string, len(d.Best))}
+	for i, b := range d.Best {
+		c := &v.scratch[b]
+		vd.Sessions[i] = c.Session
+		switch {
+		case i == 0:
+			vd.Kind = c.Kind
+		case vd.Kind != c.Kind:
+			vd.Kind = "mixed"
+		}
+	}
+	vd.Reachable = vd.Kind == KindDirectConnection || vd.Kind == KindVPN || vd.Kind == "mixed"
+	if !vd.Reachable {
+		vd.Kind = ""
+	}
+	return vd
 }

@@ -19,6 +19,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hybridplan/hybridplan/pkg/cidr"
 	"github.com/hybridplan/hybridplan/pkg/plan"
@@ -60,7 +61,7 @@ type Table struct {
 
 	// index finds routes by longest-prefix match; byRef maps its refs (the
 	// model's prefix numbers) to Routes.
-	index *cidr.Index
+	index *lazyIndex
 	byRef []int32
 }
 
@@ -89,7 +90,7 @@ func (t *Table) Lookup(addr netip.Addr) (Route, bool) {
 	if t.index == nil {
 		return Route{}, false
 	}
-	cs := t.index.Containing(addr)
+	cs := t.index.get().Containing(addr)
 	for i := len(cs) - 1; i >= 0; i-- { // shortest first: walk back from the longest
 		if r := t.byRef[cs[i].Ref]; r >= 0 {
 			return t.Routes[r], true
@@ -115,7 +116,7 @@ type model struct {
 	// bgw and cust list each router's prefixes (sorted) with the candidate
 	// paths each could have; a path with session < 0 is always present.
 	bgw, cust       []prefixPaths
-	bgwIdx, custIdx *cidr.Index
+	bgwIdx, custIdx *lazyIndex
 	// dcAnnounced is what the customer router advertises over Direct
 	// Connection, for checking withdraw events.
 	announced map[strategy.PathKind]map[netip.Prefix]bool
@@ -170,10 +171,19 @@ func newModel(p *plan.Plan) *model {
 		if s.Kind == strategy.VPN {
 			priority = nh.VPNConnection
 		}
-		for _, a := range m.strat.IDCToCloud.On(s) {
-			path := make([]uint32, 1+a.Prepend)
-			for i := range path {
-				path[i] = s.CustomerASN
+		// One AS_PATH per prepend count, shared by the session's paths.
+		paths := map[int][]uint32{}
+		for _, a := range m.strat.IDCToCloud.For(s.Kind) {
+			if !s.Carries(a.Prefix) {
+				continue
+			}
+			path, ok := paths[a.Prepend]
+			if !ok {
+				path = make([]uint32, 1+a.Prepend)
+				for i := range path {
+					path[i] = s.CustomerASN
+				}
+				paths[a.Prepend] = path
 			}
 			bgw[a.Prefix] = append(bgw[a.Prefix], sessionPath{si, Path{
 				Prefix: a.Prefix, Kind: string(s.Kind), Session: s.Name, NextHop: s.CustomerAddrFor(a.Prefix),
@@ -187,7 +197,10 @@ func newModel(p *plan.Plan) *model {
 				localPref = lp.DirectConnection
 			}
 		}
-		for _, a := range m.strat.CloudToIDC.On(s) {
+		for _, a := range m.strat.CloudToIDC.For(s.Kind) {
+			if !s.Carries(a.Prefix) {
+				continue
+			}
 			neighborAS := s.CloudASN
 			if len(a.ASPath) > 0 {
 				neighborAS = a.ASPath[0]
@@ -210,17 +223,32 @@ func comparePrefix(a, b netip.Prefix) int {
 	return a.Bits() - b.Bits()
 }
 
-func sortedPrefixes(byPrefix map[netip.Prefix][]sessionPath) ([]prefixPaths, *cidr.Index) {
+func sortedPrefixes(byPrefix map[netip.Prefix][]sessionPath) ([]prefixPaths, *lazyIndex) {
 	out := make([]prefixPaths, 0, len(byPrefix))
 	for q, ps := range byPrefix {
 		out = append(out, prefixPaths{q, ps})
 	}
 	slices.SortFunc(out, func(a, b prefixPaths) int { return comparePrefix(a.prefix, b.prefix) })
-	ix := cidr.NewIndex()
-	for i, pp := range out {
-		_ = ix.Insert(pp.prefix, i) // refused only for IPv4-mapped IPv6, which validation reports
-	}
-	return out, ix
+	return out, &lazyIndex{pps: out}
+}
+
+// lazyIndex is a router's prefixes in a longest-prefix-match trie, built on
+// the first lookup: the matrix finds its matches with one sweep instead and
+// never needs it.
+type lazyIndex struct {
+	once sync.Once
+	pps  []prefixPaths
+	ix   *cidr.Index
+}
+
+func (l *lazyIndex) get() *cidr.Index {
+	l.once.Do(func() {
+		l.ix = cidr.NewIndex()
+		for i, pp := range l.pps {
+			_ = l.ix.Insert(pp.prefix, i) // refused only for IPv4-mapped IPv6, which validation reports
+		}
+	})
+	return l.ix
 }
 
 // world is the sessions' state while events are applied.
@@ -228,11 +256,45 @@ type world struct {
 	adminUp     []bool
 	linkUp      []bool
 	established []int // 0 when down
-	withdrawn   []map[netip.Prefix]bool
-	clock       int
+	// withdrawn holds each session's withdrawn prefixes; when allWithdrawn
+	// is set it holds the exceptions instead (prefixes restored since), so
+	// withdrawing everything costs nothing per prefix.
+	withdrawn    []map[netip.Prefix]bool
+	allWithdrawn []bool
+	clock        int
 }
 
 func (w *world) up(i int) bool { return w.adminUp[i] && w.linkUp[i] }
+
+// isWithdrawn reports whether the customer router holds q back on session i.
+func (w *world) isWithdrawn(i int, q netip.Prefix) bool {
+	if w.allWithdrawn[i] {
+		return !w.withdrawn[i][q]
+	}
+	return w.withdrawn[i][q]
+}
+
+// setWithdrawn withdraws (or restores) prefixes on session i; no prefixes
+// means all of them.
+func (w *world) setWithdrawn(i int, prefixes []netip.Prefix, withdraw bool) {
+	if len(prefixes) == 0 {
+		w.allWithdrawn[i] = withdraw
+		w.withdrawn[i] = nil
+		return
+	}
+	// In the exceptions mode, withdrawing removes an exception.
+	mark := withdraw != w.allWithdrawn[i]
+	if w.withdrawn[i] == nil {
+		w.withdrawn[i] = map[netip.Prefix]bool{}
+	}
+	for _, q := range prefixes {
+		if mark {
+			w.withdrawn[i][q.Masked()] = true
+		} else {
+			delete(w.withdrawn[i], q.Masked())
+		}
+	}
+}
 
 // settle records which sessions changed state, in session order.
 func (w *world) settle(wasUp []bool) {
@@ -247,13 +309,15 @@ func (w *world) settle(wasUp []bool) {
 	}
 }
 
-func (m *model) run(s Scenario) (*State, error) {
+// world applies InitialEvents and then the scenario's events.
+func (m *model) world(s Scenario) (*world, error) {
 	n := len(m.sessions)
 	w := &world{
-		adminUp:     make([]bool, n),
-		linkUp:      make([]bool, n),
-		established: make([]int, n),
-		withdrawn:   make([]map[netip.Prefix]bool, n),
+		adminUp:      make([]bool, n),
+		linkUp:       make([]bool, n),
+		established:  make([]int, n),
+		withdrawn:    make([]map[netip.Prefix]bool, n),
+		allWithdrawn: make([]bool, n),
 	}
 	for i := range w.linkUp {
 		w.linkUp[i] = true
@@ -267,11 +331,22 @@ func (m *model) run(s Scenario) (*State, error) {
 			return nil, fmt.Errorf("initial event %d (%s): %w", k+1, e, err)
 		}
 	}
+	return w, nil
+}
+
+func (m *model) run(s Scenario) (*State, error) {
+	w, err := m.world(s)
+	if err != nil {
+		return nil, err
+	}
+	n := len(m.sessions)
 	st := &State{Scenario: s, Sessions: make([]SessionState, n)}
 	for i, sess := range m.sessions {
 		ss := SessionState{Name: sess.Name, Kind: string(sess.Kind), Up: w.up(i), Established: w.established[i]}
-		for q := range w.withdrawn[i] {
-			ss.Withdrawn = append(ss.Withdrawn, q)
+		for _, a := range m.strat.IDCToCloud.For(sess.Kind) {
+			if sess.Carries(a.Prefix) && w.isWithdrawn(i, a.Prefix) {
+				ss.Withdrawn = append(ss.Withdrawn, a.Prefix)
+			}
 		}
 		slices.SortFunc(ss.Withdrawn, comparePrefix)
 		st.Sessions[i] = ss
@@ -313,22 +388,7 @@ func (m *model) apply(w *world, e Event) error {
 			return err
 		}
 		for _, i := range targets {
-			prefixes := e.Prefixes
-			if len(prefixes) == 0 {
-				for _, a := range m.strat.IDCToCloud.On(m.sessions[i]) {
-					prefixes = append(prefixes, a.Prefix)
-				}
-			}
-			if w.withdrawn[i] == nil {
-				w.withdrawn[i] = map[netip.Prefix]bool{}
-			}
-			for _, q := range prefixes {
-				if e.Kind == EventWithdraw {
-					w.withdrawn[i][q.Masked()] = true
-				} else {
-					delete(w.withdrawn[i], q.Masked())
-				}
-			}
+			w.setWithdrawn(i, e.Prefixes, e.Kind == EventWithdraw)
 		}
 	default:
 		return fmt.Errorf("unknown event kind %q; use one of %s, %s, %s, %s, %s, %s", e.Kind,
@@ -387,28 +447,10 @@ func (m *model) withdrawTargets(e Event) ([]int, error) {
 }
 
 // table runs a decider over every prefix's live candidates.
-func (m *model) table(router string, pps []prefixPaths, ix *cidr.Index, w *world, decider func([]Path) Decision) Table {
+func (m *model) table(router string, pps []prefixPaths, ix *lazyIndex, w *world, decider func([]Path) Decision) Table {
 	t := Table{Router: router, Routes: make([]Route, 0, len(pps)), index: ix, byRef: make([]int32, len(pps))}
 	for ref, pp := range pps {
-		var cands []Path
-		for _, sp := range pp.paths {
-			if sp.session >= 0 {
-				i := sp.session
-				if !w.up(i) || w.withdrawn[i][pp.prefix] && router == RouterBorderGateway {
-					continue
-				}
-				if cands == nil {
-					cands = make([]Path, 0, len(pp.paths))
-				}
-				path := sp.path
-				if router == RouterCustomerRouter {
-					path.Received = w.established[i]
-				}
-				cands = append(cands, path)
-				continue
-			}
-			cands = append(cands, sp.path)
-		}
+		cands := candidates(nil, router, pp, w)
 		if len(cands) == 0 {
 			t.byRef[ref] = -1
 			continue
@@ -423,4 +465,29 @@ func (m *model) table(router string, pps []prefixPaths, ix *cidr.Index, w *world
 		t.Routes = append(t.Routes, Route{Prefix: pp.prefix, Candidates: cands, Decision: d, NextHops: hops})
 	}
 	return t
+}
+
+// candidates appends to buf the paths to pp.prefix that the router has in
+// world w: from sessions that are up (and, on the border gateway, that
+// still advertise the prefix), and the VPC routes.
+func candidates(buf []Path, router string, pp prefixPaths, w *world) []Path {
+	for _, sp := range pp.paths {
+		if sp.session >= 0 {
+			i := sp.session
+			if !w.up(i) || router == RouterBorderGateway && w.isWithdrawn(i, pp.prefix) {
+				continue
+			}
+			if buf == nil {
+				buf = make([]Path, 0, len(pp.paths))
+			}
+			path := sp.path
+			if router == RouterCustomerRouter {
+				path.Received = w.established[i]
+			}
+			buf = append(buf, path)
+			continue
+		}
+		buf = append(buf, sp.path)
+	}
+	return buf
 }

@@ -521,3 +521,60 @@ func TestMatrix(t *testing.T) {
 		}
 	}
 }
+
+func TestWithdrawRestoreSequences(t *testing.T) {
+	p := example(t, "seed-dc-primary-vpn-backup")
+	pf := func(s string) []netip.Prefix { return []netip.Prefix{netip.MustParsePrefix(s)} }
+	tests := []struct {
+		name   string
+		events []sim.Event
+		want   []string // withdrawn on pvif-bj-1
+	}{
+		{"all", []sim.Event{{Kind: sim.EventWithdraw}}, []string{"172.20.0.0/17", "172.20.128.0/17", "192.168.0.0/17", "192.168.128.0/17"}},
+		{"all, then one restored", []sim.Event{{Kind: sim.EventWithdraw}, {Kind: sim.EventRestore, Prefixes: pf("192.168.0.0/17")}},
+			[]string{"172.20.0.0/17", "172.20.128.0/17", "192.168.128.0/17"}},
+		{"all, one restored, withdrawn again", []sim.Event{{Kind: sim.EventWithdraw}, {Kind: sim.EventRestore, Prefixes: pf("192.168.0.0/17")}, {Kind: sim.EventWithdraw, Prefixes: pf("192.168.0.0/17")}},
+			[]string{"172.20.0.0/17", "172.20.128.0/17", "192.168.0.0/17", "192.168.128.0/17"}},
+		{"one, then all restored", []sim.Event{{Kind: sim.EventWithdraw, Prefixes: pf("172.20.0.0/17")}, {Kind: sim.EventRestore}}, nil},
+		{"one on the session by name", []sim.Event{{Kind: sim.EventWithdraw, Session: "pvif-bj-1", Prefixes: pf("172.20.0.0/17")}}, []string{"172.20.0.0/17"}},
+		{"restore without withdraw", []sim.Event{{Kind: sim.EventRestore, Prefixes: pf("172.20.0.0/17")}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := sim.Run(p, sim.Scenario{Name: "custom", Events: tt.events})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, q := range st.Sessions[0].Withdrawn {
+				got = append(got, q.String())
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("withdrawn %v, want %v", got, tt.want)
+			}
+			// The border gateway's table agrees.
+			var dc []string
+			for _, r := range st.BorderGateway.Routes {
+				if r.NextHops[0].Kind == sim.KindDirectConnection {
+					dc = append(dc, r.Prefix.String())
+				}
+			}
+			if len(dc)+len(tt.want) != 4 {
+				t.Errorf("DC routes %v with %v withdrawn", dc, tt.want)
+			}
+		})
+	}
+	// Withdrawing on a tunnel by name: the VPN's aggregate.
+	st, err := sim.Run(p, sim.Scenario{Events: []sim.Event{{Kind: sim.EventWithdraw, Session: "tun-1", Prefixes: pf("192.168.0.0/16")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := st.BorderGateway.Lookup(netip.MustParseAddr("192.168.200.1")); r.Prefix.String() != "192.168.128.0/17" {
+		t.Errorf("lookup %v", r.Prefix)
+	}
+	for _, r := range st.BorderGateway.Routes {
+		if r.Prefix.String() == "192.168.0.0/16" && (len(r.NextHops) != 1 || r.NextHops[0].Session != "tun-2") {
+			t.Errorf("192.168.0.0/16 via %v, want only tun-2", r.NextHops)
+		}
+	}
+}

@@ -312,9 +312,11 @@ func (c *computer) prefixSplit() {
 	c.checkSplit(dc, vpn, len(ps.VPNAggregates) > 0)
 	nh := c.prof.BorderGW.NextHopPriority
 	c.note("IDC → cloud: Direct Connection carries %d more-specific prefixes and the VPN %d covering prefixes. The border gateway forwards by longest prefix first, so traffic follows the more-specifics over Direct Connection and falls back to the VPN's aggregates only when they are withdrawn.", len(dc), len(vpn))
-	if slices.ContainsFunc(dc, func(d announced) bool {
-		return slices.ContainsFunc(vpn, func(v announced) bool { return v.Prefix == d.Prefix })
-	}) {
+	onVPN := make(map[netip.Prefix]bool, len(vpn))
+	for _, v := range vpn {
+		onVPN[v.Prefix] = true
+	}
+	if slices.ContainsFunc(dc, func(d announced) bool { return onVPN[d.Prefix] }) {
 		c.note("Where both paths carry the same prefix (an unsplittable segment), the border gateway's next-hop type rule decides: private virtual interface (%d) beats VPN connection (%d).", nh.PrivateInterface, nh.VPNConnection)
 	}
 }
@@ -356,28 +358,67 @@ func strip(as []announced) []Announcement {
 	return out
 }
 
-// checkSplit finds the classic prefix-split mistakes.
+// checkSplit finds the classic prefix-split mistakes. One sweep over the
+// segments and both advertisement sets finds every nesting pair in
+// O(n log n), so a plan with thousands of prefixes stays fast.
 func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
-	dcIdx, vpnIdx := cidr.NewIndex(), cidr.NewIndex()
-	for i, a := range dc {
-		_ = dcIdx.Insert(a.Prefix, i) // refused only for IPv4-mapped IPv6, which validation reports
+	segs := c.p.IDC.Segments
+	nS, nD := len(segs), len(dc)
+	entries := make([]cidr.Entry, 0, nS+nD+len(vpn))
+	for _, s := range segs {
+		entries = append(entries, cidr.Entry{Prefix: s.CIDR.Masked(), Ref: len(entries)})
 	}
-	for i, a := range vpn {
-		_ = vpnIdx.Insert(a.Prefix, i)
+	for _, a := range dc {
+		entries = append(entries, cidr.Entry{Prefix: a.Prefix, Ref: len(entries)})
+	}
+	for _, a := range vpn {
+		entries = append(entries, cidr.Entry{Prefix: a.Prefix, Ref: len(entries)})
+	}
+	isSeg := func(r int) bool { return r < nS }
+	isDC := func(r int) bool { return r >= nS && r < nS+nD }
+	isVPN := func(r int) bool { return r >= nS+nD }
+	// Per segment and kind: whether one advertisement covers it whole, and
+	// the advertisements inside it.
+	type segCover struct {
+		whole  [2]bool
+		inside [2][]netip.Prefix
+	}
+	cov := make([]segCover, nS)
+	kindOf := func(r int) int {
+		if isDC(r) {
+			return 0
+		}
+		return 1
+	}
+	vpnContainer := make([]int, len(vpn)) // a DC prefix strictly containing it, +1
+	for o := range cidr.AllOverlaps(entries) {
+		a, b := o.A.Ref, o.B.Ref
+		switch {
+		case isDC(a) && isVPN(b) && o.Kind == cidr.Contains:
+			if vpnContainer[b-nS-nD] == 0 {
+				vpnContainer[b-nS-nD] = a - nS + 1
+			}
+		case isSeg(a) && !isSeg(b) && o.Kind == cidr.Duplicate,
+			!isSeg(a) && isSeg(b):
+			seg, ann := a, b
+			if isSeg(b) {
+				seg, ann = b, a
+			}
+			cov[seg].whole[kindOf(ann)] = true
+		case isSeg(a) && !isSeg(b):
+			cov[a].inside[kindOf(b)] = append(cov[a].inside[kindOf(b)], entries[b].Prefix)
+		}
 	}
 	// A VPN prefix strictly inside a Direct Connection prefix wins by longest
 	// prefix match: the VPN becomes primary for those addresses.
-	for _, v := range vpn {
-		for _, e := range dcIdx.Containing(v.Prefix.Addr()) {
-			d := dc[e.Ref]
-			if d.Prefix.Bits() < v.Prefix.Bits() {
-				c.add(plan.Finding{
-					Code: CodeVPNMoreSpecific, Severity: plan.SeverityError, Path: v.path, Related: []string{d.path},
-					Message: fmt.Sprintf("the VPN advertises %s, more specific than %s over Direct Connection: the border gateway matches the longest prefix first, so traffic to %s goes over the VPN while Direct Connection is up", v.Prefix, d.Prefix, v.Prefix),
-					Hint:    "advertise the more-specifics over Direct Connection and the covering aggregate over the VPN, not the other way round",
-				})
-				break
-			}
+	for j, v := range vpn {
+		if k := vpnContainer[j]; k > 0 {
+			d := dc[k-1]
+			c.add(plan.Finding{
+				Code: CodeVPNMoreSpecific, Severity: plan.SeverityError, Path: v.path, Related: []string{d.path},
+				Message: fmt.Sprintf("the VPN advertises %s, more specific than %s over Direct Connection: the border gateway matches the longest prefix first, so traffic to %s goes over the VPN while Direct Connection is up", v.Prefix, d.Prefix, v.Prefix),
+				Hint:    "advertise the more-specifics over Direct Connection and the covering aggregate over the VPN, not the other way round",
+			})
 		}
 	}
 	if c.p.DirectConnection == nil || c.p.VPN == nil {
@@ -387,11 +428,23 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 	if explicitAggregates {
 		aggPath = "$.strategy.prefixSplit.vpnAggregates"
 	}
-	for i, seg := range c.p.IDC.Segments {
+	coverage := func(i, kind int) cover {
+		switch {
+		case cov[i].whole[kind]:
+			return coverAll
+		case len(cov[i].inside[kind]) == 0:
+			return coverNone
+		}
+		if agg := cidr.Aggregate(cov[i].inside[kind]); len(agg) == 1 && agg[0] == segs[i].CIDR.Masked() {
+			return coverAll
+		}
+		return coverPart
+	}
+	for i, seg := range segs {
 		segPath := fmt.Sprintf("$.idc.segments[%d].cidr", i)
 		prefix := seg.CIDR.Masked()
-		dcCov := coverage(dcIdx, dc, prefix)
-		vpnCov := coverage(vpnIdx, vpn, prefix)
+		dcCov := coverage(i, 0)
+		vpnCov := coverage(i, 1)
 		switch {
 		case dcCov == coverNone && vpnCov == coverNone:
 			c.add(plan.Finding{
@@ -452,25 +505,6 @@ const (
 	coverPart
 	coverAll
 )
-
-// coverage says how much of seg the announcements in ix cover.
-func coverage(ix *cidr.Index, as []announced, seg netip.Prefix) cover {
-	var inside []netip.Prefix
-	for _, e := range ix.Overlapping(seg) {
-		q := as[e.Ref].Prefix
-		if cidr.Covers(q, seg) {
-			return coverAll
-		}
-		inside = append(inside, q)
-	}
-	if len(inside) == 0 {
-		return coverNone
-	}
-	if agg := cidr.Aggregate(inside); len(agg) == 1 && agg[0] == seg {
-		return coverAll
-	}
-	return coverPart
-}
 
 // cloudToIDC: the border gateway advertises every propagated VPC segment on
 // every session; the AS_PATH the customer router sees is the profile's
@@ -608,7 +642,11 @@ func (c *computer) checkIPv6() {
 func (c *computer) countRoutes() {
 	n := 0
 	for _, s := range c.r.Sessions {
-		n += len(c.r.IDCToCloud.On(s))
+		for _, a := range c.r.IDCToCloud.For(s.Kind) {
+			if s.Carries(a.Prefix) {
+				n++
+			}
+		}
 	}
 	c.r.DynamicRoutes = n
 	q := c.r.DynamicRouteQuota

@@ -1,0 +1,84 @@
+package sim_test
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+
+	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
+	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
+)
+
+// largePlan is the aspath example's topology (two private virtual
+// interfaces, four tunnels, two VPCs) with IDC segments enough for about
+// `advertised` prefixes under a prefix split: each non-adjacent /24 goes out
+// as two /25s over Direct Connection and whole over the VPN.
+func largePlan(t testing.TB, advertised int) *plan.Plan {
+	p := example(t, "aspath-two-vpcs-redundant-dc")
+	p.Strategy = plan.Strategy{
+		Mode:            plan.StrategyPrefixSplit,
+		PrefixSplit:     &plan.PrefixSplit{ExtraBits: 1},
+		LocalPreference: &plan.LocalPreference{DirectConnection: 200, VPN: 100},
+	}
+	p.IDC.Segments = nil
+	for i := range advertised / 3 {
+		// Every other /24 of 10.64.0.0/10, so that segments do not aggregate.
+		p.IDC.Segments = append(p.IDC.Segments, plan.Segment{
+			Name: fmt.Sprintf("seg-%d", i),
+			CIDR: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(64 + i/128), byte(2 * (i % 128)), 0}), 24),
+		})
+	}
+	prof := plan.DefaultProfile()
+	prof.Quotas.DynamicRoutesPerBorderGateway = 10000
+	p.Profile = &prof
+	return p
+}
+
+func TestLargePlan(t *testing.T) {
+	p := largePlan(t, 1000)
+	r := strategy.Compute(p)
+	if n := len(r.IDCToCloud.DirectConnection) + len(r.IDCToCloud.VPN); n < 990 || n > 1000 {
+		t.Errorf("%d advertised prefixes, want about 1,000", n)
+	}
+	if len(r.Findings) != 0 {
+		t.Errorf("findings: %v", r.Findings)
+	}
+	m, err := sim.Matrix(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(sim.Scenarios(p)) * len(p.IDC.Segments) * 4; len(m.Cells) != want {
+		t.Errorf("%d cells, want %d", len(m.Cells), want)
+	}
+	for _, c := range m.Cells {
+		if c.Scenario == sim.ScenarioNormal && c.VPC != "data-private" && (!c.Symmetric || c.Forward.Kind != sim.KindDirectConnection) {
+			t.Errorf("normal: %+v", c)
+		}
+	}
+}
+
+// BenchmarkMatrix1000 is the whole scenario matrix for a plan with 1,000
+// advertised prefixes (goal: under 20 ms native). scripts/bench.d/20-sim.sh
+// runs it natively and as WebAssembly under Node.
+func BenchmarkMatrix1000(b *testing.B) {
+	p := largePlan(b, 1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := sim.Matrix(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRun1000 is one scenario's route tables with reasons.
+func BenchmarkRun1000(b *testing.B) {
+	p := largePlan(b, 1000)
+	s := sim.Scenarios(p)[0]
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := sim.Run(p, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
