@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -393,5 +394,35 @@ func TestUnknownPath(t *testing.T) {
 	_ = json.NewDecoder(resp.Body).Decode(&a)
 	if resp.StatusCode != 404 || a.Error == nil || a.Error.Status != "NOT_FOUND" {
 		t.Errorf("%d %+v", resp.StatusCode, a.Error)
+	}
+}
+
+func TestConcurrentCreatesRespectTheQuota(t *testing.T) {
+	e := newTenv(t, nil)
+	const n = 12
+	results := make(chan answer, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results <- e.send("bgw", "POST", "/regions/{regionId}/bgws/", map[string]any{"bgwSpec": map[string]any{"bgwName": fmt.Sprintf("g%d", i)}})
+		}()
+	}
+	wg.Wait()
+	close(results)
+	ok, quota := 0, 0
+	for a := range results {
+		switch {
+		case a.Error == nil:
+			ok++
+		case a.Error.Status == "QUOTA_EXCEEDED":
+			quota++
+		default:
+			t.Errorf("unexpected %+v", *a.Error)
+		}
+	}
+	if ok != 5 || quota != n-5 || len(e.srv.Snapshot().Bgws) != 5 {
+		t.Errorf("%d created, %d refused, %d held; want 5, %d, 5", ok, quota, len(e.srv.Snapshot().Bgws), n-5)
 	}
 }

@@ -309,7 +309,15 @@ func resolve(v any, ref func(Ref) (any, error), secret func(Secret) (any, error)
 		return secret(t)
 	case map[string]any:
 		out := make(map[string]any, len(t))
-		for k, e := range t {
+		// Sorted, so that the first missing output reported is always the
+		// same one.
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			e := t[k]
 			r, err := resolve(e, ref, secret)
 			if err != nil {
 				return nil, err
