@@ -1,0 +1,162 @@
+package oracle
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
+)
+
+// requireRouters skips the test when the machine cannot run the oracle,
+// unless HYBRIDPLAN_REQUIRE_FRR=1 (make test sets it): then a missing FRR
+// or missing root is a failure, never a silent pass.
+func requireRouters(t *testing.T) {
+	t.Helper()
+	if missing := Requirements(); missing != "" {
+		if os.Getenv("HYBRIDPLAN_REQUIRE_FRR") == "1" {
+			t.Fatalf("the FRR oracle cannot run, and HYBRIDPLAN_REQUIRE_FRR=1 forbids skipping it; missing: %s", missing)
+		}
+		t.Skipf("skipping the FRR oracle (set HYBRIDPLAN_REQUIRE_FRR=1 to make this a failure); missing: %s", missing)
+	}
+}
+
+func readPlan(t *testing.T, path string) *plan.Plan {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := plan.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return p
+}
+
+// newTopology builds a topology for p with the given customer configuration
+// and removes it when the test ends, whatever happens.
+func newTopology(t *testing.T, ctx context.Context, name string, p *plan.Plan, res strategy.Result, customerConf []byte) *Topology {
+	t.Helper()
+	topo, err := Build(ctx, Config{
+		Name:           fmt.Sprintf("hpo%d-%s", os.Getpid(), name),
+		Plan:           p,
+		Strategy:       res,
+		CustomerConfig: customerConf,
+		Timers:         [2]int{1, 3},
+		WorkDir:        t.TempDir(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		st := time.Now()
+		defer func() { t.Logf("closed in %s", time.Since(st)) }()
+		if err := topo.Close(); err != nil {
+			t.Errorf("cleaning up the topology: %v", err)
+		}
+	})
+	return topo
+}
+
+// TestHarnessHandWritten checks the harness itself, independently of the
+// exporter and the simulator: the seed plan with a hand-written customer
+// configuration, whose behaviour is known from the design (Direct
+// Connection carries both directions; after its session goes down the VPN
+// does; the aggregate takes over when the specifics are withdrawn).
+func TestHarnessHandWritten(t *testing.T) {
+	requireRouters(t)
+	ctx := context.Background()
+	p := readPlan(t, "../../examples/seed-dc-primary-vpn-backup.json")
+	res := strategy.Compute(p)
+	conf, err := os.ReadFile(filepath.Join("testdata", "handwritten", "seed-customer.frr.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := time.Now()
+	topo := newTopology(t, ctx, "hand", p, res, conf)
+	t.Logf("built in %s", time.Since(bs))
+	start := time.Now()
+	if err := topo.Establish(ctx, topo.SessionOrder()); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("established in %s", time.Since(start).Round(time.Millisecond))
+	vpc := netip.MustParseAddr("10.0.0.1")
+	idc := netip.MustParseAddr("192.168.200.1")
+	vpcPrefix := netip.MustParsePrefix("10.0.0.0/16")
+	look := Lookups{Customer: []netip.Addr{vpc}, Cloud: []netip.Addr{idc}}
+
+	type want struct {
+		customerBest []string // best session(s) for 10.0.0.0/16 on the customer router
+		customerFwd  []string // next-hop sessions for 10.0.0.1 on the customer router
+		cloudFwd     []string // next-hop sessions for 192.168.200.1 on the cloud router
+		cloudRoute   string   // the cloud's route for it
+	}
+	steps := []struct {
+		name  string
+		event *Event
+		want  want
+	}{
+		{"normal", nil, want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"pvif-bj-1"}, "192.168.128.0/17"}},
+		// FRR installs up to 64 equal eBGP paths by default, so both tunnels
+		// carry the return traffic.
+		{"dc session down", &Event{Kind: EventSessionDown, Session: "pvif-bj-1"},
+			want{[]string{"tun-1", "tun-2"}, []string{"tun-1", "tun-2"}, []string{"tun-1", "tun-2"}, "192.168.0.0/16"}},
+		{"dc session up again", &Event{Kind: EventSessionUp, Session: "pvif-bj-1"},
+			want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"pvif-bj-1"}, "192.168.128.0/17"}},
+		{"dc specifics withdrawn", &Event{Kind: EventWithdraw, Session: "pvif-bj-1", Prefixes: []netip.Prefix{netip.MustParsePrefix("192.168.128.0/17")}},
+			want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"tun-1", "tun-2"}, "192.168.0.0/16"}},
+		{"dc specifics restored", &Event{Kind: EventRestore, Session: "pvif-bj-1"},
+			want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"pvif-bj-1"}, "192.168.128.0/17"}},
+		{"dc port down", &Event{Kind: EventLinkDown, Session: "pvif-bj-1"},
+			want{[]string{"tun-1", "tun-2"}, []string{"tun-1", "tun-2"}, []string{"tun-1", "tun-2"}, "192.168.0.0/16"}},
+		{"tunnel 1 down too", &Event{Kind: EventLinkDown, Session: "tun-1"},
+			want{[]string{"tun-2"}, []string{"tun-2"}, []string{"tun-2"}, "192.168.0.0/16"}},
+		{"dc port up", &Event{Kind: EventLinkUp, Session: "pvif-bj-1"},
+			want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"pvif-bj-1"}, "192.168.128.0/17"}},
+	}
+	for _, st := range steps {
+		start := time.Now()
+		if st.event != nil {
+			if err := topo.Apply(ctx, *st.event); err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+		}
+		obs, err := topo.Observe(ctx, look)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		t.Logf("%s: settled in %s", st.name, time.Since(start).Round(time.Millisecond))
+		got := want{
+			customerBest: obs.Customer[vpcPrefix].Selected(),
+			customerFwd:  obs.CustomerFwd[vpc].Sessions,
+			cloudFwd:     obs.CloudFwd[idc].Sessions,
+			cloudRoute:   obs.CloudFwd[idc].Route.String(),
+		}
+		if fmt.Sprint(got) != fmt.Sprint(st.want) {
+			t.Errorf("%s: got %+v, want %+v\ncustomer table: %+v\ncloud table: %+v", st.name, got, st.want, obs.Customer, obs.Cloud)
+		}
+	}
+	// Reset and establish again: the history starts afresh.
+	bs = time.Now()
+	if err := topo.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("reset in %s", time.Since(bs))
+	if err := topo.Establish(ctx, topo.SessionOrder()); err != nil {
+		t.Fatal(err)
+	}
+	obs, err := topo.Observe(ctx, look)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := obs.Customer[vpcPrefix].Selected(); fmt.Sprint(got) != "[pvif-bj-1]" {
+		t.Errorf("after reset: customer best %v, want [pvif-bj-1]", got)
+	}
+}
