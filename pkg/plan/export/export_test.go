@@ -471,6 +471,48 @@ func TestBFDAndTimers(t *testing.T) {
 	}
 }
 
+// commands drops comment lines ("!" and "#"), leaving what a router executes.
+func commands(conf string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(conf, "\n") {
+		if t := strings.TrimSpace(l); strings.HasPrefix(t, "!") || strings.HasPrefix(t, "#") {
+			continue
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// TestSinglePath: a plan with only one path kind gets only that kind's
+// neighbors and policies (and IPsec only with a VPN).
+func TestSinglePath(t *testing.T) {
+	dcOnly := seedPlan(t)
+	dcOnly.VPN = nil
+	vpnOnly := seedPlan(t)
+	vpnOnly.DirectConnection = nil
+	for _, f := range routerFormats {
+		dc := commands(mustRender(t, dcOnly, f, Options{}))
+		for _, absent := range []string{"JDC-VPN-", "169.254.10.", "PSK from", "Tunnel", "st0"} {
+			if strings.Contains(dc, absent) {
+				t.Errorf("%s Direct Connection only: output contains %q", f, absent)
+			}
+		}
+		if !strings.Contains(dc, "JDC-DC-OUT-V4") {
+			t.Errorf("%s Direct Connection only: no JDC-DC-OUT-V4", f)
+		}
+		vpn := commands(mustRender(t, vpnOnly, f, Options{}))
+		for _, absent := range []string{"JDC-DC-", "10.254.0.", "bfd", "dot1"} {
+			if strings.Contains(strings.ToLower(vpn), strings.ToLower(absent)) {
+				t.Errorf("%s VPN only: output contains %q", f, absent)
+			}
+		}
+		if !strings.Contains(vpn, "JDC-VPN-OUT-V4") {
+			t.Errorf("%s VPN only: no JDC-VPN-OUT-V4", f)
+		}
+	}
+}
+
 // TestLocalAS: a customer gateway ASN other than the IDC's runs the VPN
 // sessions with that ASN (local-as) and prepends it, not the router's.
 func TestLocalAS(t *testing.T) {

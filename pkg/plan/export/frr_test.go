@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
 const frrDir = "/usr/lib/frr"
@@ -56,6 +58,18 @@ func frrCases(t *testing.T) map[string][]byte {
 		t.Fatalf("seed with VPN customer ASN 65002: Render: %v", err)
 	}
 	out["seed+vpn-local-as"] = b
+	for name, edit := range map[string]func(*plan.Plan){
+		"seed+dc-only":  func(p *plan.Plan) { p.VPN = nil },
+		"seed+vpn-only": func(p *plan.Plan) { p.DirectConnection = nil },
+	} {
+		p := seedPlan(t)
+		edit(p)
+		b, err := Render(p, FormatFRR, Options{})
+		if err != nil {
+			t.Fatalf("%s: Render: %v", name, err)
+		}
+		out[name] = b
+	}
 	return out
 }
 
