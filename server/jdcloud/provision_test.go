@@ -43,7 +43,7 @@ type env struct {
 	url    string
 }
 
-func newEnv(t *testing.T, plans []*plan.Plan, mutate func(*standin.Options, *jdcloud.Config)) env {
+func newEnv(t testing.TB, plans []*plan.Plan, mutate func(*standin.Options, *jdcloud.Config)) env {
 	t.Helper()
 	opts := standin.Options{Credentials: map[string]string{testAK: testSK}, Fixtures: standin.FixturesFor(plans...), Seed: 1}
 	cfg := jdcloud.Config{AccessKey: testAK, SecretKey: testSK, Secrets: psks,
@@ -66,7 +66,7 @@ func newEnv(t *testing.T, plans []*plan.Plan, mutate func(*standin.Options, *jdc
 // tunnel inside CIDR outside JD Cloud's documented ranges (which the
 // stand-in refuses, as JD Cloud would) is moved into 169.254.0.0/20.
 // TestExamplesOutsideTunnelRangesAreRefused covers the originals.
-func examplePlans(t *testing.T) map[string]*plan.Plan {
+func examplePlans(t testing.TB) map[string]*plan.Plan {
 	t.Helper()
 	out := map[string]*plan.Plan{}
 	for _, e := range examples.All() {

@@ -13,7 +13,7 @@ import (
 	"github.com/hybridplan/hybridplan/pkg/plan/provision"
 )
 
-func example(t *testing.T, name string) *plan.Plan {
+func example(t testing.TB, name string) *plan.Plan {
 	t.Helper()
 	e, ok := examples.Get(name)
 	if !ok {
