@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -49,6 +50,7 @@ type testOptions struct {
 	validate func(*plan.Plan) []plan.Finding
 	dir      string
 	redactor *Redactor
+	web      fs.FS
 }
 
 func newTestServer(t *testing.T, o testOptions) *testServer {
@@ -62,6 +64,9 @@ func newTestServer(t *testing.T, o testOptions) *testServer {
 	if o.dir == "" {
 		o.dir = t.TempDir()
 	}
+	if o.web == nil {
+		o.web = testWeb()
+	}
 	if o.redactor == nil {
 		o.redactor = &Redactor{}
 	}
@@ -71,7 +76,7 @@ func newTestServer(t *testing.T, o testOptions) *testServer {
 	must(t, err)
 	logs := &syncBuffer{}
 	log := slog.New(o.redactor.LogHandler(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	s, err := New(Options{Store: st, Auth: a, Cloud: o.cloud, Validate: o.validate, Log: log, Redactor: o.redactor, Web: testWeb()})
+	s, err := New(Options{Store: st, Auth: a, Cloud: o.cloud, Validate: o.validate, Log: log, Redactor: o.redactor, Web: o.web})
 	must(t, err)
 	must(t, s.Start())
 	hs := httptest.NewServer(s)

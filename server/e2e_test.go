@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -46,6 +47,12 @@ type e2e struct {
 
 func newE2E(t *testing.T) e2e {
 	t.Helper()
+	return newE2EWith(t, nil)
+}
+
+// newE2EWith serves web as the app (nil: the small test files).
+func newE2EWith(t *testing.T, web fs.FS) e2e {
+	t.Helper()
 	sin := standin.New(standin.Options{Credentials: map[string]string{e2eAK: e2eSK}, Fixtures: standin.FixturesFor(seedPlan(t)), Seed: 1})
 	hs := httptest.NewServer(sin)
 	t.Cleanup(hs.Close)
@@ -57,7 +64,7 @@ func newE2E(t *testing.T) e2e {
 		Retry: jdcloud.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, RequestTimeout: 10 * time.Second},
 	}, "the JD Cloud stand-in at "+hs.URL)
 	must(t, err)
-	ts := newTestServer(t, testOptions{cloud: cloud, validate: validate.Check, redactor: redactor})
+	ts := newTestServer(t, testOptions{cloud: cloud, validate: validate.Check, redactor: redactor, web: web})
 	return e2e{testServer: ts, standin: sin}
 }
 

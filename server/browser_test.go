@@ -1,0 +1,226 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The provisioning panel in real headless Chromium: the page and its
+// WebAssembly core served by this server, the JD Cloud stand-in behind it,
+// and a person signing in as the planner, the approver and the operator in
+// turn, as in the issue's acceptance.
+
+func findChromium(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs Chromium; skipped with -short")
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("HYBRIDPLAN_REQUIRE_BROWSER") == "1" {
+		t.Fatal("chromium is not installed but HYBRIDPLAN_REQUIRE_BROWSER=1; install it with scripts/install-test-deps.sh")
+	}
+	t.Skip("chromium is not installed (set HYBRIDPLAN_REQUIRE_BROWSER=1 to make this a failure)")
+	return ""
+}
+
+// appFiles are index.html and web/ from the working tree, with a core
+// built from this tree (or HYBRIDPLAN_E2E_WASM) and the toolchain's
+// matching wasm_exec.js.
+type appFiles struct {
+	root  fs.FS
+	extra map[string]string
+}
+
+func (a appFiles) Open(name string) (fs.File, error) {
+	if p, ok := a.extra[name]; ok {
+		return os.Open(p)
+	}
+	if name != "index.html" && !strings.HasPrefix(name, "web/") {
+		return nil, fs.ErrNotExist
+	}
+	return a.root.Open(name)
+}
+
+func buildApp(t *testing.T) fs.FS {
+	t.Helper()
+	dir := t.TempDir()
+	wasm := os.Getenv("HYBRIDPLAN_E2E_WASM")
+	if wasm == "" {
+		wasm = filepath.Join(dir, "hybridplan.wasm")
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./wasm")
+		cmd.Dir = ".."
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("building the WebAssembly core: %v\n%s", err, out)
+		}
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	must(t, err)
+	return appFiles{root: os.DirFS(".."), extra: map[string]string{
+		"web/hybridplan.wasm": wasm,
+		"web/wasm_exec.js":    filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"),
+		// No precompressed variants: the server then serves the raw core.
+		"web/hybridplan.wasm.br": filepath.Join(dir, "absent"),
+		"web/hybridplan.wasm.gz": filepath.Join(dir, "absent"),
+	}}
+}
+
+type tab struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func newTab(t *testing.T, exe string) *tab {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	tb := &tab{t: t, ctx: ctx}
+	tb.do(chromedp.EmulateViewport(1366, 900))
+	return tb
+}
+
+// do runs actions with a bound, so a broken page fails the test instead
+// of hanging it.
+func (b *tab) do(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+func (b *tab) waitFor(js string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Poll[any](js, chromedp.WithPollingInterval(20*time.Millisecond)))
+	if err != nil {
+		status := b.eval(`(document.querySelector('#provision')||{}).innerText||''`)
+		b.t.Fatalf("waiting for %s: %v\npanel: %s", js, err, status)
+	}
+	return fmt.Sprint(v)
+}
+
+func (b *tab) eval(js string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("evaluating %s: %v", js, err)
+	}
+	return fmt.Sprint(v)
+}
+
+func (b *tab) click(sel string) {
+	b.t.Helper()
+	b.waitFor(fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e && !e.disabled && e.offsetParent !== null; })()`, sel))
+	b.do(chromedp.Click(chromedp.CSS(sel)))
+}
+
+func (b *tab) signIn(user string) {
+	b.t.Helper()
+	if b.eval(`!document.querySelector('.prov-signedin').hidden`) == "true" {
+		b.click(".prov-signedin button")
+	}
+	b.do(chromedp.SendKeys(chromedp.CSS("#prov-token"), tokenOf(user)))
+	b.click(".prov-signin button[type=submit]")
+	b.waitFor(fmt.Sprintf(`document.querySelector('.prov-who').textContent.includes(%q)`, user))
+	b.waitFor(`document.querySelector('.prov-plan code') !== null`)
+}
+
+func (b *tab) screenshot(name string) {
+	b.t.Helper()
+	dir := filepath.Join("..", "testoutput", "screenshots")
+	must(b.t, os.MkdirAll(dir, 0o755))
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	// The panel lives in a pane as tall as the window: make the window tall
+	// enough for all of it, then capture the panel itself.
+	b.do(chromedp.EmulateViewport(1366, 2400))
+	defer b.do(chromedp.EmulateViewport(1366, 900))
+	b.do(chromedp.ScrollIntoView(chromedp.CSS("#provision")))
+	buf, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("#provision")))
+	must(b.t, err)
+	must(b.t, os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644))
+}
+
+func TestPanelSubmitApproveProvision(t *testing.T) {
+	exe := findChromium(t)
+	e := newE2EWith(t, buildApp(t))
+	b := newTab(t, exe)
+	b.do(chromedp.Navigate(e.http.URL + "/"))
+	b.waitFor(`document.documentElement.dataset.state === 'ready'`)
+	b.waitFor(`(() => { const p = document.getElementById('provision'); return p && !p.hidden && document.getElementById('prov-token'); })()`)
+	if cloud := b.eval(`document.querySelector('.prov-cloud').textContent`); !strings.Contains(cloud, "stand-in") {
+		t.Errorf("the panel says calls go to %q; it must say it is the stand-in", cloud)
+	}
+
+	b.signIn("pat")
+	b.click("#provision .prov-actions button:nth-of-type(1)") // Submit plan
+	b.waitFor(`document.getElementById('prov-status').textContent.startsWith('Submitted as')`)
+	if b.eval(`document.querySelector('#provision .prov-actions button:nth-of-type(2)').disabled`) != "true" {
+		t.Error("a planner sees an enabled Approve button")
+	}
+
+	b.signIn("alex")
+	b.click("#provision .prov-actions button:nth-of-type(2)") // Approve
+	b.waitFor(`document.getElementById('prov-status').textContent.startsWith('Approved')`)
+	b.click("#provision .prov-actions button:nth-of-type(3)") // Dry run
+	rows := b.waitFor(`document.querySelectorAll('.prov-calls tbody tr').length || 0`)
+	if rows != "12" {
+		t.Errorf("the dry run shows %s calls, want the seed plan's 12", rows)
+	}
+	b.screenshot("provision-dry-run")
+
+	b.signIn("olive")
+	b.click("#provision .prov-actions button.primary") // Provision
+	b.waitFor(`document.querySelector('.prov-runview .pill.prov-succeeded') !== null`)
+	if got := countsOf(e.standin); got != seedCounts {
+		t.Errorf("after provisioning from the page the stand-in holds %s, want %s", got, seedCounts)
+	}
+	steps := b.eval(`[...document.querySelectorAll('.prov-steps li')].filter(li => li.dataset.state === 'succeeded').length`)
+	if steps != "12" {
+		t.Errorf("%s steps shown as succeeded, want 12", steps)
+	}
+	if !strings.Contains(b.eval(`document.querySelector('.prov-events').textContent`), "all 12 calls done") {
+		t.Error("the live event log lacks the run's last event")
+	}
+	b.screenshot("provision-succeeded")
+
+	// A reload keeps the sign-in for the tab and shows the finished run.
+	b.do(chromedp.Reload())
+	b.waitFor(`document.documentElement.dataset.state === 'ready'`)
+	b.waitFor(`document.querySelector('.prov-runview .pill.prov-succeeded') !== null`)
+}
