@@ -107,8 +107,8 @@ func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 		if err != nil {
 			return ConnectivityMatrix{}, err
 		}
-		fwd := newVerdicts(m.bgw, RouterBorderGateway, w)
-		back := newVerdicts(m.cust, RouterCustomerRouter, w)
+		fwd := newVerdicts(m, m.bgw, RouterBorderGateway, w)
+		back := newVerdicts(m, m.cust, RouterCustomerRouter, w)
 		for i, is := range out.IDCSegments {
 			f := fwd.get(idcRefs[i])
 			for j, vs := range out.VPCSegments {
@@ -166,6 +166,7 @@ func containing(pps []prefixPaths, addrs []netip.Addr) [][]int {
 // representative address needs, and memoizes one verdict per prefix: most
 // of a large plan's prefixes are never the longest match of a first host.
 type verdicts struct {
+	m       *model
 	pps     []prefixPaths
 	router  string
 	w       *world
@@ -173,10 +174,11 @@ type verdicts struct {
 	memo    []*Verdict
 	none    *Verdict
 	scratch []Path
+	slab    []Verdict
 }
 
-func newVerdicts(pps []prefixPaths, router string, w *world) *verdicts {
-	return &verdicts{pps: pps, router: router, w: w, done: make([]bool, len(pps)), memo: make([]*Verdict, len(pps)),
+func newVerdicts(m *model, pps []prefixPaths, router string, w *world) *verdicts {
+	return &verdicts{m: m, pps: pps, router: router, w: w, done: make([]bool, len(pps)), memo: make([]*Verdict, len(pps)),
 		none: &Verdict{Sessions: []string{}}}
 }
 
@@ -197,7 +199,7 @@ func (v *verdicts) get(refs []int) *Verdict {
 
 func (v *verdicts) decide(ref int) *Verdict {
 	pp := v.pps[ref]
-	v.scratch = candidates(v.scratch[:0], v.router, pp, v.w)
+	v.scratch = v.m.candidates(v.scratch[:0], v.router, pp, v.w)
 	if len(v.scratch) == 0 {
 		return nil
 	}
@@ -207,10 +209,23 @@ func (v *verdicts) decide(ref int) *Verdict {
 	} else {
 		d = decide(customerRouterSteps, v.scratch, false, false)
 	}
-	vd := &Verdict{Route: pp.prefix, Sessions: make([]string, len(d.Best))}
+	// Verdicts come from a slab: one allocation per 64.
+	if len(v.slab) == cap(v.slab) {
+		v.slab = make([]Verdict, 0, 64)
+	}
+	v.slab = append(v.slab, Verdict{Route: pp.prefix})
+	vd := &v.slab[len(v.slab)-1]
+	shared := len(d.Best) == 1 && v.scratch[d.Best[0]].Session != ""
+	if shared {
+		vd.Sessions = v.m.single[v.m.byName[v.scratch[d.Best[0]].Session]]
+	} else {
+		vd.Sessions = make([]string, len(d.Best))
+	}
 	for i, b := range d.Best {
 		c := &v.scratch[b]
-		vd.Sessions[i] = c.Session
+		if !shared {
+			vd.Sessions[i] = c.Session
+		}
 		switch {
 		case i == 0:
 			vd.Kind = c.Kind

@@ -114,12 +114,17 @@ type model struct {
 	sessions []strategy.Session
 	byName   map[string]int
 	// bgw and cust list each router's prefixes (sorted) with the candidate
-	// paths each could have; a path with session < 0 is always present.
+	// paths each could have; a VPC attachment route is always present.
 	bgw, cust       []prefixPaths
 	bgwIdx, custIdx *lazyIndex
-	// dcAnnounced is what the customer router advertises over Direct
-	// Connection, for checking withdraw events.
-	announced map[strategy.PathKind]map[netip.Prefix]bool
+	// single holds each session's name as a one-element list, shared by
+	// the matrix verdicts of routes with one next hop.
+	single [][]string
+	// Per-session attributes shared by all of a session's paths.
+	priority  []int    // border gateway next-hop priority
+	localPref []uint32 // customer router local-preference
+	nh        plan.NextHopPriority
+	rd        plan.RouteDistance
 }
 
 type prefixPaths struct {
@@ -127,49 +132,63 @@ type prefixPaths struct {
 	paths  []sessionPath
 }
 
+// sessionPath is a candidate path in compact form; candidates expands it to
+// a Path only when a scenario needs it.
 type sessionPath struct {
-	session int // index into model.sessions, -1 for a VPC attachment route
-	path    Path
+	prefix netip.Prefix
+	// session indexes model.sessions; -1 for a VPC attachment route, whose
+	// attachment's name is in attachment.
+	session    int
+	attachment string
+	// asPath is shared between paths.
+	asPath []uint32
 }
 
 func newModel(p *plan.Plan) *model {
 	m := &model{
-		p:         p,
-		strat:     strategy.Compute(p),
-		byName:    map[string]int{},
-		announced: map[strategy.PathKind]map[netip.Prefix]bool{},
+		p:      p,
+		strat:  strategy.Compute(p),
+		byName: map[string]int{},
 	}
 	m.sessions = m.strat.Sessions
+	m.single = make([][]string, len(m.sessions))
 	for i, s := range m.sessions {
 		if _, dup := m.byName[s.Name]; !dup {
 			m.byName[s.Name] = i
 		}
+		m.single[i] = []string{s.Name}
 	}
 	prof := p.EffectiveProfile()
-	nh, rd := prof.BorderGW.NextHopPriority, prof.BorderGW.RouteDistance
+	m.nh, m.rd = prof.BorderGW.NextHopPriority, prof.BorderGW.RouteDistance
 
-	bgw := map[netip.Prefix][]sessionPath{}
-	cust := map[netip.Prefix][]sessionPath{}
+	// Every announcement on every session, plus the VPC routes.
+	nBGW, nCust := 0, 0
+	for _, s := range m.sessions {
+		nBGW += len(m.strat.IDCToCloud.For(s.Kind))
+		nCust += len(m.strat.CloudToIDC.For(s.Kind))
+	}
+	bgw := make([]sessionPath, 0, nBGW+len(p.BorderGateway.Attachments))
+	cust := make([]sessionPath, 0, nCust)
+	empty := []uint32{}
 	for _, a := range p.BorderGateway.Attachments {
 		for _, q := range a.Propagated() {
-			q = q.Masked()
-			bgw[q] = append(bgw[q], sessionPath{-1, Path{
-				Prefix: q, Kind: KindVPCAttachment, Attachment: a.Name, ASPath: []uint32{},
-				NextHopPriority: nh.VPCAttachment, RouteType: RoutePropagation, RouteDistance: rd.VPCPropagation,
-			}})
-		}
-	}
-	for _, kind := range []strategy.PathKind{strategy.DirectConnection, strategy.VPN} {
-		m.announced[kind] = map[netip.Prefix]bool{}
-		for _, a := range m.strat.IDCToCloud.For(kind) {
-			m.announced[kind][a.Prefix] = true
+			bgw = append(bgw, sessionPath{prefix: q.Masked(), session: -1, attachment: a.Name, asPath: empty})
 		}
 	}
 	lp := p.Strategy.LocalPreference
+	m.priority = make([]int, len(m.sessions))
+	m.localPref = make([]uint32, len(m.sessions))
 	for si, s := range m.sessions {
-		priority := nh.PrivateInterface
+		m.priority[si] = m.nh.PrivateInterface
 		if s.Kind == strategy.VPN {
-			priority = nh.VPNConnection
+			m.priority[si] = m.nh.VPNConnection
+		}
+		m.localPref[si] = 100 // BGP's default
+		if lp != nil {
+			m.localPref[si] = lp.VPN
+			if s.Kind == strategy.DirectConnection {
+				m.localPref[si] = lp.DirectConnection
+			}
 		}
 		// One AS_PATH per prepend count, shared by the session's paths.
 		paths := map[int][]uint32{}
@@ -185,34 +204,16 @@ func newModel(p *plan.Plan) *model {
 				}
 				paths[a.Prepend] = path
 			}
-			bgw[a.Prefix] = append(bgw[a.Prefix], sessionPath{si, Path{
-				Prefix: a.Prefix, Kind: string(s.Kind), Session: s.Name, NextHop: s.CustomerAddrFor(a.Prefix),
-				ASPath: path, NextHopPriority: priority, RouteType: RouteEBGP, RouteDistance: rd.EBGP,
-			}})
-		}
-		localPref := uint32(100)
-		if lp != nil {
-			localPref = lp.VPN
-			if s.Kind == strategy.DirectConnection {
-				localPref = lp.DirectConnection
-			}
+			bgw = append(bgw, sessionPath{prefix: a.Prefix, session: si, asPath: path})
 		}
 		for _, a := range m.strat.CloudToIDC.For(s.Kind) {
-			if !s.Carries(a.Prefix) {
-				continue
+			if s.Carries(a.Prefix) {
+				cust = append(cust, sessionPath{prefix: a.Prefix, session: si, asPath: a.ASPath})
 			}
-			neighborAS := s.CloudASN
-			if len(a.ASPath) > 0 {
-				neighborAS = a.ASPath[0]
-			}
-			cust[a.Prefix] = append(cust[a.Prefix], sessionPath{si, Path{
-				Prefix: a.Prefix, Kind: string(s.Kind), Session: s.Name, NextHop: s.CloudAddrFor(a.Prefix),
-				ASPath: a.ASPath, LocalPref: localPref, Origin: OriginIGP, NeighborAS: neighborAS,
-			}})
 		}
 	}
-	m.bgw, m.bgwIdx = sortedPrefixes(bgw)
-	m.cust, m.custIdx = sortedPrefixes(cust)
+	m.bgw, m.bgwIdx = groupByPrefix(bgw)
+	m.cust, m.custIdx = groupByPrefix(cust)
 	return m
 }
 
@@ -223,12 +224,20 @@ func comparePrefix(a, b netip.Prefix) int {
 	return a.Bits() - b.Bits()
 }
 
-func sortedPrefixes(byPrefix map[netip.Prefix][]sessionPath) ([]prefixPaths, *lazyIndex) {
-	out := make([]prefixPaths, 0, len(byPrefix))
-	for q, ps := range byPrefix {
-		out = append(out, prefixPaths{q, ps})
+// groupByPrefix sorts the paths by prefix, keeping their order within one
+// prefix (VPC routes first, then sessions in bring-up order), and groups
+// them.
+func groupByPrefix(paths []sessionPath) ([]prefixPaths, *lazyIndex) {
+	slices.SortStableFunc(paths, func(a, b sessionPath) int { return comparePrefix(a.prefix, b.prefix) })
+	var out []prefixPaths
+	for i := 0; i < len(paths); {
+		j := i + 1
+		for j < len(paths) && paths[j].prefix == paths[i].prefix {
+			j++
+		}
+		out = append(out, prefixPaths{prefix: paths[i].prefix, paths: paths[i:j:j]})
+		i = j
 	}
-	slices.SortFunc(out, func(a, b prefixPaths) int { return comparePrefix(a.prefix, b.prefix) })
 	return out, &lazyIndex{pps: out}
 }
 
@@ -435,7 +444,7 @@ func (m *model) withdrawTargets(e Event) ([]int, error) {
 		kind = m.sessions[i].Kind
 	}
 	for _, q := range e.Prefixes {
-		if !m.announced[kind][q.Masked()] {
+		if !slices.ContainsFunc(m.strat.IDCToCloud.For(kind), func(a strategy.Announcement) bool { return a.Prefix == q.Masked() }) {
 			var list []string
 			for _, a := range m.strat.IDCToCloud.For(kind) {
 				list = append(list, a.Prefix.String())
@@ -450,7 +459,7 @@ func (m *model) withdrawTargets(e Event) ([]int, error) {
 func (m *model) table(router string, pps []prefixPaths, ix *lazyIndex, w *world, decider func([]Path) Decision) Table {
 	t := Table{Router: router, Routes: make([]Route, 0, len(pps)), index: ix, byRef: make([]int32, len(pps))}
 	for ref, pp := range pps {
-		cands := candidates(nil, router, pp, w)
+		cands := m.candidates(nil, router, pp, w)
 		if len(cands) == 0 {
 			t.byRef[ref] = -1
 			continue
@@ -470,24 +479,39 @@ func (m *model) table(router string, pps []prefixPaths, ix *lazyIndex, w *world,
 // candidates appends to buf the paths to pp.prefix that the router has in
 // world w: from sessions that are up (and, on the border gateway, that
 // still advertise the prefix), and the VPC routes.
-func candidates(buf []Path, router string, pp prefixPaths, w *world) []Path {
+func (m *model) candidates(buf []Path, router string, pp prefixPaths, w *world) []Path {
 	for _, sp := range pp.paths {
-		if sp.session >= 0 {
-			i := sp.session
-			if !w.up(i) || router == RouterBorderGateway && w.isWithdrawn(i, pp.prefix) {
-				continue
-			}
-			if buf == nil {
-				buf = make([]Path, 0, len(pp.paths))
-			}
-			path := sp.path
-			if router == RouterCustomerRouter {
-				path.Received = w.established[i]
-			}
-			buf = append(buf, path)
+		if sp.session < 0 {
+			buf = append(buf, Path{
+				Prefix: pp.prefix, Kind: KindVPCAttachment, Attachment: sp.attachment, ASPath: sp.asPath,
+				NextHopPriority: m.nh.VPCAttachment, RouteType: RoutePropagation, RouteDistance: m.rd.VPCPropagation,
+			})
 			continue
 		}
-		buf = append(buf, sp.path)
+		i := sp.session
+		if !w.up(i) || router == RouterBorderGateway && w.isWithdrawn(i, pp.prefix) {
+			continue
+		}
+		if buf == nil {
+			buf = make([]Path, 0, len(pp.paths))
+		}
+		s := &m.sessions[i]
+		if router == RouterBorderGateway {
+			buf = append(buf, Path{
+				Prefix: pp.prefix, Kind: string(s.Kind), Session: s.Name, NextHop: s.CustomerAddrFor(pp.prefix),
+				ASPath: sp.asPath, NextHopPriority: m.priority[i], RouteType: RouteEBGP, RouteDistance: m.rd.EBGP,
+			})
+			continue
+		}
+		neighborAS := s.CloudASN
+		if len(sp.asPath) > 0 {
+			neighborAS = sp.asPath[0]
+		}
+		buf = append(buf, Path{
+			Prefix: pp.prefix, Kind: string(s.Kind), Session: s.Name, NextHop: s.CloudAddrFor(pp.prefix),
+			ASPath: sp.asPath, LocalPref: m.localPref[i], Origin: OriginIGP, NeighborAS: neighborAS,
+			Received: w.established[i],
+		})
 	}
 	return buf
 }
