@@ -22,6 +22,16 @@ var goldenExt = map[string]string{
 	FormatVRP:   "vrp",
 }
 
+// seedJSON is the seed example's document.
+func seedJSON(tb testing.TB) []byte {
+	tb.Helper()
+	ex, ok := examples.Get(examples.Seed)
+	if !ok {
+		tb.Fatal("the seed example is missing")
+	}
+	return []byte(ex.JSON)
+}
+
 func examplePlans(t *testing.T) map[string]*plan.Plan {
 	t.Helper()
 	out := map[string]*plan.Plan{}
