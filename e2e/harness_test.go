@@ -214,7 +214,14 @@ func newBrowser(t testing.TB) *browser {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting chromium: %v", err)
 	}
-	msgs := chromedp.Console(ctx)
+	b.listen()
+	b.viewport(laptopW, laptopH)
+	return b
+}
+
+// listen collects the tab's uncaught exceptions and console errors.
+func (b *browser) listen() {
+	msgs := chromedp.Console(b.ctx)
 	go func() {
 		for m, err := range msgs {
 			if err != nil {
@@ -227,8 +234,6 @@ func newBrowser(t testing.TB) *browser {
 			}
 		}
 	}()
-	b.viewport(laptopW, laptopH)
-	return b
 }
 
 func (b *browser) viewport(w, h int64) {

@@ -1,53 +1,73 @@
 // The analysis views: failure toggles (scenarios), the topology diagram with
 // the scenario's path, the route tables of both routers with each row's
-// reason, the trace box and the verification matrix. All of it comes from
-// the core's strategy/scenarios/simulate/trace/matrix calls; this module only
-// shows their results.
+// reason, the trace box and the verification matrix. Everything comes from
+// the core (scenarios, simulate, trace, matrix; shapes in docs/simulate.md
+// and wasm/API.md); this module only shows it.
+//
+// The diagram's paths come from the matrix, which the core computes for
+// every scenario at once: toggling a failure then redraws the diagram with
+// no call at all, and the route tables follow from one simulate call.
 
 import { h, replaceChildren, errorText } from './dom.js';
 import { diagramSVG } from './diagram.js';
 
 const $ = (id) => document.getElementById(id);
 
-// Analysis is heavier than validation and changes nothing the architect is
-// looking at while typing a value, so it waits for a short pause.
-const analysisDelay = 120;
+// Analysis is heavier than validation and shows nothing about the value
+// being typed, so it waits for a short pause in typing.
+const analysisDelay = 150;
 
-const pick = (o, ...keys) => { for (const k of keys) if (o && o[k] !== undefined && o[k] !== null) return o[k]; return undefined; };
+// A matrix of a thousand-segment plan has tens of thousands of cells; the
+// page shows the first rows and the CSV has them all.
+const maxMatrixRows = 300;
 
-/** kindOf normalises the core's names of a path kind. */
-export function kindOf(v) {
-  const s = String(v ?? '').toLowerCase();
-  if (s.includes('direct') || s === 'dc' || s.includes('private') || s.includes('pvif') || s.includes('interface')) return 'dc';
-  if (s.includes('vpn') || s.includes('tunnel')) return 'vpn';
-  if (s.includes('attach') || s.includes('vpc') || s.includes('local')) return 'local';
-  return s;
+const kindShort = { 'direct-connection': 'DC', vpn: 'VPN', 'vpc-attachment': 'VPC', mixed: 'DC+VPN' };
+const kindLabel = { 'direct-connection': 'Direct Connection', vpn: 'VPN', 'vpc-attachment': 'VPC attachment', mixed: 'Direct Connection and VPN (ECMP)' };
+const kindClass = { 'direct-connection': 'dc', vpn: 'vpn', 'vpc-attachment': 'local', mixed: 'mixed' };
+
+const failbackSuffix = '-failback';
+
+/** scenarioTitle names a scenario for a toggle ("tunnel-down:tun-1" → "Tunnel tun-1 down"). */
+export function scenarioTitle(name) {
+  const [base, item] = name.split(':');
+  const fb = base.endsWith(failbackSuffix);
+  const b = fb ? base.slice(0, -failbackSuffix.length) : base;
+  const titles = {
+    normal: 'Normal',
+    'dc-session-down': item ? `DC session ${item} down` : 'DC sessions down',
+    'dc-routes-withdrawn': 'DC routes withdrawn',
+    'dc-port-down': 'DC port down',
+    'tunnel-down': `Tunnel ${item} down`,
+    'vpn-down': 'VPN down',
+    'both-down': 'Both down',
+  };
+  const t = titles[b] || name;
+  return fb ? `${t}, then recovered` : t;
 }
-
-const kindLabel = { dc: 'Direct Connection', vpn: 'VPN', local: 'VPC attachment' };
 
 export class Analysis {
   constructor(page) {
     this.page = page;
     this.busy = false;
+    this.running = false;
     this.pending = false;
     this.timer = 0;
     this.scenario = 'normal';
+    this.failback = false;
     this.scenarios = [];
-    this.sim = null;
-    this.matrix = null;
+    this.matrix = null; // the core's ConnectivityMatrix of the current plan
     this.matrixFor = '';
+    this.state = null; // simulate() of the current plan and scenario
     $('trace-form').addEventListener('submit', (ev) => { ev.preventDefault(); this.trace(); });
-    $('matrix-run').addEventListener('click', () => this.computeMatrix());
     $('matrix-csv').addEventListener('click', () => this.page.exportAs('matrix'));
   }
 
   get api() { return this.page.api; }
+  available(fn) { return typeof this.api[fn] === 'function'; }
 
-  /** planChanged schedules a new analysis (at once when a plan is loaded). */
+  /** planChanged redraws the plan's shape now and schedules the analysis. */
   planChanged(immediate) {
-    this.drawDiagram(); // the plan's shape redraws at once; paths follow
-    if (this.matrixFor && this.matrixFor !== this.page.planText) $('matrix-out').classList.add('stale');
+    this.drawDiagram();
     clearTimeout(this.timer);
     this.busy = true;
     this.timer = setTimeout(() => this.run(), immediate ? 0 : analysisDelay);
@@ -60,8 +80,7 @@ export class Analysis {
       do {
         this.pending = false;
         const text = this.page.planText;
-        await this.refreshScenarios(text);
-        await this.simulate(text);
+        await this.analyse(text);
       } while (this.pending);
     } finally {
       this.running = false;
@@ -70,98 +89,188 @@ export class Analysis {
     }
   }
 
-  available(fn) { return typeof this.api[fn] === 'function'; }
+  async analyse(text) {
+    if (!this.available('matrix') || !this.available('simulate')) {
+      this.unavailable('Simulation is not available in this build of the planner core.');
+      return;
+    }
+    try {
+      const m = await this.api.matrix(text);
+      if (text !== this.page.planText) return;
+      this.matrix = m;
+      this.matrixFor = text;
+      this.setScenarios(m.scenarios);
+      this.renderMatrix();
+    } catch (e) {
+      if (text !== this.page.planText) return;
+      this.matrix = null;
+      this.matrixFor = '';
+      this.state = null;
+      this.unavailable(blockedMessage(e));
+      return;
+    }
+    await this.simulate(text);
+  }
 
-  async refreshScenarios(text) {
-    let list = [{ name: 'normal', title: 'Normal' }];
-    if (this.available('scenarios')) {
-      try {
-        const res = await this.api.scenarios(text);
-        const arr = Array.isArray(res) ? res : res?.scenarios || [];
-        if (arr.length) list = arr.map((s) => (typeof s === 'string' ? { name: s, title: s } : { ...s, title: pick(s, 'title', 'label', 'description', 'name') }));
-      } catch { /* plan has errors: keep the last list */ list = this.scenarios.length ? this.scenarios : list; }
-    }
+  unavailable(msg) {
+    this.drawDiagram();
+    const sum = $('scenario-summary');
+    sum.textContent = msg;
+    sum.className = 'scenario-summary muted';
+    for (const id of ['routes-bgw', 'routes-cr', 'matrix-out']) replaceChildren($(id), h('p', { class: 'muted' }, msg));
+    $('matrix-csv').disabled = true;
+  }
+
+  // ---- scenarios ------------------------------------------------------------
+
+  setScenarios(list) {
     const names = list.map((s) => s.name).join('|');
-    if (names !== this.scenarioNames) {
-      this.scenarioNames = names;
-      this.scenarios = list;
-      if (!list.some((s) => s.name === this.scenario)) this.scenario = list[0].name;
-      this.renderToggles();
-    }
+    if (names === this.scenarioNames) return;
+    this.scenarioNames = names;
+    this.scenarios = list;
+    if (!list.some((s) => s.name === this.current())) { this.scenario = 'normal'; this.failback = false; }
+    this.renderToggles();
+  }
+
+  /** current is the scenario shown: the toggled failure, or its failback. */
+  current() {
+    if (!this.failback || this.scenario === 'normal') return this.scenario;
+    const [base, item] = this.scenario.split(':');
+    return base + failbackSuffix + (item ? ':' + item : '');
   }
 
   renderToggles() {
     const fs = $('failures');
     const legend = fs.querySelector('legend');
-    replaceChildren(fs, legend, this.scenarios.map((s) => {
-      const id = 'scn-' + s.name.replace(/[^A-Za-z0-9]+/g, '-');
-      return h('label', { class: 'toggle', for: id, title: s.description || s.title },
-        h('input', {
-          type: 'radio', name: 'scenario', id, value: s.name, checked: s.name === this.scenario,
-          onchange: () => { this.scenario = s.name; this.busy = true; this.simulate(this.page.planText).finally(() => { this.busy = false; this.page.settle(); }); },
-        }),
-        h('span', null, s.title || s.name));
-    }));
+    const main = this.scenarios.filter((s) => !s.name.split(':')[0].endsWith(failbackSuffix));
+    const byName = new Map(this.scenarios.map((s) => [s.name, s]));
+    replaceChildren(fs, legend,
+      main.map((s) => {
+        const id = 'scn-' + s.name.replace(/[^A-Za-z0-9]+/g, '-');
+        return h('label', { class: 'toggle', for: id, title: s.description },
+          h('input', {
+            type: 'radio', name: 'scenario', id, value: s.name, checked: s.name === this.scenario,
+            onchange: () => this.choose(s.name, this.failback),
+          }),
+          h('span', null, scenarioTitle(s.name)));
+      }),
+      h('label', { class: 'failback', title: 'Show the network after the failure is repaired (BGP keeps the older path in some designs)' },
+        h('input', { type: 'checkbox', id: 'scn-failback', checked: this.failback, onchange: (ev) => this.choose(this.scenario, ev.target.checked) }),
+        ' after recovery'));
+    $('scn-failback').disabled = this.scenario === 'normal' || !byName.has(this.currentFor(this.scenario, true));
   }
+
+  currentFor(scenario, failback) {
+    const save = [this.scenario, this.failback];
+    [this.scenario, this.failback] = [scenario, failback];
+    const c = this.current();
+    [this.scenario, this.failback] = save;
+    return c;
+  }
+
+  /** choose shows another scenario: the diagram at once, the tables next. */
+  choose(scenario, failback) {
+    this.scenario = scenario;
+    this.failback = failback && scenario !== 'normal';
+    const fb = $('scn-failback');
+    if (fb) {
+      fb.disabled = scenario === 'normal' || !this.scenarios.some((s) => s.name === this.currentFor(scenario, true));
+      fb.checked = this.failback;
+    }
+    this.state = null;
+    this.drawDiagram();
+    this.renderSummary();
+    this.busy = true;
+    this.simulate(this.page.planText).finally(() => { this.busy = false; this.page.settle(); });
+  }
+
+  // ---- simulation -------------------------------------------------------------
 
   async simulate(text) {
-    $('routes-scenario').textContent = `· ${this.scenarioTitle()}`;
-    if (!this.available('simulate')) {
-      this.sim = null;
-      this.showNoSim('Simulation is not available in this build of the planner core.');
-      return;
-    }
-    if (this.page.ok === false && this.page.planText === text) {
-      // The core refuses to simulate a plan with errors; say so instead of
-      // showing stale paths.
-    }
+    const name = this.current();
+    $('routes-scenario').textContent = `· ${scenarioTitle(name)}`;
     try {
-      const res = await this.api.simulate(text, this.scenario);
-      if (text !== this.page.planText) return;
-      this.sim = normaliseSim(res, this.page.plan);
-      this.renderSim();
+      const st = await this.api.simulate(text, name);
+      if (text !== this.page.planText || name !== this.current()) return;
+      this.state = st;
+      this.drawDiagram();
+      this.renderSummary();
+      renderRoutes($('routes-bgw'), st.borderGateway.routes, 'bgw');
+      renderRoutes($('routes-cr'), st.customerRouter.routes, 'cr');
     } catch (e) {
       if (text !== this.page.planText) return;
-      this.sim = null;
-      this.showNoSim(e.findings?.length || e.code?.startsWith('decode') || e.code?.includes('invalid')
-        ? 'Fix the errors listed under Findings to see the routes and paths.'
-        : `The simulation failed: ${errorText(e)}`);
+      for (const id of ['routes-bgw', 'routes-cr']) replaceChildren($(id), h('p', { class: 'field-msg error' }, blockedMessage(e)));
     }
   }
 
-  scenarioTitle() {
-    return this.scenarios.find((s) => s.name === this.scenario)?.title || this.scenario;
-  }
-
-  showNoSim(msg) {
-    this.drawDiagram();
-    $('scenario-summary').textContent = msg;
-    $('scenario-summary').className = 'scenario-summary muted';
-    for (const id of ['routes-bgw', 'routes-cr']) replaceChildren($(id), h('p', { class: 'muted' }, msg));
+  /**
+   * paths derives, from the matrix cells of the shown scenario, which
+   * sessions carry traffic each way and whether every pair is reachable and
+   * symmetric.
+   */
+  paths() {
+    const m = this.matrix;
+    if (!m || this.matrixFor !== this.page.planText) return null;
+    const name = this.current();
+    const cells = m.cells.filter((c) => c.scenario === name);
+    const toCloud = new Set(), toIDC = new Set(), kindsUp = new Set(), kindsDown = new Set();
+    let unreachable = 0, asymmetric = 0;
+    for (const c of cells) {
+      // Forward is VPC → IDC (border gateway), Return IDC → VPC (customer router).
+      for (const s of c.forward.sessions || []) toIDC.add(s);
+      for (const s of c.return.sessions || []) toCloud.add(s);
+      if (c.return.kind) kindsUp.add(c.return.kind);
+      if (c.forward.kind) kindsDown.add(c.forward.kind);
+      if (!c.reachable) unreachable++;
+      else if (!c.symmetric) asymmetric++;
+    }
+    return { cells: cells.length, toCloud, toIDC, kindsUp, kindsDown, unreachable, asymmetric };
   }
 
   drawDiagram() {
     const plan = this.page.plan;
     if (!plan) return;
-    $('diagram').innerHTML = diagramSVG(plan, this.sim?.diagram || null);
-    $('diagram').setAttribute('aria-label', this.sim ? `Topology: ${this.sim.summary}` : 'Topology diagram of the plan');
+    $('diagram').innerHTML = diagramSVG(plan, this.diagramState());
+  }
+
+  diagramState() {
+    const p = this.paths();
+    if (!p) return null;
+    const sessions = new Map();
+    const up = new Map((this.state?.sessions || []).map((s) => [s.name, s.up]));
+    // Until simulate answers for this scenario, infer "down" from the
+    // scenario's events so the toggle redraws at once.
+    const sc = this.scenarios.find((s) => s.name === this.current());
+    const downNow = eventsDown(sc, this.page.plan);
+    for (const x of this.page.plan.directConnection?.interfaces || []) sessions.set(x.name, null);
+    for (const x of this.page.plan.vpn?.tunnels || []) sessions.set(x.name, null);
+    for (const n of sessions.keys()) {
+      sessions.set(n, { up: up.has(n) ? up.get(n) : !downNow.has(n), toCloud: p.toCloud.has(n), toIDC: p.toIDC.has(n) });
+    }
+    const attachments = new Set((this.page.plan.borderGateway?.attachments || []).map((a) => a.name));
+    return { sessions, attachments: p.toCloud.size || p.toIDC.size ? attachments : new Set() };
+  }
+
+  renderSummary() {
+    const p = this.paths();
+    const sum = $('scenario-summary');
+    if (!p) return;
+    const say = (kinds) => (kinds.size ? [...kinds].map((k) => kindLabel[k] || k).join(' and ') : 'no path');
+    let text = `${scenarioTitle(this.current())}: IDC → VPC over ${say(p.kindsUp)}; VPC → IDC over ${say(p.kindsDown)}.`;
+    if (p.unreachable) text += ` ${p.unreachable} of ${p.cells} segment pairs unreachable.`;
+    if (p.asymmetric) text += ` ${p.asymmetric} of ${p.cells} pairs asymmetric (the two directions take different paths).`;
+    sum.textContent = text;
+    sum.className = 'scenario-summary' + (p.unreachable || p.asymmetric ? ' warning' : '');
+    const sc = this.scenarios.find((s) => s.name === this.current());
+    sum.title = sc?.description || '';
+    $('diagram').setAttribute('aria-label', 'Topology. ' + text);
   }
 
   diagramSVG() {
-    return diagramSVG(this.page.plan, this.sim?.diagram || null);
+    return diagramSVG(this.page.plan, this.diagramState());
   }
 
-  renderSim() {
-    const sim = this.sim;
-    this.drawDiagram();
-    const sum = $('scenario-summary');
-    sum.className = 'scenario-summary' + (sim.warning ? ' warning' : '');
-    sum.textContent = sim.summary;
-    renderRoutes($('routes-bgw'), sim.bgw);
-    renderRoutes($('routes-cr'), sim.cr);
-  }
-
-  // ---- trace -------------------------------------------------------------
+  // ---- trace ----------------------------------------------------------------
 
   async trace() {
     const out = $('trace-out');
@@ -169,206 +278,163 @@ export class Analysis {
     if (!src || !dst) { replaceChildren(out, h('p', { class: 'field-msg error' }, 'Give a VM address in a VPC and an address in the IDC.')); return; }
     if (!this.available('trace')) { replaceChildren(out, h('p', { class: 'muted' }, 'Trace is not available in this build of the planner core.')); return; }
     try {
-      const res = await this.api.trace(this.page.planText, this.scenario, src, dst);
-      replaceChildren(out, renderTrace(res, this.scenarioTitle()));
+      const res = await this.api.trace(this.page.planText, this.current(), src, dst);
+      replaceChildren(out, renderTrace(res));
     } catch (e) {
       replaceChildren(out, h('p', { class: 'field-msg error', role: 'alert' }, `Cannot trace: ${errorText(e)}${e.hint ? ' — ' + e.hint : ''}`));
     }
   }
 
-  // ---- matrix ------------------------------------------------------------
+  // ---- matrix -----------------------------------------------------------------
 
-  async computeMatrix() {
+  renderMatrix() {
+    const m = this.matrix;
     const out = $('matrix-out');
-    if (!this.available('matrix')) { replaceChildren(out, h('p', { class: 'muted' }, 'The matrix is not available in this build of the planner core.')); return null; }
-    const text = this.page.planText;
-    try {
-      const res = await this.api.matrix(text);
-      this.matrix = normaliseMatrix(res);
-      this.matrixFor = text;
-      out.classList.remove('stale');
-      replaceChildren(out, renderMatrix(this.matrix));
-      $('matrix-csv').disabled = false;
-      return this.matrix;
-    } catch (e) {
-      replaceChildren(out, h('p', { class: 'field-msg error', role: 'alert' }, `Cannot compute the matrix: ${errorText(e)}`));
-      return null;
+    $('matrix-csv').disabled = false;
+    const scen = m.scenarios.map((s) => s.name);
+    const col = new Map(scen.map((n, i) => [n, i]));
+    const rows = new Map();
+    for (const c of m.cells) {
+      const key = `${c.idc}\u0000${c.vpc}`;
+      let r = rows.get(key);
+      if (!r) rows.set(key, (r = { idc: c.idc, vpc: c.vpc, cells: new Array(scen.length) }));
+      r.cells[col.get(c.scenario)] = c;
     }
+    const all = [...rows.values()];
+    if (!all.length) { replaceChildren(out, h('p', { class: 'muted' }, 'No IDC × VPC segment pairs yet.')); return; }
+    const shown = all.slice(0, maxMatrixRows);
+    replaceChildren(out,
+      h('table', { class: 'grid matrix-table' },
+        h('thead', null, h('tr', null,
+          h('th', { scope: 'col' }, 'IDC segment'), h('th', { scope: 'col' }, 'VPC segment'),
+          scen.map((n) => h('th', { scope: 'col', title: m.scenarios[col.get(n)].description }, scenarioTitle(n))))),
+        h('tbody', null, shown.map((r) => h('tr', null,
+          h('th', { scope: 'row' }, r.idc), h('td', null, r.vpc),
+          r.cells.map((c) => {
+            if (!c) return h('td', { class: 'na' }, '—');
+            const v = verdict(c);
+            return h('td', { class: v.cls, title: v.detail }, v.text);
+          }))))),
+      all.length > maxMatrixRows ? h('p', { class: 'muted' }, `Showing ${maxMatrixRows} of ${all.length} pairs; the CSV has every one.`) : null);
   }
 
   async matrixCSV() {
     if (!this.matrix || this.matrixFor !== this.page.planText) {
-      if (!(await this.computeMatrix())) throw new Error('the matrix could not be computed; see the Verification matrix panel');
+      if (!this.available('matrix')) throw new Error('the verification matrix is not available in this build of the planner core');
+      this.matrix = await this.api.matrix(this.page.planText);
+      this.matrixFor = this.page.planText;
     }
     return matrixToCSV(this.matrix);
   }
 }
 
-// ---- normalising the core's results ------------------------------------------
-
-/**
- * normaliseSim turns simulate()'s result into what the views draw: route
- * rows per router, and per session whether it is up and which directions it
- * carries.
- */
-export function normaliseSim(res, plan) {
-  const bgwRoutes = pick(res, 'borderGateway', 'bgw') ?? {};
-  const crRoutes = pick(res, 'customerRouter', 'customer') ?? {};
-  const rows = (t) => (Array.isArray(t) ? t : pick(t, 'routes', 'rows', 'table') || []);
-  const bgw = rows(bgwRoutes).map(routeRow);
-  const cr = rows(crRoutes).map(routeRow);
-
-  const sessions = new Map();
-  const names = [
-    ...(plan.directConnection?.interfaces || []).map((x) => [x.name, 'dc']),
-    ...(plan.vpn?.tunnels || []).map((t) => [t.name, 'vpn']),
-  ];
-  const downList = new Set((pick(res, 'down', 'failed', 'downSessions') || []).map((x) => (typeof x === 'string' ? x : x.name)));
-  const sessState = pick(res, 'sessions') || [];
-  for (const s of sessState) if (s && (s.up === false || s.state === 'down' || s.established === false)) downList.add(s.name);
-  for (const [n, kind] of names) sessions.set(n, { kind, up: !downList.has(n), toCloud: false, toIDC: false });
-
-  // Cloud → IDC rides the border gateway's best routes to IDC prefixes;
-  // IDC → cloud the customer router's best routes to VPC prefixes.
-  const mark = (r, dir) => {
-    if (!r.best) return;
-    for (const n of r.sessions) { const s = sessions.get(n); if (s) s[dir] = true; }
-    if (r.sessions.length === 0 && (r.kind === 'dc' || r.kind === 'vpn')) {
-      for (const s of sessions.values()) if (s.kind === r.kind && s.up) s[dir] = true;
-    }
-  };
-  for (const r of bgw) if (r.kind === 'dc' || r.kind === 'vpn') mark(r, 'toIDC');
-  for (const r of cr) if (r.kind === 'dc' || r.kind === 'vpn') mark(r, 'toCloud');
-  const attachments = new Set((plan.borderGateway?.attachments || []).map((a) => a.name));
-
-  const kinds = (dir) => new Set([...sessions.values()].filter((s) => s[dir]).map((s) => s.kind));
-  const toCloud = kinds('toCloud'), toIDC = kinds('toIDC');
-  const say = (set) => (set.size === 0 ? 'no path' : [...set].map((k) => kindLabel[k]).join(' and '));
-  let summary = pick(res, 'summary');
-  if (!summary) summary = `IDC → cloud over ${say(toCloud)}; cloud → IDC over ${say(toIDC)}.`;
-  const asym = toCloud.size && toIDC.size && [...toCloud].join() !== [...toIDC].join();
-  const unreachable = toCloud.size === 0 || toIDC.size === 0;
-  if (asym) summary += ' Asymmetric: the two directions take different paths.';
-  return {
-    bgw, cr, summary, warning: asym || unreachable,
-    paths: { toCloud: [...toCloud], toIDC: [...toIDC] },
-    diagram: { sessions, attachments: toCloud.size || toIDC.size ? attachments : new Set() },
-    raw: res,
-  };
-}
-
-function routeRow(r) {
-  const via = pick(r, 'session', 'sessionName', 'nextHopName', 'via', 'interface', 'tunnel', 'attachment');
-  const sessions = [].concat(pick(r, 'sessions') || (via ? [via] : [])).map((x) => (typeof x === 'string' ? x : x?.name)).filter(Boolean);
-  return {
-    prefix: pick(r, 'prefix', 'destination', 'cidr'),
-    kind: kindOf(pick(r, 'kind', 'pathKind', 'nextHopType', 'type', 'via')),
-    via: sessions.join(', ') || via || '',
-    nextHop: pick(r, 'nextHop', 'nextHopIp', 'gateway') ?? '',
-    asPath: pick(r, 'asPath'),
-    localPref: pick(r, 'localPreference', 'localPref'),
-    best: !!pick(r, 'best', 'selected', 'active', 'installed'),
-    reason: pick(r, 'reason', 'selectionReason', 'why') ?? '',
-    origin: pick(r, 'origin', 'for') ?? '',
-    sessions,
-  };
-}
-
-function renderRoutes(el, rows) {
-  if (!rows.length) { replaceChildren(el, h('p', { class: 'muted' }, 'No routes in this scenario.')); return; }
-  const hasLP = rows.some((r) => r.localPref !== undefined);
-  const hasAS = rows.some((r) => r.asPath !== undefined);
-  replaceChildren(el, h('table', { class: 'grid routes' },
-    h('thead', null, h('tr', null,
-      h('th', { scope: 'col' }, 'Prefix'), h('th', { scope: 'col' }, 'Via'),
-      hasAS ? h('th', { scope: 'col' }, 'AS_PATH') : null, hasLP ? h('th', { scope: 'col' }, 'Local pref') : null,
-      h('th', { scope: 'col' }, 'Best'), h('th', { scope: 'col' }, 'Why'))),
-    h('tbody', null, rows.map((r) => h('tr', { class: (r.best ? 'best ' : 'other ') + r.kind, dataset: { kind: r.kind, best: r.best ? 'yes' : 'no' } },
-      h('td', { class: 'mono' }, r.prefix),
-      h('td', null, h('span', { class: 'pill ' + r.kind }, kindLabel[r.kind] || r.kind), ' ', r.via, r.nextHop ? h('span', { class: 'mono muted' }, ' ', r.nextHop) : null),
-      hasAS ? h('td', { class: 'mono' }, Array.isArray(r.asPath) ? r.asPath.join(' ') : r.asPath ?? '') : null,
-      hasLP ? h('td', { class: 'mono' }, r.localPref ?? '') : null,
-      h('td', null, r.best ? h('span', { class: 'best-mark', 'aria-label': 'best' }, '✓') : h('span', { class: 'sr-only' }, 'not best')),
-      h('td', { class: 'reason' }, Array.isArray(r.reason) ? r.reason.join('; ') : r.reason))))));
-}
-
-function renderTrace(res, scenarioTitle) {
-  const dir = (label, d) => {
-    if (!d) return null;
-    const kind = kindOf(pick(d, 'kind', 'pathKind', 'path', 'via'));
-    const reachable = pick(d, 'reachable', 'ok') !== false;
-    const hops = pick(d, 'hops', 'steps') || [];
-    return h('div', { class: 'trace-dir ' + (reachable ? kind : 'unreachable') },
-      h('h3', null, label),
-      h('p', null, reachable
-        ? [h('span', { class: 'pill ' + kind }, kindLabel[kind] || kind), ' ', pick(d, 'session', 'via') || '', d.prefix ? h('span', { class: 'mono muted' }, ` matched ${d.prefix}`) : null]
-        : h('strong', { class: 'error' }, 'unreachable')),
-      d.reason ? h('p', { class: 'reason' }, Array.isArray(d.reason) ? d.reason.join('; ') : d.reason) : null,
-      hops.length ? h('ol', { class: 'hops' }, hops.map((x) => h('li', null, typeof x === 'string' ? x : pick(x, 'description', 'text', 'name') ?? JSON.stringify(x)))) : null);
-  };
-  const fwd = pick(res, 'forward', 'toIdc', 'there');
-  const back = pick(res, 'return', 'reverse', 'back', 'toCloud');
-  const sym = pick(res, 'symmetric');
-  return h('div', { class: 'trace-result' },
-    h('p', { class: 'muted' }, `Scenario: ${scenarioTitle}`, sym === false ? h('strong', { class: 'warning' }, ' · asymmetric') : sym === true ? ' · symmetric' : ''),
-    h('div', { class: 'trace-dirs' }, dir('VM → IDC', fwd), dir('IDC → VM (return)', back)),
-    res.summary ? h('p', null, res.summary) : null);
-}
-
-/**
- * normaliseMatrix returns {columns: [scenario…], rows: [{idc, vpc, cells:
- * [{verdict, ok, text}]}]}.
- */
-export function normaliseMatrix(res) {
-  const scen = (pick(res, 'scenarios') || []).map((s) => (typeof s === 'string' ? s : pick(s, 'title', 'name')));
-  const scenNames = (pick(res, 'scenarios') || []).map((s) => (typeof s === 'string' ? s : s.name));
-  let rows = pick(res, 'rows') || [];
-  const cells = pick(res, 'cells');
-  if (!rows.length && Array.isArray(cells)) {
-    const by = new Map();
-    for (const c of cells) {
-      const idc = pick(c, 'idc', 'idcSegment', 'source'), vpc = pick(c, 'vpc', 'vpcSegment', 'destination');
-      const key = `${idc}|${vpc}`;
-      if (!by.has(key)) by.set(key, { idc, vpc, cells: new Array(scenNames.length) });
-      by.get(key).cells[scenNames.indexOf(pick(c, 'scenario'))] = c;
-    }
-    rows = [...by.values()];
+// eventsDown lists the sessions a scenario's events leave down.
+function eventsDown(sc, plan) {
+  const down = new Set();
+  if (!sc) return down;
+  const dcNames = (plan.directConnection?.interfaces || []).map((x) => x.name);
+  for (const e of sc.events || []) {
+    if (e.kind === 'session-down') down.add(e.session);
+    if (e.kind === 'session-up') down.delete(e.session);
+    if (e.kind === 'link-down') dcNames.forEach((n) => down.add(n));
+    if (e.kind === 'link-up') dcNames.forEach((n) => down.delete(n));
   }
-  return {
-    columns: scen,
-    rows: rows.map((r) => ({
-      idc: pick(r, 'idc', 'idcSegment', 'source'),
-      vpc: pick(r, 'vpc', 'vpcSegment', 'destination'),
-      cells: (pick(r, 'cells', 'results') || []).map((c) => cellOf(c)),
-    })),
-  };
+  return down;
 }
 
-function cellOf(c) {
-  if (!c) return { text: '', ok: false };
-  if (typeof c === 'string') return { text: c, ok: !/unreach|asym|fail/i.test(c) };
-  const there = kindOf(pick(c, 'forward', 'toCloud', 'idcToCloud', 'there'));
-  const back = kindOf(pick(c, 'return', 'toIdc', 'cloudToIdc', 'back'));
-  const verdict = pick(c, 'verdict', 'result', 'status');
-  const text = verdict ?? `${kindLabel[there] || there} / ${kindLabel[back] || back}`;
-  const ok = pick(c, 'ok', 'pass') ?? !/unreach|asym|fail/i.test(String(text));
-  return { text: String(text), ok, detail: pick(c, 'detail', 'reason') };
+function blockedMessage(e) {
+  if (e.code === 'plan.invalid' || e.code?.startsWith('decode.') || e.findings?.length) {
+    return 'Fix the errors listed under Findings to see routes and paths.';
+  }
+  return `The simulation failed: ${errorText(e)}`;
 }
 
-function renderMatrix(m) {
-  if (!m.rows.length) return h('p', { class: 'muted' }, 'No IDC × VPC pairs: add segments and VPC CIDRs.');
-  return h('table', { class: 'grid matrix-table' },
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'IDC segment'), h('th', { scope: 'col' }, 'VPC segment'),
-      m.columns.map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', null, m.rows.map((r) => h('tr', null,
-      h('td', { class: 'mono' }, r.idc), h('td', { class: 'mono' }, r.vpc),
-      r.cells.map((c) => h('td', { class: c.ok ? 'pass' : 'fail', title: c.detail || '' }, c.text))))));
+function hopText(hop) {
+  return hop.session || hop.attachment || '';
 }
 
-/** matrixToCSV writes the matrix as RFC 4180 CSV. */
+function pill(kind) {
+  return h('span', { class: 'pill ' + (kindClass[kind] || '') }, kindShort[kind] || kind || '?');
+}
+
+/** renderRoutes shows one router's table: a row per prefix, with why. */
+function renderRoutes(el, routes, router) {
+  if (!routes.length) { replaceChildren(el, h('p', { class: 'muted' }, 'No routes in this scenario.')); return; }
+  const showLP = router === 'cr';
+  replaceChildren(el, h('table', { class: 'grid routes', dataset: { router } },
+    h('thead', null, h('tr', null,
+      h('th', { scope: 'col' }, 'Prefix'), h('th', { scope: 'col' }, 'Best via'),
+      h('th', { scope: 'col' }, 'AS_PATH'), showLP ? h('th', { scope: 'col' }, 'Local pref') : null,
+      h('th', { scope: 'col' }, 'Other candidates'), h('th', { scope: 'col' }, 'Why'))),
+    h('tbody', null, routes.map((r) => {
+      const best = (r.decision.best || []).map((i) => r.candidates[i]).filter(Boolean);
+      const others = r.candidates.filter((_, i) => !(r.decision.best || []).includes(i));
+      const kinds = [...new Set(r.nextHops.map((x) => x.kind))];
+      const b0 = best[0] || {};
+      return h('tr', { dataset: { prefix: r.prefix, kind: kinds.join(' ') || 'none' } },
+        h('td', { class: 'mono' }, r.prefix),
+        h('td', null, r.nextHops.length
+          ? r.nextHops.map((x) => h('span', { class: 'hop' }, pill(x.kind), ' ', hopText(x)))
+          : h('span', { class: 'muted' }, 'none')),
+        h('td', { class: 'mono' }, (b0.asPath || []).join(' ')),
+        showLP ? h('td', { class: 'mono' }, b0.localPref ?? '') : null,
+        h('td', { class: 'muted' }, others.map((c) => h('span', { class: 'hop' }, pill(c.kind), ' ', c.session || c.attachment || ''))),
+        h('td', { class: 'reason' }, r.decision.reason));
+    }))));
+}
+
+function renderTrace(res) {
+  const leg = (label, l) => h('div', { class: 'trace-dir ' + (l.reachable ? kindClass[l.kind] || '' : 'unreachable') },
+    h('h3', null, label),
+    h('p', null, l.reachable
+      ? [pill(l.kind), ' ', kindLabel[l.kind] || l.kind, ' via ', l.nextHops.map(hopText).join(', '), h('span', { class: 'mono muted' }, ` (matched ${l.route})`)]
+      : h('strong', { class: 'error' }, 'unreachable')),
+    h('p', { class: 'reason' }, l.reason));
+  const ep = (e) => `${e.address} (${e.side === 'idc' ? 'IDC' : 'VPC'} ${e.segment})`;
+  return h('div', { class: 'trace-result', dataset: { symmetric: String(res.symmetric), reachable: String(res.reachable), forward: res.forward.kind || 'none', back: res.return.kind || 'none' } },
+    h('p', null, h('strong', { class: res.reachable && res.symmetric ? '' : 'warning' },
+      !res.reachable ? 'Unreachable' : res.symmetric ? 'Symmetric' : 'Asymmetric'),
+    ` · ${scenarioTitle(res.scenario)}`),
+    h('div', { class: 'trace-dirs' },
+      leg(`${ep(res.source)} → ${ep(res.destination)}`, res.forward),
+      leg(`${ep(res.destination)} → ${ep(res.source)} (return)`, res.return)));
+}
+
+function verdict(c) {
+  const up = c.return, down = c.forward; // IDC → VPC, VPC → IDC
+  if (!c.reachable) {
+    const which = !up.reachable && !down.reachable ? 'both ways' : !up.reachable ? 'IDC → VPC' : 'VPC → IDC';
+    return { text: `unreachable ${which}`, cls: 'fail', detail: `IDC → VPC: ${verdictDetail(up)}; VPC → IDC: ${verdictDetail(down)}` };
+  }
+  if (c.symmetric) return { text: `${kindShort[up.kind] || up.kind} both ways`, cls: 'pass ' + (kindClass[up.kind] || ''), detail: `IDC → VPC: ${verdictDetail(up)}; VPC → IDC: ${verdictDetail(down)}` };
+  return { text: `asymmetric: ${kindShort[up.kind]} → / ← ${kindShort[down.kind]}`, cls: 'fail', detail: `IDC → VPC: ${verdictDetail(up)}; VPC → IDC: ${verdictDetail(down)}` };
+}
+
+function verdictDetail(v) {
+  if (!v.reachable) return 'unreachable';
+  return `${kindLabel[v.kind] || v.kind} via ${(v.sessions || []).join(', ')} (route ${v.route})`;
+}
+
+/**
+ * matrixToCSV writes the matrix as RFC 4180 CSV, one line per scenario ×
+ * IDC segment × VPC segment: what an engineer checks the network against.
+ */
 export function matrixToCSV(m) {
   const q = (v) => { const s = String(v ?? ''); return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
-  const lines = [['IDC segment', 'VPC segment', ...m.columns].map(q).join(',')];
-  for (const r of m.rows) lines.push([r.idc, r.vpc, ...r.cells.map((c) => c.text)].map(q).join(','));
+  const seg = (list) => new Map(list.map((s) => [s.name, s]));
+  const idc = seg(m.idcSegments), vpc = seg(m.vpcSegments);
+  const lines = [[
+    'scenario', 'idc_segment', 'idc_cidr', 'vpc_segment', 'vpc_cidr', 'verdict',
+    'idc_to_vpc_path', 'idc_to_vpc_sessions', 'idc_to_vpc_route', 'vpc_to_idc_path', 'vpc_to_idc_sessions', 'vpc_to_idc_route',
+    'reachable', 'symmetric',
+  ].join(',')];
+  for (const c of m.cells) {
+    lines.push([
+      c.scenario, c.idc, idc.get(c.idc)?.cidr, c.vpc, vpc.get(c.vpc)?.cidr, verdict(c).text,
+      c.return.kind || 'none', (c.return.sessions || []).join(' '), c.return.route || '',
+      c.forward.kind || 'none', (c.forward.sessions || []).join(' '), c.forward.route || '',
+      c.reachable, c.symmetric,
+    ].map(q).join(','));
+  }
   return lines.join('\r\n') + '\r\n';
 }

@@ -541,7 +541,12 @@ export class Editor {
     return null;
   }
 
-  /** mark attaches findings to their fields (the worst one's message shows). */
+  /**
+   * mark attaches findings to their fields. A conflict is shown on both
+   * sides: the field the finding names and its related fields (the one the
+   * architect just typed into may be either). Each field shows its worst
+   * finding's message.
+   */
   mark(findings) {
     this.lastFindings = findings;
     for (const el of this.marked) {
@@ -549,37 +554,37 @@ export class Editor {
       const ctl = control(el);
       if (ctl) { ctl.removeAttribute('aria-invalid'); ctl.removeAttribute('aria-describedby'); }
       const m = ownMsg(el);
-      if (m && !m.dataset.local) { m.hidden = true; m.textContent = ''; }
+      if (m) { m.hidden = true; m.textContent = ''; }
     }
     this.marked = [];
     const rank = { error: 0, warning: 1, info: 2 };
-    const best = new Map();
-    for (const f of findings) {
-      const el = this.locate(f.path || '$');
-      if (!el) continue;
+    const best = new Map(); // element → {f, related}
+    const consider = (el, f, related) => {
+      if (!el) return;
       const cur = best.get(el);
-      if (!cur || rank[f.severity] < rank[cur.severity]) best.set(el, f);
+      if (!cur || rank[f.severity] < rank[cur.f.severity] || (rank[f.severity] === rank[cur.f.severity] && cur.related && !related)) {
+        best.set(el, { f, related });
+      }
+    };
+    for (const f of findings) {
+      consider(this.locate(f.path || '$'), f, false);
+      for (const r of f.related || []) consider(this.locate(r), f, true);
     }
-    for (const [el, f] of best) {
+    for (const [el, { f, related }] of best) {
       el.classList.add('sev-' + f.severity);
+      if (related) el.classList.add('related');
       this.marked.push(el);
       const m = ownMsg(el);
       if (m) {
         m.hidden = false;
         m.className = 'field-msg ' + f.severity;
-        m.id ||= 'm' + Math.random().toString(36).slice(2);
-        m.textContent = f.message + (f.hint ? ' — ' + f.hint : '');
+        m.id ||= 'm' + idFor(el.dataset.path || '');
+        m.textContent = f.message + (f.hint && !related ? ' — ' + f.hint : '');
       }
       const ctl = control(el);
       if (ctl) {
         if (f.severity === 'error') ctl.setAttribute('aria-invalid', 'true');
         if (m) ctl.setAttribute('aria-describedby', m.id);
-      }
-    }
-    for (const f of findings) {
-      for (const r of f.related || []) {
-        const el = this.locate(r);
-        if (el && !best.has(el)) { el.classList.add('related'); this.marked.push(el); }
       }
     }
   }
