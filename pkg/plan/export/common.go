@@ -35,12 +35,15 @@ func (w *writer) comment(c, text string) {
 	}
 }
 
-// ascii spells text in ASCII: configuration files are read by parsers that
-// may not expect UTF-8, even in comments.
+// ascii spells comment text in ASCII: configuration files are read by
+// parsers that may not expect UTF-8, even in comments.
 func ascii(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
+		case r == '?':
+			// IOS XE and VRP answer "?" with help even when pasted.
+			b.WriteString(".")
 		case r < 0x80:
 			b.WriteRune(r)
 		case r == '→':
@@ -64,7 +67,7 @@ func ascii(s string) string {
 		case r == '“' || r == '”':
 			b.WriteString(`"`)
 		default:
-			b.WriteString("?")
+			b.WriteString("_")
 		}
 	}
 	return b.String()

@@ -703,10 +703,10 @@ func TestDeterministic(t *testing.T) {
 }
 
 // TestASCII: comments are spelled in ASCII (router parsers may choke on
-// UTF-8), and descriptions from plan names cannot break out of their line.
+// UTF-8), without '?', and names from the plan cannot break out of their line.
 func TestASCII(t *testing.T) {
 	p := seedPlan(t)
-	p.DirectConnection.Interfaces[0].Name = "pvif→北京 \"x\"\n! shutdown"
+	p.DirectConnection.Interfaces[0].Name = "pvif→北京 \"x\"\n! shutdown?"
 	r := strategy.Compute(p)
 	for _, f := range routerFormats {
 		out, err := renderRouter(p, r, f, Options{})
@@ -718,6 +718,9 @@ func TestASCII(t *testing.T) {
 				if c >= 0x80 {
 					t.Fatalf("%s line %d is not ASCII: %q", f, i+1, l)
 				}
+			}
+			if strings.Contains(l, "?") {
+				t.Errorf("%s line %d has a '?', which IOS XE and VRP take as a help request: %q", f, i+1, l)
 			}
 			if strings.TrimSpace(l) == "shutdown" || strings.HasPrefix(l, "! shutdown") {
 				t.Errorf("%s line %d: the plan's name escaped into a command: %q", f, i+1, l)
