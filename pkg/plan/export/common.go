@@ -118,7 +118,9 @@ const discardNote = "Discard routes for the announced prefixes: `network` statem
 // tunnel stays down rather than up with a key someone guessed. Some vendors
 // refuse it outright; IOS XE takes the rest of the line as the key.
 func pskPlaceholder(t tunnel) string {
-	ref := t.PSKRef
+	// text() keeps a reference such as env:NAME or file:/path as it is and
+	// stops anything else in it from ending the line or the quoted string.
+	ref := text(t.PSKRef)
 	if ref == "" {
 		ref = "the secret store"
 	}
