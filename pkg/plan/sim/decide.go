@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
@@ -90,6 +91,12 @@ type Decision struct {
 	// FRRReason is what FRR's selectionReason says for the same choice
 	// (customer router only; exact when there are two candidates).
 	FRRReason string `json:"frrReason,omitempty"`
+	// Multipath lists, on the customer router, the candidates a router with
+	// eBGP multipath enabled (FRR's default, maximum-paths 2 or more) would
+	// also forward over: equal with the best up to the IGP metric, with an
+	// identical AS_PATH. Forwarding here uses Best only (maximum-paths 1,
+	// the default of Cisco, Juniper and Huawei); empty when nothing ties.
+	Multipath []int `json:"multipath,omitempty"`
 }
 
 // Step codes. They are stable: the oracle, the UI and the docs use them.
@@ -282,10 +289,14 @@ func decide(steps []step, paths []Path, ecmp, explain bool) Decision {
 		alive[i] = i
 	}
 	var reasons []string
+	var tied []int // the candidates left before the older-path step
 	d := Decision{}
 	for _, s := range steps {
 		if len(alive) == 1 {
 			break
+		}
+		if s.code == StepOlderPath && !ecmp {
+			tied = slices.Clone(alive)
 		}
 		if s.applies != nil && !s.applies(paths, alive) {
 			continue
@@ -333,8 +344,26 @@ func decide(steps []step, paths []Path, ecmp, explain bool) Decision {
 		d.FRRReason = "First path received"
 	}
 	d.Best = alive
+	if tied != nil {
+		d.Multipath = multipath(paths, tied, alive[0])
+	}
 	d.Reason = strings.Join(reasons, "; ")
 	return d
+}
+
+// multipath returns the candidates in tied (equal up to the IGP metric)
+// that share the best's neighbor AS and AS_PATH, when there are several.
+func multipath(paths []Path, tied []int, best int) []int {
+	var out []int
+	for _, i := range tied {
+		if paths[i].NeighborAS == paths[best].NeighborAS && slices.Equal(paths[i].ASPath, paths[best].ASPath) {
+			out = append(out, i)
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
 }
 
 // keepBest appends to dst the candidates in alive that compare best. dst may

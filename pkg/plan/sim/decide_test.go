@@ -159,3 +159,22 @@ func TestStepLists(t *testing.T) {
 		t.Errorf("CustomerRouterSteps = %v, want %v", got, want)
 	}
 }
+
+func TestCustomerRouterMultipath(t *testing.T) {
+	a := custPath("a", "10.0.0.9", 1)
+	b := custPath("b", "10.0.0.2", 2)
+	c := custPath("c", "10.0.0.3", 3)
+	c.ASPath = []uint32{64999} // same length, different path
+	lowPref := custPath("d", "10.0.0.4", 4)
+	lowPref.LocalPref = 50
+	d := sim.DecideCustomerRouter([]sim.Path{b, c, lowPref, a})
+	if !slices.Equal(d.Best, []int{3}) || !slices.Equal(d.Multipath, []int{0, 3}) {
+		t.Errorf("best %v multipath %v, want [3] and [0 3] (identical AS_PATH only)", d.Best, d.Multipath)
+	}
+	if d := sim.DecideCustomerRouter([]sim.Path{a, lowPref}); d.Multipath != nil {
+		t.Errorf("nothing ties, multipath %v", d.Multipath)
+	}
+	if d := sim.DecideBorderGateway([]sim.Path{bgwPath("x", sim.KindDirectConnection, 1), bgwPath("y", sim.KindDirectConnection, 1)}); d.Multipath != nil {
+		t.Errorf("border gateway multipath %v: it uses Best for ECMP", d.Multipath)
+	}
+}
