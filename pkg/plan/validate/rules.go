@@ -58,6 +58,16 @@ func (c *checker) checkProfile() {
 		{"$.profile.ike.lifetimeSeconds", pr.IKE.LifetimeSeconds},
 		{"$.profile.ipsec.lifetimeSeconds", pr.IPsec.LifetimeSeconds},
 	}
+	for _, l := range []struct {
+		path string
+		bits int
+	}{{"$.profile.interconnect.prefixLength", pr.Interconnect.PrefixLength}, {"$.profile.tunnel.insidePrefixLength", pr.Tunnel.InsidePrefixLength}} {
+		// Both are IPv4 blocks with two usable addresses: /31 at most.
+		if l.bits < 0 || l.bits > 31 {
+			c.err(CodeProfilePrefixLength, l.path, fmt.Sprintf("prefix length %d cannot hold a customer and a JD Cloud address", l.bits),
+				"JD Cloud uses 30; delete the override to use it")
+		}
+	}
 	for _, r := range ranges {
 		if r.r.Min > r.r.Max {
 			c.err(CodeProfileRange, r.path, fmt.Sprintf("the range's min %d is above its max %d, so nothing is allowed", r.r.Min, r.r.Max),
@@ -296,7 +306,7 @@ func (c *checker) checkInterconnect(fp string, f plan.PrivateInterface) {
 		default:
 			if ic.Bits() != pr.PrefixLength {
 				c.err(CodeDCLength, path, fmt.Sprintf("interconnect %s is a /%d; JD Cloud uses a /%d per BGP session", ic, ic.Bits(), pr.PrefixLength),
-					fmt.Sprintf("use a /%d such as %s", pr.PrefixLength, netip.PrefixFrom(ic.Masked().Addr(), pr.PrefixLength).Masked()))
+					lengthHint(ic, pr.PrefixLength))
 			}
 			if !coveredByAny(pr.Allowed, ic) {
 				c.err(CodeDCRange, path, fmt.Sprintf("interconnect %s is outside the ranges JD Cloud allows (%s)", ic, allowedText(pr.Allowed)),
@@ -319,6 +329,14 @@ func (c *checker) checkInterconnect(fp string, f plan.PrivateInterface) {
 				fmt.Sprintf("use %s", netip.PrefixFrom(ic.Masked().Addr(), minIPv6PeerBits).Masked()))
 		}
 	}
+}
+
+// lengthHint suggests the block of the wanted length at p's address.
+func lengthHint(p netip.Prefix, bits int) string {
+	if q := netip.PrefixFrom(p.Masked().Addr(), bits); q.IsValid() {
+		return fmt.Sprintf("use a /%d such as %s", bits, q.Masked())
+	}
+	return fmt.Sprintf("use a /%d", bits)
 }
 
 func (c *checker) checkInterfaceASNs(fp string, f plan.PrivateInterface) {
@@ -546,7 +564,7 @@ func (c *checker) checkTunnelInside(ip string, t plan.Tunnel) {
 		} else {
 			if in.Bits() != pr.InsidePrefixLength {
 				c.err(CodeVPNInsideLength, path, fmt.Sprintf("inside block %s is a /%d; JD Cloud uses a /%d per tunnel", in, in.Bits(), pr.InsidePrefixLength),
-					fmt.Sprintf("use a /%d such as %s", pr.InsidePrefixLength, netip.PrefixFrom(in.Masked().Addr(), pr.InsidePrefixLength).Masked()))
+					lengthHint(in, pr.InsidePrefixLength))
 			}
 			if !coveredByAny(pr.InsideAllowed, in) {
 				c.err(CodeVPNInsideRange, path, fmt.Sprintf("inside block %s is outside the ranges JD Cloud allows (%s)", in, allowedText(pr.InsideAllowed)),

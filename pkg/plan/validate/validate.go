@@ -126,6 +126,7 @@
 //	quota.private-interfaces        error    more private virtual interfaces than a connection allows
 //	quota.dynamic-routes            error    more IDC segments than the border gateway's dynamic-route quota (a first estimate; the strategy refines it)
 //	profile.range                   error    a profile range has min above max
+//	profile.prefix-length           error    a profile prefix length cannot hold two peer addresses (outside 0–31)
 package validate
 
 import (
@@ -223,10 +224,11 @@ const (
 	CodeIPsecLifetime      = "vpn.ipsec-lifetime"
 	CodeWeakCrypto         = "vpn.weak-crypto"
 
-	CodeQuotaAttachments   = "quota.attachments"
-	CodeQuotaInterfaces    = "quota.private-interfaces"
-	CodeQuotaDynamicRoutes = "quota.dynamic-routes"
-	CodeProfileRange       = "profile.range"
+	CodeQuotaAttachments    = "quota.attachments"
+	CodeQuotaInterfaces     = "quota.private-interfaces"
+	CodeQuotaDynamicRoutes  = "quota.dynamic-routes"
+	CodeProfileRange        = "profile.range"
+	CodeProfilePrefixLength = "profile.prefix-length"
 )
 
 // Check returns every finding about p, sorted with plan.SortFindings. A nil

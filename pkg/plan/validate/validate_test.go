@@ -330,7 +330,7 @@ func TestRules(t *testing.T) {
 			pr.Interconnect.PrefixLength = 32
 			p.Profile = &pr
 			p.DirectConnection.Interfaces[0].Interconnect = mp("10.254.0.1/32")
-		}, []string{"error dc.interconnect-addresses $.directConnection.interfaces[0].interconnect"}},
+		}, []string{"error dc.interconnect-addresses $.directConnection.interfaces[0].interconnect", "error profile.prefix-length $.profile.interconnect.prefixLength"}},
 		{"interconnect /31 under a /31 profile", func(p *plan.Plan) {
 			pr := plan.DefaultProfile()
 			pr.Interconnect.PrefixLength = 31
@@ -490,6 +490,11 @@ func TestRules(t *testing.T) {
 			pr.VLAN = plan.IntRange{Min: 4000, Max: 2}
 			p.Profile = &pr
 		}, []string{"error dc.vlan-range $.directConnection.interfaces[0].vlan", "error profile.range $.profile.vlan"}},
+		{"profile prefix length", func(p *plan.Plan) {
+			pr := plan.DefaultProfile()
+			pr.Interconnect.PrefixLength = 40
+			p.Profile = &pr
+		}, []string{"error dc.interconnect-length $.directConnection.interfaces[0].interconnect", "error profile.prefix-length $.profile.interconnect.prefixLength"}},
 		{"profile override of the tunnel ranges", func(p *plan.Plan) {
 			pr := plan.DefaultProfile()
 			pr.Tunnel.InsideAllowed = []netip.Prefix{mp("169.254.0.0/16")}
