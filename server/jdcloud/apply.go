@@ -25,6 +25,13 @@ type ConflictError struct {
 	What   string
 }
 
+// notOurs is the conflict of a same-named resource whose description is
+// not the one the plan's calls write: someone else made it, and adopting it
+// would let teardown delete it.
+func notOurs(callID, kind, id, desc string) *ConflictError {
+	return &ConflictError{callID, kind, id, fmt.Sprintf("was not made by this plan's provisioning (its description is %q)", desc)}
+}
+
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("call %s: a %s %s already exists but %s: delete or rename it in JD Cloud, or change the plan", e.CallID, e.Kind, e.ID, e.What)
 }
@@ -73,9 +80,13 @@ func (c *Client) apply(ctx context.Context, call provision.Call, p map[string]an
 		return c.ensure(ctx, call, p, create, func() (string, error) {
 			bs, err := listAll[bgw.Bgw](ctx, c, "DescribeBgws", region, "bgws", filter(filterBgwNames, str(spec, "bgwName")))
 			for _, b := range bs {
-				if b.BgwName == str(spec, "bgwName") {
-					return b.BgwId, err
+				if b.BgwName != str(spec, "bgwName") {
+					continue
 				}
+				if b.Description != str(spec, "description") {
+					return "", notOurs(call.ID, "border gateway", b.BgwId, b.Description)
+				}
+				return b.BgwId, err
 			}
 			return "", err
 		}, "bgwId")
@@ -107,6 +118,9 @@ func (c *Client) apply(ctx context.Context, call provision.Call, p map[string]an
 				if v.ConnectionId != str(spec, "connectionId") || v.BgwId != str(spec, "bgwId") || v.Vlan != num(spec, "vlan") {
 					return "", &ConflictError{call.ID, "private virtual interface", v.PrivateVifId, fmt.Sprintf("is on connection %s, border gateway %s, VLAN %d", v.ConnectionId, v.BgwId, v.Vlan)}
 				}
+				if v.Description != str(spec, "description") {
+					return "", notOurs(call.ID, "private virtual interface", v.PrivateVifId, v.Description)
+				}
 				return v.PrivateVifId, err
 			}
 			return "", err
@@ -123,6 +137,9 @@ func (c *Client) apply(ctx context.Context, call provision.Call, p map[string]an
 				if g.BgpAsn != num(spec, "bgpAsn") || !sameSet(g.CustomerIps, strs(spec, "customerIps")) {
 					return "", &ConflictError{call.ID, "customer gateway", g.CustomerGatewayId, fmt.Sprintf("has AS%d and IPs %s", g.BgpAsn, strings.Join(g.CustomerIps, ", "))}
 				}
+				if g.Description != str(spec, "description") {
+					return "", notOurs(call.ID, "customer gateway", g.CustomerGatewayId, g.Description)
+				}
 				return g.CustomerGatewayId, err
 			}
 			return "", err
@@ -138,6 +155,9 @@ func (c *Client) apply(ctx context.Context, call provision.Call, p map[string]an
 				}
 				if v.BgwId != str(spec, "bgwId") || v.CgwId != str(spec, "cgwId") {
 					return "", &ConflictError{call.ID, "VPN connection", v.VpnConnectionId, fmt.Sprintf("joins border gateway %s and customer gateway %s", v.BgwId, v.CgwId)}
+				}
+				if v.Description != str(spec, "description") {
+					return "", notOurs(call.ID, "VPN connection", v.VpnConnectionId, v.Description)
 				}
 				return v.VpnConnectionId, err
 			}

@@ -184,3 +184,28 @@ func TestConflictingExistingResourceIsNotAdopted(t *testing.T) {
 		t.Errorf("%d interfaces, want 1", n)
 	}
 }
+
+func TestSameNamedResourceMadeByHandIsNotAdoptedNorDeleted(t *testing.T) {
+	p := examplePlans(t)[examples.Seed]
+	e := newEnv(t, []*plan.Plan{p}, nil)
+	calls, _ := provision.Calls(p)
+	ctx := context.Background()
+	// Someone made a border gateway of the same name by hand.
+	byHand := calls[0]
+	byHand.Params = map[string]any{"regionId": p.Region, "bgwSpec": map[string]any{"bgwName": p.BorderGateway.Name, "description": "ops team, do not touch"}}
+	if _, err := e.client.Apply(ctx, byHand, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.client.Apply(ctx, calls[0], nil, nil)
+	var conflict *jdcloud.ConflictError
+	if !errors.As(err, &conflict) || !strings.Contains(err.Error(), "ops team") {
+		t.Fatalf("err %v, want a conflict naming the other description", err)
+	}
+	// A teardown that never learnt an id leaves it alone.
+	if err := e.client.Delete(ctx, calls[0], nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.srv.Snapshot().Bgws); n != 1 {
+		t.Errorf("%d border gateways, want the hand-made one kept", n)
+	}
+}
