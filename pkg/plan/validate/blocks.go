@@ -271,7 +271,7 @@ func (c *checker) checkOverlaps(blocks []block, entries []cidr.Entry) {
 		} else {
 			msg = fmt.Sprintf("%s lies inside %s", b.describe(c.p), a.describe(c.p))
 		}
-		msg += ": " + overlapConsequence(a.kind, b.kind)
+		msg += ": " + overlapConsequence(a, b)
 		hint := ""
 		if listed <= maxOverlapHints {
 			if hints == nil {
@@ -279,10 +279,17 @@ func (c *checker) checkOverlaps(blocks []block, entries []cidr.Entry) {
 			}
 			if free, ok := hints.suggest(move); ok {
 				hint = fmt.Sprintf("move the %s to %s, which is free", move.kind.label(), free)
+				if sev == plan.SeverityWarning {
+					hint = "if that is deliberate, nothing needs to change; otherwise " + hint
+				}
 			}
 		}
-		if hint == "" {
-			hint = "change one of the two so that they do not overlap"
+		switch {
+		case hint != "":
+		case sev == plan.SeverityWarning:
+			hint = "if that is deliberate, nothing needs to change; otherwise give one of the two other addresses"
+		default:
+			hint = "give one of the two other addresses so that they do not overlap"
 		}
 		c.add(sev, overlapCode(a, b, o.Kind), move.path(), msg, hint, keep.path())
 	}
@@ -297,9 +304,14 @@ func (c *checker) checkOverlaps(blocks []block, entries []cidr.Entry) {
 	}
 }
 
-func overlapConsequence(a, b BlockKind) string {
-	lo, hi := min(a, b), max(a, b)
+func overlapConsequence(x, y block) string {
+	lo, hi := min(x.kind, y.kind), max(x.kind, y.kind)
+	sameVPC := lo >= KindVPC && hi <= KindSubnet && x.i == y.i
 	switch {
+	case sameVPC && lo == KindSubnet:
+		return "subnets of one VPC cannot share addresses"
+	case sameVPC:
+		return "the VPC lists the same addresses twice"
 	case lo == KindIDC && hi == KindIDC:
 		return "the IDC advertises the addresses twice"
 	case lo == KindIDC && (hi == KindVPC || hi == KindSubnet):
