@@ -130,3 +130,34 @@ func TestIndexAgreesWithSweep(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexRefusesWhatItCannotHold(t *testing.T) {
+	ix := NewIndex()
+	_ = ix.Insert(pfx("10.0.0.0/8"), 1)
+	if got := ix.Overlapping(netip.Prefix{}); got != nil {
+		t.Errorf("Overlapping(invalid) = %v", got)
+	}
+	if got := ix.Overlapping(pfx("::ffff:10.0.0.0/104")); got != nil {
+		t.Errorf("Overlapping(mapped) = %v", got)
+	}
+	if got := ix.Containing(netip.Addr{}); got != nil {
+		t.Errorf("Containing(invalid) = %v", got)
+	}
+	if got := ix.Containing(netip.MustParseAddr("::ffff:10.0.0.1")); got != nil {
+		t.Errorf("Containing(mapped) = %v", got)
+	}
+	if ix.Remove(netip.Prefix{}, 1) || ix.Remove(pfx("11.0.0.0/8"), 1) {
+		t.Error("Remove of an absent block reported success")
+	}
+	if _, _, ok := ix.Lookup(netip.Addr{}); ok {
+		t.Error("Lookup(invalid) matched")
+	}
+}
+
+func TestOverlapKindString(t *testing.T) {
+	for k, want := range map[OverlapKind]string{Duplicate: "duplicate", Contains: "contains", 0: "unknown"} {
+		if k.String() != want {
+			t.Errorf("%d.String() = %q, want %q", k, k.String(), want)
+		}
+	}
+}

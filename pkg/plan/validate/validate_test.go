@@ -375,6 +375,20 @@ func TestRules(t *testing.T) {
 				p.VPN.Tunnels[i].CustomerPublicIP = ma("192.168.1.1")
 			}
 		}, []string{"error vpn.public-ip-invalid $.vpn.customerGateway.publicIps[0]"}},
+		{"cloud ip not unicast", func(p *plan.Plan) {
+			p.VPN.Connection.CloudPublicIPs[1] = ma("224.0.0.5")
+			p.VPN.Tunnels[1].CloudPublicIP = ma("224.0.0.5")
+		}, []string{"error vpn.public-ip-invalid $.vpn.connection.cloudPublicIps[1]"}},
+		{"customer gateway ip mapped", func(p *plan.Plan) {
+			p.VPN.CustomerGateway.PublicIPs[0] = ma("::ffff:203.0.113.10")
+			for i := range p.VPN.Tunnels {
+				p.VPN.Tunnels[i].CustomerPublicIP = ma("::ffff:203.0.113.10")
+			}
+		}, []string{"error vpn.public-ip-invalid $.vpn.customerGateway.publicIps[0]"}},
+		{"customer gateway ip missing", func(p *plan.Plan) { p.VPN.CustomerGateway.PublicIPs[0] = netip.Addr{} }, []string{
+			"error vpn.public-ip-invalid $.vpn.customerGateway.publicIps[0]",
+			"error vpn.tunnel-ip-unknown $.vpn.tunnels[0].customerPublicIp <- $.vpn.customerGateway.publicIps",
+			"error vpn.tunnel-ip-unknown $.vpn.tunnels[1].customerPublicIp <- $.vpn.customerGateway.publicIps"}},
 		{"customer gateway ip twice", func(p *plan.Plan) {
 			p.VPN.CustomerGateway.PublicIPs = append(p.VPN.CustomerGateway.PublicIPs, p.VPN.CustomerGateway.PublicIPs[0])
 		}, []string{"error vpn.public-ip-duplicate $.vpn.customerGateway.publicIps[1] <- $.vpn.customerGateway.publicIps[0]"}},
