@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
-	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -62,10 +61,7 @@ func newEnv(t testing.TB, plans []*plan.Plan, mutate func(*standin.Options, *jdc
 	return env{srv: srv, client: c, url: hs.URL}
 }
 
-// examplePlans returns the example plans, each made provisionable: a
-// tunnel inside CIDR outside JD Cloud's documented ranges (which the
-// stand-in refuses, as JD Cloud would) is moved into 169.254.0.0/20.
-// TestExamplesOutsideTunnelRangesAreRefused covers the originals.
+// examplePlans returns the example plans, decoded.
 func examplePlans(t testing.TB) map[string]*plan.Plan {
 	t.Helper()
 	out := map[string]*plan.Plan{}
@@ -74,68 +70,9 @@ func examplePlans(t testing.TB) map[string]*plan.Plan {
 		if err != nil {
 			t.Fatalf("example %s: %v", e.Name, err)
 		}
-		fixInsideRanges(p)
 		out[e.Name] = p
 	}
 	return out
-}
-
-// fixInsideRanges moves tunnel inside CIDRs outside the profile's allowed
-// ranges to unused /30s of the first allowed range and reports whether it
-// moved any.
-func fixInsideRanges(p *plan.Plan) bool {
-	if p.VPN == nil {
-		return false
-	}
-	prof := p.EffectiveProfile()
-	base := prof.Tunnel.InsideAllowed[0].Addr()
-	moved := false
-	for i := range p.VPN.Tunnels {
-		tun := &p.VPN.Tunnels[i]
-		if slices.ContainsFunc(prof.Tunnel.InsideAllowed, func(a netip.Prefix) bool { return a.Contains(tun.InsideCIDR.Addr()) }) {
-			continue
-		}
-		b := base.As4()
-		b[2], b[3] = 15, byte(4*i) // 169.254.15.0/24 lies inside 169.254.0.0/20
-		tun.InsideCIDR = netip.PrefixFrom(netip.AddrFrom4(b), 30)
-		tun.CloudInsideIP, tun.CustomerInsideIP = netip.Addr{}, netip.Addr{}
-		moved = true
-	}
-	return moved
-}
-
-func TestExamplesOutsideTunnelRangesAreRefused(t *testing.T) {
-	for _, ex := range examples.All() {
-		p, err := plan.DecodeBytes([]byte(ex.JSON))
-		if err != nil {
-			t.Fatal(err)
-		}
-		probe, _ := plan.DecodeBytes([]byte(ex.JSON))
-		if !fixInsideRanges(probe) {
-			continue
-		}
-		t.Run(ex.Name, func(t *testing.T) {
-			t.Logf("example %s has a tunnel inside CIDR outside JD Cloud's documented ranges", ex.Name)
-			e := newEnv(t, []*plan.Plan{p}, nil)
-			calls, err := provision.Calls(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			outputs := map[string]map[string]string{}
-			for _, call := range calls {
-				out, err := e.client.Apply(context.Background(), call, outputs, nil)
-				if err != nil {
-					var api *jdcloud.APIError
-					if call.Kind != provision.KindVPNTunnel || !errors.As(err, &api) || api.Status != "INVALID_ARGUMENT" || !strings.Contains(api.Message, "tunnelIp") {
-						t.Fatalf("apply %s: %v, want INVALID_ARGUMENT on the tunnel inside CIDR", call.ID, err)
-					}
-					return
-				}
-				outputs[call.ID] = out
-			}
-			t.Fatal("the stand-in accepted a tunnel inside CIDR outside the documented ranges")
-		})
-	}
 }
 
 // provisionAll applies every call in order and returns the outputs.
