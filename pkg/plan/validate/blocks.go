@@ -273,7 +273,10 @@ func (c *checker) checkOverlaps(blocks []block, entries []cidr.Entry) {
 		}
 		msg += ": " + overlapConsequence(a, b)
 		hint := ""
-		if listed <= maxOverlapHints {
+		if o.Kind == cidr.Duplicate && a.kind == b.kind && a.kind == KindIDC {
+			// Two names for one IDC block: one of them is redundant.
+			hint = "remove one of the two segments, or give this one the block it was meant to have"
+		} else if listed <= maxOverlapHints {
 			if hints == nil {
 				hints = newFreeSpace(c, blocks)
 			}
@@ -294,13 +297,12 @@ func (c *checker) checkOverlaps(blocks []block, entries []cidr.Entry) {
 		c.add(sev, overlapCode(a, b, o.Kind), move.path(), msg, hint, keep.path())
 	}
 	if unlisted > 0 {
-		more := strconv.Itoa(unlisted)
+		msg := fmt.Sprintf("%d more overlapping pairs of address blocks are not listed; only the first %d are", unlisted, maxOverlapFindings)
 		if scanned >= maxOverlapScan {
-			more = "at least " + more + " (of " + strconv.Itoa(cidr.CountOverlaps(entries)) + " overlapping pairs in all)"
+			msg = fmt.Sprintf("the plan has %d overlapping pairs of address blocks (subnets inside their own VPC included); only the first %d problems are listed",
+				cidr.CountOverlaps(entries), maxOverlapFindings)
 		}
-		c.add(worst, CodeAddressOverlapsNotListed, "$",
-			fmt.Sprintf("%s more overlapping address blocks are not listed; only the first %d are", more, maxOverlapFindings),
-			"fix the listed overlaps and validate again")
+		c.add(worst, CodeAddressOverlapsNotListed, "$", msg, "fix the listed overlaps and validate again")
 	}
 }
 

@@ -610,6 +610,26 @@ func TestOverlapListingLimit(t *testing.T) {
 	}
 }
 
+// Past the scanning budget the summary gives the total from CountOverlaps.
+func TestOverlapScanBudget(t *testing.T) {
+	p := seed(t)
+	p.IDC.Segments = nil
+	const n = 1500 // n(n-1)/2 = 1,124,250 pairs, more than maxOverlapScan
+	for i := range n {
+		p.IDC.Segments = append(p.IDC.Segments, plan.Segment{Name: fmt.Sprintf("s%d", i), CIDR: mp("192.168.0.0/16")})
+	}
+	fs := Check(p)
+	last := fs[len(fs)-1]
+	for _, f := range fs {
+		if f.Code == CodeAddressOverlapsNotListed {
+			last = f
+		}
+	}
+	if last.Code != CodeAddressOverlapsNotListed || !strings.Contains(last.Message, "1124250 overlapping pairs") {
+		t.Fatalf("summary %+v", last)
+	}
+}
+
 func TestValidatePSK(t *testing.T) {
 	pr := plan.DefaultProfile()
 	tests := []struct {
