@@ -98,9 +98,9 @@ func Last(p netip.Prefix) netip.Addr {
 	return spanOf(p).last.addr(p.Addr().Is4())
 }
 
-// Size returns how many addresses p holds as a power of two (32 for a /0
-// in IPv4: 2^32 addresses), or -1 for an invalid p.
-func Size(p netip.Prefix) int {
+// HostBits returns the number of host bits of p, so p holds 2^HostBits
+// addresses (32 for an IPv4 /0, 2 for a /30), or -1 for an invalid p.
+func HostBits(p netip.Prefix) int {
 	if !p.IsValid() {
 		return -1
 	}

@@ -125,7 +125,7 @@ func TestCovers(t *testing.T) {
 	}
 }
 
-func TestLastSizeFirstOrLast(t *testing.T) {
+func TestLastHostBitsFirstOrLast(t *testing.T) {
 	tests := []struct {
 		p    netip.Prefix
 		last string
@@ -144,15 +144,15 @@ func TestLastSizeFirstOrLast(t *testing.T) {
 		if got := Last(tt.p); got.String() != tt.last {
 			t.Errorf("Last(%s) = %s, want %s", tt.p, got, tt.last)
 		}
-		if got := Size(tt.p); got != tt.size {
-			t.Errorf("Size(%s) = %d, want %d", tt.p, got, tt.size)
+		if got := HostBits(tt.p); got != tt.size {
+			t.Errorf("HostBits(%s) = %d, want %d", tt.p, got, tt.size)
 		}
 		if !IsFirstOrLast(tt.p, tt.p.Masked().Addr()) || !IsFirstOrLast(tt.p, Last(tt.p)) {
 			t.Errorf("IsFirstOrLast(%s) misses its ends", tt.p)
 		}
 	}
-	if Last(netip.Prefix{}).IsValid() || Size(netip.Prefix{}) != -1 {
-		t.Error("Last/Size of an invalid prefix should be zero/-1")
+	if Last(netip.Prefix{}).IsValid() || HostBits(netip.Prefix{}) != -1 {
+		t.Error("Last/HostBits of an invalid prefix should be zero/-1")
 	}
 	if IsFirstOrLast(pfx("10.0.0.0/30"), netip.MustParseAddr("10.0.0.1")) {
 		t.Error("10.0.0.1 is not an end of 10.0.0.0/30")
