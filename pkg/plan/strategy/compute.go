@@ -144,9 +144,10 @@ func Sessions(p *plan.Plan) []Session {
 }
 
 type computer struct {
-	p    *plan.Plan
-	prof plan.Profile
-	r    *Result
+	p     *plan.Plan
+	prof  plan.Profile
+	r     *Result
+	paths map[pathKey][]uint32
 }
 
 func (c *computer) add(f plan.Finding) { c.r.Findings = append(c.r.Findings, f) }
@@ -158,6 +159,25 @@ func (c *computer) note(format string, args ...any) {
 // customerPath is the AS_PATH the border gateway receives from the customer
 // on a session kind: the sending ASN once, plus the prepends.
 func (c *computer) customerPath(k PathKind, prepend int) []uint32 {
+	// One slice per kind and prepend count, shared by the announcements.
+	key := pathKey{k, prepend}
+	if path, ok := c.paths[key]; ok {
+		return path
+	}
+	path := c.newCustomerPath(k, prepend)
+	if c.paths == nil {
+		c.paths = map[pathKey][]uint32{}
+	}
+	c.paths[key] = path
+	return path
+}
+
+type pathKey struct {
+	kind    PathKind
+	prepend int
+}
+
+func (c *computer) newCustomerPath(k PathKind, prepend int) []uint32 {
 	asn := c.p.IDC.ASN
 	if k == DirectConnection && c.p.DirectConnection != nil && len(c.p.DirectConnection.Interfaces) > 0 {
 		asn = c.p.InterfaceCustomerASN(c.p.DirectConnection.Interfaces[0])
@@ -236,8 +256,11 @@ func (c *computer) prefixSplit() {
 	}
 
 	var dc, vpn []announced
-	var pool []netip.Prefix // segments whose VPN advertisement is the default
-	poolNames := map[netip.Prefix][]string{}
+	type named struct {
+		prefix netip.Prefix
+		name   string
+	}
+	var pool []named // segments whose VPN advertisement is the default
 	for i, seg := range c.p.IDC.Segments {
 		prefix := seg.CIDR.Masked()
 		k, hasOverride := overrides[i]
@@ -284,8 +307,7 @@ func (c *computer) prefixSplit() {
 				vpn = append(vpn, announced{Announcement{Prefix: q.Masked(), Origin: seg.Name, ASPath: c.customerPath(VPN, 0)}, fmt.Sprintf("$.strategy.prefixSplit.overrides[%d].vpn[%d]", k, m)})
 			}
 		} else if len(ps.VPNAggregates) == 0 {
-			pool = append(pool, prefix)
-			poolNames[prefix] = append(poolNames[prefix], seg.Name)
+			pool = append(pool, named{prefix, seg.Name})
 		}
 	}
 	if len(ps.VPNAggregates) > 0 {
@@ -294,15 +316,34 @@ func (c *computer) prefixSplit() {
 		}
 	} else {
 		// Segments that are adjacent or nested merge into one aggregate;
-		// the others go out as they are.
-		for _, agg := range cidr.Aggregate(pool) {
-			var names []string
-			for _, q := range pool {
-				if cidr.Covers(agg, q) {
-					names = append(names, poolNames[q]...)
+		// the others go out as they are. Aggregate returns disjoint blocks
+		// sorted IPv4 first, then by address: walking the pool sorted the
+		// same way names each aggregate's segments in one pass.
+		slices.SortStableFunc(pool, func(a, b named) int {
+			if a4, b4 := a.prefix.Addr().Is4(), b.prefix.Addr().Is4(); a4 != b4 {
+				if a4 {
+					return -1
 				}
+				return 1
 			}
-			names = slices.Compact(names)
+			if c := a.prefix.Addr().Compare(b.prefix.Addr()); c != 0 {
+				return c
+			}
+			return a.prefix.Bits() - b.prefix.Bits()
+		})
+		prefixes := make([]netip.Prefix, len(pool))
+		for i, n := range pool {
+			prefixes[i] = n.prefix
+		}
+		k := 0
+		for _, agg := range cidr.Aggregate(prefixes) {
+			var names []string
+			for k < len(pool) && cidr.Covers(agg, pool[k].prefix) {
+				if !slices.Contains(names, pool[k].name) {
+					names = append(names, pool[k].name)
+				}
+				k++
+			}
 			vpn = append(vpn, announced{Announcement{Prefix: agg, Origin: strings.Join(names, ","), ASPath: c.customerPath(VPN, 0)}, "$.idc.segments"})
 		}
 	}

@@ -44,7 +44,7 @@ type Announcement struct {
 	Origin string `json:"origin"`
 	// ASPath is the AS_PATH the receiving router sees on the prefix: the
 	// sender's ASN, prepended, for IDC → cloud; the profile's assumed path
-	// for cloud → IDC.
+	// for cloud → IDC. Announcements share these slices: read only.
 	ASPath []uint32 `json:"asPath,omitempty"`
 }
 
