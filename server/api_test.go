@@ -37,7 +37,7 @@ func tokenOf(name string) string {
 }
 
 type testServer struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	http  *httptest.Server
 	st    *store.Store
@@ -53,7 +53,7 @@ type testOptions struct {
 	web      fs.FS
 }
 
-func newTestServer(t *testing.T, o testOptions) *testServer {
+func newTestServer(t testing.TB, o testOptions) *testServer {
 	t.Helper()
 	if o.cloud == nil {
 		o.cloud = &fakeCloud{}
@@ -142,7 +142,7 @@ type errBody struct {
 	} `json:"error"`
 }
 
-func seedJSON(t *testing.T) string {
+func seedJSON(t testing.TB) string {
 	t.Helper()
 	ex, ok := examples.Get(examples.Seed)
 	if !ok {

@@ -33,7 +33,7 @@ const (
 
 var e2eEnv = map[string]string{"HYBRIDPLAN_PSK_TUN1": e2ePSK1, "HYBRIDPLAN_PSK_TUN2": e2ePSK2}
 
-func seedPlan(t *testing.T) *plan.Plan {
+func seedPlan(t testing.TB) *plan.Plan {
 	t.Helper()
 	p, err := plan.DecodeBytes([]byte(seedJSON(t)))
 	must(t, err)
@@ -45,13 +45,13 @@ type e2e struct {
 	standin *standin.Server
 }
 
-func newE2E(t *testing.T) e2e {
+func newE2E(t testing.TB) e2e {
 	t.Helper()
 	return newE2EWith(t, nil)
 }
 
 // newE2EWith serves web as the app (nil: the small test files).
-func newE2EWith(t *testing.T, web fs.FS) e2e {
+func newE2EWith(t testing.TB, web fs.FS) e2e {
 	t.Helper()
 	sin := standin.New(standin.Options{Credentials: map[string]string{e2eAK: e2eSK}, Fixtures: standin.FixturesFor(seedPlan(t)), Seed: 1})
 	hs := httptest.NewServer(sin)

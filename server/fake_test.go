@@ -69,7 +69,7 @@ var _ Cloud = (*fakeCloud)(nil)
 
 func noFindings(*plan.Plan) []plan.Finding { return nil }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

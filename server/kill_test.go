@@ -18,7 +18,7 @@ import (
 )
 
 // buildCommand builds cmd/hybridplan once per test binary run.
-func buildCommand(t *testing.T) string {
+func buildCommand(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the hybridplan command; skipped with -short")
@@ -40,7 +40,7 @@ type serverProcess struct {
 	out  *syncBuffer
 }
 
-func startServe(t *testing.T, bin string, args []string, env []string) *serverProcess {
+func startServe(t testing.TB, bin string, args []string, env []string) *serverProcess {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
 	cmd.Env = env
@@ -68,7 +68,7 @@ func startServe(t *testing.T, bin string, args []string, env []string) *serverPr
 	return p
 }
 
-func (p *serverProcess) do(t *testing.T, method, path, user string, body string, out any) int {
+func (p *serverProcess) do(t testing.TB, method, path, user string, body string, out any) int {
 	t.Helper()
 	var r io.Reader
 	if body != "" {
@@ -94,7 +94,7 @@ func (p *serverProcess) do(t *testing.T, method, path, user string, body string,
 
 // waitEvent polls a run's events until one matches, for at most a minute
 // (a bound that stops a broken test, not a timing assertion).
-func (p *serverProcess) waitEvent(t *testing.T, runID string, match func(store.Event) bool) store.Event {
+func (p *serverProcess) waitEvent(t testing.TB, runID string, match func(store.Event) bool) store.Event {
 	t.Helper()
 	for range 1200 {
 		var page struct {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/hybridplan/hybridplan/server/auth"
-	"github.com/hybridplan/hybridplan/server/store"
 )
 
 // WebSocket timing. A watcher that cannot take a message within
@@ -104,31 +103,49 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 	hub := s.engine.Hub()
 	last := after
 	for {
-		sig := hub.Signal(run.ID)
-		evs, err := s.st.Events(run.ID, last, wsBatch)
-		if err != nil {
-			s.closeWS(conn, websocket.CloseInternalServerErr, "reading events failed; reconnect with ?after="+itoa(last))
-			return
-		}
-		for _, ev := range evs {
-			if err := s.send(conn, ev); err != nil {
+		// While the run executes here, new events come from the hub's
+		// memory, encoded once for every watcher.
+		frames, next, complete := hub.Since(run.ID, last)
+		if complete {
+			for _, f := range frames {
+				if err := s.sendFrame(conn, f.Data); err != nil {
+					return
+				}
+				last = f.Seq
+			}
+		} else {
+			evs, err := s.st.Events(run.ID, last, wsBatch)
+			if err != nil {
+				s.closeWS(conn, websocket.CloseInternalServerErr, "reading events failed; reconnect with ?after="+itoa(last))
 				return
 			}
-			last = ev.Seq
-		}
-		if len(evs) == wsBatch {
-			continue
-		}
-		cur, err := s.st.GetRun(run.ID)
-		if err != nil {
-			return
-		}
-		if cur.Finished() && last >= cur.LastSeq {
-			s.closeWS(conn, websocket.CloseNormalClosure, "run "+cur.State)
-			return
+			for _, ev := range evs {
+				data, err := json.Marshal(ev)
+				if err != nil || s.sendFrame(conn, data) != nil {
+					return
+				}
+				last = ev.Seq
+			}
+			if len(evs) > 0 {
+				continue // more may be in the store, or now in the hub
+			}
+			cur, err := s.st.GetRun(run.ID)
+			if err != nil {
+				return
+			}
+			if cur.Finished() && last >= cur.LastSeq {
+				s.closeWS(conn, websocket.CloseNormalClosure, "run "+cur.State)
+				return
+			}
+			if next == nil {
+				// Register for the next event, then look again in case it
+				// came between the store read and now.
+				hub.Wait(run.ID)
+				continue
+			}
 		}
 		select {
-		case <-sig:
+		case <-next:
 		case <-ping.C:
 			_ = conn.SetWriteDeadline(time.Now().Add(wsWriteTimeout))
 			if err := conn.WriteMessage(websocket.PingMessage, nil); err != nil {
@@ -143,11 +160,7 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) send(conn *websocket.Conn, ev store.Event) error {
-	data, err := json.Marshal(ev)
-	if err != nil {
-		return err
-	}
+func (s *Server) sendFrame(conn *websocket.Conn, data []byte) error {
 	_ = conn.SetWriteDeadline(time.Now().Add(wsWriteTimeout))
 	return conn.WriteMessage(websocket.TextMessage, data)
 }

@@ -28,7 +28,7 @@ func (ts *testServer) dialEvents(runID, user string, after uint64, origin string
 
 // readEvents reads events until the server closes the stream normally or
 // n events have arrived (n < 0: until close).
-func readEvents(t *testing.T, c *websocket.Conn, n int) (evs []store.Event, closedNormally bool) {
+func readEvents(t testing.TB, c *websocket.Conn, n int) (evs []store.Event, closedNormally bool) {
 	t.Helper()
 	for n < 0 || len(evs) < n {
 		_, data, err := c.ReadMessage()
@@ -55,7 +55,7 @@ func startGatedRun(t *testing.T) (*testServer, *fakeCloud, string) {
 	return ts, fc, rv.ID
 }
 
-func checkSeqs(t *testing.T, evs []store.Event, from uint64) {
+func checkSeqs(t testing.TB, evs []store.Event, from uint64) {
 	t.Helper()
 	for i, e := range evs {
 		if e.Seq != from+uint64(i) {

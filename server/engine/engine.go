@@ -162,16 +162,16 @@ func (e *Engine) ResumeAll() (int, error) {
 	return n, nil
 }
 
-// record writes a change and wakes the run's watchers.
+// record writes a change and then hands its events to the run's watchers.
 func (e *Engine) record(runID string, c store.Change) error {
-	_, err := e.st.Record(runID, c)
+	evs, err := e.st.Record(runID, c)
 	if err != nil {
 		// The journal is the source of truth: without it the engine must
 		// not act, so the run stops here and resumes at the next start.
 		e.log.Error("writing the run journal failed; the run stops until the server restarts", "run", runID, "err", err)
 		return err
 	}
-	e.hub.Notify(runID)
+	e.hub.publish(runID, evs, c.State == store.StateSucceeded || c.State == store.StateFailed)
 	return nil
 }
 
@@ -186,7 +186,6 @@ func (e *Engine) fail(runID string, step *store.Step, f *store.Failure, msg stri
 	evs = append(evs, store.Event{Type: "run.failed", Failure: f, Message: e.redact(msg)})
 	e.log.Warn("run failed", "run", runID, "code", f.Code, "message", f.Message)
 	_ = e.record(runID, store.Change{State: store.StateFailed, Failure: f, Step: step, Events: evs})
-	e.hub.Finish(runID)
 }
 
 func (e *Engine) execute(runID string) {
@@ -198,6 +197,7 @@ func (e *Engine) execute(runID string) {
 	if r.Finished() {
 		return
 	}
+	e.hub.open(runID, r.LastSeq)
 	prog, calls, outputs, err := e.prepare(r)
 	if err != nil {
 		var f *store.Failure
@@ -294,7 +294,6 @@ func (e *Engine) execute(runID string) {
 	}
 	_ = e.record(runID, store.Change{State: store.StateSucceeded, Events: []store.Event{{Type: "run.succeeded", Message: msg}}})
 	e.log.Info("run succeeded", "run", runID)
-	e.hub.Finish(runID)
 }
 
 // prepare rebuilds the program from the stored plan and checks that it

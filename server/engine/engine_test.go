@@ -126,7 +126,7 @@ func newRun(t *testing.T, st *store.Store, id, kind, hash, of string, calls []st
 func waitFinished(t *testing.T, e *Engine, st *store.Store, id string) store.Run {
 	t.Helper()
 	for {
-		sig := e.Hub().Signal(id)
+		sig := e.Hub().Wait(id)
 		r, err := st.GetRun(id)
 		if err != nil {
 			t.Fatal(err)
