@@ -18,7 +18,7 @@ const (
 	EventSessionDown = "session-down"
 	// EventLinkDown takes the Direct Connection's port down: every private
 	// virtual interface on it loses its session. Session names the
-	// connection (its connectionId) or is empty.
+	// connection (its connectionId) or one of its interfaces, or is empty.
 	EventLinkDown = "link-down"
 	// EventLinkUp brings the port back: the interfaces' sessions come up in
 	// plan order (those not shut down by session-down).

@@ -383,8 +383,11 @@ func (m *model) apply(w *world, e Event) error {
 		if dc == nil || len(dc.Interfaces) == 0 {
 			return fmt.Errorf("the plan has no Direct Connection interfaces to take %s", strings.TrimPrefix(e.Kind, "link-"))
 		}
+		// The port is named by the connection or by any session on it.
 		if e.Session != "" && e.Session != dc.ConnectionID {
-			return fmt.Errorf("%q is not the plan's Direct Connection; use %q or leave the session empty", e.Session, dc.ConnectionID)
+			if i, ok := m.byName[e.Session]; !ok || m.sessions[i].Kind != strategy.DirectConnection {
+				return fmt.Errorf("%q is neither the plan's Direct Connection nor one of its interfaces; use %q or leave the session empty", e.Session, dc.ConnectionID)
+			}
 		}
 		for i, s := range m.sessions {
 			if s.Kind == strategy.DirectConnection {

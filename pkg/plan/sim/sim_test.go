@@ -341,7 +341,8 @@ func TestRunErrors(t *testing.T) {
 		{"unknown session", []sim.Event{{Kind: sim.EventSessionDown, Session: "pvif-x"}}, `no session "pvif-x" in the plan; use one of: pvif-bj-1, tun-1, tun-2`},
 		{"no session", []sim.Event{{Kind: sim.EventSessionUp}}, "names no session"},
 		{"unknown kind", []sim.Event{{Kind: "explode"}}, `unknown event kind "explode"`},
-		{"wrong connection", []sim.Event{{Kind: sim.EventLinkDown, Session: "dc-other"}}, `"dc-other" is not the plan's Direct Connection; use "dc-bj-0001"`},
+		{"wrong connection", []sim.Event{{Kind: sim.EventLinkDown, Session: "dc-other"}}, `"dc-other" is neither the plan's Direct Connection nor one of its interfaces; use "dc-bj-0001"`},
+		{"link of a tunnel", []sim.Event{{Kind: sim.EventLinkDown, Session: "tun-1"}}, `"tun-1" is neither the plan's Direct Connection`},
 		{"prefix not advertised", []sim.Event{{Kind: sim.EventWithdraw, Prefixes: []netip.Prefix{netip.MustParsePrefix("192.168.0.0/16")}}}, "192.168.0.0/16 is not advertised over direct-connection"},
 		{"second event is wrong", []sim.Event{{Kind: sim.EventSessionDown, Session: "tun-1"}, {Kind: sim.EventSessionDown, Session: "tun-3"}}, `event 2 (session-down tun-3)`},
 	}
@@ -352,6 +353,11 @@ func TestRunErrors(t *testing.T) {
 				t.Errorf("error %v, want one containing %q", err, tt.want)
 			}
 		})
+	}
+	// The port may be named by an interface on it.
+	st, err := sim.Run(p, sim.Scenario{Events: []sim.Event{{Kind: sim.EventLinkDown, Session: "pvif-bj-1"}}})
+	if err != nil || st.Sessions[0].Up {
+		t.Errorf("link-down by interface name: %v, up %v", err, st != nil && st.Sessions[0].Up)
 	}
 	noDC := example(t, "seed-dc-primary-vpn-backup")
 	noDC.DirectConnection = nil
