@@ -83,7 +83,7 @@ func TestDirectConnectionDown(t *testing.T) {
 	// Trace from a VM to an IDC server, both ways, in this scenario.
 	b.typeIntoID("trace-src", "10.0.1.10")
 	b.typeIntoID("trace-dst", "192.168.1.20")
-	b.do(chromedp.Submit(chromedp.ID("trace-form")))
+	b.click(`#trace-form button[type=submit]`)
 	res := b.waitFor(`(() => { const r = document.querySelector('.trace-result'); return r && r.dataset.forward + '/' + r.dataset.back + '/' + r.dataset.symmetric; })()`)
 	if res != "vpn/vpn/true" {
 		t.Errorf("trace with DC down: forward/return/symmetric = %s, want vpn/vpn/true", res)

@@ -67,7 +67,9 @@ export class Analysis {
 
   /** planChanged redraws the plan's shape now and schedules the analysis. */
   planChanged(immediate) {
-    this.drawDiagram();
+    // A loaded plan is drawn at once; while typing, the redraw waits for the
+    // pause like the rest of the analysis, keeping keystrokes light.
+    if (immediate) this.drawDiagram();
     clearTimeout(this.timer);
     this.busy = true;
     this.timer = setTimeout(() => this.run(), immediate ? 0 : analysisDelay);
@@ -91,7 +93,7 @@ export class Analysis {
 
   async analyse(text) {
     if (!this.available('matrix') || !this.available('simulate')) {
-      this.unavailable('Simulation is not available in this build of the planner core.');
+      this.unavailable('Routes and paths need the simulation, which this build of the planner core does not have yet.');
       return;
     }
     try {
@@ -100,6 +102,8 @@ export class Analysis {
       this.matrix = m;
       this.matrixFor = text;
       this.setScenarios(m.scenarios);
+      this.drawDiagram();
+      this.renderSummary();
       this.renderMatrix();
     } catch (e) {
       if (text !== this.page.planText) return;

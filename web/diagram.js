@@ -10,7 +10,7 @@
 
 import { esc } from './dom.js';
 
-const W = 980;
+const W = 1100;
 const style = `
 .n rect{fill:#fff;stroke:#8a94a6;stroke-width:1.2}
 .n .t{font:600 13px system-ui,sans-serif;fill:#1d2430}
@@ -24,8 +24,7 @@ const style = `
 .lbl{font:12px system-ui,sans-serif;fill:#4a5568}
 .lbl.on{fill:#1d2430;font-weight:600}.lbl.down{fill:#c62828}
 .x{stroke:#c62828;stroke-width:3}
-.arrow{font:600 12px system-ui,sans-serif}
-.arrow.dc{fill:#1f5fbf}.arrow.vpn{fill:#b7791f}
+.head{stroke:#fff;stroke-width:1.5}.head.dc{fill:#1f5fbf}.head.vpn{fill:#b7791f}
 .legend{font:12px system-ui,sans-serif;fill:#4a5568}
 `;
 
@@ -58,7 +57,7 @@ export function diagramSVG(plan, state) {
   const H = Math.max(240, 70 + links.length * linkGap, idcH + 60, vpcTotal + 50) + 34;
   const midY = (H - 34) / 2;
 
-  const crX = 240, crW = 130, bgX = 640, bgW = 140, vpcX = 820, vpcW = 150;
+  const crX = 236, crW = 144, bgX = 760, bgW = 140, vpcX = 940, vpcW = 150;
   let s = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif"><style>${style}</style>`;
   s += `<title>Topology of ${esc(plan.name || 'the plan')}</title>`;
 
@@ -90,9 +89,9 @@ export function diagramSVG(plan, state) {
     s += `<text class="lbl" x="${lx}" y="${y + 16}" text-anchor="middle">${esc(ln.sub)}</text>`;
     if (down) s += `<path class="x" d="M${lx - 7} ${y - 7} l14 14 M${lx + 7} ${y - 7} l-14 14"/>`;
     if (on) {
-      // Arrows say which way this session carries traffic.
-      if (st.toCloud) s += `<text class="arrow ${ln.kind}" x="${x2 - 100}" y="${y - 7}" text-anchor="middle">→ to cloud</text>`;
-      if (st.toIDC) s += `<text class="arrow ${ln.kind}" x="${x1 + 100}" y="${y - 7}" text-anchor="middle">to IDC ←</text>`;
+      // Arrowheads on the line say which way this session carries traffic.
+      if (st.toCloud) s += `<path class="head ${ln.kind}" data-dir="to-cloud" d="M${x2 - 70} ${y - 7} l12 7 l-12 7 z"/>`;
+      if (st.toIDC) s += `<path class="head ${ln.kind}" data-dir="to-idc" d="M${x1 + 70} ${y - 7} l-12 7 l12 7 z"/>`;
     }
   });
   if (links.length === 0) s += `<text class="lbl" x="${(crX + crW + bgX) / 2}" y="${midY - 8}" text-anchor="middle">no Direct Connection or VPN yet</text>`;
@@ -113,6 +112,8 @@ export function diagramSVG(plan, state) {
   s += `<g class="legend"><path class="l dc on" d="M10 ${ly - 4} h26"/><text x="42" y="${ly}">Direct Connection carrying traffic</text>`;
   s += `<path class="l vpn on" d="M260 ${ly - 4} h26"/><text x="292" y="${ly}">VPN carrying traffic</text>`;
   s += `<path class="l down" d="M450 ${ly - 4} h26"/><text x="482" y="${ly}">failed</text>`;
-  s += `<path class="l dc" d="M550 ${ly - 4} h26"/><text x="582" y="${ly}">idle (standby)</text></g>`;
+  s += `<path class="l dc" d="M550 ${ly - 4} h26"/><text x="582" y="${ly}">idle (standby)</text>`;
+  s += `<path class="head dc" d="M700 ${ly - 10} l12 6 l-12 6 z"/><text x="718" y="${ly}">towards the cloud</text>`;
+  s += `<path class="head dc" d="M862 ${ly - 10} l-12 6 l12 6 z"/><text x="868" y="${ly}">towards the IDC</text></g>`;
   return s + '</svg>';
 }

@@ -1,0 +1,153 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The page benchmarks run in headless Chromium (scripts/bench.d/50-page.sh).
+// Times are taken inside the page with performance.now(), so they exclude
+// the DevTools round trips of the driver; each benchmark reports its own
+// metric (ms per navigation, ms per keystroke) besides Go's ns/op, which
+// includes those round trips.
+
+// BenchmarkNavigationToInteractive starts a browser with a cold profile
+// each time and measures, in the page, navigation start to the moment the
+// editor shows the plan and its validation (performance mark
+// "hybridplan:interactive").
+func BenchmarkNavigationToInteractive(b *testing.B) {
+	var total float64
+	var all []float64
+	for range b.N {
+		b.StopTimer()
+		br := newBrowser(b)
+		b.StartTimer()
+		br.open(suite.url)
+		ms := eval[float64](br, `performance.getEntriesByName('hybridplan:interactive')[0].startTime`)
+		total += ms
+		all = append(all, ms)
+	}
+	b.ReportMetric(total/float64(b.N), "ms-to-interactive")
+	b.ReportMetric(slices.Max(all), "max-ms")
+}
+
+// keystrokeJS types one character into a field (appending or deleting, so
+// the plan stays the same size) and resolves with the time until the
+// findings of the new text are in the page (the browser paints them in its
+// next frame).
+const keystrokeJS = `(async (path, add) => {
+	await hybridplanPage.whenIdle();
+	const el = document.querySelector('input[data-path="' + path + '"]');
+	el.focus();
+	const t0 = performance.now();
+	el.value = add ? el.value + 'x' : el.value.slice(0, -1);
+	el.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: add ? 'insertText' : 'deleteContentBackward', data: add ? 'x' : null}));
+	await hybridplanPage.whenValidated();
+	return performance.now() - t0;
+})(%q, %t)`
+
+func benchKeystrokes(b *testing.B, planFile string) {
+	br := newBrowser(b)
+	br.open(suite.url)
+	br.do(chromedp.SetUploadFiles(chromedp.ID("import-file"), []string{planFile}))
+	br.waitFor(`document.getElementById('plan-title').textContent === 'bench-plan'`)
+	br.idle()
+	var all []float64
+	b.ResetTimer()
+	for i := range b.N {
+		all = append(all, eval[float64](br, fmt.Sprintf(keystrokeJS, "$.idc.segments[0].name", i%2 == 0)))
+	}
+	b.StopTimer()
+	slices.Sort(all)
+	var sum float64
+	for _, v := range all {
+		sum += v
+	}
+	b.ReportMetric(sum/float64(len(all)), "ms/keystroke")
+	b.ReportMetric(all[len(all)*95/100], "p95-ms")
+	b.ReportMetric(float64(eval[int](br, `hybridplanPage.getPlanJSON().length`)), "plan-bytes")
+}
+
+func BenchmarkKeystrokeSeed(b *testing.B) {
+	benchKeystrokes(b, writePlan(b, benchPlan(b, 0)))
+}
+
+func BenchmarkKeystroke200Segments(b *testing.B) {
+	benchKeystrokes(b, writePlan(b, benchPlan(b, 200)))
+}
+
+func BenchmarkKeystroke1000Segments(b *testing.B) {
+	benchKeystrokes(b, writePlan(b, benchPlan(b, 1000)))
+}
+
+// BenchmarkShareLinkLength reports the share link's length for the seed
+// and for a 100-prefix plan, made by the page's Share button.
+func BenchmarkShareLinkLength(b *testing.B) {
+	br := newBrowser(b)
+	for _, tc := range []struct {
+		name     string
+		segments int
+	}{{"seed", 0}, {"100-prefixes", 100}} {
+		br.open(suite.url)
+		br.do(chromedp.SetUploadFiles(chromedp.ID("import-file"), []string{writePlan(b, benchPlan(b, tc.segments))}))
+		br.waitFor(`document.getElementById('plan-title').textContent === 'bench-plan'`)
+		br.idle()
+		n := 0
+		for range b.N {
+			eval[chromedp.Void](br, `document.getElementById('share-dialog').close()`)
+			br.click("#share-plan")
+			link := br.waitFor(`document.getElementById('share-dialog').open && document.getElementById('share-url').value`)
+			n = len(link) - len(suite.url)
+		}
+		b.ReportMetric(float64(n), tc.name+"-link-chars")
+	}
+}
+
+// benchPlan is the seed scenario, renamed, with its IDC segments replaced
+// by n generated /24s when n > 0 (172.16.0.0/24 upwards: inside no other
+// block of the seed).
+func benchPlan(tb testing.TB, n int) []byte {
+	tb.Helper()
+	var doc map[string]any
+	data, err := os.ReadFile(filepath.Join(suite.root, "examples", "seed-dc-primary-vpn-backup.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		tb.Fatal(err)
+	}
+	doc["name"] = "bench-plan"
+	if n > 0 {
+		segs := make([]any, n)
+		base := netip.MustParseAddr("172.16.0.0").As4()
+		for i := range n {
+			a := base
+			a[1] += byte(i / 256)
+			a[2] = byte(i % 256)
+			segs[i] = map[string]any{"name": fmt.Sprintf("seg-%04d", i), "cidr": netip.PrefixFrom(netip.AddrFrom4(a), 24).String()}
+		}
+		doc["idc"].(map[string]any)["segments"] = segs
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+func writePlan(tb testing.TB, data []byte) string {
+	tb.Helper()
+	p := filepath.Join(tb.TempDir(), fmt.Sprintf("bench-%d.json", time.Now().UnixNano()))
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}

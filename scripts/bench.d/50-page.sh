@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The browser app in headless Chromium: navigation to interactive with a cold
+# profile, validation latency per keystroke (seed, 200 and 1,000 segments)
+# and share-link length. Times are measured inside the page
+# (performance.now), reported as ms-to-interactive and ms/keystroke; Go's
+# ns/op also counts the DevTools round trips and is not the number to read.
+# Goals (issue 4): interactive under 300 ms on localhost, under 16 ms per
+# keystroke up to 200 prefixes, seed link under 600 characters.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  echo "50-page: chromium is not installed (scripts/install-test-deps.sh installs it)" >&2
+  exit 1
+fi
+# make bench has just built web/hybridplan.wasm; reuse it rather than
+# building the core a second time.
+if [ -f web/hybridplan.wasm ]; then
+  export HYBRIDPLAN_E2E_WASM="$PWD/web/hybridplan.wasm"
+fi
+HYBRIDPLAN_REQUIRE_BROWSER=1 go test -count=1 -run '^$' -bench . -benchtime "${PAGE_BENCHTIME:-20x}" ./e2e/ |
+  tee /dev/stderr | awk '
+    /^Benchmark/ {
+      name=$1; sub(/-[0-9]+$/, "", name); sub(/^Benchmark/, "", name)
+      line=name ":"
+      for (i = 5; i < NF; i += 2) line=line " " $i " " $(i+1)
+      rows[++n]=line
+    }
+    END { print "\n== page summary (in-page times)"; for (i = 1; i <= n; i++) print "  " rows[i] }'

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The browser tests (e2e/) need Debian's chromium; chromedp needs no driver.
+# install-test-deps.sh installs chromium already; this keeps the e2e suite's
+# need explicit and checks the binary actually starts, so a broken install
+# fails here and not in the middle of the tests.
+set -euo pipefail
+if ! command -v chromium >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+profile=$(mktemp -d)
+trap 'rm -rf "$profile"' EXIT
+chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+  --disable-component-update --disable-sync --disable-dev-shm-usage \
+  --user-data-dir="$profile" --dump-dom about:blank >/dev/null 2>&1 ||
+  { echo "e2e.sh: chromium is installed but does not start headless" >&2; exit 1; }
