@@ -215,6 +215,9 @@ func serve(ctx context.Context, f serveFlags, getenv func(string) string, stdout
 		ln.Close()
 		return err
 	}
+	if !loopback {
+		log.Warn("listening beyond loopback over plain HTTP: put a TLS-terminating proxy in front, so bearer tokens never cross the network in clear", "addr", f.addr)
+	}
 	url := "http://" + ln.Addr().String() + "/"
 	printBanner(stdout, url, dataDir, describe, demo, cfg.Users)
 	errc := make(chan error, 1)
