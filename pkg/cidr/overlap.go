@@ -51,10 +51,25 @@ type sweepItem struct {
 	idx         int // position in the input, for stable order and lookup
 }
 
-// sorted returns the valid entries of one family ordered by first address
-// ascending, then prefix length ascending (so a container comes before what
-// it contains), then input position.
-func sorted(entries []Entry, is4 bool) []sweepItem {
+// sweepFamily walks the valid entries of one family in sweep order — first
+// address ascending, then prefix length ascending (a container before what
+// it contains), then input position — keeping a stack of open blocks:
+// every block on the stack contains the one above it, so when a new block
+// starts, the blocks that end before it are popped and the rest all contain
+// it. visit gets each item and its containers (outermost first) and returns
+// false to stop. Beyond the sort the cost is O(n) plus the visits.
+func sweepFamily(entries []Entry, is4 bool, visit func(cur sweepItem, open []sweepItem) bool) {
+	stack := make([]sweepItem, 0, 32)
+	step := func(it sweepItem) bool {
+		for len(stack) > 0 && stack[len(stack)-1].last.cmp(it.first) < 0 {
+			stack = stack[:len(stack)-1]
+		}
+		if !visit(it, stack) {
+			return false
+		}
+		stack = append(stack, it)
+		return true
+	}
 	n := 0
 	for _, e := range entries {
 		if e.Prefix.IsValid() && e.Prefix.Addr().Is4() == is4 {
@@ -62,13 +77,12 @@ func sorted(entries []Entry, is4 bool) []sweepItem {
 		}
 	}
 	if n == 0 {
-		return nil
+		return
 	}
-	items := make([]sweepItem, 0, n)
 	if is4 && len(entries) < 1<<26 {
-		// IPv4 packs into one integer (address, length, position), and
-		// sorting 8-byte integers is several times faster than sorting
-		// 56-byte items with a comparison function.
+		// IPv4 packs into one integer (address, length, position): sorting
+		// 8-byte integers is several times faster than sorting items with a
+		// comparison function, and the items are rebuilt one at a time.
 		keys := make([]uint64, 0, n)
 		for i, e := range entries {
 			if e.Prefix.IsValid() && e.Prefix.Addr().Is4() {
@@ -79,10 +93,13 @@ func sorted(entries []Entry, is4 bool) []sweepItem {
 		slices.Sort(keys)
 		for _, k := range keys {
 			first, bits, i := k>>32, int(k>>26&63), int(k&(1<<26-1))
-			items = append(items, sweepItem{u128{0, first}, u128{0, first | (1<<(32-bits) - 1)}, bits, i})
+			if !step(sweepItem{u128{0, first}, u128{0, first | (1<<(32-bits) - 1)}, bits, i}) {
+				return
+			}
 		}
-		return items
+		return
 	}
+	items := make([]sweepItem, 0, n)
 	for i, e := range entries {
 		if !e.Prefix.IsValid() || e.Prefix.Addr().Is4() != is4 {
 			continue
@@ -96,24 +113,10 @@ func sorted(entries []Entry, is4 bool) []sweepItem {
 		}
 		return cmp.Or(cmp.Compare(a.bits, b.bits), cmp.Compare(a.idx, b.idx))
 	})
-	return items
-}
-
-// sweep walks the sorted items keeping a stack of open blocks: every block
-// on the stack contains the one below it, so when a new block starts, the
-// blocks that do not reach it are popped and the rest all contain it. visit
-// gets each item and the stack of its containers (outermost first) and
-// returns false to stop. The cost is O(n) plus the visits.
-func sweep(items []sweepItem, visit func(cur sweepItem, open []sweepItem) bool) {
-	stack := make([]sweepItem, 0, 32)
 	for _, it := range items {
-		for len(stack) > 0 && stack[len(stack)-1].last.cmp(it.first) < 0 {
-			stack = stack[:len(stack)-1]
-		}
-		if !visit(it, stack) {
+		if !step(it) {
 			return
 		}
-		stack = append(stack, it)
 	}
 }
 
@@ -128,7 +131,7 @@ func AllOverlaps(entries []Entry) iter.Seq[Overlap] {
 	return func(yield func(Overlap) bool) {
 		for _, is4 := range []bool{true, false} {
 			stopped := false
-			sweep(sorted(entries, is4), func(cur sweepItem, open []sweepItem) bool {
+			sweepFamily(entries, is4, func(cur sweepItem, open []sweepItem) bool {
 				for _, o := range open {
 					kind := Contains
 					if o.bits == cur.bits {
@@ -164,7 +167,7 @@ func Overlaps(entries []Entry) []Overlap {
 func CountOverlaps(entries []Entry) int {
 	n := 0
 	for _, is4 := range []bool{true, false} {
-		sweep(sorted(entries, is4), func(_ sweepItem, open []sweepItem) bool {
+		sweepFamily(entries, is4, func(_ sweepItem, open []sweepItem) bool {
 			n += len(open)
 			return true
 		})
