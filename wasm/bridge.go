@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 
 	"github.com/hybridplan/hybridplan/wasm/api"
+	"github.com/hybridplan/hybridplan/wasm/drafts"
 )
 
 // method is one API function: it reads its JavaScript arguments and
@@ -46,22 +47,96 @@ func methods() map[string]method {
 			}
 			return api.ShareDecode(link)
 		},
+		"strategy": func(args []js.Value) (any, error) {
+			doc, err := planArg(args, 0, "strategy(planJSON)")
+			if err != nil {
+				return nil, err
+			}
+			return api.Strategy(doc)
+		},
+		"scenarios": func(args []js.Value) (any, error) {
+			doc, err := planArg(args, 0, "scenarios(planJSON)")
+			if err != nil {
+				return nil, err
+			}
+			return api.Scenarios(doc)
+		},
+		"simulate": func(args []js.Value) (any, error) {
+			const sig = "simulate(planJSON, scenarioName)"
+			doc, err := planArg(args, 0, sig)
+			if err != nil {
+				return nil, err
+			}
+			name, err := optionalStringArg(args, 1, sig, "scenarioName")
+			if err != nil {
+				return nil, err
+			}
+			return api.Simulate(doc, name)
+		},
+		"trace": func(args []js.Value) (any, error) {
+			const sig = "trace(planJSON, scenarioName, src, dst)"
+			doc, err := planArg(args, 0, sig)
+			if err != nil {
+				return nil, err
+			}
+			name, err := optionalStringArg(args, 1, sig, "scenarioName")
+			if err != nil {
+				return nil, err
+			}
+			src, err := stringArg(args, 2, sig, "src")
+			if err != nil {
+				return nil, err
+			}
+			dst, err := stringArg(args, 3, sig, "dst")
+			if err != nil {
+				return nil, err
+			}
+			return api.Trace(doc, name, src, dst)
+		},
+		"matrix": func(args []js.Value) (any, error) {
+			doc, err := planArg(args, 0, "matrix(planJSON)")
+			if err != nil {
+				return nil, err
+			}
+			return api.Matrix(doc)
+		},
+		"exportFormats": func([]js.Value) (any, error) {
+			return api.ExportFormats(), nil
+		},
+		"exportConfig": func(args []js.Value) (any, error) {
+			const sig = "exportConfig(planJSON, format)"
+			doc, err := planArg(args, 0, sig)
+			if err != nil {
+				return nil, err
+			}
+			format, err := stringArg(args, 1, sig, "format")
+			if err != nil {
+				return nil, err
+			}
+			return api.ExportConfig(doc, format)
+		},
 	}
 }
 
-// install sets global.hybridplan to a fresh API object.
-func install(global js.Value) {
+// install sets global.hybridplan to a fresh API object whose drafts are
+// kept in store.
+func install(global js.Value, store drafts.Store) {
 	obj := global.Get("Object").New()
 	for name, m := range methods() {
 		obj.Set(name, asyncFunc(name, m))
 	}
+	d := global.Get("Object").New()
+	for name, m := range draftMethods(drafts.New(store, nil, nil)) {
+		d.Set(name, asyncFunc("drafts."+name, m))
+	}
+	obj.Set("drafts", d)
 	obj.Set("apiVersion", apiVersion)
 	global.Set("hybridplan", obj)
 }
 
 // apiVersion grows when the API gains functions or fields; the page can
 // check it to detect a stale cached core. Documented in API.md.
-const apiVersion = 1
+const apiVersion = 2
 
 // signalReady tells a page that loaded the core before it was ready: it
 // dispatches "hybridplan:ready" on globalThis (where there is an event
@@ -174,4 +249,13 @@ func stringArg(args []js.Value, i int, call, what string) (string, error) {
 		return "", api.ArgumentError("%s needs %s as a string, not %s", call, what, got)
 	}
 	return args[i].String(), nil
+}
+
+// optionalStringArg is stringArg where undefined, null and a missing
+// argument mean "".
+func optionalStringArg(args []js.Value, i int, call, what string) (string, error) {
+	if i >= len(args) || args[i].IsUndefined() || args[i].IsNull() {
+		return "", nil
+	}
+	return stringArg(args, i, call, what)
 }

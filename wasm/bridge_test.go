@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hybridplan/hybridplan/examples"
+	"github.com/hybridplan/hybridplan/wasm/drafts"
 )
 
 // await calls hybridplan[name](args…) and waits for its Promise. It blocks
@@ -19,6 +20,10 @@ func await(t *testing.T, name string, args ...any) (resolved js.Value, rejected 
 	hp := js.Global().Get("hybridplan")
 	if hp.Type() != js.TypeObject {
 		t.Fatal("globalThis.hybridplan is not installed")
+	}
+	// "drafts.save" calls hybridplan.drafts.save.
+	if obj, fn, ok := strings.Cut(name, "."); ok {
+		hp, name = hp.Get(obj), fn
 	}
 	p := hp.Call(name, args...)
 	if p.Get("then").Type() != js.TypeFunction {
@@ -102,7 +107,9 @@ func seed(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
-	install(js.Global())
+	// Node has no IndexedDB: the bridge's drafts are tested over the
+	// in-memory store (the IndexedDB store has its own browser tests).
+	install(js.Global(), drafts.NewMemoryStore())
 	m.Run()
 }
 
@@ -131,6 +138,11 @@ func TestEveryFunctionReturnsAPromise(t *testing.T) {
 	for name := range methods() {
 		if hp.Get(name).Type() != js.TypeFunction {
 			t.Errorf("hybridplan.%s is not a function", name)
+		}
+	}
+	for name := range draftMethods(nil) {
+		if hp.Get("drafts").Get(name).Type() != js.TypeFunction {
+			t.Errorf("hybridplan.drafts.%s is not a function", name)
 		}
 	}
 }
@@ -293,4 +305,9 @@ func TestPanicRejectsAndRuntimeSurvives(t *testing.T) {
 	if !res.OK {
 		t.Error("validate after a panic failed")
 	}
+}
+
+func stringifyGo(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

@@ -5,11 +5,15 @@
 // planning packages and then waits for calls for the life of the page.
 package main
 
-import "syscall/js"
+import (
+	"syscall/js"
+
+	"github.com/hybridplan/hybridplan/wasm/drafts/idbstore"
+)
 
 func main() {
 	global := js.Global()
-	install(global)
+	install(global, idbstore.New(""))
 	signalReady(global)
 	// The functions installed above run on the page's event loop; main
 	// must not return or the Go runtime exits and they stop working.

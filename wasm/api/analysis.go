@@ -1,0 +1,265 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/export"
+	"github.com/hybridplan/hybridplan/pkg/plan/provision"
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
+	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
+	"github.com/hybridplan/hybridplan/pkg/plan/validate"
+)
+
+// Codes of the analysis functions.
+const (
+	// CodePlanInvalid: the plan decodes but has validation errors, so
+	// simulating or exporting it would describe a network that cannot be
+	// built. The server uses the same code.
+	CodePlanInvalid = "plan.invalid"
+	// CodeScenario: no scenario of that name for this plan.
+	CodeScenario = "sim.scenario"
+	// CodeSimulation: the scenario cannot be applied to this plan.
+	CodeSimulation = "sim.failed"
+	// CodeTrace: the trace's addresses do not fit the plan.
+	CodeTrace = "sim.trace"
+	// CodeAddress: a trace address is not an IP address.
+	CodeAddress = "sim.address"
+	// CodeExportFormat: an export format Render does not know.
+	CodeExportFormat = "export.format"
+	// CodeProvision: the plan lacks what JD Cloud needs to provision it.
+	CodeProvision = "provision.invalid"
+)
+
+// FormatCalls is exportConfig's format for the ordered JD Cloud calls
+// (pkg/plan/provision); FormatCallsAlias is accepted for it too.
+const (
+	FormatCalls      = "calls"
+	FormatCallsAlias = "provisioning"
+)
+
+// decodePlan reads a plan strictly.
+func decodePlan(doc string) (*plan.Plan, error) {
+	return plan.DecodeBytes([]byte(doc))
+}
+
+// decodeValid reads a plan and refuses one with validation errors, with
+// every finding, so the page can list what to fix.
+func decodeValid(doc, doing string) (*plan.Plan, error) {
+	p, err := decodePlan(doc)
+	if err != nil {
+		return nil, err
+	}
+	fs := validate.Check(p)
+	if !plan.HasErrors(fs) {
+		return p, nil
+	}
+	plan.SortFindings(fs)
+	n := 0
+	for _, f := range fs {
+		if f.Severity == plan.SeverityError {
+			n++
+		}
+	}
+	first := fs[0]
+	return nil, &Error{Code: CodePlanInvalid,
+		Message:  fmt.Sprintf("the plan has %d %s, so it cannot be %s", n, plural(n, "error", "errors"), doing),
+		Path:     first.Path,
+		Hint:     "fix the errors listed under findings, starting with: " + first.Message,
+		Findings: fs}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Strategy returns what each side advertises on every session under the
+// plan's strategy, with the strategy's findings and notes. It needs only a
+// plan that decodes: its findings are part of what the page shows while the
+// plan is still being fixed.
+func Strategy(doc string) (strategy.Result, error) {
+	p, err := decodePlan(doc)
+	if err != nil {
+		return strategy.Result{}, err
+	}
+	return strategy.Compute(p), nil
+}
+
+// Scenarios returns the plan's standard scenarios, "normal" first.
+func Scenarios(doc string) ([]sim.Scenario, error) {
+	p, err := decodePlan(doc)
+	if err != nil {
+		return nil, err
+	}
+	return sim.Scenarios(p), nil
+}
+
+// Simulate runs one standard scenario and returns both routers' tables and
+// the sessions' states.
+func Simulate(doc, scenario string) (*sim.State, error) {
+	p, err := decodeValid(doc, "simulated")
+	if err != nil {
+		return nil, err
+	}
+	s, err := findScenario(p, scenario)
+	if err != nil {
+		return nil, err
+	}
+	st, err := sim.Run(p, s)
+	if err != nil {
+		return nil, &Error{Code: CodeSimulation, Message: err.Error(), Hint: "check the plan's sessions and prefixes against the scenario"}
+	}
+	return st, nil
+}
+
+// Trace follows traffic from src to dst and back in a scenario.
+func Trace(doc, scenario, src, dst string) (sim.TraceResult, error) {
+	p, err := decodeValid(doc, "traced")
+	if err != nil {
+		return sim.TraceResult{}, err
+	}
+	s, err := findScenario(p, scenario)
+	if err != nil {
+		return sim.TraceResult{}, err
+	}
+	from, err := parseAddr(src, "source")
+	if err != nil {
+		return sim.TraceResult{}, err
+	}
+	to, err := parseAddr(dst, "destination")
+	if err != nil {
+		return sim.TraceResult{}, err
+	}
+	res, err := sim.Trace(p, s, from, to)
+	if err != nil {
+		return sim.TraceResult{}, &Error{Code: CodeTrace, Message: err.Error(),
+			Hint: "trace from an address in a VPC to an address in an IDC segment, or the reverse"}
+	}
+	return res, nil
+}
+
+// Matrix returns every IDC segment × VPC segment × scenario verdict.
+func Matrix(doc string) (sim.ConnectivityMatrix, error) {
+	p, err := decodeValid(doc, "simulated")
+	if err != nil {
+		return sim.ConnectivityMatrix{}, err
+	}
+	m, err := sim.Matrix(p)
+	if err != nil {
+		return sim.ConnectivityMatrix{}, &Error{Code: CodeSimulation, Message: err.Error(), Hint: "check the plan's sessions and prefixes"}
+	}
+	return m, nil
+}
+
+// ExportFormats returns every format ExportConfig accepts: the router
+// configurations and plan formats of pkg/plan/export, then FormatCalls.
+func ExportFormats() []string {
+	return append(export.Formats(), FormatCalls)
+}
+
+// ExportConfig renders the plan in a format of ExportFormats, as text: a
+// router configuration, the plan file, or (FormatCalls) the ordered JD
+// Cloud calls as indented JSON.
+func ExportConfig(doc, format string) (string, error) {
+	if format == FormatCalls || format == FormatCallsAlias {
+		return exportCalls(doc)
+	}
+	if !slices.Contains(export.Formats(), format) {
+		return "", &Error{Code: CodeExportFormat,
+			Message: fmt.Sprintf("%q is not an export format", format),
+			Hint:    "use one of: " + strings.Join(ExportFormats(), ", ")}
+	}
+	p, err := decodePlan(doc)
+	if err != nil {
+		return "", err
+	}
+	out, err := export.Render(p, format, export.Options{})
+	if err != nil {
+		var inv *export.InvalidPlanError
+		if errors.As(err, &inv) {
+			return "", invalidForExport(inv.Findings)
+		}
+		return "", &Error{Code: CodeExportFormat, Message: err.Error()}
+	}
+	return string(out), nil
+}
+
+func invalidForExport(fs []plan.Finding) *Error {
+	e := &Error{Code: CodePlanInvalid, Message: "the plan has errors, so it cannot be exported", Findings: fs,
+		Hint: "fix the errors listed under findings; a configuration for a plan with errors would be wrong on a real router"}
+	if len(fs) > 0 {
+		e.Path = fs[0].Path
+	}
+	return e
+}
+
+func exportCalls(doc string) (string, error) {
+	p, err := decodeValid(doc, "provisioned")
+	if err != nil {
+		return "", err
+	}
+	calls, err := provision.Calls(p)
+	if err != nil {
+		var pe *provision.Error
+		if errors.As(err, &pe) {
+			return "", provisionError(pe)
+		}
+		return "", err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(calls); err != nil {
+		return "", fmt.Errorf("writing the calls: %w", err)
+	}
+	return buf.String(), nil
+}
+
+// provisionError turns the fields JD Cloud needs into findings, so the page
+// attaches them to fields like validation's.
+func provisionError(pe *provision.Error) *Error {
+	e := &Error{Code: CodeProvision, Message: pe.Error(),
+		Hint: "fill in what JD Cloud needs (ids of existing VPCs and subnets, names, pre-shared key references)"}
+	for _, pr := range pe.Problems {
+		e.Findings = append(e.Findings, plan.Finding{Code: CodeProvision, Severity: plan.SeverityError, Path: pr.Path, Message: pr.Message})
+	}
+	if len(pe.Problems) > 0 {
+		e.Path = pe.Problems[0].Path
+	}
+	return e
+}
+
+func findScenario(p *plan.Plan, name string) (sim.Scenario, error) {
+	if name == "" {
+		name = sim.ScenarioNormal
+	}
+	s, err := sim.FindScenario(p, name)
+	if err != nil {
+		return sim.Scenario{}, &Error{Code: CodeScenario, Message: err.Error(), Hint: "call scenarios(plan) for this plan's scenario names"}
+	}
+	return s, nil
+}
+
+func parseAddr(s, role string) (netip.Addr, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return netip.Addr{}, &Error{Code: CodeAddress, Message: fmt.Sprintf("the %s address is empty", role),
+			Hint: "write an address such as 10.0.1.5 or 2001:db8::5"}
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}, &Error{Code: CodeAddress, Message: fmt.Sprintf("the %s %q is not an IP address", role, s),
+			Hint: "write an address such as 10.0.1.5 or 2001:db8::5, without a prefix length"}
+	}
+	return a.Unmap(), nil
+}

@@ -1,0 +1,114 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hybridplan/hybridplan/examples"
+	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/share"
+	"github.com/hybridplan/hybridplan/wasm/drafts"
+)
+
+func seed(t *testing.T) string {
+	t.Helper()
+	e, ok := examples.Get(examples.Seed)
+	if !ok {
+		t.Fatal("no seed example")
+	}
+	return e.JSON
+}
+
+func TestValidateExamplesAndDecodeFindings(t *testing.T) {
+	for _, e := range Examples() {
+		if r := Validate(e.JSON); !r.OK || r.Findings == nil {
+			t.Errorf("example %s: ok=%v findings=%v", e.Name, r.OK, r.Findings)
+		}
+	}
+	r := Validate(strings.Replace(seed(t), `"asn": 65001`, `"asn": "65001"`, 1))
+	if r.OK || len(r.Findings) != 1 || r.Findings[0].Code != plan.CodeDecodeType || r.Findings[0].Path != "$.idc.asn" {
+		t.Errorf("a string ASN: %+v", r)
+	}
+	// The JSON shape the page reads: findings is a list even when empty.
+	b, _ := json.Marshal(ValidateResult{OK: true, Findings: []plan.Finding{}})
+	if string(b) != `{"ok":true,"findings":[]}` {
+		t.Errorf("shape %s", b)
+	}
+}
+
+func TestErrorOf(t *testing.T) {
+	rev := int64(7)
+	tests := []struct {
+		name string
+		err  error
+		want Error
+	}{
+		{"decode error", &plan.DecodeError{Findings: []plan.Finding{{Code: "decode.value", Path: "$.idc.asn", Message: "bad", Hint: "h"}}},
+			Error{Code: "decode.value", Path: "$.idc.asn", Message: "bad", Hint: "h"}},
+		{"share error", &share.Error{Code: share.CodeVersion, Message: "newer", Hint: "upgrade"},
+			Error{Code: "share.version", Message: "newer", Hint: "upgrade"}},
+		{"draft conflict", &drafts.Error{Code: drafts.CodeConflict, Message: "changed", Hint: "reload", Stored: 7},
+			Error{Code: "draft.conflict", Message: "changed", Hint: "reload", StoredRevision: &rev}},
+		{"wrapped draft error", fmt.Errorf("saving: %w", &drafts.Error{Code: drafts.CodeStorageQuota, Message: "full", Hint: "free space"}),
+			Error{Code: "storage.quota", Message: "full", Hint: "free space"}},
+		{"anything else", errors.New("boom"), Error{Code: CodeInternal, Message: "the planner core failed: boom"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ErrorOf(tt.err)
+			got.Findings = nil
+			if tt.want.Code == CodeInternal {
+				tt.want.Hint = got.Hint
+			}
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(tt.want)
+			if string(g) != string(w) {
+				t.Errorf("got %s, want %s", g, w)
+			}
+		})
+	}
+	if ErrorOf(nil) != nil {
+		t.Error("ErrorOf(nil) is not nil")
+	}
+}
+
+func TestShareRoundTripIsIndentedJSON(t *testing.T) {
+	link, err := ShareEncode(seed(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := ShareDecode("#" + link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(doc, "{\n  \"version\": 1,") || !strings.HasSuffix(doc, "}\n") {
+		t.Errorf("decoded document is not indented JSON:\n%.200s", doc)
+	}
+	if r := Validate(doc); !r.OK {
+		t.Errorf("decoded document does not validate: %+v", r.Findings)
+	}
+}
+
+func TestExportAndTraceInputErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		err      error
+		wantCode string
+	}{
+		{"unknown format", func() error { _, err := ExportConfig(seed(t), "pdf"); return err }(), CodeExportFormat},
+		{"empty address", func() error { _, err := Trace(seed(t), "", " ", "10.0.0.1"); return err }(), CodeAddress},
+		{"prefix for an address", func() error { _, err := Trace(seed(t), "", "10.0.0.0/24", "192.168.0.1"); return err }(), CodeAddress},
+		{"unknown scenario", func() error { _, err := Simulate(seed(t), "no-such"); return err }(), CodeScenario},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var e *Error
+			if !errors.As(tt.err, &e) || e.Code != tt.wantCode || e.Hint == "" {
+				t.Errorf("got %v, want %s with a hint", tt.err, tt.wantCode)
+			}
+		})
+	}
+}
