@@ -334,7 +334,10 @@ func (s *Server) provision(r *http.Request, u auth.User) (int, any, *apiError) {
 		return 0, nil, errorf(http.StatusUnprocessableEntity, "plan.calls", "the plan's provisioning calls cannot be made: %v", err)
 	}
 	run := store.Run{ID: newRunID(), Kind: store.KindProvision, PlanHash: rec.Hash, StartedBy: u.Name, Calls: engine.ProvisionCalls(prog)}
-	return s.startRun(run, func(o store.Run) bool { return o.Kind == store.KindProvision && o.PlanHash == rec.Hash },
+	// Any unfinished run of the plan conflicts: two provisionings would
+	// race each other's find-before-create, and provisioning during a
+	// teardown would rebuild what is being deleted.
+	return s.startRun(run, func(o store.Run) bool { return o.PlanHash == rec.Hash },
 		fmt.Sprintf("%s started provisioning plan %s", u.Name, rec.Hash[:12]))
 }
 

@@ -174,3 +174,20 @@ func TestWebSocketRefusals(t *testing.T) {
 	}
 	c.Close()
 }
+
+// One unfinished run per plan: a second provisioning or a teardown waits.
+func TestOneRunPerPlan(t *testing.T) {
+	ts, fc, id := startGatedRun(t)
+	defer close(fc.gate)
+	run, _ := ts.st.GetRun(id)
+	var eb errBody
+	if st := ts.do("POST", "/api/v1/plans/"+run.PlanHash+"/runs", "olive", nil, &eb); st != 409 || eb.Error.Code != "run.active" {
+		t.Errorf("second provisioning while one runs: %d %+v", st, eb.Error)
+	}
+	if st := ts.do("POST", "/api/v1/runs/"+id+"/teardown/approval", "alex", nil, nil); st != 201 {
+		t.Fatalf("teardown approval: %d", st)
+	}
+	if st := ts.do("POST", "/api/v1/runs/"+id+"/teardown", "olive", nil, &eb); st != 409 || eb.Error.Code != "run.active" {
+		t.Errorf("teardown of a running run: %d %+v", st, eb.Error)
+	}
+}
