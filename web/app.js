@@ -87,8 +87,14 @@ class Page {
         if (text !== this.planText) continue; // stale: a newer edit is waiting
         this.findings = res.findings || [];
         this.ok = !!res.ok;
-        this.editor.mark(this.findings);
-        renderFindings($('findings-list'), $('findings-count'), this.findings, (p) => this.editor.focusPath(p));
+        // Most keystrokes change no finding: then the page has nothing to redo.
+        const key = JSON.stringify(this.findings);
+        if (key !== this.findingsKey || this.editor.stale) {
+          this.findingsKey = key;
+          this.editor.stale = false;
+          this.editor.mark(this.findings);
+          renderFindings($('findings-list'), $('findings-count'), this.findings, (p) => this.editor.focusPath(p));
+        }
         document.documentElement.dataset.valid = this.ok ? 'yes' : 'no';
       } while (this.validatePending);
     } finally {
@@ -171,7 +177,8 @@ class Page {
       const why = e.code === 'share.version'
         ? 'it was made by a newer hybridplan than this one'
         : e.code === 'share.corrupt' ? 'it is damaged or incomplete (was it cut off when copied?)' : errorText(e);
-      this.banner('link', 'error', `The shared link cannot be opened: ${why}. ${e.hint || ''}`.trim());
+      const hint = e.hint ? e.hint[0].toUpperCase() + e.hint.slice(1) + '.' : '';
+      this.banner('link', 'error', `The shared link cannot be opened: ${why}. ${hint}`.trim());
       return false;
     }
   }

@@ -89,6 +89,9 @@ export class Editor {
       if (el) el.focus();
     }
     if (this.lastFindings) this.mark(this.lastFindings);
+    // The next validation must mark the new form even if its findings are
+    // the same as before (paths may point at other rows now).
+    this.stale = true;
   }
 
   changed(path, structural) {
