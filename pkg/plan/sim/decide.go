@@ -66,8 +66,14 @@ type Path struct {
 	IBGP       bool   `json:"ibgp,omitempty"`
 	IGPMetric  uint32 `json:"igpMetric,omitempty"`
 	// Received orders paths by when they arrived (the session came up):
-	// lower is older. BGP prefers the older of two eBGP paths.
-	Received int        `json:"received,omitempty"`
+	// lower is older.
+	Received int `json:"received,omitempty"`
+	// Selected marks the router's best path before this decision (in a
+	// scenario: before the last change to the prefix's paths). Between
+	// otherwise equal eBGP paths BGP keeps it ("the oldest path"): FRR
+	// checks exactly this flag, so when the best path is gone, the step
+	// does not decide and router ID and neighbor address do.
+	Selected bool       `json:"selected,omitempty"`
 	RouterID netip.Addr `json:"routerId,omitzero"`
 }
 
@@ -208,8 +214,8 @@ var customerRouterSteps = []step{
 		describe: func(p Path) string { return fmt.Sprintf("IGP metric %d", p.IGPMetric) },
 	},
 	{
-		// Only between eBGP paths: keeping the older one avoids churn, and
-		// is why the order sessions came up in decides a tie.
+		// Only between eBGP paths: keeping the incumbent avoids churn, and
+		// is why the order of events decides a tie.
 		code: StepOlderPath, frr: "Older Path",
 		applies: func(paths []Path, alive []int) bool {
 			for _, i := range alive {
@@ -219,8 +225,20 @@ var customerRouterSteps = []step{
 			}
 			return true
 		},
-		compare:  func(a, b *Path) int { return cmp.Compare(a.Received, b.Received) },
-		describe: func(p Path) string { return fmt.Sprintf("received #%d", p.Received) },
+		filter: func(paths []Path, alive, dst []int) []int {
+			for _, i := range alive {
+				if paths[i].Selected {
+					return append(dst, i)
+				}
+			}
+			return append(dst, alive...)
+		},
+		describe: func(p Path) string {
+			if p.Selected {
+				return fmt.Sprintf("the current best path (received #%d)", p.Received)
+			}
+			return fmt.Sprintf("received #%d", p.Received)
+		},
 	},
 	{
 		code: StepRouterID, frr: "Router ID",

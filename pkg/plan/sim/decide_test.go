@@ -85,7 +85,8 @@ func custPath(session string, neighbor string, received int) sim.Path {
 
 func TestDecideCustomerRouter(t *testing.T) {
 	with := func(p sim.Path, f func(*sim.Path)) sim.Path { f(&p); return p }
-	a := custPath("a", "10.0.0.9", 1) // older, higher neighbor address
+	a := custPath("a", "10.0.0.9", 1) // the current best, higher neighbor address
+	a.Selected = true
 	b := custPath("b", "10.0.0.2", 2)
 	tests := []struct {
 		name  string
@@ -107,16 +108,16 @@ func TestDecideCustomerRouter(t *testing.T) {
 		}, 0, sim.StepOlderPath, "Older Path"},
 		{"eBGP over iBGP", []sim.Path{with(a, func(p *sim.Path) { p.IBGP = true }), b}, 1, sim.StepEBGPOverIBGP, "eBGP peer"},
 		{"IGP metric", []sim.Path{with(a, func(p *sim.Path) { p.IGPMetric = 20 }), b}, 1, sim.StepIGPMetric, "IGP Metric"},
-		{"older eBGP path", []sim.Path{b, a}, 1, sim.StepOlderPath, "Older Path"},
-		{"router ID when received together", []sim.Path{
-			with(a, func(p *sim.Path) { p.Received = 2; p.RouterID = netip.MustParseAddr("10.255.0.2") }),
+		{"older eBGP path: the current best stays", []sim.Path{b, a}, 1, sim.StepOlderPath, "Older Path"},
+		{"router ID when the current best is gone", []sim.Path{
+			with(a, func(p *sim.Path) { p.Selected = false; p.RouterID = netip.MustParseAddr("10.255.0.2") }),
 			with(b, func(p *sim.Path) { p.RouterID = netip.MustParseAddr("10.255.0.1") }),
 		}, 1, sim.StepRouterID, "Router ID"},
 		{"older path skipped between iBGP paths: router ID", []sim.Path{
 			with(a, func(p *sim.Path) { p.IBGP = true; p.RouterID = netip.MustParseAddr("10.255.0.2") }),
 			with(b, func(p *sim.Path) { p.IBGP = true; p.RouterID = netip.MustParseAddr("10.255.0.1") }),
 		}, 1, sim.StepRouterID, "Router ID"},
-		{"neighbor address last", []sim.Path{with(a, func(p *sim.Path) { p.Received = 2 }), b}, 1, sim.StepNeighborAddress, "Neighbor IP"},
+		{"neighbor address last, whatever the age", []sim.Path{with(a, func(p *sim.Path) { p.Selected = false }), b}, 1, sim.StepNeighborAddress, "Neighbor IP"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,12 +140,12 @@ func TestDecideCustomerRouterReasonListsEverySteps(t *testing.T) {
 	dcNew := custPath("pvif-b", "172.31.0.6", 3)
 	dcNew.LocalPref = 200
 	dcOld := custPath("pvif-a", "172.31.0.2", 2)
-	dcOld.LocalPref = 200
+	dcOld.LocalPref, dcOld.Selected = 200, true
 	d := sim.DecideCustomerRouter([]sim.Path{vpn, dcNew, dcOld})
 	if !slices.Equal(d.Best, []int{2}) || d.Step != sim.StepOlderPath {
 		t.Fatalf("got %v %q, want [2] older-path", d.Best, d.Step)
 	}
-	want := "local-preference: local-preference 200 (pvif-b, pvif-a) beats local-preference 100 (tun-1); older-path: received #2 (pvif-a) beats received #3 (pvif-b)"
+	want := "local-preference: local-preference 200 (pvif-b, pvif-a) beats local-preference 100 (tun-1); older-path: the current best path (received #2) (pvif-a) beats received #3 (pvif-b)"
 	if d.Reason != want {
 		t.Errorf("reason\n got %q\nwant %q", d.Reason, want)
 	}
@@ -162,6 +163,7 @@ func TestStepLists(t *testing.T) {
 
 func TestCustomerRouterMultipath(t *testing.T) {
 	a := custPath("a", "10.0.0.9", 1)
+	a.Selected = true
 	b := custPath("b", "10.0.0.2", 2)
 	c := custPath("c", "10.0.0.3", 3)
 	c.ASPath = []uint32{64999} // same length, different path

@@ -199,7 +199,7 @@ func (v *verdicts) get(refs []int) *Verdict {
 
 func (v *verdicts) decide(ref int) *Verdict {
 	pp := v.pps[ref]
-	v.scratch = v.m.candidates(v.scratch[:0], v.router, pp, v.w)
+	v.scratch = v.m.candidates(v.scratch[:0], v.router, ref, pp, v.w)
 	if len(v.scratch) == 0 {
 		return nil
 	}

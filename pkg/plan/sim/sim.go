@@ -271,6 +271,13 @@ type world struct {
 	withdrawn    []map[netip.Prefix]bool
 	allWithdrawn []bool
 	clock        int
+	// selected is the customer router's best path per prefix (indexing
+	// model.cust): the session, or -1. It is kept up to date after every
+	// session change, as a router does, because BGP keeps the current best
+	// over an equal newer eBGP path. incumbent is the best before the last
+	// change to the prefix's paths: the decision the router made then is
+	// the one it reports (FRR's selectionReason).
+	selected, incumbent []int
 }
 
 func (w *world) up(i int) bool { return w.adminUp[i] && w.linkUp[i] }
@@ -305,15 +312,38 @@ func (w *world) setWithdrawn(i int, prefixes []netip.Prefix, withdraw bool) {
 	}
 }
 
-// settle records which sessions changed state, in session order.
-func (w *world) settle(wasUp []bool) {
+// settle records the sessions that changed state one at a time, in
+// session order, and lets the customer router choose again after each, as
+// it would when the sessions establish or drop one after another.
+func (m *model) settle(w *world, wasUp []bool) {
 	for i := range w.adminUp {
 		switch {
 		case w.up(i) && !wasUp[i]:
 			w.clock++
 			w.established[i] = w.clock
-		case !w.up(i):
+		case !w.up(i) && wasUp[i]:
 			w.established[i] = 0
+		default:
+			continue
+		}
+		m.reselect(w, i)
+	}
+}
+
+// reselect lets the customer router choose again for the prefixes whose
+// paths changed when session changed its state.
+func (m *model) reselect(w *world, session int) {
+	var buf []Path
+	for ref, pp := range m.cust {
+		if !slices.ContainsFunc(pp.paths, func(sp sessionPath) bool { return sp.session == session }) {
+			continue
+		}
+		w.incumbent[ref] = w.selected[ref]
+		buf = m.candidates(buf[:0], RouterCustomerRouter, ref, pp, w)
+		w.selected[ref] = -1
+		if len(buf) > 0 {
+			d := decide(customerRouterSteps, buf, false, false)
+			w.selected[ref] = m.byName[buf[d.Best[0]].Session]
 		}
 	}
 }
@@ -327,9 +357,14 @@ func (m *model) world(s Scenario) (*world, error) {
 		established:  make([]int, n),
 		withdrawn:    make([]map[netip.Prefix]bool, n),
 		allWithdrawn: make([]bool, n),
+		selected:     make([]int, len(m.cust)),
+		incumbent:    make([]int, len(m.cust)),
 	}
 	for i := range w.linkUp {
 		w.linkUp[i] = true
+	}
+	for i := range w.selected {
+		w.selected[i], w.incumbent[i] = -1, -1
 	}
 	events := append(InitialEvents(m.p), s.Events...)
 	for k, e := range events {
@@ -406,7 +441,7 @@ func (m *model) apply(w *world, e Event) error {
 		return fmt.Errorf("unknown event kind %q; use one of %s, %s, %s, %s, %s, %s", e.Kind,
 			EventSessionUp, EventSessionDown, EventLinkDown, EventLinkUp, EventWithdraw, EventRestore)
 	}
-	w.settle(wasUp)
+	m.settle(w, wasUp)
 	return nil
 }
 
@@ -462,7 +497,7 @@ func (m *model) withdrawTargets(e Event) ([]int, error) {
 func (m *model) table(router string, pps []prefixPaths, ix *lazyIndex, w *world, decider func([]Path) Decision) Table {
 	t := Table{Router: router, Routes: make([]Route, 0, len(pps)), index: ix, byRef: make([]int32, len(pps))}
 	for ref, pp := range pps {
-		cands := m.candidates(nil, router, pp, w)
+		cands := m.candidates(nil, router, ref, pp, w)
 		if len(cands) == 0 {
 			t.byRef[ref] = -1
 			continue
@@ -482,7 +517,7 @@ func (m *model) table(router string, pps []prefixPaths, ix *lazyIndex, w *world,
 // candidates appends to buf the paths to pp.prefix that the router has in
 // world w: from sessions that are up (and, on the border gateway, that
 // still advertise the prefix), and the VPC routes.
-func (m *model) candidates(buf []Path, router string, pp prefixPaths, w *world) []Path {
+func (m *model) candidates(buf []Path, router string, ref int, pp prefixPaths, w *world) []Path {
 	for _, sp := range pp.paths {
 		if sp.session < 0 {
 			buf = append(buf, Path{
@@ -513,7 +548,7 @@ func (m *model) candidates(buf []Path, router string, pp prefixPaths, w *world) 
 		buf = append(buf, Path{
 			Prefix: pp.prefix, Kind: string(s.Kind), Session: s.Name, NextHop: s.CloudAddrFor(pp.prefix),
 			ASPath: sp.asPath, LocalPref: m.localPref[i], Origin: OriginIGP, NeighborAS: neighborAS,
-			Received: w.established[i],
+			Received: w.established[i], Selected: w.incumbent[ref] == i,
 		})
 	}
 	return buf

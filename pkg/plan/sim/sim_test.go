@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -215,19 +216,33 @@ func TestHistory(t *testing.T) {
 		want     string
 		step     string
 		best     string
+		// swap gives tun-2 the lower neighbor address.
+		swap bool
 	}{
-		{"normal", "dc/dc", sim.StepOlderPath, "pvif-bj-1"},
-		{"dc-session-down", "vpn/vpn", sim.StepOlderPath, "tun-1"},
-		{"dc-session-down-failback", "dc/vpn", sim.StepOlderPath, "tun-1"},
-		{"dc-port-down-failback", "dc/vpn", sim.StepOlderPath, "tun-1"},
-		// The DC comes back first after both fail: DC is older again.
-		{"both-down-failback", "dc/dc", sim.StepOlderPath, "pvif-bj-1"},
-		// A tunnel flap does not disturb the older DC path.
-		{"tunnel-down-failback:tun-1", "dc/dc", sim.StepOlderPath, "pvif-bj-1"},
-		{"dc-routes-withdrawn-failback", "dc/dc", sim.StepOlderPath, "pvif-bj-1"},
+		{scenario: "normal", want: "dc/dc", step: sim.StepOlderPath, best: "pvif-bj-1"},
+		// The best path is gone: the two tunnels tie, neither is the
+		// current best, and the neighbor address decides, not their age.
+		{scenario: "dc-session-down", want: "vpn/vpn", step: sim.StepNeighborAddress, best: "tun-1"},
+		{scenario: "dc-session-down", want: "vpn/vpn", step: sim.StepNeighborAddress, best: "tun-2", swap: true},
+		// DC comes back, but the tunnel is the current best: it stays.
+		{scenario: "dc-session-down-failback", want: "dc/vpn", step: sim.StepOlderPath, best: "tun-1"},
+		{scenario: "dc-session-down-failback", want: "dc/vpn", step: sim.StepOlderPath, best: "tun-2", swap: true},
+		{scenario: "dc-port-down-failback", want: "dc/vpn", step: sim.StepOlderPath, best: "tun-1"},
+		// The DC comes back first after both fail: it is the best again.
+		{scenario: "both-down-failback", want: "dc/dc", step: sim.StepOlderPath, best: "pvif-bj-1"},
+		// A tunnel flap does not disturb the DC path.
+		{scenario: "tunnel-down-failback:tun-1", want: "dc/dc", step: sim.StepOlderPath, best: "pvif-bj-1"},
+		{scenario: "dc-routes-withdrawn-failback", want: "dc/dc", step: sim.StepOlderPath, best: "pvif-bj-1"},
 	}
+	swapped := example(t, "seed-dc-primary-vpn-backup")
+	swapped.Strategy.LocalPreference = nil
+	swapped.VPN.Tunnels[0].InsideCIDR, swapped.VPN.Tunnels[1].InsideCIDR = swapped.VPN.Tunnels[1].InsideCIDR, swapped.VPN.Tunnels[0].InsideCIDR
 	for _, tt := range tests {
-		t.Run(tt.scenario, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s swap=%v", tt.scenario, tt.swap), func(t *testing.T) {
+			p := p
+			if tt.swap {
+				p = swapped
+			}
 			s := scenario(t, p, tt.scenario)
 			tr, err := sim.Trace(p, s, vm, host)
 			if err != nil {
@@ -244,8 +259,9 @@ func TestHistory(t *testing.T) {
 			if !ok {
 				t.Fatal("no route to the VM")
 			}
-			if r.Decision.Step != tt.step || r.NextHops[0].Session != tt.best || r.Decision.FRRReason != "Older Path" {
-				t.Errorf("customer router: best %v by %q (%s), want %s by %s", r.NextHops, r.Decision.Step, r.Decision.FRRReason, tt.best, tt.step)
+			frr := map[string]string{sim.StepOlderPath: "Older Path", sim.StepNeighborAddress: "Neighbor IP"}[tt.step]
+			if r.Decision.Step != tt.step || r.NextHops[0].Session != tt.best || r.Decision.FRRReason != frr {
+				t.Errorf("customer router: best %v by %q (%s), want %s by %s (%s)", r.NextHops, r.Decision.Step, r.Decision.FRRReason, tt.best, tt.step, r.Decision.Reason)
 			}
 		})
 	}
