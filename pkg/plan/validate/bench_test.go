@@ -57,7 +57,7 @@ func generatedPlan(tb testing.TB, n int) *plan.Plan {
 	return p
 }
 
-func blockCount(p *plan.Plan) int { return len(collectBlocks(p)) }
+func blockCount(p *plan.Plan) int { return len(collectBlocks(p).entries) }
 
 func TestGeneratedPlansAreClean(t *testing.T) {
 	for _, n := range []int{1_000, 10_000} {
@@ -84,14 +84,7 @@ func TestCidrangerBulkAgrees(t *testing.T) {
 	}
 }
 
-func entriesOf(p *plan.Plan) []cidr.Entry {
-	blocks := collectBlocks(p)
-	out := make([]cidr.Entry, len(blocks))
-	for i, b := range blocks {
-		out[i] = cidr.Entry{Prefix: b.prefix, Ref: i}
-	}
-	return out
-}
+func entriesOf(p *plan.Plan) []cidr.Entry { return collectBlocks(p).entries }
 
 // cidrangerPairs is the bulk overlap check done with cidranger alone:
 // insert every block, then ask for each block which stored blocks overlap

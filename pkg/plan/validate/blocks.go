@@ -79,43 +79,68 @@ func (b block) describe(p *plan.Plan) string {
 	return fmt.Sprintf("tunnel inside block %s of tunnel %q", b.prefix, p.VPN.Tunnels[b.i].Name)
 }
 
+// loc is where a block sits in the plan, packed small: plans reach 100k
+// blocks and the WebAssembly garbage collector feels every byte.
+type loc struct {
+	kind BlockKind
+	ipv6 bool
+	i, j int32
+}
+
+// blockSet is every address block of the plan: entries for the overlap
+// sweep (Ref is the index) and, in parallel, where each one sits.
+type blockSet struct {
+	entries []cidr.Entry
+	locs    []loc
+}
+
+func (s *blockSet) add(p netip.Prefix, kind BlockKind, i, j int, ipv6 bool) {
+	s.entries = append(s.entries, cidr.Entry{Prefix: p, Ref: len(s.entries)})
+	s.locs = append(s.locs, loc{kind: kind, ipv6: ipv6, i: int32(i), j: int32(j)})
+}
+
+func (s *blockSet) at(n int) block {
+	l := s.locs[n]
+	return block{prefix: s.entries[n].Prefix, kind: l.kind, i: int(l.i), j: int(l.j), ipv6: l.ipv6}
+}
+
 // collectBlocks lists every address block of the plan. Strategy prefixes
 // (overrides, VPN aggregates) are advertisements, not blocks: the strategy
 // package checks them.
-func collectBlocks(p *plan.Plan) []block {
+func collectBlocks(p *plan.Plan) *blockSet {
 	n := len(p.IDC.Segments)
 	for _, a := range p.BorderGateway.Attachments {
 		n += len(a.CIDRs) + len(a.Subnets)
 	}
-	out := make([]block, 0, n+8)
-	for i, s := range p.IDC.Segments {
-		out = append(out, block{prefix: s.CIDR, kind: KindIDC, i: i})
+	s := &blockSet{entries: make([]cidr.Entry, 0, n+8), locs: make([]loc, 0, n+8)}
+	for i, seg := range p.IDC.Segments {
+		s.add(seg.CIDR, KindIDC, i, 0, false)
 	}
 	for i, a := range p.BorderGateway.Attachments {
 		for j, c := range a.CIDRs {
-			out = append(out, block{prefix: c, kind: KindVPC, i: i, j: j})
+			s.add(c, KindVPC, i, j, false)
 		}
-		for j, s := range a.Subnets {
-			out = append(out, block{prefix: s.CIDR, kind: KindSubnet, i: i, j: j})
+		for j, sn := range a.Subnets {
+			s.add(sn.CIDR, KindSubnet, i, j, false)
 		}
 	}
 	if dc := p.DirectConnection; dc != nil {
 		for i, f := range dc.Interfaces {
-			out = append(out, block{prefix: f.Interconnect, kind: KindInterconnect, i: i})
+			s.add(f.Interconnect, KindInterconnect, i, 0, false)
 			if f.InterconnectIPv6.IsValid() {
-				out = append(out, block{prefix: f.InterconnectIPv6, kind: KindInterconnect, i: i, ipv6: true})
+				s.add(f.InterconnectIPv6, KindInterconnect, i, 0, true)
 			}
 		}
 	}
 	if v := p.VPN; v != nil {
 		for i, t := range v.Tunnels {
-			out = append(out, block{prefix: t.InsideCIDR, kind: KindTunnel, i: i})
+			s.add(t.InsideCIDR, KindTunnel, i, 0, false)
 			if t.InsideCIDRIPv6.IsValid() {
-				out = append(out, block{prefix: t.InsideCIDRIPv6, kind: KindTunnel, i: i, ipv6: true})
+				s.add(t.InsideCIDRIPv6, KindTunnel, i, 0, true)
 			}
 		}
 	}
-	return out
+	return s
 }
 
 // Limits on what the overlap check lists. A plan with more overlapping
@@ -136,8 +161,8 @@ const (
 // their VPC, and every overlapping pair of blocks.
 func (c *checker) checkBlocks() {
 	blocks := collectBlocks(c.p)
-	entries := make([]cidr.Entry, 0, len(blocks))
-	for i, b := range blocks {
+	for n := range blocks.entries {
+		b := blocks.at(n)
 		if !b.prefix.IsValid() {
 			// Optional IPv6 fields are collected only when set, so an
 			// invalid prefix here is a required one left out.
@@ -153,10 +178,10 @@ func (c *checker) checkBlocks() {
 				fmt.Sprintf("%s has host bits set: the block it denotes is %s", b.prefix, canon),
 				fmt.Sprintf("write %s, or fix the prefix length if another block was meant", canon))
 		}
-		entries = append(entries, cidr.Entry{Prefix: b.prefix, Ref: i})
 	}
 	c.checkSubnetsInsideVPC()
-	c.checkOverlaps(blocks, entries)
+	// Invalid (missing) prefixes stay in the entries: the sweep skips them.
+	c.checkOverlaps(blocks)
 }
 
 // checkSubnetsInsideVPC: every subnet lies inside one of its VPC's CIDRs.
@@ -237,12 +262,13 @@ func overlapCode(a, b block, kind cidr.OverlapKind) string {
 	return "address.contains." + a.kind.String() + "-" + b.kind.String()
 }
 
-func (c *checker) checkOverlaps(blocks []block, entries []cidr.Entry) {
+func (c *checker) checkOverlaps(blocks *blockSet) {
+	entries := blocks.entries
 	listed, unlisted, scanned := 0, 0, 0
 	worst := plan.SeverityInfo
 	var hints *freeSpace
 	for o := range cidr.AllOverlaps(entries) {
-		a, b := blocks[o.A.Ref], blocks[o.B.Ref]
+		a, b := blocks.at(o.A.Ref), blocks.at(o.B.Ref)
 		sev, ok := overlapSeverity(a, b, o.Kind)
 		if !ok {
 			continue
@@ -332,7 +358,7 @@ func overlapConsequence(x, y block) string {
 // that two hints never offer the same block.
 type freeSpace struct {
 	c      *checker
-	blocks []block
+	blocks *blockSet
 	// used is every block, aggregated once so that each search is linear
 	// in the used space; suggestions are appended (FreeBlock sorts only
 	// the blocks inside its range).
@@ -341,11 +367,11 @@ type freeSpace struct {
 	suggested int
 }
 
-func newFreeSpace(c *checker, blocks []block) *freeSpace {
-	used := make([]netip.Prefix, 0, len(blocks))
-	for _, b := range blocks {
-		if b.prefix.IsValid() {
-			used = append(used, b.prefix)
+func newFreeSpace(c *checker, blocks *blockSet) *freeSpace {
+	used := make([]netip.Prefix, 0, len(blocks.entries))
+	for _, e := range blocks.entries {
+		if e.Prefix.IsValid() {
+			used = append(used, e.Prefix)
 		}
 	}
 	return &freeSpace{c: c, blocks: blocks, used: cidr.Aggregate(used)}
@@ -365,10 +391,10 @@ func (f *freeSpace) suggest(b block) (netip.Prefix, bool) {
 		// The subnet's own VPC CIDRs are where it must go, so they do not
 		// count as used; everything else, other subnets included, does.
 		ranges = f.c.p.BorderGateway.Attachments[b.i].CIDRs
-		used = make([]netip.Prefix, 0, len(f.blocks))
-		for _, o := range f.blocks {
-			if o.prefix.IsValid() && !(o.kind == KindVPC && o.i == b.i) {
-				used = append(used, o.prefix)
+		used = make([]netip.Prefix, 0, len(f.blocks.entries))
+		for n, e := range f.blocks.entries {
+			if l := f.blocks.locs[n]; e.Prefix.IsValid() && !(l.kind == KindVPC && int(l.i) == b.i) {
+				used = append(used, e.Prefix)
 			}
 		}
 		used = append(used, f.used[len(f.used)-f.suggested:]...)
