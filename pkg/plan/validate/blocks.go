@@ -190,9 +190,11 @@ func (c *checker) checkSubnetsInsideVPC() {
 		if len(a.Subnets) == 0 {
 			continue
 		}
-		// Aggregate gives disjoint sorted blocks, so one binary search per
-		// subnet finds the only CIDR that can hold it.
-		vpc := cidr.Aggregate(a.CIDRs)
+		// A subnet lies in one CIDR, never across two adjacent ones, so the
+		// CIDRs are not aggregated; dropping those inside another leaves
+		// disjoint sorted blocks, where one binary search per subnet finds
+		// the only CIDR that can hold it.
+		vpc := outermost(a.CIDRs)
 		for j, s := range a.Subnets {
 			if !s.CIDR.IsValid() {
 				continue
@@ -213,6 +215,33 @@ func (c *checker) checkSubnetsInsideVPC() {
 				"a subnet is carved from its VPC's CIDRs: change the subnet or add its block to the VPC's cidrs", related...)
 		}
 	}
+}
+
+// outermost returns the valid prefixes of ps that no other contains,
+// canonical and sorted by address.
+func outermost(ps []netip.Prefix) []netip.Prefix {
+	sorted := make([]netip.Prefix, 0, len(ps))
+	for _, p := range ps {
+		if p.IsValid() {
+			sorted = append(sorted, p.Masked())
+		}
+	}
+	slices.SortFunc(sorted, func(x, y netip.Prefix) int {
+		if c := x.Addr().Compare(y.Addr()); c != 0 {
+			return c
+		}
+		return x.Bits() - y.Bits()
+	})
+	out := sorted[:0]
+	for _, p := range sorted {
+		// Sorted by address, shorter first: only the last kept prefix can
+		// contain p.
+		if len(out) > 0 && cidr.Covers(out[len(out)-1], p) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 func prefixList(ps []netip.Prefix) string {

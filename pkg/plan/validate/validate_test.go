@@ -183,6 +183,16 @@ func TestRules(t *testing.T) {
 		{"subnet larger than its vpc", func(p *plan.Plan) {
 			p.BorderGateway.Attachments[0].Subnets = []plan.Subnet{{Name: "a", CIDR: mp("10.0.0.0/15")}}
 		}, []string{"error subnet.outside-vpc $.borderGateway.attachments[0].subnets[0].cidr <- $.borderGateway.attachments[0].cidrs[0]"}},
+		{"subnet across two adjacent vpc cidrs", func(p *plan.Plan) {
+			a := &p.BorderGateway.Attachments[0]
+			a.CIDRs = []netip.Prefix{mp("10.0.1.0/24"), mp("10.0.0.0/24")}
+			a.Subnets = []plan.Subnet{{Name: "wide", CIDR: mp("10.0.0.0/23")}}
+		}, []string{"error subnet.outside-vpc $.borderGateway.attachments[0].subnets[0].cidr <- $.borderGateway.attachments[0].cidrs[0] $.borderGateway.attachments[0].cidrs[1]"}},
+		{"subnet in a vpc cidr nested in another", func(p *plan.Plan) {
+			a := &p.BorderGateway.Attachments[0]
+			a.CIDRs = []netip.Prefix{mp("10.0.0.0/16"), mp("10.0.5.0/24"), mp("10.1.0.0/16")}
+			a.Subnets = []plan.Subnet{{Name: "a", CIDR: mp("10.0.5.0/25")}, {Name: "b", CIDR: mp("10.0.200.0/24")}, {Name: "c", CIDR: mp("10.1.0.0/24")}}
+		}, []string{"error address.contains.vpc-vpc $.borderGateway.attachments[0].cidrs[1] <- $.borderGateway.attachments[0].cidrs[0]"}},
 		{"subnet in the second of several vpc cidrs", func(p *plan.Plan) {
 			a := &p.BorderGateway.Attachments[0]
 			a.CIDRs = []netip.Prefix{mp("10.9.0.0/16"), mp("10.0.0.0/16"), mp("10.5.0.0/16")}
