@@ -58,14 +58,18 @@ func (c *checker) checkProfile() {
 		{"$.profile.ike.lifetimeSeconds", pr.IKE.LifetimeSeconds},
 		{"$.profile.ipsec.lifetimeSeconds", pr.IPsec.LifetimeSeconds},
 	}
+	def := plan.DefaultProfile()
 	for _, l := range []struct {
-		path string
-		bits int
-	}{{"$.profile.interconnect.prefixLength", pr.Interconnect.PrefixLength}, {"$.profile.tunnel.insidePrefixLength", pr.Tunnel.InsidePrefixLength}} {
+		path      string
+		bits, def int
+	}{
+		{"$.profile.interconnect.prefixLength", pr.Interconnect.PrefixLength, def.Interconnect.PrefixLength},
+		{"$.profile.tunnel.insidePrefixLength", pr.Tunnel.InsidePrefixLength, def.Tunnel.InsidePrefixLength},
+	} {
 		// Both are IPv4 blocks with two usable addresses: /31 at most.
 		if l.bits < 0 || l.bits > 31 {
 			c.err(CodeProfilePrefixLength, l.path, fmt.Sprintf("prefix length %d cannot hold a customer and a JD Cloud address", l.bits),
-				"JD Cloud uses 30; delete the override to use it")
+				fmt.Sprintf("JD Cloud documents /%d; delete the override to use it", l.def))
 		}
 	}
 	for _, r := range ranges {
