@@ -47,7 +47,7 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
-		return 2
+		return helpOr2(err)
 	}
 	if len(rest) != 1 {
 		fmt.Fprintln(stderr, "hybridplan simulate: give exactly one plan file (or - for stdin)")
@@ -168,6 +168,15 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		// fs.Parse stopped at "--": everything after is positional.
 		return append(rest, args...), nil
 	}
+}
+
+// helpOr2 is the exit status after a flag error: 0 when help was asked
+// for (the usage is already printed), 2 otherwise.
+func helpOr2(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
 }
 
 func countSet(bs ...bool) int {

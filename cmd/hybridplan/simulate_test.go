@@ -323,3 +323,12 @@ func TestTraceBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestSimulateTraceHelp(t *testing.T) {
+	for _, cmd := range []string{"simulate", "trace"} {
+		code, _, errOut := simCmd(t, "", cmd, "-h")
+		if code != 0 || !strings.Contains(errOut, "usage: hybridplan "+cmd) || !strings.Contains(errOut, "-scenario") {
+			t.Errorf("%s -h: exit %d\n%s", cmd, code, errOut)
+		}
+	}
+}

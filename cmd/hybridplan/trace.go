@@ -33,7 +33,7 @@ func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
-		return 2
+		return helpOr2(err)
 	}
 	if len(rest) != 3 {
 		fmt.Fprintln(stderr, "hybridplan trace: give a plan file, a source address and a destination address")

@@ -488,42 +488,55 @@ func TestMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scenarios := sim.Scenarios(p)
 	// 4 IPv4 IDC segments × 1 IPv4 VPC CIDR + 1 IPv6 × 1 IPv6.
-	if len(m.Cells) != len(scenarios)*5 {
-		t.Fatalf("%d cells, want %d", len(m.Cells), len(scenarios)*5)
+	if len(m.Cells) != len(sim.Scenarios(p))*5 {
+		t.Fatalf("%d cells, want %d", len(m.Cells), len(sim.Scenarios(p))*5)
 	}
 	if m.IDCSegments[4].Address != netip.MustParseAddr("2001:db8:30::1") || m.VPCSegments[0].Address != netip.MustParseAddr("10.40.0.1") {
 		t.Errorf("representative addresses: %v %v", m.IDCSegments[4], m.VPCSegments[0])
 	}
-	// Every cell agrees with Trace between the representative addresses.
-	addr := map[string]netip.Addr{}
-	for _, s := range m.IDCSegments {
-		addr["idc "+s.Name] = s.Address
+	if _, err := json.Marshal(m); err != nil {
+		t.Fatal(err)
 	}
-	for _, s := range m.VPCSegments {
-		addr["vpc "+s.Name+" "+s.CIDR.Addr().String()[:2]] = s.Address
-	}
-	byName := map[string]sim.Scenario{}
-	for _, s := range scenarios {
-		byName[s.Name] = s
-	}
-	for _, c := range m.Cells {
-		idc := addr["idc "+c.IDC]
-		fam := "10"
-		if idc.Is6() {
-			fam = "20"
-		}
-		tr, err := sim.Trace(p, byName[c.Scenario], addr["vpc "+c.VPC+" "+fam], idc)
+	// Every cell of every example agrees with Trace between the
+	// representative addresses.
+	for _, e := range examples.All() {
+		p := example(t, e.Name)
+		m, err := sim.Matrix(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tr.Reachable != c.Reachable || tr.Symmetric != c.Symmetric || tr.Forward.Kind != c.Forward.Kind || tr.Return.Kind != c.Return.Kind || tr.Forward.Route != c.Forward.Route {
-			t.Errorf("cell %+v disagrees with trace %s", c, tr.Reason)
+		byName := map[string]sim.Scenario{}
+		for _, s := range sim.Scenarios(p) {
+			byName[s.Name] = s
 		}
-	}
-	if _, err := json.Marshal(m); err != nil {
-		t.Fatal(err)
+		// A VPC segment's name may repeat (an attachment's IPv4 and IPv6
+		// CIDRs): cells pair one family, so find the one of the IDC's.
+		addr := func(segs []sim.MatrixSegment, name string, v4 bool) netip.Addr {
+			for _, s := range segs {
+				if s.Name == name && s.Address.Is4() == v4 {
+					return s.Address
+				}
+			}
+			t.Fatalf("%s: no segment %s", e.Name, name)
+			return netip.Addr{}
+		}
+		idcAddr := map[string]netip.Addr{}
+		for _, s := range m.IDCSegments {
+			idcAddr[s.Name] = s.Address
+		}
+		for _, c := range m.Cells {
+			idc := idcAddr[c.IDC]
+			vpc := addr(m.VPCSegments, c.VPC, idc.Is4())
+			tr, err := sim.Trace(p, byName[c.Scenario], vpc, idc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tr.Reachable != c.Reachable || tr.Symmetric != c.Symmetric || tr.Forward.Kind != c.Forward.Kind || tr.Return.Kind != c.Return.Kind ||
+				tr.Forward.Route != c.Forward.Route || tr.Return.Route != c.Return.Route {
+				t.Errorf("%s: cell %+v %+v %+v disagrees with trace %s", e.Name, c, *c.Forward, *c.Return, tr.Reason)
+			}
+		}
 	}
 	// Non-propagated subnets appear, unreachable on the way back.
 	m2, err := sim.Matrix(example(t, "aspath-two-vpcs-redundant-dc"))
