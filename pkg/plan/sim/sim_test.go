@@ -3,6 +3,7 @@ package sim_test
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"slices"
 	"strings"
@@ -610,6 +611,76 @@ func TestWithdrawRestoreSequences(t *testing.T) {
 	for _, r := range st.BorderGateway.Routes {
 		if r.Prefix.String() == "192.168.0.0/16" && (len(r.NextHops) != 1 || r.NextHops[0].Session != "tun-2") {
 			t.Errorf("192.168.0.0/16 via %v, want only tun-2", r.NextHops)
+		}
+	}
+}
+
+// TestRandomEvents applies long random event sequences (fixed seeds) and
+// checks the invariants every state must keep.
+func TestRandomEvents(t *testing.T) {
+	for _, e := range examples.All() {
+		p := example(t, e.Name)
+		init := sim.InitialEvents(p)
+		var sessions []string
+		for _, ev := range init {
+			sessions = append(sessions, ev.Session)
+		}
+		conn := p.DirectConnection.ConnectionID
+		r := rand.New(rand.NewPCG(1, uint64(len(e.Name))))
+		for run := range 30 {
+			var events []sim.Event
+			for range 1 + r.IntN(12) {
+				switch r.IntN(4) {
+				case 0, 1:
+					kind := sim.EventSessionDown
+					if r.IntN(2) == 0 {
+						kind = sim.EventSessionUp
+					}
+					events = append(events, sim.Event{Kind: kind, Session: sessions[r.IntN(len(sessions))]})
+				case 2:
+					kind := sim.EventLinkDown
+					if r.IntN(2) == 0 {
+						kind = sim.EventLinkUp
+					}
+					events = append(events, sim.Event{Kind: kind, Session: conn})
+				default:
+					kind := sim.EventWithdraw
+					if r.IntN(2) == 0 {
+						kind = sim.EventRestore
+					}
+					events = append(events, sim.Event{Kind: kind})
+				}
+			}
+			s := sim.Scenario{Name: fmt.Sprintf("random-%d", run), Events: events}
+			st, err := sim.Run(p, s)
+			if err != nil {
+				t.Fatalf("%s %v: %v", e.Name, events, err)
+			}
+			up := map[string]bool{}
+			for _, ss := range st.Sessions {
+				up[ss.Name] = ss.Up
+				if ss.Up != (ss.Established > 0) {
+					t.Errorf("%s: session %+v", e.Name, ss)
+				}
+			}
+			for _, tbl := range []sim.Table{st.BorderGateway, st.CustomerRouter} {
+				for _, route := range tbl.Routes {
+					if len(route.Decision.Best) == 0 || len(route.NextHops) != len(route.Decision.Best) {
+						t.Errorf("%s %s %s: decision %+v", e.Name, tbl.Router, route.Prefix, route.Decision)
+					}
+					if tbl.Router == sim.RouterCustomerRouter && len(route.Decision.Best) != 1 {
+						t.Errorf("%s: customer router uses %d paths for %s", e.Name, len(route.Decision.Best), route.Prefix)
+					}
+					for _, c := range route.Candidates {
+						if c.Session != "" && !up[c.Session] {
+							t.Errorf("%s %s %s: candidate from down session %s", e.Name, tbl.Router, route.Prefix, c.Session)
+						}
+					}
+				}
+			}
+			if _, err := json.Marshal(st); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }
