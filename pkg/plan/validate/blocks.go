@@ -161,6 +161,7 @@ const (
 // their VPC, and every overlapping pair of blocks.
 func (c *checker) checkBlocks() {
 	blocks := collectBlocks(c.p)
+	c.blocks = blocks
 	for n := range blocks.entries {
 		b := blocks.at(n)
 		if !b.prefix.IsValid() {
@@ -295,7 +296,6 @@ func (c *checker) checkOverlaps(blocks *blockSet) {
 	entries := blocks.entries
 	listed, unlisted, scanned := 0, 0, 0
 	worst := plan.SeverityInfo
-	var hints *freeSpace
 	for o := range cidr.AllOverlaps(entries) {
 		a, b := blocks.at(o.A.Ref), blocks.at(o.B.Ref)
 		sev, ok := overlapSeverity(a, b, o.Kind)
@@ -332,10 +332,7 @@ func (c *checker) checkOverlaps(blocks *blockSet) {
 			// Two names for one IDC block: one of them is redundant.
 			hint = "remove one of the two segments, or give this one the block it was meant to have"
 		} else if listed <= maxOverlapHints {
-			if hints == nil {
-				hints = newFreeSpace(c, blocks)
-			}
-			if free, ok := hints.suggest(move); ok {
+			if free, ok := c.freeSpace().suggest(move, move.prefix.Bits()); ok {
 				hint = fmt.Sprintf("move the %s to %s, which is free", move.kind.label(), free)
 				if sev == plan.SeverityWarning {
 					hint = "if that is deliberate, nothing needs to change; otherwise " + hint
@@ -396,6 +393,15 @@ type freeSpace struct {
 	suggested int
 }
 
+// freeSpace returns the checker's free-space finder, built on first use:
+// plans without problems never pay for it.
+func (c *checker) freeSpace() *freeSpace {
+	if c.free == nil {
+		c.free = newFreeSpace(c, c.blocks)
+	}
+	return c.free
+}
+
 func newFreeSpace(c *checker, blocks *blockSet) *freeSpace {
 	used := make([]netip.Prefix, 0, len(blocks.entries))
 	for _, e := range blocks.entries {
@@ -412,7 +418,7 @@ var rfc1918 = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustPars
 // its own VPC for a subnet, inside the profile's allowed ranges for an
 // interconnect or a tunnel, private space for the rest (near the block for
 // IPv6), preferring the range the block is in now.
-func (f *freeSpace) suggest(b block) (netip.Prefix, bool) {
+func (f *freeSpace) suggest(b block, bits int) (netip.Prefix, bool) {
 	used := f.used
 	var ranges []netip.Prefix
 	switch {
@@ -443,7 +449,7 @@ func (f *freeSpace) suggest(b block) (netip.Prefix, bool) {
 		return boolRank(!cidr.Covers(x, b.prefix)) - boolRank(!cidr.Covers(y, b.prefix))
 	})
 	for _, within := range ranges {
-		if p, ok := cidr.FreeBlock(used, within, b.prefix.Bits()); ok {
+		if p, ok := cidr.FreeBlock(used, within, bits); ok {
 			f.used = append(f.used, p)
 			f.suggested++
 			return p, true

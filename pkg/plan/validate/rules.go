@@ -314,7 +314,7 @@ func (c *checker) checkInterconnect(fp string, f plan.PrivateInterface) {
 			}
 			if !coveredByAny(pr.Allowed, ic) {
 				c.err(CodeDCRange, path, fmt.Sprintf("interconnect %s is outside the ranges JD Cloud allows (%s)", ic, allowedText(pr.Allowed)),
-					"take the /30 from private space, e.g. 10.254.0.0/30")
+					c.freeHint(block{prefix: ic, kind: KindInterconnect}, pr.PrefixLength, "take the interconnect from those ranges"))
 			}
 			cust, cloud := f.CustomerAddr(), f.CloudAddr()
 			if !cust.IsValid() || !cloud.IsValid() || cust == cloud {
@@ -333,6 +333,15 @@ func (c *checker) checkInterconnect(fp string, f plan.PrivateInterface) {
 				fmt.Sprintf("use %s", netip.PrefixFrom(ic.Masked().Addr(), minIPv6PeerBits).Masked()))
 		}
 	}
+}
+
+// freeHint offers a free block of the given length where b's kind may go,
+// or the fallback when there is none.
+func (c *checker) freeHint(b block, bits int, fallback string) string {
+	if p, ok := c.freeSpace().suggest(b, bits); ok {
+		return fmt.Sprintf("use %s, which is free", p)
+	}
+	return fallback
 }
 
 // lengthHint suggests the block of the wanted length at p's address.
@@ -572,7 +581,7 @@ func (c *checker) checkTunnelInside(ip string, t plan.Tunnel) {
 			}
 			if !coveredByAny(pr.InsideAllowed, in) {
 				c.err(CodeVPNInsideRange, path, fmt.Sprintf("inside block %s is outside the ranges JD Cloud allows (%s)", in, allowedText(pr.InsideAllowed)),
-					"take the /30 from 169.254.0.0/20, e.g. 169.254.10.0/30")
+					c.freeHint(block{prefix: in, kind: KindTunnel}, pr.InsidePrefixLength, "take the inside block from those ranges"))
 			}
 			for _, o := range []struct {
 				field string

@@ -257,6 +257,11 @@ type checker struct {
 	p    *plan.Plan
 	prof plan.Profile
 	out  []plan.Finding
+	// blocks are the plan's address blocks (set by checkBlocks, which runs
+	// before the rules that suggest free blocks); free is built from them
+	// when the first hint needs it.
+	blocks *blockSet
+	free   *freeSpace
 }
 
 func (c *checker) add(sev plan.Severity, code, path, msg, hint string, related ...string) {

@@ -741,6 +741,14 @@ func TestFreeBlockHints(t *testing.T) {
 			"move the interconnect to 10.1.0.0/30, which is free", func(p *plan.Plan, free netip.Prefix) {
 				p.DirectConnection.Interfaces[0].Interconnect = free
 			}},
+		{"interconnect out of range", func(p *plan.Plan) { p.DirectConnection.Interfaces[0].Interconnect = mp("100.64.0.0/30") },
+			"use 10.1.0.0/30, which is free", func(p *plan.Plan, free netip.Prefix) {
+				p.DirectConnection.Interfaces[0].Interconnect = free
+			}},
+		{"tunnel out of range", func(p *plan.Plan) { p.VPN.Tunnels[0].InsideCIDR = mp("169.254.20.0/30") },
+			"use 169.254.0.0/30, which is free", func(p *plan.Plan, free netip.Prefix) {
+				p.VPN.Tunnels[0].InsideCIDR = free
+			}},
 		{"ipv6 vpc moves near its block", func(p *plan.Plan) {
 			p.IDC.Segments = append(p.IDC.Segments, plan.Segment{Name: "v6", CIDR: mp("2001:db8::/48")})
 			p.BorderGateway.Attachments[0].CIDRs = append(p.BorderGateway.Attachments[0].CIDRs, mp("2001:db8::/48"))
@@ -765,7 +773,7 @@ func TestFreeBlockHints(t *testing.T) {
 	}
 }
 
-var hintPattern = regexp.MustCompile(` to (\S+), which is free`)
+var hintPattern = regexp.MustCompile(`(?:to|use) (\S+), which is free`)
 
 // hintBlock returns the free block a hint offers.
 func hintBlock(t *testing.T, hint string) netip.Prefix {
