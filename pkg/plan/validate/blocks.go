@@ -149,9 +149,9 @@ func collectBlocks(p *plan.Plan) *blockSet {
 const (
 	// maxOverlapFindings is how many overlapping pairs are listed one by one.
 	maxOverlapFindings = 1000
-	// maxOverlapHints is how many of them get a free-block hint; each hint
-	// scans the used space once.
-	maxOverlapHints = 50
+	// maxFreeHints is how many findings of one plan get a free-block hint;
+	// each hint scans the used space once.
+	maxFreeHints = 50
 	// maxOverlapScan bounds how many pairs are examined after the listing
 	// limit, to grade and count the rest.
 	maxOverlapScan = 1_000_000
@@ -331,7 +331,7 @@ func (c *checker) checkOverlaps(blocks *blockSet) {
 		if o.Kind == cidr.Duplicate && a.kind == b.kind && a.kind == KindIDC {
 			// Two names for one IDC block: one of them is redundant.
 			hint = "remove one of the two segments, or give this one the block it was meant to have"
-		} else if listed <= maxOverlapHints {
+		} else {
 			if free, ok := c.freeSpace().suggest(move, move.prefix.Bits()); ok {
 				hint = fmt.Sprintf("move the %s to %s, which is free", move.kind.label(), free)
 				if sev == plan.SeverityWarning {
@@ -389,8 +389,9 @@ type freeSpace struct {
 	// in the used space; suggestions are appended (FreeBlock sorts only
 	// the blocks inside its range).
 	used []netip.Prefix
-	// suggested counts the suggestions at the end of used.
-	suggested int
+	// suggested counts the suggestions at the end of used; searches counts
+	// every search, found or not, against maxFreeHints.
+	suggested, searches int
 }
 
 // freeSpace returns the checker's free-space finder, built on first use:
@@ -419,6 +420,10 @@ var rfc1918 = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustPars
 // interconnect or a tunnel, private space for the rest (near the block for
 // IPv6), preferring the range the block is in now.
 func (f *freeSpace) suggest(b block, bits int) (netip.Prefix, bool) {
+	if f.searches >= maxFreeHints {
+		return netip.Prefix{}, false
+	}
+	f.searches++
 	used := f.used
 	var ranges []netip.Prefix
 	switch {

@@ -592,8 +592,8 @@ func TestHundredsOfFindings(t *testing.T) {
 	if len(paths) != 300 {
 		t.Errorf("%d distinct paths, want 300", len(paths))
 	}
-	if len(hints) != maxOverlapHints {
-		t.Errorf("%d free-block hints, want %d", len(hints), maxOverlapHints)
+	if len(hints) != maxFreeHints {
+		t.Errorf("%d free-block hints, want %d", len(hints), maxFreeHints)
 	}
 }
 
