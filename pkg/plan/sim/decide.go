@@ -278,7 +278,7 @@ func stepCodes(steps []step, last string) []string {
 // for one prefix: lower next-hop priority, then lower route distance, then
 // shorter AS_PATH; candidates still equal are all used (ECMP).
 func DecideBorderGateway(paths []Path) Decision {
-	return decide(borderGatewaySteps, paths, true, true)
+	return decide(borderGatewaySteps, paths, true, true, nil)
 }
 
 // DecideCustomerRouter picks the customer router's best path among
@@ -286,25 +286,27 @@ func DecideBorderGateway(paths []Path) Decision {
 // one: the customer router is modelled without BGP multipath, as the
 // exported configuration sets it up.
 func DecideCustomerRouter(paths []Path) Decision {
-	return decide(customerRouterSteps, paths, false, true)
+	return decide(customerRouterSteps, paths, false, true, nil)
 }
 
 // decide runs the steps over paths. Without explain it leaves the Reason
-// empty, which saves the matrix most of its work.
-func decide(steps []step, paths []Path, ecmp, explain bool) Decision {
+// empty, which saves the matrix most of its work. buf, when not nil, holds
+// the candidate numbers and ends up as Best: callers that pass one use the
+// decision before deciding again.
+func decide(steps []step, paths []Path, ecmp, explain bool, buf []int) Decision {
+	alive := buf[:0]
+	for i := range paths {
+		alive = append(alive, i)
+	}
 	switch len(paths) {
 	case 0:
 		return Decision{}
 	case 1:
-		d := Decision{Best: []int{0}, Step: StepOnlyPath, Reason: "only path"}
+		d := Decision{Best: alive, Step: StepOnlyPath, Reason: "only path"}
 		if !ecmp {
 			d.FRRReason = "First path received"
 		}
 		return d
-	}
-	alive := make([]int, len(paths))
-	for i := range alive {
-		alive[i] = i
 	}
 	var reasons []string
 	var tied []int // the candidates left before the older-path step

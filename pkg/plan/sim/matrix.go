@@ -175,6 +175,7 @@ type verdicts struct {
 	none    *Verdict
 	scratch []Path
 	slab    []Verdict
+	buf     []int
 }
 
 func newVerdicts(m *model, pps []prefixPaths, router string, w *world) *verdicts {
@@ -203,12 +204,12 @@ func (v *verdicts) decide(ref int) *Verdict {
 	if len(v.scratch) == 0 {
 		return nil
 	}
-	var d Decision
+	steps, ecmp := customerRouterSteps, false
 	if v.router == RouterBorderGateway {
-		d = decide(borderGatewaySteps, v.scratch, true, false)
-	} else {
-		d = decide(customerRouterSteps, v.scratch, false, false)
+		steps, ecmp = borderGatewaySteps, true
 	}
+	d := decide(steps, v.scratch, ecmp, false, v.buf)
+	v.buf = d.Best // reused by the next decision; d is used up before it
 	// Verdicts come from a slab: one allocation per 64.
 	if len(v.slab) == cap(v.slab) {
 		v.slab = make([]Verdict, 0, 64)

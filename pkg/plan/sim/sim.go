@@ -167,14 +167,15 @@ func newModel(p *plan.Plan) *model {
 		nBGW += len(m.strat.IDCToCloud.For(s.Kind))
 		nCust += len(m.strat.CloudToIDC.For(s.Kind))
 	}
-	bgw := make([]sessionPath, 0, nBGW+len(p.BorderGateway.Attachments))
-	cust := make([]sessionPath, 0, nCust)
+	var vpc []sessionPath
 	empty := []uint32{}
 	for _, a := range p.BorderGateway.Attachments {
 		for _, q := range a.Propagated() {
-			bgw = append(bgw, sessionPath{prefix: q.Masked(), session: -1, attachment: a.Name, asPath: empty})
+			vpc = append(vpc, sessionPath{prefix: q.Masked(), session: -1, attachment: a.Name, asPath: empty})
 		}
 	}
+	bgw := append(make([]sessionPath, 0, nBGW+len(vpc)), vpc...)
+	cust := make([]sessionPath, 0, nCust)
 	lp := p.Strategy.LocalPreference
 	m.priority = make([]int, len(m.sessions))
 	m.localPref = make([]uint32, len(m.sessions))
@@ -334,6 +335,7 @@ func (m *model) settle(w *world, wasUp []bool) {
 // paths changed when session changed its state.
 func (m *model) reselect(w *world, session int) {
 	var buf []Path
+	var best []int
 	for ref, pp := range m.cust {
 		if !slices.ContainsFunc(pp.paths, func(sp sessionPath) bool { return sp.session == session }) {
 			continue
@@ -342,8 +344,8 @@ func (m *model) reselect(w *world, session int) {
 		buf = m.candidates(buf[:0], RouterCustomerRouter, ref, pp, w)
 		w.selected[ref] = -1
 		if len(buf) > 0 {
-			d := decide(customerRouterSteps, buf, false, false)
-			w.selected[ref] = m.byName[buf[d.Best[0]].Session]
+			best = decide(customerRouterSteps, buf, false, false, best).Best
+			w.selected[ref] = m.byName[buf[best[0]].Session]
 		}
 	}
 }
