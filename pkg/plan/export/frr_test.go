@@ -8,14 +8,18 @@ package export
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
 
 const frrDir = "/usr/lib/frr"
@@ -149,15 +153,32 @@ func frrErrors(out string) []string {
 	return msgs
 }
 
-// startFRR creates network namespace ns and starts zebra, staticd, bfdd and
-// bgpd in it with empty configurations, as children of the test (not
-// daemonized) so that cleanup can stop and reap them and delete the
-// namespace.
+// startFRR creates network namespace ns and starts FRR in it.
 func startFRR(t *testing.T, ns string) string {
+	t.Helper()
+	newNetns(t, ns)
+	startDaemons(t, ns)
+	return ns
+}
+
+// newNetns creates network namespace ns with its loopback up; cleanup
+// deletes it.
+func newNetns(t *testing.T, ns string) {
 	t.Helper()
 	if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
 		t.Fatalf("ip netns add %s: %v\n%s", ns, err, out)
 	}
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
+	if out, err := exec.Command("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up").CombinedOutput(); err != nil {
+		t.Fatalf("bringing up lo in %s: %v\n%s", ns, err, out)
+	}
+}
+
+// startDaemons starts zebra, staticd, bfdd and bgpd in ns with empty
+// configurations, as children of the test (not daemonized) so that cleanup
+// can stop and reap them before the namespace goes.
+func startDaemons(t *testing.T, ns string) {
+	t.Helper()
 	stateDir := filepath.Join("/var/run/frr", ns)
 	var procs []*exec.Cmd
 	t.Cleanup(func() {
@@ -165,19 +186,14 @@ func startFRR(t *testing.T, ns string) string {
 			_ = procs[i].Process.Kill()
 			_ = procs[i].Wait()
 		}
-		_ = exec.Command("ip", "netns", "del", ns).Run()
 		_ = os.RemoveAll(stateDir)
 	})
-	if out, err := exec.Command("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up").CombinedOutput(); err != nil {
-		t.Fatalf("bringing up lo in %s: %v\n%s", ns, err, out)
-	}
 	if err := os.MkdirAll(stateDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	// The daemons drop privileges to the frr user and must write here.
 	_ = exec.Command("chown", "frr:frr", stateDir).Run()
-	daemons := []string{"zebra", "staticd", "bfdd", "bgpd"}
-	for _, d := range daemons {
+	for _, d := range []string{"zebra", "staticd", "bfdd", "bgpd"} {
 		cmd := exec.Command("ip", "netns", "exec", ns, filepath.Join(frrDir, d), "-N", ns, "-f", "/dev/null",
 			"-i", filepath.Join(stateDir, d+".pid"))
 		if err := cmd.Start(); err != nil {
@@ -187,7 +203,6 @@ func startFRR(t *testing.T, ns string) string {
 		// zebra must be listening before the others connect to it.
 		waitFile(t, filepath.Join(stateDir, d+".vty"), d, ns)
 	}
-	return ns
 }
 
 // waitFile waits for a daemon's vty socket; the bound only ends a broken run.
@@ -246,5 +261,357 @@ func waitOriginated(t *testing.T, ns string, conf []byte) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
+	}
+}
+
+// TestFRRPolicies runs each example's exported configuration against a
+// second FRR that stands in for JD Cloud, one veth per session, and reads
+// back from real bgpd what the policies do: the cloud side must receive on
+// every session exactly the prefixes the strategy announces on it, with the
+// AS_PATH it predicts (the prepends), and the customer router must hold
+// every VPC prefix from every session with the plan's local-preference.
+func TestFRRPolicies(t *testing.T) {
+	requireFRR(t)
+	if os.Geteuid() != 0 {
+		if os.Getenv("HYBRIDPLAN_REQUIRE_FRR") == "1" {
+			t.Fatal("running FRR in network namespaces needs root (make test runs as root in CI)")
+		}
+		t.Skip("running FRR in network namespaces needs root")
+	}
+	plans := examplePlans(t)
+	names := make([]string, 0, len(plans))
+	for n := range plans {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for i, name := range names {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			p := plans[name]
+			res := strategy.Compute(p)
+			conf, err := Render(p, FormatFRR, Options{BGPTimers: &[2]int{1, 3}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := buildDesign(p, res, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Links and addresses first, so zebra knows them when the
+			// daemons start and bgpd connects at once.
+			cust := fmt.Sprintf("hpexc%d-%d", os.Getpid(), i)
+			cloud := fmt.Sprintf("hpexk%d-%d", os.Getpid(), i)
+			for _, ns := range []string{cust, cloud} {
+				newNetns(t, ns)
+				// bgpd cannot bind a tentative IPv6 address; skip DAD.
+				mustRun(t, "ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.default.accept_dad=0")
+			}
+			for j, s := range res.Sessions {
+				c, k := fmt.Sprintf("s%dc", j), fmt.Sprintf("s%dk", j)
+				mustRun(t, "ip", "link", "add", c, "netns", cust, "type", "veth", "peer", "name", k, "netns", cloud)
+				local, _ := sessionPrefixes(d, s.Name)
+				for _, pr := range local {
+					// The cloud's address sits in the same subnet as the customer's.
+					cloudAddr := s.CloudIP
+					if pr.Addr().Is6() {
+						cloudAddr = s.CloudIPv6
+					}
+					mustRun(t, "ip", "-n", cust, "addr", "add", pr.String(), "dev", c)
+					mustRun(t, "ip", "-n", cloud, "addr", "add", netip.PrefixFrom(cloudAddr, pr.Bits()).String(), "dev", k)
+				}
+				mustRun(t, "ip", "-n", cust, "link", "set", c, "up")
+				mustRun(t, "ip", "-n", cloud, "link", "set", k, "up")
+			}
+			startDaemons(t, cloud)
+			startDaemons(t, cust)
+			// bgpd creates each neighbor before its address family is
+			// activated (the order FRR itself saves configuration in), parks
+			// it in Idle ("No AFI/SAFI activated") and starts it about 4 s
+			// later; the subtests run in parallel so that wait overlaps.
+			loadFRR(t, cust, conf)
+			loadFRR(t, cloud, []byte(cloudConfig(res)))
+
+			// What the cloud must receive from the customer on each neighbor.
+			want := map[string]map[string]string{} // customer address -> prefix -> AS_PATH
+			for _, s := range res.Sessions {
+				for _, a := range res.IDCToCloud.On(s) {
+					addr := s.CustomerAddrFor(a.Prefix).String()
+					if want[addr] == nil {
+						want[addr] = map[string]string{}
+					}
+					want[addr][a.Prefix.String()] = repeatASN(s.CustomerASN, 1+a.Prepend)
+				}
+				for _, addr := range []netip.Addr{s.CustomerIP, s.CustomerIPv6} {
+					if addr.IsValid() && want[addr.String()] == nil {
+						want[addr.String()] = map[string]string{}
+					}
+				}
+			}
+			waitFor(t, 30*time.Second, func() string {
+				for addr, prefixes := range want {
+					afi := "ipv4"
+					if strings.Contains(addr, ":") {
+						afi = "ipv6"
+					}
+					got, err := receivedRoutes(cloud, afi, addr)
+					if err != nil {
+						return err.Error()
+					}
+					if !maps.Equal(got, prefixes) {
+						return fmt.Sprintf("JD Cloud's side receives from %s %v, want %v", addr, got, prefixes)
+					}
+				}
+				return ""
+			})
+
+			// What the customer holds: every VPC prefix from every session
+			// of its kind, with the kind's local-preference.
+			wantLP := map[string]map[string]int{} // prefix -> neighbor -> local-pref
+			for _, s := range res.Sessions {
+				for _, a := range res.CloudToIDC.On(s) {
+					lp := 100 // BGP's default when the plan sets none
+					if res.LocalPreference != nil {
+						lp = int(res.LocalPreference.VPN)
+						if s.Kind == strategy.DirectConnection {
+							lp = int(res.LocalPreference.DirectConnection)
+						}
+					}
+					pr := a.Prefix.String()
+					if wantLP[pr] == nil {
+						wantLP[pr] = map[string]int{}
+					}
+					wantLP[pr][s.CloudAddrFor(a.Prefix).String()] = lp
+				}
+			}
+			waitFor(t, 30*time.Second, func() string {
+				for _, afi := range []string{"ipv4", "ipv6"} {
+					got, err := localPrefs(cust, afi)
+					if err != nil {
+						return err.Error()
+					}
+					for pr, byPeer := range wantLP {
+						if strings.Contains(pr, ":") != (afi == "ipv6") {
+							continue
+						}
+						if !maps.Equal(got[pr], byPeer) {
+							return fmt.Sprintf("the customer router holds %s with local-preference by neighbor %v, want %v", pr, got[pr], byPeer)
+						}
+					}
+					for pr := range got {
+						if _, ok := wantLP[pr]; !ok && !slices.ContainsFunc(d.Originate, func(o netip.Prefix) bool { return o.String() == pr }) {
+							return fmt.Sprintf("the customer router accepted %s, which JD Cloud does not advertise in the plan", pr)
+						}
+					}
+				}
+				return ""
+			})
+		})
+	}
+}
+
+func mustRun(t *testing.T, args ...string) {
+	t.Helper()
+	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// loadFRR applies a configuration to the daemons in ns, failing on any
+// complaint.
+func loadFRR(t *testing.T, ns string, conf []byte) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), ns+".conf")
+	if err := os.WriteFile(path, conf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("vtysh", "-N", ns, "-f", path).CombinedOutput()
+	if msgs := frrErrors(string(out)); err != nil || len(msgs) > 0 {
+		t.Fatalf("FRR in %s rejects the configuration (%v):\n%s", ns, err, strings.Join(msgs, "\n"))
+	}
+}
+
+// sessionPrefixes returns the customer's interface prefixes of a session.
+func sessionPrefixes(d *design, session string) ([]netip.Prefix, bool) {
+	for _, n := range d.Neighbors {
+		if n.Session != session {
+			continue
+		}
+		var v4, v6 netip.Prefix
+		if n.DC >= 0 {
+			v4, v6 = d.DC[n.DC].V4, d.DC[n.DC].V6
+		} else {
+			v4, v6 = d.Tunnels[n.Tunnel].V4, d.Tunnels[n.Tunnel].V6
+		}
+		var out []netip.Prefix
+		for _, p := range []netip.Prefix{v4, v6} {
+			if p.IsValid() {
+				out = append(out, p)
+			}
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// cloudConfig is a minimal JD Cloud stand-in: it originates the VPC prefixes
+// and sends each session exactly what the strategy says the border gateway
+// advertises on its kind. It is written here, not exported: the oracle
+// (internal/oracle) models the border gateway's preferences; this test only
+// needs a peer.
+func cloudConfig(res strategy.Result) string {
+	var w writer
+	asn := res.Sessions[0].CloudASN
+	type key struct {
+		kind strategy.PathKind
+		fam  family
+	}
+	lists := map[key][]netip.Prefix{}
+	var v4, v6 []netip.Prefix
+	for _, kind := range []strategy.PathKind{strategy.DirectConnection, strategy.VPN} {
+		for _, a := range res.CloudToIDC.For(kind) {
+			f := familyOf(a.Prefix)
+			lists[key{kind, f}] = append(lists[key{kind, f}], a.Prefix)
+			if f == ipv4 && !slices.Contains(v4, a.Prefix) {
+				v4 = append(v4, a.Prefix)
+			} else if f == ipv6 && !slices.Contains(v6, a.Prefix) {
+				v6 = append(v6, a.Prefix)
+			}
+		}
+	}
+	for k, ps := range lists {
+		kw := "ip"
+		if k.fam == ipv6 {
+			kw = "ipv6"
+		}
+		name := fmt.Sprintf("CLOUD-%s-%s", kindCode(k.kind), k.fam.suffix())
+		for i, p := range ps {
+			w.line("%s prefix-list %s seq %d permit %s", kw, name, (i+1)*10, p)
+		}
+		w.line("route-map %s permit 10", name)
+		w.line(" match %s address prefix-list %s", kw, name)
+		w.line("exit")
+	}
+	for _, kind := range []strategy.PathKind{strategy.DirectConnection, strategy.VPN} {
+		for _, f := range []family{ipv4, ipv6} {
+			w.line("route-map CLOUD-%s-%s deny 1000", kindCode(kind), f.suffix())
+			w.line("exit")
+		}
+	}
+	w.line("route-map CLOUD-ANY permit 10")
+	w.line("exit")
+	w.line("router bgp %d", asn)
+	w.line(" bgp router-id 192.0.2.1")
+	w.line(" no bgp default ipv4-unicast")
+	w.line(" no bgp network import-check")
+	w.line(" timers bgp 1 3")
+	for _, s := range res.Sessions {
+		for _, a := range []netip.Addr{s.CustomerIP, s.CustomerIPv6} {
+			if !a.IsValid() {
+				continue
+			}
+			w.line(" neighbor %s remote-as %d", a, s.CustomerASN)
+			w.line(" neighbor %s timers connect 1", a)
+			if s.CloudASN != asn {
+				w.line(" neighbor %s local-as %d no-prepend replace-as", a, s.CloudASN)
+			}
+		}
+	}
+	for _, f := range []family{ipv4, ipv6} {
+		w.line(" address-family %s unicast", map[family]string{ipv4: "ipv4", ipv6: "ipv6"}[f])
+		for _, p := range map[family][]netip.Prefix{ipv4: v4, ipv6: v6}[f] {
+			w.line("  network %s", p)
+		}
+		for _, s := range res.Sessions {
+			a := s.CustomerIP
+			if f == ipv6 {
+				a = s.CustomerIPv6
+			}
+			if !a.IsValid() {
+				continue
+			}
+			w.line("  neighbor %s activate", a)
+			w.line("  neighbor %s route-map CLOUD-%s-%s out", a, kindCode(s.Kind), f.suffix())
+			w.line("  neighbor %s route-map CLOUD-ANY in", a)
+		}
+		w.line(" exit-address-family")
+	}
+	w.line("exit")
+	return w.String()
+}
+
+// receivedRoutes returns what bgpd in ns accepted from neighbor addr:
+// prefix -> AS_PATH.
+func receivedRoutes(ns, afi, addr string) (map[string]string, error) {
+	out, err := exec.Command("vtysh", "-N", ns, "-c", fmt.Sprintf("show bgp %s unicast neighbors %s routes json", afi, addr)).Output()
+	if err != nil {
+		return nil, fmt.Errorf("reading routes from %s: %v", addr, err)
+	}
+	var v struct {
+		Routes map[string][]struct {
+			Path string `json:"path"`
+		} `json:"routes"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return nil, fmt.Errorf("reading routes from %s: %v in %.200s", addr, err, out)
+	}
+	got := map[string]string{}
+	for p, paths := range v.Routes {
+		if len(paths) > 0 {
+			got[p] = paths[0].Path
+		}
+	}
+	return got, nil
+}
+
+// localPrefs returns, per prefix learned over BGP, each neighbor's path's
+// local-preference.
+func localPrefs(ns, afi string) (map[string]map[string]int, error) {
+	out, err := exec.Command("vtysh", "-N", ns, "-c", fmt.Sprintf("show bgp %s unicast json", afi)).Output()
+	if err != nil {
+		return nil, fmt.Errorf("reading the BGP table: %v", err)
+	}
+	var v struct {
+		Routes map[string][]struct {
+			PeerID string `json:"peerId"`
+			LocPrf *int   `json:"locPrf"`
+		} `json:"routes"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return nil, fmt.Errorf("reading the BGP table: %v in %.200s", err, out)
+	}
+	got := map[string]map[string]int{}
+	for p, paths := range v.Routes {
+		for _, path := range paths {
+			if path.PeerID == "" || path.PeerID == "(unspec)" {
+				continue // locally originated
+			}
+			if got[p] == nil {
+				got[p] = map[string]int{}
+			}
+			lp := 100
+			if path.LocPrf != nil {
+				lp = *path.LocPrf
+			}
+			got[p][path.PeerID] = lp
+		}
+	}
+	return got, nil
+}
+
+// waitFor polls check until it returns "" (converged); BGP converges
+// asynchronously, so the bound only ends a broken run and the last reason
+// is the failure.
+func waitFor(t *testing.T, limit time.Duration, check func() string) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		why := check()
+		if why == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(why)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
