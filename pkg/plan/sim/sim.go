@@ -85,7 +85,8 @@ type NextHop struct {
 }
 
 // Lookup returns the route the router forwards addr by: the longest prefix
-// that contains addr and has a best path.
+// that contains addr and has a best path. It works on tables from Run, not
+// on ones decoded from JSON.
 func (t *Table) Lookup(addr netip.Addr) (Route, bool) {
 	if t.index == nil {
 		return Route{}, false

@@ -398,6 +398,10 @@ func TestTraceErrors(t *testing.T) {
 		{"8.8.8.8", "10.0.0.1", "the source 8.8.8.8 is in no IDC segment and no VPC CIDR"},
 		{"10.0.0.1", "", "the destination address is missing"},
 	}
+	dual := example(t, "dualstack-aggregate-over-vpn")
+	if _, err := sim.Trace(dual, scenario(t, dual, "normal"), netip.MustParseAddr("10.40.0.1"), netip.MustParseAddr("2001:db8:30::1")); err == nil || !strings.Contains(err.Error(), "different address families") {
+		t.Errorf("mixed families: %v", err)
+	}
 	for _, tt := range tests {
 		var dst netip.Addr
 		if tt.dst != "" {

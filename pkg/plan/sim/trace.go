@@ -70,6 +70,9 @@ func Trace(p *plan.Plan, s Scenario, src, dst netip.Addr) (TraceResult, error) {
 	if err != nil {
 		return TraceResult{}, err
 	}
+	if srcEP.Address.Is4() != dstEP.Address.Is4() {
+		return TraceResult{}, fmt.Errorf("%s and %s are of different address families; trace IPv4 to IPv4 or IPv6 to IPv6", src, dst)
+	}
 	if srcEP.Side == dstEP.Side {
 		return TraceResult{}, fmt.Errorf("both %s and %s are in the %s; trace from a VPC address to an IDC address or the reverse", src, dst, sideName(srcEP.Side))
 	}
