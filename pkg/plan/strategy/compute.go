@@ -596,7 +596,7 @@ func (c *computer) cloudToIDC() {
 	case lp == nil:
 		c.add(plan.Finding{
 			Code: CodeEqualASPathNoLocalPref, Severity: plan.SeverityWarning, Path: "$.strategy.localPreference",
-			Message: fmt.Sprintf("the customer router gets VPC prefixes with equal AS_PATH length (%d) over both paths and no local-preference is set: BGP keeps the older path, so return traffic uses whichever session came up first, and after a Direct Connection flap it stays on the VPN (asymmetric)", len(dcPath)),
+			Message: fmt.Sprintf("the customer router gets VPC prefixes with equal AS_PATH length (%d) over both paths and no local-preference is set: BGP keeps the path that is already best, so return traffic uses whichever session came up first, and after a Direct Connection flap it stays on the VPN (asymmetric)", len(dcPath)),
 			Hint:    "set local-preference, e.g. directConnection 200 and vpn 100",
 		})
 	default:
