@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/hybridplan/hybridplan/server/standin"
+	"github.com/hybridplan/hybridplan/server/store"
 )
 
 // The provisioning panel in real headless Chromium: the page and its
@@ -188,16 +190,16 @@ func TestPanelSubmitApproveProvision(t *testing.T) {
 	}
 
 	b.signIn("pat")
-	b.click("#provision .prov-actions button:nth-of-type(1)") // Submit plan
+	b.click(`#provision [data-action="submit"]`)
 	b.waitFor(`document.getElementById('prov-status').textContent.startsWith('Submitted as')`)
-	if b.eval(`document.querySelector('#provision .prov-actions button:nth-of-type(2)').disabled`) != "true" {
+	if b.eval(`document.querySelector('#provision [data-action="approve"]').disabled`) != "true" {
 		t.Error("a planner sees an enabled Approve button")
 	}
 
 	b.signIn("alex")
-	b.click("#provision .prov-actions button:nth-of-type(2)") // Approve
+	b.click(`#provision [data-action="approve"]`)
 	b.waitFor(`document.getElementById('prov-status').textContent.startsWith('Approved')`)
-	b.click("#provision .prov-actions button:nth-of-type(3)") // Dry run
+	b.click(`#provision [data-action="dry-run"]`)
 	rows := b.waitFor(`document.querySelectorAll('.prov-calls tbody tr').length || 0`)
 	if rows != "12" {
 		t.Errorf("the dry run shows %s calls, want the seed plan's 12", rows)
@@ -205,7 +207,7 @@ func TestPanelSubmitApproveProvision(t *testing.T) {
 	b.screenshot("provision-dry-run")
 
 	b.signIn("olive")
-	b.click("#provision .prov-actions button.primary") // Provision
+	b.click(`#provision [data-action="provision"]`)
 	b.waitFor(`document.querySelector('.prov-runview .pill.prov-succeeded') !== null`)
 	if got := countsOf(e.standin); got != seedCounts {
 		t.Errorf("after provisioning from the page the stand-in holds %s, want %s", got, seedCounts)
@@ -223,4 +225,30 @@ func TestPanelSubmitApproveProvision(t *testing.T) {
 	b.do(chromedp.Reload())
 	b.waitFor(`document.documentElement.dataset.state === 'ready'`)
 	b.waitFor(`document.querySelector('.prov-runview .pill.prov-succeeded') !== null`)
+
+	// Teardown: approved by an approver, started by the operator, and
+	// followed live through a dropped connection. Every call is held back
+	// so the run is still going when the socket drops.
+	b.signIn("alex")
+	b.click(`#provision [data-action="approve-teardown"]`)
+	b.waitFor(`document.getElementById('prov-status').textContent.startsWith('Teardown of run')`)
+	b.signIn("olive")
+	e.standin.Faults().Add(standin.Fault{Times: 1 << 20, Delay: 150 * time.Millisecond})
+	b.click(`#provision [data-action="teardown"]`)
+	b.waitFor(`document.querySelector('.prov-runview h3').textContent.startsWith('Teardown') && document.querySelectorAll('.prov-events li').length >= 3`)
+	b.eval(`hybridplanProvision.watch.ws.close(4000, 'the test drops the connection')`)
+	b.waitFor(`document.querySelector('.prov-runview .pill.prov-succeeded') !== null`)
+	e.standin.Faults().Clear()
+	shown := b.eval(`document.querySelectorAll('.prov-events li').length`)
+	lastSeq := b.eval(`hybridplanProvision.watch.lastSeq`)
+	runID := b.eval(`hybridplanProvision.watch.run.id`)
+	run, err := e.st.GetRun(runID)
+	must(t, err)
+	if run.Kind != store.KindTeardown || shown != fmt.Sprint(run.LastSeq) || lastSeq != shown {
+		t.Errorf("teardown %s (%s): the panel shows %s events up to seq %s, the run has %d; after a reconnect none may be missing or repeated", run.ID, run.Kind, shown, lastSeq, run.LastSeq)
+	}
+	if got := countsOf(e.standin); got != noCounts {
+		t.Errorf("after the teardown from the page the stand-in holds %s", got)
+	}
+	b.screenshot("provision-teardown")
 }

@@ -239,9 +239,16 @@ func (e *Engine) execute(runID string) {
 		case !c.Creates:
 			verb = "reading"
 		}
+		msg := fmt.Sprintf("step %d, %s %s: %s", c.Step, verb, c.ID, c.Summary)
+		if r.Kind == store.KindTeardown {
+			// The summary describes the creation; say what goes instead.
+			msg = fmt.Sprintf("step %d, %s %s, created by run %s", c.Step, verb, c.ID, r.Of)
+			if c.Name != "" {
+				msg = fmt.Sprintf("step %d, %s %s (%s), created by run %s", c.Step, verb, c.ID, c.Name, r.Of)
+			}
+		}
 		if e.record(runID, store.Change{Step: &st, Events: []store.Event{{
-			Type: "step.started", Step: st.CallID, Index: st.Index,
-			Message: fmt.Sprintf("step %d, %s %s: %s", c.Step, verb, c.ID, c.Summary),
+			Type: "step.started", Step: st.CallID, Index: st.Index, Message: msg,
 		}}}) != nil {
 			return
 		}
