@@ -92,6 +92,8 @@ export class Analysis {
   }
 
   async analyse(text) {
+    await this.strategy(text);
+    if (text !== this.page.planText) return;
     if (!this.available('matrix') || !this.available('simulate')) {
       this.unavailable('Routes and paths need the simulation, which this build of the planner core does not have yet.');
       return;
@@ -114,6 +116,27 @@ export class Analysis {
       return;
     }
     await this.simulate(text);
+  }
+
+  // ---- strategy ---------------------------------------------------------------
+
+  async strategy(text) {
+    const out = $('strategy-out');
+    if (!this.available('strategy')) {
+      replaceChildren(out, h('p', { class: 'muted' }, 'The advertisements need the strategy, which this build of the planner core does not have yet.'));
+      return;
+    }
+    try {
+      const r = await this.api.strategy(text);
+      if (text !== this.page.planText) return;
+      this.page.setStrategyFindings(r.findings);
+      $('strategy-mode').textContent = r.mode ? `· ${r.mode === 'prefix-split' ? 'prefix split' : r.mode === 'as-path' ? 'AS_PATH prepend' : r.mode}` : '';
+      replaceChildren(out, renderStrategy(r, this.page.profile));
+    } catch (e) {
+      if (text !== this.page.planText) return;
+      this.page.setStrategyFindings([]);
+      replaceChildren(out, h('p', { class: 'muted' }, blockedMessage(e)));
+    }
   }
 
   unavailable(msg) {
@@ -330,6 +353,34 @@ export class Analysis {
     }
     return matrixToCSV(this.matrix);
   }
+}
+
+/**
+ * renderStrategy shows what each side advertises on each path, the route
+ * count against the border gateway's quota and the strategy's notes.
+ */
+function renderStrategy(r, profile) {
+  const list = (anns) => (anns && anns.length
+    ? h('ul', { class: 'ann' }, anns.map((a) => h('li', null,
+      h('span', { class: 'mono' }, a.prefix),
+      a.prepend ? h('span', { class: 'prepend' }, ` +${a.prepend} prepend${a.prepend > 1 ? 's' : ''}`) : null,
+      a.origin ? h('span', { class: 'muted' }, ' ', a.origin) : null)))
+    : h('p', { class: 'muted' }, 'nothing'));
+  const quota = profile?.quotas?.dynamicRoutesPerBorderGateway;
+  const lp = r.localPreference;
+  return [
+    h('table', { class: 'grid ann-table' },
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, pill('direct-connection'), ' over Direct Connection'), h('th', { scope: 'col' }, pill('vpn'), ' over VPN'))),
+      h('tbody', null,
+        h('tr', null, h('th', { scope: 'row' }, 'IDC → cloud', h('div', { class: 'muted' }, 'the customer router announces')),
+          h('td', null, list(r.idcToCloud?.directConnection)), h('td', null, list(r.idcToCloud?.vpn))),
+        h('tr', null, h('th', { scope: 'row' }, 'Cloud → IDC', h('div', { class: 'muted' }, 'the border gateway announces')),
+          h('td', null, list(r.cloudToIdc?.directConnection)), h('td', null, list(r.cloudToIdc?.vpn))))),
+    h('p', { class: 'muted' },
+      `The border gateway learns ${r.dynamicRoutes} route${r.dynamicRoutes === 1 ? '' : 's'} over BGP` + (quota ? ` (quota ${quota}).` : '.'),
+      lp ? ` The customer router sets local-preference ${lp.directConnection} on Direct Connection routes and ${lp.vpn} on VPN routes.` : ' No local-preference is set on the customer router.'),
+    r.notes?.length ? h('ul', { class: 'notes' }, r.notes.map((n) => h('li', null, n))) : null,
+  ];
 }
 
 // eventsDown lists the sessions a scenario's events leave down.

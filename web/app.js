@@ -21,6 +21,7 @@ class Page {
     this.plan = null;
     this.planText = '';
     this.findings = [];
+    this.strategyFindings = [];
     this.listeners = new Set();
     this.idleWaiters = [];
     this.validatedWaiters = [];
@@ -36,6 +37,7 @@ class Page {
   /** load shows a plan (an object) in the editor and analyses it. */
   load(plan, { origin } = {}) {
     this.plan = plan;
+    this.strategyFindings = [];
     this.planText = JSON.stringify(plan);
     this.editor.setPlan(plan);
     this.updateTitle();
@@ -88,19 +90,33 @@ class Page {
         this.findings = res.findings || [];
         this.ok = !!res.ok;
         // Most keystrokes change no finding: then the page has nothing to redo.
-        const key = JSON.stringify(this.findings);
-        if (key !== this.findingsKey || this.editor.stale) {
-          this.findingsKey = key;
-          this.editor.stale = false;
-          this.editor.mark(this.findings);
-          renderFindings($('findings-list'), $('findings-count'), this.findings, (p) => this.editor.focusPath(p));
-        }
+        this.showFindings();
         document.documentElement.dataset.valid = this.ok ? 'yes' : 'no';
       } while (this.validatePending);
     } finally {
       this.validating = false;
       this.settle();
     }
+  }
+
+  /**
+   * showFindings shows validation's findings with the strategy's (codes
+   * strategy.*, which the analysis computes after a pause in typing).
+   */
+  showFindings() {
+    const all = this.strategyFindings.length ? mergeFindings(this.findings, this.strategyFindings) : this.findings;
+    // Most keystrokes change no finding: then the page has nothing to redo.
+    const key = JSON.stringify(all);
+    if (key === this.findingsKey && !this.editor.stale) return;
+    this.findingsKey = key;
+    this.editor.stale = false;
+    this.editor.mark(all);
+    renderFindings($('findings-list'), $('findings-count'), all, (p) => this.editor.focusPath(p));
+  }
+
+  setStrategyFindings(fs) {
+    this.strategyFindings = fs || [];
+    this.showFindings();
   }
 
   settle() {
@@ -234,7 +250,7 @@ class Page {
           break;
         }
         case 'provisioning': {
-          const out = await this.api.exportConfig(this.planText, 'provisioning');
+          const out = await this.api.exportConfig(this.planText, 'calls');
           const text = typeof out === 'string' ? out : JSON.stringify(out, null, 2);
           download(`${this.fileBase()}-provisioning.json`, text, 'application/json');
           break;
@@ -256,6 +272,17 @@ class Page {
   }
 }
 
+const severityRank = { error: 0, warning: 1, info: 2 };
+
+// mergeFindings joins two sorted finding lists, dropping exact repeats, in
+// the core's order: severity, then path, then code.
+function mergeFindings(a, b) {
+  const seen = new Set(a.map((f) => `${f.code}|${f.path}|${f.message}`));
+  const out = a.concat(b.filter((f) => !seen.has(`${f.code}|${f.path}|${f.message}`)));
+  return out.sort((x, y) => (severityRank[x.severity] - severityRank[y.severity])
+    || (x.path < y.path ? -1 : x.path > y.path ? 1 : 0) || (x.code < y.code ? -1 : x.code > y.code ? 1 : 0));
+}
+
 // ---- boot ------------------------------------------------------------------
 
 async function boot() {
@@ -268,6 +295,7 @@ async function boot() {
     document.documentElement.dataset.state = 'failed';
     return;
   }
+  performance.mark('hybridplan:core-started');
   const [profileInfo, examples] = await Promise.all([api.defaultProfile(), api.examples()]);
   const page = new Page(api, profileInfo);
   page.examples = examples;
@@ -334,8 +362,15 @@ function wireHeader(page, examples) {
     $('share-url').select();
     try { await navigator.clipboard.writeText($('share-url').value); $('share-len').textContent = 'Copied.'; } catch { $('share-len').textContent = 'Press Ctrl+C to copy the selected link.'; }
   });
-  const vendors = [['frr', 'FRR'], ['ios-xe', 'Cisco IOS XE'], ['junos', 'Juniper Junos'], ['vrp', 'Huawei VRP']];
-  for (const [v, label] of vendors) $('export-vendor').appendChild(h('option', { value: v }, label));
+  // Router formats: what the core offers, named for people.
+  const vendorNames = { frr: 'FRR', 'ios-xe': 'Cisco IOS XE', junos: 'Juniper Junos', vrp: 'Huawei VRP' };
+  const fill = (formats) => {
+    for (const v of formats.filter((f) => f !== 'plan' && f !== 'calls' && f !== 'provisioning')) {
+      $('export-vendor').appendChild(h('option', { value: v }, vendorNames[v] || v));
+    }
+  };
+  if (typeof page.api.exportFormats === 'function') page.api.exportFormats().then(fill, () => fill(Object.keys(vendorNames)));
+  else fill(Object.keys(vendorNames));
   $('open-export').addEventListener('click', () => { $('export-status').textContent = ''; $('export-dialog').showModal(); });
   for (const b of document.querySelectorAll('[data-export]')) b.addEventListener('click', () => page.exportAs(b.dataset.export));
   for (const id of ['example-select', 'new-plan', 'import-plan', 'open-drafts', 'share-plan', 'open-export']) $(id).disabled = false;
