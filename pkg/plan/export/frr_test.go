@@ -269,7 +269,8 @@ func waitOriginated(t *testing.T, ns string, conf []byte) {
 // back from real bgpd what the policies do: the cloud side must receive on
 // every session exactly the prefixes the strategy announces on it, with the
 // AS_PATH it predicts (the prepends), and the customer router must hold
-// every VPC prefix from every session with the plan's local-preference.
+// every VPC prefix from every session with the plan's local-preference, and
+// nothing the plan does not have.
 func TestFRRPolicies(t *testing.T) {
 	requireFRR(t)
 	if os.Geteuid() != 0 {
@@ -453,9 +454,16 @@ func sessionPrefixes(d *design, session string) ([]netip.Prefix, bool) {
 	return nil, false
 }
 
+// Prefixes the stand-in advertises beyond the plan (benchmarking and
+// documentation space, in no example).
+var (
+	rogueV4 = strategy.Announcement{Prefix: netip.MustParsePrefix("198.18.0.0/24")}
+	rogueV6 = strategy.Announcement{Prefix: netip.MustParsePrefix("2001:db8:dead::/48")}
+)
+
 // cloudConfig is a minimal JD Cloud stand-in: it originates the VPC prefixes
-// and sends each session exactly what the strategy says the border gateway
-// advertises on its kind. It is written here, not exported: the oracle
+// and sends each session what the strategy says the border gateway
+// advertises on its kind, plus one prefix per family the plan does not have. It is written here, not exported: the oracle
 // (internal/oracle) models the border gateway's preferences; this test only
 // needs a peer.
 func cloudConfig(res strategy.Result) string {
@@ -468,7 +476,9 @@ func cloudConfig(res strategy.Result) string {
 	lists := map[key][]netip.Prefix{}
 	var v4, v6 []netip.Prefix
 	for _, kind := range []strategy.PathKind{strategy.DirectConnection, strategy.VPN} {
-		for _, a := range res.CloudToIDC.For(kind) {
+		// Each session also gets a prefix the plan does not have, which
+		// the customer's inbound policy must drop.
+		for _, a := range append(res.CloudToIDC.For(kind), rogueV4, rogueV6) {
 			f := familyOf(a.Prefix)
 			lists[key{kind, f}] = append(lists[key{kind, f}], a.Prefix)
 			if f == ipv4 && !slices.Contains(v4, a.Prefix) {
