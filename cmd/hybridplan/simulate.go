@@ -217,13 +217,6 @@ func printSimulation(w io.Writer, p *plan.Plan, r simulateReport, m sim.Connecti
 	for _, a := range r.Strategy.Assumptions {
 		fmt.Fprintf(w, "  assumption: %s\n", a)
 	}
-	addr := map[string]netip.Addr{}
-	for _, s := range m.IDCSegments {
-		addr["idc\x00"+s.Name] = s.Address
-	}
-	for _, s := range m.VPCSegments {
-		addr["vpc\x00"+s.Name] = s.Address
-	}
 	for _, res := range r.Scenarios {
 		st := res.State
 		fmt.Fprintf(w, "\n== scenario %s: %s\n", st.Scenario.Name, st.Scenario.Description)
@@ -255,7 +248,7 @@ func printSimulation(w io.Writer, p *plan.Plan, r simulateReport, m sim.Connecti
 			case !c.Symmetric:
 				verdict = "ASYMMETRIC"
 			}
-			fmt.Fprintf(w, "     %s %s → %s %s: %s | %s  %s\n", c.VPC, addr["vpc\x00"+c.VPC], c.IDC, addr["idc\x00"+c.IDC],
+			fmt.Fprintf(w, "     %s %s → %s %s: %s | %s  %s\n", c.VPC, m.VPCSegments[c.VPCIndex].Address, c.IDC, m.IDCSegments[c.IDCIndex].Address,
 				verdictText(c.Forward), verdictText(c.Return), verdict)
 		}
 		printTable(w, "border gateway (routes towards the IDC and the VPCs)", st.BorderGateway)

@@ -332,3 +332,20 @@ func TestSimulateTraceHelp(t *testing.T) {
 		}
 	}
 }
+
+// A VPC with an IPv4 and an IPv6 CIDR appears twice under one name: each
+// line shows the address of its own family.
+func TestSimulateDualStackAddresses(t *testing.T) {
+	code, out, errOut := simCmd(t, "", "simulate", "../../examples/dualstack-aggregate-over-vpn.json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, w := range []string{
+		"attach-gz 10.40.0.1 → gz-web 10.30.0.1: Direct Connection via pvif-gz-1 (10.30.0.0/24)",
+		"attach-gz 2001:db8:40::1 → gz-v6 2001:db8:30::1: Direct Connection via pvif-gz-1 (2001:db8:30::/49)",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("lacks %q:\n%s", w, out)
+		}
+	}
+}

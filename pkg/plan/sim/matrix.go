@@ -42,6 +42,10 @@ type Cell struct {
 	Scenario string `json:"scenario"`
 	IDC      string `json:"idc"`
 	VPC      string `json:"vpc"`
+	// IDCIndex and VPCIndex index IDCSegments and VPCSegments: a VPC's
+	// name repeats when it has an IPv4 and an IPv6 CIDR.
+	IDCIndex int `json:"idcIndex"`
+	VPCIndex int `json:"vpcIndex"`
 	// Forward and Return are shared between cells that match the same
 	// route; treat them as read-only.
 	Forward   *Verdict `json:"forward"`
@@ -117,7 +121,7 @@ func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 				}
 				b := back.get(vpcRefs[j])
 				out.Cells = append(out.Cells, Cell{
-					Scenario: s.Name, IDC: is.Name, VPC: vs.Name, Forward: f, Return: b,
+					Scenario: s.Name, IDC: is.Name, VPC: vs.Name, IDCIndex: i, VPCIndex: j, Forward: f, Return: b,
 					Reachable: f.Reachable && b.Reachable,
 					Symmetric: f.Reachable && b.Reachable && f.Kind == b.Kind && f.Kind != "mixed",
 				})

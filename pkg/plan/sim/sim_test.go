@@ -526,13 +526,11 @@ func TestMatrix(t *testing.T) {
 			t.Fatalf("%s: no segment %s", e.Name, name)
 			return netip.Addr{}
 		}
-		idcAddr := map[string]netip.Addr{}
-		for _, s := range m.IDCSegments {
-			idcAddr[s.Name] = s.Address
-		}
 		for _, c := range m.Cells {
-			idc := idcAddr[c.IDC]
-			vpc := addr(m.VPCSegments, c.VPC, idc.Is4())
+			idc, vpc := m.IDCSegments[c.IDCIndex].Address, m.VPCSegments[c.VPCIndex].Address
+			if m.IDCSegments[c.IDCIndex].Name != c.IDC || vpc != addr(m.VPCSegments, c.VPC, idc.Is4()) {
+				t.Errorf("%s: cell indexes %+v", e.Name, c)
+			}
 			tr, err := sim.Trace(p, byName[c.Scenario], vpc, idc)
 			if err != nil {
 				t.Fatal(err)
