@@ -9,19 +9,22 @@
 # BENCHTIME (default 1s) sets go test -benchtime. With time-based runs the
 # small cases run long enough for Node to finish compiling the wasm, while
 # the 100k cidranger case (seconds per run under wasm) runs once.
+# BENCHCOUNT (default 3) repeats each benchmark; the table keeps the fastest
+# run, the one least disturbed by whatever else shares the machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pkg=./pkg/plan/validate
 pattern='^Benchmark(Validate|Sweep|Cidranger)$'
 benchtime=${BENCHTIME:-1s}
+count=${BENCHCOUNT:-3}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 echo "native ($(go env GOARCH), GOMAXPROCS $(nproc))..."
-go test -run '^$' -bench "$pattern" -benchtime "$benchtime" -count 1 "$pkg" | tee "$out/native" | grep -E '^(Benchmark|ok|FAIL)' || true
+go test -run '^$' -bench "$pattern" -benchtime "$benchtime" -count "$count" "$pkg" | tee "$out/native" | grep -E '^(Benchmark|ok|FAIL)' || true
 echo "wasm under Node ($(node --version 2>/dev/null || echo 'node missing'))..."
 GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" \
-  -run '^$' -bench "$pattern" -benchtime "$benchtime" -count 1 "$pkg" | tee "$out/wasm" | grep -E '^(Benchmark|ok|FAIL)' || true
+  -run '^$' -bench "$pattern" -benchtime "$benchtime" -count "$count" "$pkg" | tee "$out/wasm" | grep -E '^(Benchmark|ok|FAIL)' || true
 
 # Lines look like: BenchmarkValidate/prefixes=1000-2  5  291222 ns/op  276.6 ns/prefix ...
 awk '
@@ -34,8 +37,9 @@ awk '
   /^Benchmark(Validate|Sweep|Cidranger)\/prefixes=/ {
     split($1, a, "/"); name = a[1]; sub(/^Benchmark/, "", name)
     size = a[2]; sub(/^prefixes=/, "", size); sub(/-[0-9]+$/, "", size)
-    ns[name, run, size] = field($0, "ns/prefix")
-    op[name, run, size] = field($0, "ns/op")
+    nsp = field($0, "ns/prefix"); nop = field($0, "ns/op")
+    if (ns[name, run, size] == "" || nsp + 0 < ns[name, run, size] + 0) ns[name, run, size] = nsp
+    if (op[name, run, size] == "" || nop + 0 < op[name, run, size] + 0) op[name, run, size] = nop
     if (!(size in seen)) { seen[size] = 1; sizes[++nsizes] = size }
   }
   function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "-" : sprintf("%.1fx", a / b) }
@@ -52,6 +56,6 @@ awk '
         ratio(ns["Cidranger", "native", s], ns["Sweep", "native", s]) " (" ratio(ns["Cidranger", "wasm", s], ns["Sweep", "wasm", s]) ")",
         (op["Validate", "native", s] == "" ? "-" : sprintf("%.1f", op["Validate", "native", s] / 1e6))
     }
-    printf "\ngoal: 100000 prefixes validated natively in well under 100 ms\n"
+    printf "\nfastest of %s runs each; goal: 100000 prefixes validated natively in well under 100 ms\n", count
   }
-' "$out/native" "$out/wasm"
+' count="$count" "$out/native" "$out/wasm"
