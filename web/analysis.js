@@ -322,9 +322,11 @@ export class Analysis {
     const col = new Map(scen.map((n, i) => [n, i]));
     const rows = new Map();
     for (const c of m.cells) {
-      const key = `${c.idc}\u0000${c.vpc}`;
+      // Indexes, not names: a dual-stack VPC has one name for two CIDRs.
+      const idc = segmentOf(m.idcSegments, c.idcIndex, c.idc), vpc = segmentOf(m.vpcSegments, c.vpcIndex, c.vpc);
+      const key = `${c.idcIndex ?? c.idc}\u0000${c.vpcIndex ?? c.vpc}`;
       let r = rows.get(key);
-      if (!r) rows.set(key, (r = { idc: c.idc, vpc: c.vpc, cells: new Array(scen.length) }));
+      if (!r) rows.set(key, (r = { idc, vpc, cells: new Array(scen.length) }));
       r.cells[col.get(c.scenario)] = c;
     }
     const all = [...rows.values()];
@@ -336,7 +338,8 @@ export class Analysis {
           h('th', { scope: 'col' }, 'IDC segment'), h('th', { scope: 'col' }, 'VPC segment'),
           scen.map((n) => h('th', { scope: 'col', title: m.scenarios[col.get(n)].description }, scenarioTitle(n))))),
         h('tbody', null, shown.map((r) => h('tr', null,
-          h('th', { scope: 'row' }, r.idc), h('td', null, r.vpc),
+          h('th', { scope: 'row' }, r.idc.name, ' ', h('span', { class: 'mono muted' }, r.idc.cidr)),
+          h('td', null, r.vpc.name, ' ', h('span', { class: 'mono muted' }, r.vpc.cidr)),
           r.cells.map((c) => {
             if (!c) return h('td', { class: 'na' }, '—');
             const v = verdict(c);
@@ -381,6 +384,12 @@ function renderStrategy(r, profile) {
       lp ? ` The customer router sets local-preference ${lp.directConnection} on Direct Connection routes and ${lp.vpn} on VPN routes.` : ' No local-preference is set on the customer router.'),
     r.notes?.length ? h('ul', { class: 'notes' }, r.notes.map((n) => h('li', null, n))) : null,
   ];
+}
+
+// segmentOf finds a matrix cell's segment by index (by name from a core
+// that predates the indexes).
+function segmentOf(list, index, name) {
+  return (index !== undefined && list[index]) || list.find((s) => s.name === name) || { name, cidr: '' };
 }
 
 // eventsDown lists the sessions a scenario's events leave down.
@@ -476,8 +485,7 @@ function verdictDetail(v) {
  */
 export function matrixToCSV(m) {
   const q = (v) => { const s = String(v ?? ''); return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
-  const seg = (list) => new Map(list.map((s) => [s.name, s]));
-  const idc = seg(m.idcSegments), vpc = seg(m.vpcSegments);
+
   const lines = [[
     'scenario', 'idc_segment', 'idc_cidr', 'vpc_segment', 'vpc_cidr', 'verdict',
     'idc_to_vpc_path', 'idc_to_vpc_sessions', 'idc_to_vpc_route', 'vpc_to_idc_path', 'vpc_to_idc_sessions', 'vpc_to_idc_route',
@@ -485,7 +493,7 @@ export function matrixToCSV(m) {
   ].join(',')];
   for (const c of m.cells) {
     lines.push([
-      c.scenario, c.idc, idc.get(c.idc)?.cidr, c.vpc, vpc.get(c.vpc)?.cidr, verdict(c).text,
+      c.scenario, c.idc, segmentOf(m.idcSegments, c.idcIndex, c.idc).cidr, c.vpc, segmentOf(m.vpcSegments, c.vpcIndex, c.vpc).cidr, verdict(c).text,
       c.return.kind || 'none', (c.return.sessions || []).join(' '), c.return.route || '',
       c.forward.kind || 'none', (c.forward.sessions || []).join(' '), c.forward.route || '',
       c.reachable, c.symmetric,
