@@ -99,9 +99,14 @@ func stringify(v js.Value) string {
 
 func seed(t *testing.T) string {
 	t.Helper()
+	return seedFor(t)
+}
+
+func seedFor(tb testing.TB) string {
+	tb.Helper()
 	e, ok := examples.Get(examples.Seed)
 	if !ok {
-		t.Fatal("no seed example")
+		tb.Fatal("no seed example")
 	}
 	return e.JSON
 }

@@ -15,10 +15,11 @@ package drafts
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -129,12 +130,13 @@ func New(store Store, now func() time.Time, newID func() (string, error)) *Servi
 }
 
 // RandomID returns "d-" and 16 random hex digits: unique across tabs
-// without coordination, which a counter could not be.
+// without coordination, which a counter could not be. An id is not a
+// secret, so math/rand/v2's generator (ChaCha8, seeded by the runtime from
+// the browser's crypto.getRandomValues) is enough, and it keeps crypto/rand
+// with its FIPS module and math/big out of the WebAssembly download.
 func RandomID() (string, error) {
 	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("making a draft id: %w", err)
-	}
+	binary.BigEndian.PutUint64(b[:], rand.Uint64())
 	return "d-" + hex.EncodeToString(b[:]), nil
 }
 
