@@ -29,4 +29,4 @@ echo "validate per keystroke: native vs js/wasm bridge under Node (goal: under 1
 go test -run '^$' -bench 'BenchmarkValidate' -benchtime 1s ./wasm/api/ | awk '/^BenchmarkValidate/ { n = $1; sub(/^BenchmarkValidate/, "", n); sub(/-[0-9]+$/, "", n); print n, $3 }' >"$tmp/native"
 GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" -run '^$' -bench 'BenchmarkBridgeValidate' -benchtime 3s ./wasm/ |
   awk '/^BenchmarkBridgeValidate/ { n = $1; sub(/^BenchmarkBridgeValidate/, "", n); sub(/-[0-9]+$/, "", n); print n, $3 }' >"$tmp/wasm"
-join "$tmp/native" "$tmp/wasm" | awk '{ printf "  %-9s native %8.3f ms   wasm bridge %8.3f ms   ratio %5.1fx\n", ($1 == "Seed" ? "seed" : $1 " seg"), $2/1e6, $3/1e6, $3/$2 }'
+join <(sort "$tmp/native") <(sort "$tmp/wasm") | awk '{ printf "  %-9s native %8.3f ms   wasm bridge %8.3f ms   ratio %5.1fx\n", ($1 == "Seed" ? "seed" : $1 " seg"), $2/1e6, $3/1e6, $3/$2 }'
