@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -18,6 +19,9 @@ type fakeCloud struct {
 	mu   sync.Mutex
 	gate chan struct{}
 	made map[string]int
+	// blob, when set, adds an output of that many bytes to every call, so
+	// events are large enough to fill a watcher's socket buffers.
+	blob int
 }
 
 func (c *fakeCloud) Describe() string { return "a fake cloud in the test" }
@@ -55,7 +59,11 @@ func (c *fakeCloud) Apply(ctx context.Context, id string, outs engine.Outputs, o
 	}
 	c.made[id]++
 	observe(engine.Attempt{Number: 1})
-	return map[string]string{"id": fmt.Sprintf("%s-%d", id, c.made[id])}, nil
+	out := map[string]string{"id": fmt.Sprintf("%s-%d", id, c.made[id])}
+	if c.blob > 0 {
+		out["blob"] = strings.Repeat("x", c.blob)
+	}
+	return out, nil
 }
 
 func (c *fakeCloud) Delete(ctx context.Context, id string, outs engine.Outputs, observe func(engine.Attempt)) error {

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -189,5 +191,57 @@ func TestOneRunPerPlan(t *testing.T) {
 	}
 	if st := ts.do("POST", "/api/v1/runs/"+id+"/teardown", "olive", nil, &eb); st != 409 || eb.Error.Code != "run.active" {
 		t.Errorf("teardown of a running run: %d %+v", st, eb.Error)
+	}
+}
+
+// A watcher that reads nothing holds up neither the run nor the other
+// watchers: its events (4 MiB each) wait in its own connection while the
+// run finishes. Such a watcher is dropped once a write has waited 10 s and
+// continues with ?after=SEQ, which a fresh connection shows.
+func TestSlowWatcherBlocksNothing(t *testing.T) {
+	fc := &fakeCloud{gate: make(chan struct{}), blob: 4 << 20}
+	ts := newTestServer(t, testOptions{cloud: fc})
+	hash := ts.submitApproved()
+	var rv runView
+	if st := ts.do("POST", "/api/v1/plans/"+hash+"/runs", "olive", nil, &rv); st != 202 {
+		t.Fatalf("provision: %d", st)
+	}
+	// The stuck watcher's receive buffer is pinned small (which also stops
+	// the kernel growing it), so 12 MiB of events cannot fit in the socket
+	// buffers (the sending side takes at most 4 MiB here) and the server's
+	// writes to it really block.
+	small := websocket.Dialer{
+		Subprotocols: []string{auth.WebSocketProtocol, "bearer." + tokenOf("vera")},
+		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+			if err == nil {
+				err = c.(*net.TCPConn).SetReadBuffer(8 << 10)
+			}
+			return c, err
+		},
+	}
+	stuck, _, err := small.Dial("ws"+strings.TrimPrefix(ts.http.URL, "http")+"/api/v1/runs/"+rv.ID+"/events/ws", nil)
+	must(t, err)
+	defer stuck.Close()
+	fast, _, err := ts.dialEvents(rv.ID, "vera", 0, "")
+	must(t, err)
+	defer fast.Close()
+	fast.SetReadLimit(64 << 20)
+	close(fc.gate)
+
+	evs, closed := readEvents(t, fast, -1)
+	run, _ := ts.st.GetRun(rv.ID)
+	if !closed || run.State != store.StateSucceeded || uint64(len(evs)) != run.LastSeq {
+		t.Fatalf("with a stuck watcher: the other got %d events (closed %v), the run is %s with %d", len(evs), closed, run.State, run.LastSeq)
+	}
+	stuck.Close()
+	again, _, err := ts.dialEvents(rv.ID, "vera", 2, "")
+	must(t, err)
+	defer again.Close()
+	again.SetReadLimit(64 << 20)
+	rest, closed := readEvents(t, again, -1)
+	checkSeqs(t, rest, 3)
+	if !closed || uint64(len(rest))+2 != run.LastSeq {
+		t.Errorf("resuming after 2: %d events (closed %v), want %d", len(rest), closed, run.LastSeq-2)
 	}
 }
