@@ -562,7 +562,7 @@ func TestIPsec(t *testing.T) {
 			"crypto ikev2 proposal JDC-IKE-AES256-SHA384-ECP384\n encryption aes-cbc-256\n integrity sha384\n group 20\n",
 			"crypto ikev2 policy JDC-IKEV2-POLICY-1\n match address local 203.0.113.50\n proposal JDC-IKE-AES256-SHA384-ECP384\n",
 			"crypto ipsec transform-set JDC-ESP-AES256-SHA256 esp-aes 256 esp-sha256-hmac\n",
-			" set pfs group20\n", " set ikev2-profile JDC-tun-a1\n", " lifetime 14400\n", " dpd 10 3 on-demand\n",
+			" set pfs group20\n", " set ikev2-profile JDC-tun-a1\n", " lifetime 14400\n", " dpd 10 3 periodic\n",
 			"interface Tunnel4\n", " tunnel destination 198.51.100.61\n", " tunnel protection ipsec profile JDC-tun-b2\n", " ip mtu 1450\n ip tcp adjust-mss 1410\n",
 		}},
 		{"ikev2 junos", strong, FormatJunos, []string{
@@ -576,7 +576,8 @@ func TestIPsec(t *testing.T) {
 			"set security ipsec vpn JDC-tun-b2 bind-interface st0.4\n",
 		}},
 		{"ikev2 vrp", strong, FormatVRP, []string{
-			"ike proposal 10\n encryption-algorithm aes-256\n authentication-algorithm sha2-384\n integrity-algorithm hmac-sha2-384\n dh group20\n sa duration 14400\n",
+			"ike proposal 10\n encryption-algorithm aes-256\n authentication-method pre-share\n authentication-algorithm sha2-384\n integrity-algorithm hmac-sha2-384\n prf hmac-sha2-384\n dh group20\n sa duration 14400\n",
+			"ipsec authentication sha2 compatible enable\n",
 			"ipsec proposal JDC-ESP-AES256-SHA256\n esp authentication-algorithm sha2-256\n esp encryption-algorithm aes-256\n",
 			" pfs dh-group20\n", " undo version 1\n", "interface Tunnel0/0/3\n", " tunnel-protocol ipsec\n source 203.0.113.51\n destination 198.51.100.60\n ipsec profile JDC-tun-b1\n",
 		}},

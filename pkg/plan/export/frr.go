@@ -25,8 +25,9 @@ func renderFRR(w *writer, d *design) {
 		}
 	}
 	for _, t := range d.Tunnels {
-		notes = append(notes, fmt.Sprintf("  VPN tunnel %s: a route-based IPsec interface (strongSwan with an XFRM or VTI interface) from %s to %s with inside address %s%s, MTU %d; IKE %s %s %s/%s/%s, ESP %s/%s, PFS %s.",
-			t.Name, t.CustomerPublic, t.CloudPublic, t.V4, v6Suffix(t.V6), t.MTU, t.IKE.Version, t.IKE.Mode, t.IKE.Cipher, t.IKE.Auth, t.IKE.DHGroup, t.IPsec.Cipher, t.IPsec.Auth, t.IPsec.PFS))
+		notes = append(notes, fmt.Sprintf("  VPN tunnel %s: a route-based IPsec interface from %s to %s with inside address %s%s, MTU %d (strongSwan with a VTI, as in JD Cloud's strongSwan guide: `ip link add jdc%d type vti local %s remote %s key %d`, charon install_routes=no); IKE%s %s/%s/%s, lifetime %d s; ESP %s/%s, PFS %s, lifetime %d s.",
+			t.Name, t.CustomerPublic, t.CloudPublic, t.V4, v6Suffix(t.V6), t.MTU, t.Number, t.CustomerPublic, t.CloudPublic, t.Number,
+			ikeVersionMode(t), t.IKE.Cipher, t.IKE.Auth, t.IKE.DHGroup, t.IKE.LifetimeSeconds, t.IPsec.Cipher, t.IPsec.Auth, t.IPsec.PFS, t.IPsec.LifetimeSeconds))
 	}
 	if len(d.Tunnels) > 0 {
 		notes = append(notes, "  The pre-shared keys come from the secret store; they never appear here.")
@@ -177,4 +178,13 @@ func writeCiscoRouteMap(w *writer, p *policy, frr bool) {
 		w.line("exit")
 	}
 	w.line("!")
+}
+
+// ikeVersionMode is " v2", or " v1 main" / " v1 aggressive": the exchange
+// mode exists in IKEv1 only.
+func ikeVersionMode(t tunnel) string {
+	if t.IKE.Version == "v1" {
+		return " v1 " + t.IKE.Mode
+	}
+	return " " + t.IKE.Version
 }

@@ -258,7 +258,9 @@ func writeIOSXEIPsec(w *writer, d *design) {
 			w.line(" keyring local %s", name)
 			w.line(" lifetime %d", t.IKE.LifetimeSeconds)
 			if s := dpdSeconds(t); s > 0 {
-				w.line(" dpd %d 3 on-demand", s)
+				// Periodic, as JD Cloud's Cisco guide configures it: a dead
+				// tunnel is noticed even when no traffic is waiting.
+				w.line(" dpd %d 3 periodic", s)
 			}
 			w.line("!")
 		} else {

@@ -182,13 +182,26 @@ func writeVRPIPsec(w *writer, d *design) {
 		g, _ := dhGroupNumber(t.IKE.DHGroup)
 		w.line("ike proposal %d", n)
 		w.line(" encryption-algorithm %s", vrpCipher(t.IKE.Cipher))
+		w.line(" authentication-method pre-share")
 		w.line(" authentication-algorithm %s", vrpAuth(t.IKE.Auth))
 		if t.IKE.Version == "v2" {
+			// IKEv2 negotiates integrity and PRF separately from the
+			// IKEv1 authentication algorithm.
 			w.line(" integrity-algorithm hmac-%s", vrpAuth(t.IKE.Auth))
+			w.line(" prf hmac-%s", vrpAuth(t.IKE.Auth))
 		}
 		w.line(" dh group%d", g)
 		w.line(" sa duration %d", t.IKE.LifetimeSeconds)
 		w.line("#")
+	}
+	for _, t := range d.Tunnels {
+		if t.IPsec.Auth != "sha1" {
+			// VRP truncates SHA-2 ESP checksums in a pre-RFC 4868 way
+			// unless told otherwise; JD Cloud's side follows the RFC.
+			w.line("ipsec authentication sha2 compatible enable")
+			w.line("#")
+			break
+		}
 	}
 	seen := map[string]bool{}
 	for _, t := range d.Tunnels {
