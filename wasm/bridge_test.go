@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/hybridplan/hybridplan/examples"
-	"github.com/hybridplan/hybridplan/wasm/drafts"
 )
 
 // await calls hybridplan[name](args…) and waits for its Promise. It blocks
@@ -112,9 +111,9 @@ func seedFor(tb testing.TB) string {
 }
 
 func TestMain(m *testing.M) {
-	// Node has no IndexedDB: the bridge's drafts are tested over the
-	// in-memory store (the IndexedDB store has its own browser tests).
-	install(js.Global(), drafts.NewMemoryStore())
+	// testStore is the in-memory store under Node, which has no IndexedDB,
+	// and the real IndexedDB store in the browser run (tag "browser").
+	install(js.Global(), testStore())
 	m.Run()
 }
 
@@ -132,6 +131,18 @@ func TestInstallSignalsReady(t *testing.T) {
 	got := <-resolved
 	if !got.Equal(g.Get("hybridplan")) {
 		t.Errorf("hybridplanReady resolved with %s, want the API object", got.Type())
+	}
+	// In a browser, the hybridplan:ready event carries the API object.
+	if g.Get("dispatchEvent").Type() == js.TypeFunction {
+		got := make(chan js.Value, 1)
+		listener := js.FuncOf(func(_ js.Value, a []js.Value) any { got <- a[0].Get("detail"); return nil })
+		defer listener.Release()
+		g.Call("addEventListener", "hybridplan:ready", listener)
+		defer g.Call("removeEventListener", "hybridplan:ready", listener)
+		signalReady(g)
+		if detail := <-got; !detail.Equal(g.Get("hybridplan")) {
+			t.Errorf("hybridplan:ready carried %s, want the API object", detail.Type())
+		}
 	}
 	if v := g.Get("hybridplan").Get("apiVersion").Int(); v != apiVersion {
 		t.Errorf("apiVersion = %d, want %d", v, apiVersion)

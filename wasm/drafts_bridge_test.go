@@ -3,12 +3,8 @@
 package main
 
 import (
-	"encoding/json"
 	"syscall/js"
 	"testing"
-
-	"github.com/hybridplan/hybridplan/wasm/drafts"
-	"github.com/hybridplan/hybridplan/wasm/drafts/idbstore"
 )
 
 func object(kv map[string]any) js.Value { return js.ValueOf(kv) }
@@ -92,34 +88,5 @@ func TestDraftsBadArguments(t *testing.T) {
 	}
 	if r := mustReject(t, "drafts.rename", "d-1", "  "); r.Code != "draft.invalid" {
 		t.Errorf("rename to blank: %+v", r)
-	}
-}
-
-// TestDraftsWithoutIndexedDB: the real store under Node, which has no
-// IndexedDB, rejects with storage.unavailable and a hint, like a browser
-// in a mode without site storage.
-func TestDraftsWithoutIndexedDB(t *testing.T) {
-	hp := js.Global().Get("hybridplan")
-	old := hp.Get("drafts")
-	defer hp.Set("drafts", old)
-	d := js.Global().Get("Object").New()
-	for name, m := range draftMethods(drafts.New(idbstore.New("node-has-none"), nil, nil)) {
-		f := asyncFunc("drafts."+name, m)
-		defer f.Release()
-		d.Set(name, f)
-	}
-	hp.Set("drafts", d)
-	for _, call := range []struct {
-		fn   string
-		args []any
-	}{
-		{"drafts.list", nil},
-		{"drafts.save", []any{object(map[string]any{"name": "n", "plan": "{}"})}},
-	} {
-		r := mustReject(t, call.fn, call.args...)
-		if r.Code != "storage.unavailable" || r.Hint == "" {
-			b, _ := json.Marshal(r)
-			t.Errorf("%s without IndexedDB: %s, want storage.unavailable with a hint", call.fn, b)
-		}
 	}
 }

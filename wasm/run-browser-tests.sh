@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the js/wasm tests that need a real browser (build tag "browser": the
-# IndexedDB drafts store) in headless Chromium through wasmbrowsertest.
+# IndexedDB drafts store, and the whole bridge suite over it) in headless
+# Chromium through wasmbrowsertest.
 #
 # go test runs a js/wasm test binary with the go_js_wasm_exec it finds on
 # PATH; here that is wasmbrowsertest, which starts "chromium" from PATH
@@ -31,4 +32,5 @@ exec "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first
 WRAPPER
 chmod +x "$shim/chromium"
 
-PATH="$shim:$PATH" GOOS=js GOARCH=wasm go test -tags browser -count=1 "$@" ./wasm/drafts/idbstore/
+# The IndexedDB store itself, then the whole bridge over it.
+PATH="$shim:$PATH" GOOS=js GOARCH=wasm go test -tags browser -count=1 "$@" ./wasm/drafts/idbstore/ ./wasm/
