@@ -189,9 +189,11 @@ func TestPanelSubmitApproveProvision(t *testing.T) {
 		t.Errorf("the panel says calls go to %q; it must say it is the stand-in", cloud)
 	}
 
+	b.screenshot("provision-signed-out")
 	b.signIn("pat")
 	b.click(`#provision [data-action="submit"]`)
 	b.waitFor(`document.getElementById('prov-status').textContent.startsWith('Submitted as')`)
+	b.screenshot("provision-submitted")
 	if b.eval(`document.querySelector('#provision [data-action="approve"]').disabled`) != "true" {
 		t.Error("a planner sees an enabled Approve button")
 	}

@@ -105,7 +105,8 @@ class Panel {
     };
     const e = this.el;
     this.signInForm = h('form', { class: 'prov-signin', onsubmit: (ev) => { ev.preventDefault(); this.act(() => this.signIn(e.tokenInput.value.trim())); } },
-      h('label', { for: id('token') }, 'Token'), e.tokenInput, e.signIn);
+      h('label', { for: id('token') }, 'Token'), e.tokenInput, e.signIn,
+      h('span', { class: 'muted' }, 'to submit, approve or provision this plan: the token the server printed at start, or the one your administrator gave you.'));
     this.signedIn = h('div', { class: 'prov-signedin', hidden: true }, e.who, e.signOut);
     this.work = h('div', { class: 'prov-work', hidden: true },
       e.plan,
