@@ -284,6 +284,11 @@ func (e *Engine) execute(runID string) {
 			e.fail(runID, &st, f, fmt.Sprintf("the run stopped at %s (step %d): %s", st.CallID, c.Step, e.redact(f.Error())))
 			return
 		}
+		// Outputs are ids and states; scrub them anyway, since they are
+		// stored, shown in events and reused by later calls.
+		for k, v := range out {
+			out[k] = e.redact(v)
+		}
 		st.State, st.Outputs = store.StepSucceeded, out
 		if r.Kind == store.KindProvision {
 			outputs[st.CallID] = out
