@@ -43,7 +43,10 @@ class Page {
     this.updateTitle();
     this.origin = origin;
     this.validate();
-    this.analysis.planChanged(true);
+    // Findings first: the analysis (several core calls) starts once they
+    // are shown, so a loaded plan is readable as soon as possible.
+    this.analysis.busy = true;
+    this.whenValidated().then(() => this.analysis.planChanged(true));
     this.notify();
   }
 
@@ -296,6 +299,8 @@ async function boot() {
     return;
   }
   performance.mark('hybridplan:core-started');
+  // The drafts list (IndexedDB) is read while the rest starts, not after.
+  const draftList = api.drafts ? api.drafts.list().catch((e) => ({ failed: e })) : Promise.resolve([]);
   const [profileInfo, examples] = await Promise.all([api.defaultProfile(), api.examples()]);
   const page = new Page(api, profileInfo);
   page.examples = examples;
@@ -317,7 +322,7 @@ async function boot() {
   const frag = location.hash.slice(1);
   let opened = false;
   if (frag) opened = await page.openShared(frag);
-  if (!opened) opened = await page.drafts.openLatest();
+  if (!opened) opened = await page.drafts.openLatest(await draftList);
   if (!opened) page.load(JSON.parse(examples[0].json), { origin: 'example' });
 
   addEventListener('hashchange', () => {

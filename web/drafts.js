@@ -120,11 +120,15 @@ export class Drafts {
     }
   }
 
-  /** openLatest opens the most recently saved draft; false if none. */
-  async openLatest() {
-    let list;
+  /**
+   * openLatest opens the most recently saved draft; false if none. list is
+   * drafts.list()'s result when the caller already asked ({failed} if it
+   * rejected).
+   */
+  async openLatest(list) {
     try {
-      list = await this.api.list();
+      if (list?.failed) throw list.failed;
+      list ??= await this.api.list();
     } catch (e) {
       this.storageFailed(e);
       return false;
