@@ -352,6 +352,7 @@ class RunView {
     this.run = run;
     this.lastSeq = 0;
     this.retry = 0;
+    this.refused = 0;
     this.stopped = false;
     this.stepEls = new Map();
     const kind = run.kind === 'teardown' ? `Teardown of ${run.of}` : 'Provisioning';
@@ -393,7 +394,8 @@ class RunView {
     const ws = new WebSocket(url, [WS_PROTOCOL, `bearer.${this.panel.token}`]);
     this.ws = ws;
     this.conn.textContent = this.retry ? 'reconnecting…' : 'connecting…';
-    ws.onopen = () => { this.retry = 0; this.conn.textContent = 'live'; };
+    let opened = false;
+    ws.onopen = () => { opened = true; this.retry = 0; this.refused = 0; this.conn.textContent = 'live'; };
     ws.onmessage = (m) => {
       let ev;
       try { ev = JSON.parse(m.data); } catch { return; }
@@ -404,6 +406,18 @@ class RunView {
     ws.onclose = (c) => {
       if (this.stopped || this.ws !== ws) return;
       if (c.code === 1000) { this.conn.textContent = ''; return; } // the run finished
+      // A handshake the server keeps refusing is most likely a token that
+      // is no longer valid: ask once, and send the person to sign in.
+      if (!opened && ++this.refused >= 3) {
+        call('GET', 'me', { token: this.panel.token }).catch((err) => {
+          if (err instanceof APIError && err.status === 401) {
+            this.stop();
+            this.panel.forget();
+            this.panel.showError(err);
+            this.panel.render();
+          }
+        });
+      }
       // Dropped (server restart, network): back off and continue from the
       // last event seen.
       this.retry++;

@@ -210,7 +210,13 @@ func serve(ctx context.Context, f serveFlags, getenv func(string) string, stdout
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", f.addr, err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	// Bounded reads keep a client that trickles its request from holding a
+	// connection; WebSockets set their own deadlines once upgraded, and
+	// responses are small, so there is no write timeout to cut a stream.
+	hs := &http.Server{
+		Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 	if err := srv.Start(); err != nil {
 		ln.Close()
 		return err
