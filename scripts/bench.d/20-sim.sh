@@ -5,6 +5,10 @@
 # natively and as WebAssembly under Node. Prints ms per run and the
 # wasm/native ratio; the goal is the whole matrix under 20 ms natively.
 #
+# Each benchmark makes one untimed call first: under Node the first call
+# also pays for compiling the wasm code it reaches (over a second on these
+# machines), a one-off cost per page load that is not the simulator's speed.
+#
 # BENCHTIME (default 1s) sets go test -benchtime.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
