@@ -219,6 +219,7 @@ func TestKeyboardAndLabels(t *testing.T) {
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("aspath-two-vpcs-redundant-dc")
+	b.screenshot("aspath-two-vpcs-redundant-dc")
 	unlabelled := eval[[]string](b, `[...document.querySelectorAll('input:not([type=file]):not([type=radio]), select, textarea')]
 		.filter(e => !e.hidden && e.labels.length === 0 && !e.getAttribute('aria-label'))
 		.map(e => e.dataset.path || e.id || e.outerHTML.slice(0, 80))`)
@@ -323,8 +324,8 @@ func TestImportPlanFile(t *testing.T) {
 	b.noProblems(healthProbe404)
 }
 
-// TestExportDownloads exports the plan file and the diagram; the router
-// configuration export is TestExportRouterConfig.
+// TestExportDownloads exports the plan file, the diagram and the
+// provisioning calls; the router configuration is TestExportRouterConfig.
 func TestExportDownloads(t *testing.T) {
 	b := newBrowser(t)
 	b.open(suite.url)
@@ -334,6 +335,7 @@ func TestExportDownloads(t *testing.T) {
 	}{
 		{"plan", "seed-dc-primary-vpn-backup.json", `"name": "seed-dc-primary-vpn-backup"`},
 		{"svg", "seed-dc-primary-vpn-backup-topology.svg", "<svg"},
+		{"provisioning", "seed-dc-primary-vpn-backup-provisioning.json", `"service"`},
 	} {
 		dir := t.TempDir()
 		b.downloadsTo(dir)
