@@ -280,8 +280,28 @@ func espSuite(t tunnel) string {
 }
 
 // tunnelName is the per-tunnel object name (profiles, peers, gateways).
-func tunnelName(t tunnel) string {
-	return "JDC-" + ident(t.Name)
+func tunnelName(t tunnel) string { return t.ID }
+
+// maxObjectName keeps object names within the shortest limit among the
+// vendors that use them (Junos IKE gateway and policy names, 31).
+const maxObjectName = 31
+
+// uniqueIDs names each object "JDC-" plus its plan name made safe, or
+// fallback-N when that is too long or two plan names make the same
+// identifier, so every generated name is valid and distinct.
+func uniqueIDs(names []string, fallback string) []string {
+	out := make([]string, len(names))
+	count := map[string]int{}
+	for i, n := range names {
+		out[i] = "JDC-" + ident(n)
+		count[out[i]]++
+	}
+	for i := range out {
+		if count[out[i]] > 1 || len(out[i]) > maxObjectName {
+			out[i] = fmt.Sprintf("JDC-%s-%d", fallback, i+1)
+		}
+	}
+	return out
 }
 
 // lifetimeWarning says, as a comment, when a lifetime JD Cloud accepts (60 s

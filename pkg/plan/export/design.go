@@ -80,7 +80,9 @@ type neighbor struct {
 
 // dcInterface is the customer end of a private virtual interface.
 type dcInterface struct {
-	Name          string
+	Name string
+	// ID names the interface's objects (FRR BFD profile).
+	ID            string
 	VLAN          int
 	Connection    string
 	BandwidthMbps int
@@ -91,8 +93,10 @@ type dcInterface struct {
 
 // tunnel is the customer end of one IPsec tunnel.
 type tunnel struct {
-	Number         int // 1-based, for interface names
-	Name           string
+	Number int // 1-based, for interface names
+	Name   string
+	// ID names the tunnel's objects (IKE profile, gateway, ...).
+	ID             string
 	CloudPublic    netip.Addr
 	CustomerPublic netip.Addr
 	V4, V6         netip.Prefix // customer inside address with the inside length
@@ -262,6 +266,21 @@ func buildDesign(p *plan.Plan, res strategy.Result, opts Options) (*design, erro
 			hasNeighbors[key{s.Kind, ipv6}] = true
 		}
 	}
+	names := make([]string, len(d.DC))
+	for i, di := range d.DC {
+		names[i] = di.Name
+	}
+	for i, id := range uniqueIDs(names, "PVIF") {
+		d.DC[i].ID = id
+	}
+	names = make([]string, len(d.Tunnels))
+	for i, t := range d.Tunnels {
+		names[i] = t.Name
+	}
+	for i, id := range uniqueIDs(names, "TUN") {
+		d.Tunnels[i].ID = id
+	}
+
 	// Direct Connection neighbors first: readers look for the primary path first.
 	slices.SortStableFunc(d.Neighbors, func(a, b neighbor) int {
 		return cmp.Compare(kindOrder(a.Kind), kindOrder(b.Kind))

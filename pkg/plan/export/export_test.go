@@ -578,8 +578,9 @@ func TestIPsec(t *testing.T) {
 		{"ikev2 vrp", strong, FormatVRP, []string{
 			"ike proposal 10\n encryption-algorithm aes-256\n authentication-method pre-share\n authentication-algorithm sha2-384\n integrity-algorithm hmac-sha2-384\n prf hmac-sha2-384\n dh group20\n sa duration 14400\n",
 			"ipsec authentication sha2 compatible enable\n",
-			"ipsec proposal JDC-ESP-AES256-SHA256\n esp authentication-algorithm sha2-256\n esp encryption-algorithm aes-256\n",
-			" pfs dh-group20\n", " undo version 1\n", "interface Tunnel0/0/3\n", " tunnel-protocol ipsec\n source 203.0.113.51\n destination 198.51.100.60\n ipsec profile JDC-tun-b1\n",
+			"ipsec proposal JDC-ESP-1\n esp authentication-algorithm sha2-256\n esp encryption-algorithm aes-256\n",
+			"ipsec profile JDC-PROF-3\n ike-peer JDC-PEER-3\n proposal JDC-ESP-1\n pfs dh-group20\n",
+			" undo version 1\n", "interface Tunnel0/0/3\n", " tunnel-protocol ipsec\n source 203.0.113.51\n destination 198.51.100.60\n ipsec profile JDC-PROF-3\n",
 		}},
 		{"ikev1 aggressive ios-xe", v1, FormatIOSXE, []string{
 			"crypto isakmp policy 10\n encryption aes\n hash sha\n authentication pre-share\n group 14\n lifetime 14400\n",
@@ -635,6 +636,69 @@ func TestIPsec(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestObjectNames: names made from the plan's tunnel and interface names
+// stay short and distinct even when the plan's names are long or differ
+// only in characters a router cannot take.
+func TestObjectNames(t *testing.T) {
+	p := examplePlan(t, "aspath-two-vpcs-redundant-dc")
+	p.VPN.Tunnels[0].Name = "tun a1"
+	p.VPN.Tunnels[1].Name = "tun/a1"                                          // the same identifier as "tun a1"
+	p.VPN.Tunnels[2].Name = "a-tunnel-name-far-longer-than-any-router-allows" // too long
+	p.DirectConnection.Interfaces[0].Name = "pvif a"
+	p.DirectConnection.Interfaces[1].Name = "pvif.a"
+	p.DirectConnection.Interfaces[1].HealthCheck = p.DirectConnection.Interfaces[0].HealthCheck // BFD on both
+	junos := mustRender(t, p, FormatJunos, Options{})
+	for _, w := range []string{"set security ike gateway JDC-TUN-1 ", "set security ike gateway JDC-TUN-2 ", "set security ike gateway JDC-TUN-3 ", "set security ike gateway JDC-tun-b2 "} {
+		if !strings.Contains(junos, w) {
+			t.Errorf("junos lacks %q", w)
+		}
+	}
+	frr := mustRender(t, p, FormatFRR, Options{})
+	for _, w := range []string{" profile JDC-pvif-a\n", " profile JDC-pvif.a\n"} {
+		if !strings.Contains(frr, w) {
+			t.Errorf("frr lacks %q", w)
+		}
+	}
+	ios := mustRender(t, p, FormatIOSXE, Options{})
+	if strings.Count(ios, "crypto ikev2 profile JDC-TUN-") != 3 {
+		t.Errorf("ios-xe: want 3 numbered IKEv2 profiles")
+	}
+}
+
+// TestVRPNameLengths: VRP refuses IKE peer, IPsec proposal and IPsec profile
+// names over 15 characters, whatever the plan calls its tunnels.
+func TestVRPNameLengths(t *testing.T) {
+	p := examplePlan(t, "aspath-two-vpcs-redundant-dc")
+	p.VPN.Tunnels[0].Name = "tunnel-to-shanghai-primary-a1"
+	p.VPN.Tunnels[1].IPsec.Auth = "sha1" // a second ESP proposal
+	out := commands(mustRender(t, p, FormatVRP, Options{}))
+	n := 0
+	for _, l := range strings.Split(out, "\n") {
+		f := strings.Fields(l)
+		var name string
+		switch {
+		case len(f) == 3 && (f[0] == "ike" || f[0] == "ipsec") && (f[1] == "peer" || f[1] == "proposal" || f[1] == "profile"):
+			name = f[2]
+		case len(f) == 2 && (f[0] == "ike-peer" || f[0] == "proposal"):
+			name = f[1]
+		case len(f) == 3 && f[0] == "ipsec" && f[1] == "profile":
+			name = f[2]
+		default:
+			continue
+		}
+		n++
+		if len(name) > 15 {
+			t.Errorf("name %q is over VRP's 15 characters: %q", name, l)
+		}
+	}
+	if n < 10 {
+		t.Fatalf("found only %d IKE/IPsec names; the test no longer reads the output", n)
+	}
+	if !strings.Contains(out, "ipsec proposal JDC-ESP-2\n") {
+		t.Error("the second ESP suite has no proposal of its own")
 	}
 }
 

@@ -132,9 +132,9 @@ func v6Suffix(p interface{ IsValid() bool }) string {
 
 func bfdProfileName(d *design, n neighbor) string {
 	if n.DC >= 0 {
-		return "JDC-" + ident(d.DC[n.DC].Name)
+		return d.DC[n.DC].ID
 	}
-	return "JDC-" + ident(d.Tunnels[n.Tunnel].Name)
+	return d.Tunnels[n.Tunnel].ID
 }
 
 // writeCiscoPrefixLists writes the prefix lists in the syntax FRR and

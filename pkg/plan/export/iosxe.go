@@ -245,7 +245,7 @@ func writeIOSXEIPsec(w *writer, d *design) {
 		w.comment(c, pskNote(t))
 		if t.IKE.Version == "v2" {
 			w.line("crypto ikev2 keyring %s", name)
-			w.line(" peer %s", ident(t.Name))
+			w.line(" peer %s", name)
 			w.line("  address %s", t.CloudPublic)
 			w.line("  pre-shared-key %s", pskPlaceholder(t))
 			w.line(" !")

@@ -203,22 +203,28 @@ func writeVRPIPsec(w *writer, d *design) {
 			break
 		}
 	}
-	seen := map[string]bool{}
+	// VRP limits IKE peer, IPsec proposal and IPsec profile names to 15
+	// characters, so they are numbered; descriptions and comments carry the
+	// plan's names.
+	espName := map[string]string{}
 	for _, t := range d.Tunnels {
-		name := espSuite(t)
-		if seen[name] {
+		suite := espSuite(t)
+		if _, ok := espName[suite]; ok {
 			continue
 		}
-		seen[name] = true
+		name := fmt.Sprintf("JDC-ESP-%d", len(espName)+1)
+		espName[suite] = name
+		w.comment(c, fmt.Sprintf("%s: ESP %s/%s.", name, t.IPsec.Cipher, t.IPsec.Auth))
 		w.line("ipsec proposal %s", name)
 		w.line(" esp authentication-algorithm %s", vrpAuth(t.IPsec.Auth))
 		w.line(" esp encryption-algorithm %s", vrpCipher(t.IPsec.Cipher))
 		w.line("#")
 	}
 	for _, t := range d.Tunnels {
-		name := tunnelName(t)
+		peer, profile := fmt.Sprintf("JDC-PEER-%d", t.Number), fmt.Sprintf("JDC-PROF-%d", t.Number)
+		w.comment(c, fmt.Sprintf("Tunnel %s: IKE peer %s, IPsec profile %s, interface Tunnel0/0/%d.", t.Name, peer, profile, t.Number))
 		w.comment(c, pskNote(t))
-		w.line("ike peer %s", name)
+		w.line("ike peer %s", peer)
 		if t.IKE.Version == "v2" {
 			w.line(" undo version 1")
 		} else {
@@ -234,9 +240,9 @@ func writeVRPIPsec(w *writer, d *design) {
 			w.line(" dpd idle-time %d", s)
 		}
 		w.line("#")
-		w.line("ipsec profile %s", name)
-		w.line(" ike-peer %s", name)
-		w.line(" proposal %s", espSuite(t))
+		w.line("ipsec profile %s", profile)
+		w.line(" ike-peer %s", peer)
+		w.line(" proposal %s", espName[espSuite(t)])
 		if g, ok := dhGroupNumber(t.IPsec.PFS); ok {
 			w.line(" pfs dh-group%d", g)
 		}
@@ -256,7 +262,7 @@ func writeVRPIPsec(w *writer, d *design) {
 		w.line(" tunnel-protocol ipsec")
 		w.line(" source %s", t.CustomerPublic)
 		w.line(" destination %s", t.CloudPublic)
-		w.line(" ipsec profile %s", name)
+		w.line(" ipsec profile %s", profile)
 		w.line("#")
 	}
 }
