@@ -352,3 +352,43 @@ func TestExportDownloads(t *testing.T) {
 	}
 	b.noProblems(healthProbe404)
 }
+
+// TestTypoKeptAndReported: text that is not a number in a number field is
+// kept as typed, and the core's decode error lands on that field.
+func TestTypoKeptAndReported(t *testing.T) {
+	b := newBrowser(t)
+	b.open(suite.url)
+	b.openExample("seed-dc-primary-vpn-backup")
+	b.typeInto("$.idc.asn", "65O01")
+	b.idle()
+	found := false
+	for _, f := range b.findings() {
+		if f.Path == "$.idc.asn" && f.Severity == "error" && strings.HasPrefix(f.Code, "decode.") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no decode error on $.idc.asn; findings: %+v", b.findings())
+	}
+	if !eval[bool](b, `document.querySelector('.field[data-path="$.idc.asn"]').classList.contains('sev-error')`) {
+		t.Errorf("the ASN field is not marked")
+	}
+	if !strings.Contains(b.planJSON(), `"asn":"65O01"`) {
+		t.Errorf("the typed text was not kept: %s", b.planJSON())
+	}
+	if sum := b.text("#scenario-summary"); !strings.Contains(sum, "Fix the errors") {
+		t.Errorf("with a broken plan the topology says %q", sum)
+	}
+	b.screenshot("typo-in-asn")
+	b.typeInto("$.idc.asn", "65002")
+	b.idle()
+	if !strings.Contains(b.planJSON(), `"asn":65002`) {
+		t.Errorf("a corrected ASN is not a number: %s", b.planJSON())
+	}
+	for _, f := range b.findings() {
+		if f.Severity == "error" {
+			t.Errorf("error left after the fix: %+v", f)
+		}
+	}
+	b.noProblems(healthProbe404)
+}

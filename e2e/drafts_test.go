@@ -145,3 +145,19 @@ func (b *browser) newTab() *browser {
 	tab.viewport(laptopW, laptopH)
 	return tab
 }
+
+// TestEditsSavedBeforeSwitchingPlans: picking another plan right after
+// typing (before the autosave delay) still saves the edit.
+func TestEditsSavedBeforeSwitchingPlans(t *testing.T) {
+	b := newBrowser(t)
+	b.open(suite.url)
+	b.openExample("seed-dc-primary-vpn-backup")
+	b.typeInto("$.name", "typed-then-left")
+	b.openExample("aspath-two-vpcs-redundant-dc")
+	b.click("#open-drafts")
+	b.waitFor(`document.querySelector('#drafts-list tbody tr')`)
+	if got := b.draftNames(); len(got) != 1 || got[0] != "typed-then-left" {
+		t.Errorf("drafts after switching plans: %v, want [typed-then-left]", got)
+	}
+	b.noProblems(healthProbe404)
+}

@@ -186,7 +186,7 @@ class Page {
   async openShared(fragment) {
     try {
       const doc = await this.api.shareDecode(fragment);
-      this.drafts.detach();
+      await this.drafts.leave();
       this.load(JSON.parse(doc), { origin: 'link' });
       this.banner('link', 'info', 'This plan was opened from a shared link. It is not saved in this browser yet.', [
         ['Save as my draft', () => this.drafts.saveShared()],
@@ -224,7 +224,7 @@ class Page {
       return;
     }
     this.clearBanner('import');
-    this.drafts.detach();
+    await this.drafts.leave();
     this.load(obj, { origin: 'file' });
     this.banner('import', 'info', `Imported ${file.name}. Changes are saved as a new draft.`);
   }
@@ -342,16 +342,16 @@ function wireHeader(page, examples) {
     try { label = JSON.parse(ex.json).description ? `${ex.name}` : ex.name; } catch { /* the name will do */ }
     sel.appendChild(h('option', { value: ex.name }, label));
   }
-  sel.addEventListener('change', () => {
+  sel.addEventListener('change', async () => {
     const ex = examples.find((x) => x.name === sel.value);
     sel.value = '';
     if (!ex) return;
-    page.drafts.detach();
+    await page.drafts.leave();
     page.load(JSON.parse(ex.json), { origin: 'example' });
     $('editor').focus();
   });
-  $('new-plan').addEventListener('click', () => {
-    page.drafts.detach();
+  $('new-plan').addEventListener('click', async () => {
+    await page.drafts.leave();
     page.load(newPlan(page.profile), { origin: 'new' });
     page.editor.focusPath('$.name');
   });

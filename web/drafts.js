@@ -4,7 +4,7 @@
 // page; a save that would overwrite another tab's newer save is refused by
 // the core (draft.conflict) and the architect chooses what happens.
 
-import { h, replaceChildren, errorText } from './dom.js';
+import { h, replaceChildren, errorText, download } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -33,6 +33,24 @@ export class Drafts {
     const d = this.page.api.drafts;
     if (!d) throw Object.assign(new Error('drafts are not available in this build of the planner core'), { code: 'draft.unavailable' });
     return d;
+  }
+
+  /**
+   * leave is called before another plan replaces this one: pending edits
+   * are saved now, and if they cannot be, the architect can still download
+   * them. Then the draft is detached.
+   */
+  async leave() {
+    clearTimeout(this.timer);
+    if (this.dirty && this.blocked !== 'conflict') await this.save();
+    if (this.dirty && this.page.plan) {
+      const text = JSON.stringify(this.page.plan, null, 2) + '\n';
+      const name = this.page.plan.name || 'plan';
+      this.page.banner('unsaved', 'warning', `Your last edits to “${name}” could not be saved as a draft.`, [
+        ['Download them', () => download(`${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.json`, text, 'application/json')],
+      ]);
+    }
+    this.detach();
   }
 
   /** detach forgets the open draft: the next edit starts a new one. */
@@ -141,7 +159,8 @@ export class Drafts {
   async open(id) {
     try {
       const d = await this.api.get(id);
-      this.detach();
+      if (this.current?.id === id) this.detach(); // reloading it drops the edits on purpose
+      else await this.leave();
       this.page.load(JSON.parse(planText(d)), { origin: 'draft' });
       this.current = { id: d.id, name: d.name, revision: d.revision };
       this.state(`Draft “${d.name}”`, 'saved');
