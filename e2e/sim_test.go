@@ -90,6 +90,18 @@ func TestDirectConnectionDown(t *testing.T) {
 	}
 	b.screenshot("scenario-dc-session-down")
 
+	// After recovery the plan's local-preference brings traffic back to
+	// Direct Connection (without it BGP would keep the older VPN path).
+	b.click("#scn-failback")
+	b.idle()
+	if got := b.linkState("pvif-bj-1"); got != "active" {
+		t.Errorf("after recovery the Direct Connection link is %q, want active", got)
+	}
+	if got := b.text("#routes-scenario"); !strings.Contains(got, "recovered") {
+		t.Errorf("the route tables are for %q, want the failback scenario", got)
+	}
+	b.click("#scn-failback")
+
 	// Back to normal.
 	b.click(`label[for="scn-normal"]`)
 	b.idle()

@@ -45,6 +45,16 @@ export function scenarioTitle(name) {
   return fb ? `${t}, then recovered` : t;
 }
 
+/**
+ * scenarioName is the core's name of a failure, or of its failback
+ * ("tunnel-down:tun-1" → "tunnel-down-failback:tun-1").
+ */
+export function scenarioName(scenario, failback) {
+  if (!failback || scenario === 'normal') return scenario;
+  const [base, item] = scenario.split(':');
+  return base + failbackSuffix + (item ? ':' + item : '');
+}
+
 export class Analysis {
   constructor(page) {
     this.page = page;
@@ -161,9 +171,7 @@ export class Analysis {
 
   /** current is the scenario shown: the toggled failure, or its failback. */
   current() {
-    if (!this.failback || this.scenario === 'normal') return this.scenario;
-    const [base, item] = this.scenario.split(':');
-    return base + failbackSuffix + (item ? ':' + item : '');
+    return scenarioName(this.scenario, this.failback);
   }
 
   renderToggles() {
@@ -184,15 +192,7 @@ export class Analysis {
       h('label', { class: 'failback', title: 'Show the network after the failure is repaired (BGP keeps the older path in some designs)' },
         h('input', { type: 'checkbox', id: 'scn-failback', checked: this.failback, onchange: (ev) => this.choose(this.scenario, ev.target.checked) }),
         ' after recovery'));
-    $('scn-failback').disabled = this.scenario === 'normal' || !byName.has(this.currentFor(this.scenario, true));
-  }
-
-  currentFor(scenario, failback) {
-    const save = [this.scenario, this.failback];
-    [this.scenario, this.failback] = [scenario, failback];
-    const c = this.current();
-    [this.scenario, this.failback] = save;
-    return c;
+    $('scn-failback').disabled = this.scenario === 'normal' || !byName.has(scenarioName(this.scenario, true));
   }
 
   /** choose shows another scenario: the diagram at once, the tables next. */
@@ -201,7 +201,7 @@ export class Analysis {
     this.failback = failback && scenario !== 'normal';
     const fb = $('scn-failback');
     if (fb) {
-      fb.disabled = scenario === 'normal' || !this.scenarios.some((s) => s.name === this.currentFor(scenario, true));
+      fb.disabled = scenario === 'normal' || !this.scenarios.some((s) => s.name === scenarioName(scenario, true));
       fb.checked = this.failback;
     }
     this.state = null;

@@ -246,15 +246,12 @@ class Page {
         }
         case 'router': {
           const fmt = $('export-vendor').value;
-          const out = await this.api.exportConfig(this.planText, fmt);
-          const text = typeof out === 'string' ? out : out.content ?? out.text;
-          const name = (typeof out === 'object' && out.filename) || `${this.fileBase()}-${fmt}.conf`;
-          download(name, text);
+          const text = await this.api.exportConfig(this.planText, fmt);
+          download(`${this.fileBase()}-${fmt}.conf`, text);
           break;
         }
         case 'provisioning': {
-          const out = await this.api.exportConfig(this.planText, 'calls');
-          const text = typeof out === 'string' ? out : JSON.stringify(out, null, 2);
+          const text = await this.api.exportConfig(this.planText, 'calls');
           download(`${this.fileBase()}-provisioning.json`, text, 'application/json');
           break;
         }
@@ -338,9 +335,9 @@ async function boot() {
 function wireHeader(page, examples) {
   const sel = $('example-select');
   for (const ex of examples) {
-    let label = ex.name;
-    try { label = JSON.parse(ex.json).description ? `${ex.name}` : ex.name; } catch { /* the name will do */ }
-    sel.appendChild(h('option', { value: ex.name }, label));
+    let description = '';
+    try { description = JSON.parse(ex.json).description || ''; } catch { /* the name will do */ }
+    sel.appendChild(h('option', { value: ex.name, title: description }, ex.name));
   }
   sel.addEventListener('change', async () => {
     const ex = examples.find((x) => x.name === sel.value);

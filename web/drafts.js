@@ -13,8 +13,7 @@ const $ = (id) => document.getElementById(id);
 // warns in that window too).
 const autosaveDelay = 500;
 
-const planText = (d) => (typeof d.plan === 'string' ? d.plan : JSON.stringify(d.plan));
-const when = (d) => d.updatedAt || d.updated || d.savedAt || d.modified || '';
+const when = (d) => d.updatedAt || '';
 
 export class Drafts {
   constructor(page) {
@@ -161,7 +160,7 @@ export class Drafts {
       const d = await this.api.get(id);
       if (this.current?.id === id) this.detach(); // reloading it drops the edits on purpose
       else await this.leave();
-      this.page.load(JSON.parse(planText(d)), { origin: 'draft' });
+      this.page.load(parseDraft(d), { origin: 'draft' });
       this.current = { id: d.id, name: d.name, revision: d.revision };
       this.state(`Draft “${d.name}”`, 'saved');
       $('drafts-dialog').close();
@@ -241,6 +240,17 @@ export class Drafts {
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Saved'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
       h('tbody', null, rows)));
   }
+}
+
+// parseDraft reads a draft's plan text. Drafts keep whatever was typed, so
+// text that is not JSON (saved from another tool) still opens, as an empty
+// plan named after the draft, rather than not at all.
+function parseDraft(d) {
+  try {
+    const v = JSON.parse(d.plan);
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v;
+  } catch { /* fall through */ }
+  return { version: 1, name: d.name };
 }
 
 function clock() {
