@@ -686,3 +686,44 @@ func TestRandomEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestDegeneratePlans: plans that validation would refuse still simulate
+// without panicking (the server and the page may call before validating).
+func TestDegeneratePlans(t *testing.T) {
+	tests := map[string]func(p *plan.Plan){
+		"empty":           func(p *plan.Plan) { *p = plan.Plan{} },
+		"no segments":     func(p *plan.Plan) { p.IDC.Segments = nil },
+		"invalid segment": func(p *plan.Plan) { p.IDC.Segments[0].CIDR = netip.Prefix{} },
+		"no VPN":          func(p *plan.Plan) { p.VPN = nil },
+		"no DC":           func(p *plan.Plan) { p.DirectConnection = nil },
+		"no interfaces":   func(p *plan.Plan) { p.DirectConnection.Interfaces = nil },
+		"no attachments":  func(p *plan.Plan) { p.BorderGateway.Attachments = nil },
+		"invalid tunnel":  func(p *plan.Plan) { p.VPN.Tunnels[0].InsideCIDR = netip.Prefix{} },
+		"duplicate names": func(p *plan.Plan) { p.VPN.Tunnels[1].Name = p.VPN.Tunnels[0].Name },
+		"mapped IPv6":     func(p *plan.Plan) { p.IDC.Segments[0].CIDR = netip.MustParsePrefix("::ffff:192.168.0.0/112") },
+		"huge split": func(p *plan.Plan) {
+			// Capped at what a /26 holds; a /16 would make 65,536 prefixes.
+			p.IDC.Segments = p.IDC.Segments[:1]
+			p.IDC.Segments[0].CIDR = netip.MustParsePrefix("192.168.0.0/26")
+			p.Strategy.PrefixSplit.ExtraBits = 40
+		},
+		"unknown mode":     func(p *plan.Plan) { p.Strategy.Mode = "" },
+		"nil prefix split": func(p *plan.Plan) { p.Strategy.PrefixSplit = nil },
+	}
+	for name, edit := range tests {
+		t.Run(name, func(t *testing.T) {
+			p := example(t, "seed-dc-primary-vpn-backup")
+			edit(p)
+			if _, err := sim.Matrix(p); err != nil {
+				t.Logf("matrix: %v", err)
+			}
+			for _, s := range sim.Scenarios(p) {
+				if st, err := sim.Run(p, s); err == nil {
+					st.BorderGateway.Lookup(netip.MustParseAddr("192.168.0.1"))
+					st.CustomerRouter.Lookup(netip.MustParseAddr("10.0.0.1"))
+				}
+				_, _ = sim.Trace(p, s, netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("192.168.0.1"))
+			}
+		})
+	}
+}

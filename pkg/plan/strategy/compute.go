@@ -26,6 +26,8 @@ const (
 	// /128, or fewer free bits than ExtraBits); it goes out whole or split
 	// as far as it can be.
 	CodeUnsplittable = "strategy.unsplittable"
+	// CodeSplitTooDeep: ExtraBits asks for more than cidr.MaxSplitBits.
+	CodeSplitTooDeep = "strategy.split-too-deep"
 	// CodeVPNMoreSpecific: the VPN carries a more specific prefix than Direct
 	// Connection for the same addresses, so the border gateway sends that
 	// traffic over the VPN (longest prefix wins before any preference).
@@ -233,6 +235,14 @@ func (c *computer) prefixSplit() {
 		ps = &plan.PrefixSplit{}
 	}
 	extra := c.p.Strategy.SplitExtraBits()
+	if extra > cidr.MaxSplitBits {
+		c.add(plan.Finding{
+			Code: CodeSplitTooDeep, Severity: plan.SeverityError, Path: "$.strategy.prefixSplit.extraBits",
+			Message: fmt.Sprintf("splitting by %d bits would make %d prefixes of every segment; the planner splits by at most %d bits", extra, uint64(1)<<min(extra, 63), cidr.MaxSplitBits),
+			Hint:    "1 extra bit (two halves) is enough for longest-prefix match to prefer Direct Connection",
+		})
+		extra = cidr.MaxSplitBits
+	}
 	segIndex := map[string]int{}
 	for i, s := range c.p.IDC.Segments {
 		if _, dup := segIndex[s.Name]; !dup {

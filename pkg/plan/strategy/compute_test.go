@@ -311,6 +311,19 @@ func TestComputeFindings(t *testing.T) {
 			want: []string{"error strategy.quota-exceeded $.strategy"},
 		},
 		{
+			name: "split too deep",
+			base: "seed-dc-primary-vpn-backup",
+			mutate: func(p *plan.Plan) {
+				p.IDC.Segments = []plan.Segment{{Name: "small", CIDR: netip.MustParsePrefix("192.168.0.0/28")}}
+				p.Strategy.PrefixSplit.ExtraBits = 40
+			},
+			// Split as far as the /28 allows: 16 /32s.
+			want: []string{
+				"error strategy.split-too-deep $.strategy.prefixSplit.extraBits",
+				"info strategy.unsplittable $.idc.segments[0].cidr",
+			},
+		},
+		{
 			name:   "unknown mode",
 			base:   "seed-dc-primary-vpn-backup",
 			mutate: func(p *plan.Plan) { p.Strategy.Mode = "magic" },
