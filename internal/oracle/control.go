@@ -330,6 +330,8 @@ func (t *Topology) expectations() []*expectation {
 // by prefixTimeout without error: a count that differs is something the
 // comparison reports).
 func (t *Topology) settle(ctx context.Context) error {
+	start := time.Now()
+	defer func() { t.logf("%s: settled in %s", t.cfg.Plan.Name, time.Since(start).Round(time.Millisecond)) }()
 	exps := t.expectations()
 	read := func() error {
 		cs, err := t.customer.summary(ctx)
@@ -460,4 +462,100 @@ func (t *Topology) SessionOrder() []string {
 		}
 	}
 	return append(dc, vpn...)
+}
+
+// pathRank is what the customer router compares before session age: the
+// local-preference its inbound policy sets per path kind, then the AS_PATH
+// length (origin, MED and the rest are equal on every path here).
+type pathRank struct {
+	localPref int
+	asPathLen int
+}
+
+func (a pathRank) betterThan(b pathRank) bool {
+	if a.localPref != b.localPref {
+		return a.localPref > b.localPref
+	}
+	return a.asPathLen < b.asPathLen
+}
+
+// ranks returns, per prefix, the rank of the session's path on the
+// customer router.
+func (t *Topology) ranks(s *liveSession) map[netip.Prefix]pathRank {
+	lp := 100 // BGP's default when the plan sets none
+	if l := t.cfg.Strategy.LocalPreference; l != nil {
+		lp = int(l.VPN)
+		if s.Kind == strategy.DirectConnection {
+			lp = int(l.DirectConnection)
+		}
+	}
+	out := map[netip.Prefix]pathRank{}
+	for _, a := range t.cfg.Strategy.CloudToIDC.On(s.Session) {
+		n := len(a.ASPath)
+		if n == 0 {
+			n = 1
+		}
+		out[a.Prefix] = pathRank{lp, n}
+	}
+	return out
+}
+
+// EstablishInitial brings the sessions up in the given order like
+// Establish, but in fewer steps: a session that cannot take over any prefix
+// from the paths already there comes up together with the next ones that
+// cannot either. That gives FRR the same state as one at a time, because
+// FRR's "older path" rule does not compare arrival times: it keeps the path
+// currently selected when a new one ties with it (bgp_path_info_cmp checks
+// BGP_PATH_SELECTED), so the order in which paths that never get selected
+// arrive leaves no trace. A session whose path would beat the selected one
+// for some prefix, or that brings a prefix no session carries yet, comes up
+// alone, because there the order decides. Config.SequentialStart turns this
+// off.
+func (t *Topology) EstablishInitial(ctx context.Context, order []string) error {
+	if t.cfg.SequentialStart {
+		return t.Establish(ctx, order)
+	}
+	selected := map[netip.Prefix]pathRank{}
+	improves := func(s *liveSession) bool {
+		for p, r := range t.ranks(s) {
+			cur, ok := selected[p]
+			if !ok || r.betterThan(cur) {
+				return true
+			}
+		}
+		return false
+	}
+	var batch []*liveSession
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := t.setShut(ctx, batch, false); err != nil {
+			return err
+		}
+		batch = nil
+		return t.settle(ctx)
+	}
+	for _, name := range order {
+		s, err := t.session(name)
+		if err != nil {
+			return err
+		}
+		if !improves(s) {
+			batch = append(batch, s)
+			continue
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		if err := t.Apply(ctx, Event{Kind: EventSessionUp, Session: name}); err != nil {
+			return fmt.Errorf("bringing up session %s: %w", name, err)
+		}
+		for p, r := range t.ranks(s) {
+			if cur, ok := selected[p]; !ok || r.betterThan(cur) {
+				selected[p] = r
+			}
+		}
+	}
+	return flush()
 }

@@ -1,11 +1,13 @@
 package oracle
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"net/netip"
+	"os/exec"
 	"slices"
 	"strings"
 	"time"
@@ -117,10 +119,17 @@ func (t *Topology) readTable(ctx context.Context, r *router) (Table, error) {
 		}
 	}
 	tab := Table{}
-	for _, afi := range []string{"ipv4", "ipv6"} {
+	// One vtysh call for both families: each run of vtysh costs more than
+	// the show commands themselves.
+	out, err := r.vtysh(ctx, "show bgp ipv4 unicast json", "show bgp ipv6 unicast json")
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for range 2 {
 		var bt bgpTable
-		if err := r.showJSON(ctx, "show bgp "+afi+" unicast json", &bt); err != nil {
-			return nil, err
+		if err := dec.Decode(&bt); err != nil {
+			return nil, fmt.Errorf("vtysh -N %s: reading the BGP tables' JSON: %w", r.ns, err)
 		}
 		for key, paths := range bt.Routes {
 			pfx, err := netip.ParsePrefix(key)
@@ -165,23 +174,49 @@ type kernelRoute struct {
 	} `json:"nexthops"`
 }
 
-// lookup asks the namespace's kernel which route it uses for addr: the
-// longest of the routes that contain it (the main table is the only one
+// lookups asks the namespace's kernel which route it uses for each address:
+// the longest of the routes that contain it (the main table is the only one
 // here), with every next hop of a multipath route, which "ip route get"
-// would hide behind its hash choice.
-func (t *Topology) lookup(ctx context.Context, ns string, addr netip.Addr) (Forwarding, error) {
-	fam := "-4"
-	if addr.Is6() {
-		fam = "-6"
+// would hide behind its hash choice. One "ip -batch" per family keeps it to
+// two processes however many addresses there are.
+func (t *Topology) lookups(ctx context.Context, ns string, addrs []netip.Addr, into map[netip.Addr]Forwarding) error {
+	for _, v6 := range []bool{false, true} {
+		var fam []netip.Addr
+		var script strings.Builder
+		for _, a := range addrs {
+			if a.Is6() == v6 {
+				fam = append(fam, a)
+				fmt.Fprintf(&script, "route show match %s\n", a)
+			}
+		}
+		if len(fam) == 0 {
+			continue
+		}
+		flag := map[bool]string{false: "-4", true: "-6"}[v6]
+		cmd := exec.CommandContext(ctx, "ip", "-j", flag, "-n", ns, "-batch", "-")
+		cmd.Stdin = strings.NewReader(script.String())
+		out, err := cmd.Output()
+		if err != nil {
+			return fmt.Errorf("ip -n %s -batch (route show match …): %w", ns, err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(out))
+		for _, a := range fam {
+			var routes []kernelRoute
+			if err := dec.Decode(&routes); err != nil {
+				return fmt.Errorf("ip route show match %s in %s: %w", a, ns, err)
+			}
+			f, err := t.forwarding(a, routes)
+			if err != nil {
+				return err
+			}
+			into[a] = f
+		}
 	}
-	out, err := run(ctx, "ip", "-j", fam, "-n", ns, "route", "show", "match", addr.String())
-	if err != nil {
-		return Forwarding{}, err
-	}
-	var routes []kernelRoute
-	if err := json.Unmarshal(out, &routes); err != nil {
-		return Forwarding{}, fmt.Errorf("ip route show match %s in %s: %w", addr, ns, err)
-	}
+	return nil
+}
+
+// forwarding picks the longest of the routes containing addr.
+func (t *Topology) forwarding(addr netip.Addr, routes []kernelRoute) (Forwarding, error) {
 	fwd := Forwarding{Addr: addr}
 	var devs []string
 	for _, kr := range routes {
@@ -253,28 +288,23 @@ func (t *Topology) observeOnce(ctx context.Context, l Lookups) (Observation, err
 	}
 	o.CustomerFwd = map[netip.Addr]Forwarding{}
 	o.CloudFwd = map[netip.Addr]Forwarding{}
-	for _, a := range l.Customer {
-		if o.CustomerFwd[a], err = t.lookup(ctx, t.custNS, a); err != nil {
-			return o, err
-		}
+	if err := t.lookups(ctx, t.custNS, l.Customer, o.CustomerFwd); err != nil {
+		return o, err
 	}
-	for _, a := range l.Cloud {
-		if o.CloudFwd[a], err = t.lookup(ctx, t.cloudNS, a); err != nil {
-			return o, err
-		}
-	}
-	return o, nil
+	return o, t.lookups(ctx, t.cloudNS, l.Cloud, o.CloudFwd)
 }
 
 // stableReads is how many identical consecutive reads make a state stable:
 // BGP best-path runs and zebra's kernel updates happen after the session
 // states that settle waits for, so one read may catch them half done.
-const stableReads = 3
+const stableReads = 2
 
 // Observe reads both routers' BGP tables and the kernels' forwarding for the
 // lookups, repeating until several consecutive reads agree (bounded; on
 // timeout the last read is returned with an error saying it was unstable).
 func (t *Topology) Observe(ctx context.Context, l Lookups) (Observation, error) {
+	start := time.Now()
+	defer func() { t.logf("%s: read in %s", t.cfg.Plan.Name, time.Since(start).Round(time.Millisecond)) }()
 	var last Observation
 	same := 0
 	deadline := time.Now().Add(prefixTimeout)

@@ -6,10 +6,15 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/export"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
 
@@ -158,5 +163,86 @@ func TestHarnessHandWritten(t *testing.T) {
 	}
 	if got := obs.Customer[vpcPrefix].Selected(); fmt.Sprint(got) != "[pvif-bj-1]" {
 		t.Errorf("after reset: customer best %v, want [pvif-bj-1]", got)
+	}
+}
+
+// TestOracle replays every scenario of every plan (the corpus and the
+// examples) on real FRR routers running the exported configuration and
+// fails on every disagreement with the simulator. Plans run in parallel
+// (HYBRIDPLAN_ORACLE_PARALLEL, default 4): each waits mostly on BGP timers,
+// not on the CPU. HYBRIDPLAN_ORACLE_PLANS limits the run to plans whose
+// file name contains it; HYBRIDPLAN_ORACLE_TRACE=1 logs every wait.
+func TestOracle(t *testing.T) {
+	requireRouters(t)
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.json"))
+	examples, _ := filepath.Glob("../../examples/*.json")
+	files = append(files, examples...)
+	if only := os.Getenv("HYBRIDPLAN_ORACLE_PLANS"); only != "" {
+		files = slices.DeleteFunc(files, func(f string) bool { return !strings.Contains(filepath.Base(f), only) })
+	}
+	if len(files) == 0 {
+		t.Fatal("no plans to check")
+	}
+	workers := 4
+	if v := os.Getenv("HYBRIDPLAN_ORACLE_PARALLEL"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("HYBRIDPLAN_ORACLE_PARALLEL=%q: give a positive number", v)
+		}
+		workers = n
+	}
+	type outcome struct {
+		results []ScenarioResult
+		err     error
+		took    time.Duration
+	}
+	outcomes := make([]outcome, len(files))
+	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
+	defer cancel()
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i, f := range files {
+		p := readPlan(t, f)
+		res := strategy.Compute(p)
+		conf, err := export.Render(p, export.FormatFRR, export.Options{BGPTimers: &[2]int{1, 3}})
+		if err != nil {
+			outcomes[i].err = fmt.Errorf("exporting the FRR configuration: %w", err)
+			continue
+		}
+		cfg := Config{
+			Name:           fmt.Sprintf("hpo%d-%d", os.Getpid(), i),
+			Plan:           p,
+			Strategy:       res,
+			CustomerConfig: conf,
+			Timers:         [2]int{1, 3},
+			WorkDir:        t.TempDir(),
+		}
+		if os.Getenv("HYBRIDPLAN_ORACLE_TRACE") == "1" {
+			cfg.Logf = t.Logf
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			start := time.Now()
+			r, err := Check(ctx, cfg)
+			outcomes[i] = outcome{r, err, time.Since(start)}
+		}()
+	}
+	wg.Wait()
+	for i, f := range files {
+		o := outcomes[i]
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
+			t.Logf("%d scenarios in %s", len(o.results), o.took.Round(time.Millisecond))
+			for _, r := range o.results {
+				for _, m := range r.Mismatches {
+					t.Errorf("%s", m)
+				}
+			}
+			if o.err != nil {
+				t.Errorf("%s: the oracle could not finish: %v", f, o.err)
+			}
+		})
 	}
 }

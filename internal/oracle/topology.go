@@ -30,6 +30,12 @@ type Config struct {
 	Timers [2]int
 	// WorkDir receives the configuration files (a test's TempDir).
 	WorkDir string
+	// SequentialStart brings every session up alone in the initial state,
+	// instead of together with those that cannot change a selection (see
+	// EstablishInitial).
+	SequentialStart bool
+	// Logf, when set, receives progress lines (timings of each wait).
+	Logf func(format string, args ...any)
 }
 
 // Topology is a running plan: two namespaces, FRR in each, one link per
@@ -132,12 +138,11 @@ func Build(ctx context.Context, cfg Config) (t *Topology, err error) {
 	if err := os.WriteFile(cloudPath, []byte(cloudConf), 0o644); err != nil {
 		return t, err
 	}
-	// The cloud router first: its neighbors are shut down, so no session
-	// can come up before the oracle says so.
-	t.cloud, err = startRouter(ctx, t.cloudNS, cloudPath)
-	if err != nil {
-		return t, fmt.Errorf("cloud router: %w", err)
-	}
+	// The customer router first: until the cloud router runs, its
+	// connection attempts are refused at TCP level, which FRR retries
+	// calmly. Were the cloud router already running with its neighbors
+	// shut down, each attempt would end in a BGP error and FRR would back
+	// off for seconds, delaying the first session the oracle enables.
 	t.customer, err = startRouter(ctx, t.custNS, custPath)
 	if err != nil {
 		return t, fmt.Errorf("customer router (the exported configuration): %w", err)
@@ -152,6 +157,12 @@ func Build(ctx context.Context, cfg Config) (t *Topology, err error) {
 	}
 	if err := t.customer.configure(ctx, "router bgp "+asn, "coalesce-time 0"); err != nil {
 		return t, err
+	}
+	// Every neighbor of the cloud router starts shut down, so no session
+	// comes up before the oracle says so.
+	t.cloud, err = startRouter(ctx, t.cloudNS, cloudPath)
+	if err != nil {
+		return t, fmt.Errorf("cloud router: %w", err)
 	}
 	return t, nil
 }
@@ -327,6 +338,12 @@ func (t *Topology) session(name string) (*liveSession, error) {
 		}
 	}
 	return nil, fmt.Errorf("oracle: the plan has no session named %q", name)
+}
+
+func (t *Topology) logf(format string, args ...any) {
+	if t.cfg.Logf != nil {
+		t.cfg.Logf(format, args...)
+	}
 }
 
 // CustomerNamespace and CloudNamespace name the namespaces, for a person

@@ -1,0 +1,114 @@
+package oracle
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
+)
+
+// ScenarioResult is the oracle's verdict on one scenario of a plan.
+type ScenarioResult struct {
+	Scenario   string
+	Mismatches []Mismatch
+	// Took is the time from the last shared state to the comparison.
+	Took time.Duration
+}
+
+// PlanScenarios are the scenarios the oracle replays for a plan: the
+// simulator's standard ones, plus, when Direct Connection announces several
+// prefixes, withdrawing only the first (a partial withdrawal).
+func PlanScenarios(cfg Config) []sim.Scenario {
+	scs := sim.Scenarios(cfg.Plan)
+	if dc := cfg.Strategy.IDCToCloud.DirectConnection; len(dc) > 1 && cfg.Plan.DirectConnection != nil {
+		scs = append(scs, sim.WithdrawScenario([]netip.Prefix{dc[0].Prefix}))
+	}
+	return scs
+}
+
+// Check builds the plan's topology, replays every scenario on it and
+// compares each outcome with sim.Run's. It shares work between scenarios:
+// they are sorted so that one whose events begin with another's comes right
+// after it, and the routers go on from the shorter one's state instead of
+// starting over (the events are deterministic, so the state is the same).
+// Otherwise the topology is reset, every session shut down, and the
+// initial events replayed: the routers' history starts afresh each time.
+// An error means the oracle could not run (a broken configuration, a
+// session that never came up); disagreements are in the results.
+func Check(ctx context.Context, cfg Config) ([]ScenarioResult, error) {
+	scs := PlanScenarios(cfg)
+	slices.SortStableFunc(scs, func(a, b sim.Scenario) int { return compareEvents(a.Events, b.Events) })
+	topo, err := Build(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer topo.Close()
+	look := LookupsFor(cfg.Plan, cfg.Strategy)
+	var order []string
+	for _, e := range sim.InitialEvents(cfg.Plan) {
+		if e.Kind != sim.EventSessionUp {
+			return nil, fmt.Errorf("the simulator's initial event %s is not a session coming up; the oracle cannot replay it", e)
+		}
+		order = append(order, e.Session)
+	}
+	var applied []sim.Event
+	fresh := true
+	var results []ScenarioResult
+	for _, sc := range scs {
+		start := time.Now()
+		if fresh || !isPrefix(applied, sc.Events) {
+			if !fresh {
+				if err := topo.Reset(ctx); err != nil {
+					return results, fmt.Errorf("scenario %s: resetting: %w", sc.Name, err)
+				}
+			}
+			fresh = false
+			if err := topo.EstablishInitial(ctx, order); err != nil {
+				return results, fmt.Errorf("scenario %s: initial state: %w", sc.Name, err)
+			}
+			applied = nil
+		}
+		for _, e := range sc.Events[len(applied):] {
+			if err := topo.Apply(ctx, FromSim(e)); err != nil {
+				return results, fmt.Errorf("scenario %s: event %s: %w", sc.Name, e, err)
+			}
+			applied = append(applied, e)
+		}
+		st, err := sim.Run(cfg.Plan, sc)
+		if err != nil {
+			return results, fmt.Errorf("scenario %s: the simulator: %w", sc.Name, err)
+		}
+		obs, err := topo.Observe(ctx, look)
+		if err != nil {
+			return results, fmt.Errorf("scenario %s: reading the routers: %w", sc.Name, err)
+		}
+		topo.logf("%s: scenario %s compared after %s", cfg.Plan.Name, sc.Name, time.Since(start).Round(time.Millisecond))
+		results = append(results, ScenarioResult{Scenario: sc.Name, Mismatches: Compare(cfg.Plan.Name, st, obs, look), Took: time.Since(start)})
+	}
+	return results, topo.Close()
+}
+
+func compareEvents(a, b []sim.Event) int {
+	for i := range min(len(a), len(b)) {
+		if c := cmp.Compare(a[i].String(), b[i].String()); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func isPrefix(prefix, events []sim.Event) bool {
+	if len(prefix) > len(events) {
+		return false
+	}
+	for i := range prefix {
+		if prefix[i].String() != events[i].String() {
+			return false
+		}
+	}
+	return true
+}

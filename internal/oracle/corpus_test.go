@@ -1,0 +1,300 @@
+package oracle
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
+	"github.com/hybridplan/hybridplan/pkg/plan/validate"
+)
+
+// The corpus is generated from the variants below and kept in
+// testdata/corpus so a failure names a file a person can open, simulate
+// (hybridplan simulate --all FILE) and export. Regenerate it with
+//
+//	go test ./internal/oracle -run TestCorpus -update-corpus
+var updateCorpus = flag.Bool("update-corpus", false, "rewrite testdata/corpus from the variants in corpus_test.go")
+
+const corpusDir = "testdata/corpus"
+
+// variant is one corpus plan, described by what varies.
+type variant struct {
+	name        string
+	description string
+	mode        string // plan.StrategyPrefixSplit or plan.StrategyASPath
+	dcIfaces    int    // private virtual interfaces (0: no Direct Connection)
+	tunnels     int    // VPN tunnels: 0, 1, 2 or 4 (0: no VPN)
+	localPref   *plan.LocalPreference
+	dualStack   bool
+	segments    []string // IDC segments; default two IPv4 /16s
+	vpcs        [][]string
+	prepend     int
+	extraBits   int
+	overrides   []plan.SplitOverride
+	aggregates  []string
+	// atQuota sets the profile's dynamic-route quota to exactly the number
+	// of routes the border gateway learns.
+	atQuota bool
+	// cloudASN makes the profile's Direct Connection peer ASN differ from
+	// the border gateway's (with the matching AS_PATH towards the customer).
+	cloudASN uint32
+	// cgwASN gives the customer gateway its own ASN.
+	cgwASN     uint32
+	subnetsVPC bool // the second VPC propagates chosen subnets only
+	// reverseTunnels numbers the tunnels' inside addresses against plan
+	// order, so the older tunnel has the higher neighbor address.
+	reverseTunnels bool
+}
+
+var (
+	lpDC   = &plan.LocalPreference{DirectConnection: 200, VPN: 100}
+	lpTie  = &plan.LocalPreference{DirectConnection: 150, VPN: 150}
+	lpVPN  = &plan.LocalPreference{DirectConnection: 100, VPN: 200}
+	noLP   *plan.LocalPreference
+	twoV4  = []string{"192.168.0.0/16", "172.20.0.0/16"}
+	dual   = []string{"192.168.0.0/16", "172.20.0.0/16", "2001:db8:100::/48"}
+	manyV4 = func(n int) []string {
+		var out []string
+		for i := range n {
+			out = append(out, fmt.Sprintf("10.%d.%d.0/24", 100+i/256, i%256))
+		}
+		return out
+	}
+)
+
+func corpusVariants() []variant {
+	return []variant{
+		{name: "ps-1dc-2tun-lp", description: "the seed's shape: prefix split, local-preference", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpDC},
+		{name: "ps-1dc-2tun-nolp", description: "prefix split without local-preference: return traffic by session age", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: noLP},
+		{name: "ps-1dc-1tun-lp", description: "one interface, one tunnel", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 1, localPref: lpDC},
+		{name: "ps-1dc-1tun-nolp", description: "one interface, one tunnel, no local-preference (the history case)", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 1, localPref: noLP},
+		{name: "ps-2dc-4tun-lp", description: "two interfaces, four tunnels", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 4, localPref: lpDC},
+		{name: "ps-2dc-2tun-nolp", description: "two interfaces, two tunnels, no local-preference", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: noLP},
+		{name: "ps-1dc-2tun-lp-tie", description: "equal local-preference on both paths", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpTie},
+		{name: "ps-1dc-2tun-lp-vpn", description: "local-preference that favours the VPN: asymmetric return", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpVPN},
+		{name: "ps-extrabits2-1dc-2tun-lp", description: "each segment split into four", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpDC, extraBits: 2},
+		{name: "ps-overrides-aggregate-1dc-2tun-lp", description: "overrides keep four /24s whole over Direct Connection; one /22 aggregate over the VPN", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpDC,
+			segments:   []string{"10.30.0.0/24", "10.30.1.0/24", "10.30.2.0/24", "10.30.3.0/24"},
+			overrides:  overridesWhole("10.30.0.0/24", "10.30.1.0/24", "10.30.2.0/24", "10.30.3.0/24"),
+			aggregates: []string{"10.30.0.0/22"}},
+		{name: "ps-unsplittable-1dc-2tun-lp", description: "a /32 segment that cannot be split goes out whole on both paths", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpDC,
+			segments: []string{"192.168.0.0/16", "172.20.5.5/32"}},
+		{name: "ps-dual-1dc-2tun-lp", description: "dual stack, prefix split", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpDC, dualStack: true, segments: dual,
+			vpcs: [][]string{{"10.0.0.0/16", "2001:db8:200::/56"}}},
+		{name: "ps-dual-2dc-2tun-nolp", description: "dual stack, two interfaces, no local-preference", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: noLP, dualStack: true, segments: dual,
+			vpcs: [][]string{{"10.0.0.0/16", "2001:db8:200::/56"}}},
+		{name: "ps-quota-1dc-1tun-lp", description: "exactly at the dynamic-route quota", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 1, localPref: lpDC, segments: manyV4(20), atQuota: true},
+		{name: "ps-two-vpcs-subnets-1dc-2tun-lp", description: "two VPCs, one propagating chosen subnets", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpDC,
+			vpcs: [][]string{{"10.0.0.0/16"}, {"10.1.0.0/16"}}, subnetsVPC: true},
+		{name: "ps-dc-only-2dc", description: "Direct Connection only, two interfaces", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 0, localPref: lpDC},
+		{name: "ps-cloudasn-1dc-2tun-lp", description: "the private interfaces peer with their own ASN 64512; the customer gateway has its own ASN", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpDC, cloudASN: 64512, cgwASN: 65002},
+		{name: "asp-1dc-2tun-lp", description: "AS_PATH prepend with local-preference", mode: plan.StrategyASPath, dcIfaces: 1, tunnels: 2, localPref: lpDC},
+		{name: "asp-1dc-2tun-nolp", description: "AS_PATH prepend without local-preference: the history case", mode: plan.StrategyASPath, dcIfaces: 1, tunnels: 2, localPref: noLP},
+		{name: "asp-1dc-1tun-nolp-prepend1", description: "one prepend, one tunnel, no local-preference", mode: plan.StrategyASPath, dcIfaces: 1, tunnels: 1, localPref: noLP, prepend: 1},
+		{name: "asp-2dc-4tun-lp", description: "two interfaces, four tunnels", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 4, localPref: lpDC},
+		{name: "asp-2dc-4tun-nolp", description: "two interfaces, four tunnels, no local-preference", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 4, localPref: noLP},
+		{name: "asp-dual-1dc-2tun-lp", description: "dual stack, AS_PATH", mode: plan.StrategyASPath, dcIfaces: 1, tunnels: 2, localPref: lpDC, dualStack: true, segments: dual,
+			vpcs: [][]string{{"10.0.0.0/16", "2001:db8:200::/56"}}},
+		{name: "asp-dual-1dc-1tun-nolp", description: "dual stack, AS_PATH, no local-preference", mode: plan.StrategyASPath, dcIfaces: 1, tunnels: 1, localPref: noLP, dualStack: true, segments: dual,
+			vpcs: [][]string{{"10.0.0.0/16", "2001:db8:200::/56"}}},
+		{name: "asp-quota-2dc-2tun-lp", description: "exactly at the dynamic-route quota, two interfaces", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: lpDC, segments: manyV4(12), atQuota: true},
+		{name: "ps-1dc-2tun-lp-reversed-tunnels", description: "the first tunnel has the higher inside addresses: session age and neighbor address disagree", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpDC, reverseTunnels: true},
+		{name: "asp-1dc-2tun-nolp-reversed-tunnels", description: "AS_PATH, no local-preference, the first tunnel has the higher inside addresses", mode: plan.StrategyASPath, dcIfaces: 1, tunnels: 2, localPref: noLP, reverseTunnels: true},
+		{name: "asp-vpn-only-2tun", description: "VPN only, two tunnels", mode: plan.StrategyASPath, dcIfaces: 0, tunnels: 2, localPref: noLP},
+	}
+}
+
+func overridesWhole(segs ...string) []plan.SplitOverride {
+	var out []plan.SplitOverride
+	for i, s := range segs {
+		out = append(out, plan.SplitOverride{Segment: fmt.Sprintf("seg-%d", i), DirectConnection: []netip.Prefix{netip.MustParsePrefix(s)}})
+	}
+	return out
+}
+
+// build turns a variant into a plan.
+func (v variant) build() (*plan.Plan, error) {
+	p := &plan.Plan{
+		Version:     plan.Version,
+		Name:        v.name,
+		Description: "Oracle corpus: " + v.description + ".",
+		Region:      "cn-north-1",
+		IDC:         plan.IDC{Name: "idc", ASN: 65001, RouterID: netip.MustParseAddr("10.255.255.1")},
+		BorderGateway: plan.BorderGateway{
+			Name: "bgw",
+		},
+	}
+	segs := v.segments
+	if segs == nil {
+		segs = twoV4
+	}
+	for i, s := range segs {
+		p.IDC.Segments = append(p.IDC.Segments, plan.Segment{Name: fmt.Sprintf("seg-%d", i), CIDR: netip.MustParsePrefix(s)})
+	}
+	vpcs := v.vpcs
+	if vpcs == nil {
+		vpcs = [][]string{{"10.0.0.0/16"}}
+	}
+	for i, cidrs := range vpcs {
+		a := plan.Attachment{Name: fmt.Sprintf("attach-%d", i), VPCID: fmt.Sprintf("vpc-oracle%02d", i), VPCName: fmt.Sprintf("vpc-%d", i), Propagation: plan.Propagation{Mode: plan.PropagateAll}}
+		for _, c := range cidrs {
+			a.CIDRs = append(a.CIDRs, netip.MustParsePrefix(c))
+		}
+		if v.subnetsVPC && i == 1 {
+			base := a.CIDRs[0].Addr().As4()
+			for k, name := range []string{"db", "etl", "private"} {
+				sn := netip.PrefixFrom(netip.AddrFrom4([4]byte{base[0], base[1], byte(k), 0}), 24)
+				a.Subnets = append(a.Subnets, plan.Subnet{Name: name, ID: "subnet-" + name, CIDR: sn})
+			}
+			a.Propagation = plan.Propagation{Mode: plan.PropagateSubnets, Subnets: []string{"db", "etl"}}
+		}
+		p.BorderGateway.Attachments = append(p.BorderGateway.Attachments, a)
+	}
+	if v.dcIfaces > 0 {
+		p.DirectConnection = &plan.DirectConnection{ConnectionID: "dc-oracle-1"}
+		for i := range v.dcIfaces {
+			itf := plan.PrivateInterface{
+				Name:         fmt.Sprintf("pvif-%d", i+1),
+				VLAN:         100 + i,
+				Interconnect: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 254, 0, byte(4 * i)}), 30),
+				HealthCheck:  plan.HealthCheck{Type: plan.HealthCheckNone},
+			}
+			if i == 0 {
+				itf.HealthCheck = plan.HealthCheck{Type: plan.HealthCheckBFD, BFD: &plan.BFD{MinTxMillis: 300, MinRxMillis: 300, Multiplier: 3}}
+			}
+			if v.dualStack {
+				itf.InterconnectIPv6 = netip.MustParsePrefix(fmt.Sprintf("2001:db8:ffff:%x::/126", i))
+			}
+			p.DirectConnection.Interfaces = append(p.DirectConnection.Interfaces, itf)
+		}
+	}
+	if v.tunnels > 0 {
+		cgwIPs := []netip.Addr{netip.MustParseAddr("203.0.113.10")}
+		if v.tunnels > 2 {
+			cgwIPs = append(cgwIPs, netip.MustParseAddr("203.0.113.11"))
+		}
+		cloudIPs := []netip.Addr{netip.MustParseAddr("198.51.100.20"), netip.MustParseAddr("198.51.100.21")}
+		p.VPN = &plan.VPN{
+			CustomerGateway: plan.CustomerGateway{Name: "cgw", PublicIPs: cgwIPs, ASN: v.cgwASN},
+			Connection:      plan.VPNConnection{Name: "vpn", CloudPublicIPs: cloudIPs},
+		}
+		for i := range v.tunnels {
+			slot := i
+			if v.reverseTunnels {
+				slot = v.tunnels - 1 - i
+			}
+			tu := plan.Tunnel{
+				Name:             fmt.Sprintf("tun-%d", i+1),
+				CloudPublicIP:    cloudIPs[i%2],
+				CustomerPublicIP: cgwIPs[i/2],
+				InsideCIDR:       netip.PrefixFrom(netip.AddrFrom4([4]byte{169, 254, 10, byte(4 * slot)}), 30),
+				PSKRef:           fmt.Sprintf("env:ORACLE_PSK_%d", i+1),
+			}
+			if v.dualStack {
+				tu.InsideCIDRIPv6 = netip.MustParsePrefix(fmt.Sprintf("2001:db8:fffe:%x::/126", slot))
+			}
+			p.VPN.Tunnels = append(p.VPN.Tunnels, tu)
+		}
+	}
+	p.Strategy = plan.Strategy{Mode: v.mode, LocalPreference: v.localPref}
+	switch v.mode {
+	case plan.StrategyPrefixSplit:
+		ps := &plan.PrefixSplit{ExtraBits: v.extraBits, Overrides: v.overrides}
+		for _, a := range v.aggregates {
+			ps.VPNAggregates = append(ps.VPNAggregates, netip.MustParsePrefix(a))
+		}
+		p.Strategy.PrefixSplit = ps
+	case plan.StrategyASPath:
+		p.Strategy.ASPath = &plan.ASPath{Prepend: v.prepend}
+	}
+	if v.cloudASN != 0 {
+		prof := plan.DefaultProfile()
+		prof.ASN.DirectConnectionPeer = v.cloudASN
+		prof.ASN.DirectConnectionPathToCustomer = []uint32{v.cloudASN}
+		p.Profile = &prof
+	}
+	if v.atQuota {
+		prof := p.EffectiveProfile()
+		p.Profile = &prof
+		p.Profile.Quotas.DynamicRoutesPerBorderGateway = strategy.Compute(p).DynamicRoutes
+	}
+	return p, nil
+}
+
+// TestCorpus checks the corpus: at least 20 plans, each what its variant
+// says, each passing validation (the oracle checks plans a user could
+// export), and the quota plans exactly at the quota. With -update-corpus it
+// writes the files first.
+func TestCorpus(t *testing.T) {
+	vs := corpusVariants()
+	if len(vs) < 20 {
+		t.Fatalf("the corpus has %d plans; the oracle needs at least 20", len(vs))
+	}
+	if *updateCorpus {
+		if err := os.MkdirAll(corpusDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		old, _ := filepath.Glob(filepath.Join(corpusDir, "*.json"))
+		for _, f := range old {
+			if err := os.Remove(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.json"))
+	if !*updateCorpus && len(files) != len(vs) {
+		t.Fatalf("%s has %d plans, corpus_test.go describes %d: run go test ./internal/oracle -run TestCorpus -update-corpus", corpusDir, len(files), len(vs))
+	}
+	for _, v := range vs {
+		t.Run(v.name, func(t *testing.T) {
+			p, err := v.build()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want bytes.Buffer
+			if err := plan.Encode(&want, p); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(corpusDir, v.name+".json")
+			if *updateCorpus {
+				if err := os.WriteFile(path, want.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want.Bytes()) {
+				t.Fatalf("%s is stale: run go test ./internal/oracle -run TestCorpus -update-corpus", path)
+			}
+			dp, err := plan.DecodeBytes(got)
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			var errs []string
+			for _, f := range validate.Check(dp) {
+				if f.Severity == plan.SeverityError {
+					errs = append(errs, f.String())
+				}
+			}
+			if len(errs) > 0 {
+				t.Fatalf("%s does not validate:\n%s", path, strings.Join(errs, "\n"))
+			}
+			res := strategy.Compute(dp)
+			if v.atQuota && res.DynamicRoutes != res.DynamicRouteQuota {
+				t.Errorf("%s: %d dynamic routes, quota %d; the variant must be exactly at the quota", path, res.DynamicRoutes, res.DynamicRouteQuota)
+			}
+			if v.atQuota && res.DynamicRoutes < 20 {
+				t.Errorf("%s: only %d dynamic routes; a quota edge case should carry more", path, res.DynamicRoutes)
+			}
+		})
+	}
+}
