@@ -261,8 +261,11 @@ func TestPolicyDetails(t *testing.T) {
 		if got := c.policy[addr]; got["in"] != want[0] || got["out"] != want[1] {
 			t.Errorf("neighbor %s uses %v, want in %s out %s", addr, got, want[0], want[1])
 		}
-		if c.neighbors[addr] != "65000" || c.activated[addr] != "ipv4" {
-			t.Errorf("neighbor %s: remote-as %q activated in %q, want 65000 in ipv4", addr, c.neighbors[addr], c.activated[addr])
+		// JD Cloud's dedicated line router peers as 64512 on Direct
+		// Connection, the VPN connection as the border gateway's 65000.
+		wantAS := map[bool]string{true: "64512", false: "65000"}[strings.HasPrefix(want[0], "JDC-DC")]
+		if c.neighbors[addr] != wantAS || c.activated[addr] != "ipv4" {
+			t.Errorf("neighbor %s: remote-as %q activated in %q, want %s in ipv4", addr, c.neighbors[addr], c.activated[addr], wantAS)
 		}
 	}
 	wantNetworks := []string{"172.20.0.0/16", "192.168.0.0/16", "192.168.0.0/17", "192.168.128.0/17"}

@@ -278,9 +278,11 @@ func TestRules(t *testing.T) {
 
 		// ASNs.
 		{"idc asn missing", func(p *plan.Plan) { p.IDC.ASN = 0 }, []string{"error asn.missing $.idc.asn"}},
-		{"idc asn out of range", func(p *plan.Plan) { p.IDC.ASN = 64512 }, []string{"error asn.customer-range $.idc.asn"}},
-		{"idc asn equals the cloud's", func(p *plan.Plan) { p.IDC.ASN = 65000 }, []string{
-			"error asn.customer-range $.idc.asn", "error asn.same-as-cloud $.directConnection.interfaces[0]", "error asn.same-as-cloud $.vpn.connection"}},
+		{"idc asn out of range", func(p *plan.Plan) { p.IDC.ASN = 64999 }, []string{"error asn.customer-range $.idc.asn"}},
+		{"idc asn equals the border gateway's", func(p *plan.Plan) { p.IDC.ASN = 65000 }, []string{
+			"error asn.customer-range $.idc.asn", "error asn.same-as-cloud $.vpn.connection"}},
+		{"idc asn equals the dedicated line router's", func(p *plan.Plan) { p.IDC.ASN = 64512 }, []string{
+			"error asn.customer-range $.idc.asn", "error asn.same-as-cloud $.directConnection.interfaces[0]"}},
 		{"border gateway asn", func(p *plan.Plan) { p.BorderGateway.ASN = 65010 }, []string{"error asn.border-gateway $.borderGateway.asn"}},
 		{"border gateway asn equal to the profile's", func(p *plan.Plan) { p.BorderGateway.ASN = 65000 }, nil},
 		{"interface customer asn", func(p *plan.Plan) { p.DirectConnection.Interfaces[0].CustomerASN = 65002 },
@@ -288,7 +290,7 @@ func TestRules(t *testing.T) {
 		{"interface customer asn out of range", func(p *plan.Plan) { p.DirectConnection.Interfaces[0].CustomerASN = 4200000000 }, []string{
 			"error asn.customer-range $.directConnection.interfaces[0].customerAsn",
 			"warning asn.customer-mismatch $.directConnection.interfaces[0].customerAsn <- $.idc.asn"}},
-		{"interface cloud asn", func(p *plan.Plan) { p.DirectConnection.Interfaces[0].CloudASN = 64512 },
+		{"interface cloud asn", func(p *plan.Plan) { p.DirectConnection.Interfaces[0].CloudASN = 65000 },
 			[]string{"warning asn.direct-connection-peer $.directConnection.interfaces[0].cloudAsn"}},
 		{"vpn local asn", func(p *plan.Plan) { p.VPN.Connection.LocalASN = 64000 }, []string{"error asn.vpn-local-range $.vpn.connection.localAsn"}},
 		{"customer gateway asn", func(p *plan.Plan) { p.VPN.CustomerGateway.ASN = 65003 },
