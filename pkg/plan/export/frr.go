@@ -110,6 +110,12 @@ func renderFRR(w *writer, d *design) {
 		for _, p := range d.originated(fam) {
 			w.line("  network %s", p)
 		}
+		// One best path per prefix, as Cisco, Juniper and Huawei do by
+		// default and as the planner's simulation assumes: FRR's eBGP
+		// default is 256 paths, which would load-share over Direct
+		// Connection and VPN whenever their attributes tie. Raise it
+		// only to load-share over several Direct Connection interfaces.
+		w.line("  maximum-paths 1")
 		for _, kind := range []strategy.PathKind{strategy.DirectConnection, strategy.VPN} {
 			for _, n := range d.neighborsOf(kind, fam) {
 				w.line("  neighbor %s activate", n.Remote)
