@@ -12,7 +12,7 @@ export HYBRIDPLAN_REQUIRE_FRR     ?= 1
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum
 
-.PHONY: all build wasm run test test-deps test-go test-wasm fuzz lint bench clean
+.PHONY: all build wasm run test test-deps test-go test-wasm test-wasm-browser fuzz lint bench clean
 
 all: build
 
@@ -35,7 +35,7 @@ run: build
 	./$(BIN) serve --addr $(ADDR)
 
 ## test: every test; installs chromium and FRR with apt-get when missing
-test: test-deps lint wasm test-go test-wasm fuzz
+test: test-deps lint wasm test-go test-wasm test-wasm-browser fuzz
 
 test-deps:
 	bash scripts/install-test-deps.sh
@@ -47,6 +47,10 @@ test-go:
 # is no browser or router inside that runtime, so those tests may skip there.
 test-wasm:
 	HYBRIDPLAN_REQUIRE_BROWSER= HYBRIDPLAN_REQUIRE_FRR= GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_DIR)/go_js_wasm_exec" ./pkg/... ./wasm/...
+
+# The IndexedDB drafts store and the bridge over it, in real headless Chromium.
+test-wasm-browser:
+	bash wasm/run-browser-tests.sh
 
 # Each fuzz target for a bounded time (go test runs one target at a time).
 fuzz:

@@ -57,6 +57,11 @@ func write(name string, data []byte, newWriter func(io.Writer) (io.WriteCloser, 
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		// CreateTemp makes the file 0600; a static web server running as
+		// another user must be able to read it.
+		err = os.Chmod(f.Name(), 0o644)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
