@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -12,8 +11,13 @@ import (
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
-// envName is a portable environment variable name.
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// isEnvName reports whether s is a portable environment variable name:
+// letters, digits and _, not starting with a digit.
+func isEnvName(s string) bool {
+	return s != "" && !isDigit(s[0]) && allOf(s, func(b byte) bool {
+		return isLower(b) || 'A' <= b && b <= 'Z' || isDigit(b) || b == '_'
+	})
+}
 
 // checkPSKRef: the plan names where the server finds the key, never the key.
 func (c *checker) checkPSKRef(fp, ref string) {
@@ -23,7 +27,7 @@ func (c *checker) checkPSKRef(fp, ref string) {
 	case ref == "":
 		c.err(CodeVPNPSKMissing, fp, "the tunnel has no pre-shared key reference", "set pskRef to "+forms)
 	case hasKind && kind == "env":
-		if !envName.MatchString(rest) {
+		if !isEnvName(rest) {
 			c.err(CodeVPNPSKFormat, fp, fmt.Sprintf("%q is not an environment variable name", rest),
 				"use letters, digits and _, not starting with a digit, e.g. \"env:HYBRIDPLAN_PSK_TUN1\"")
 		}
