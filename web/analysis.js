@@ -242,7 +242,12 @@ export class Analysis {
     const cells = m.cells.filter((c) => c.scenario === name);
     const toCloud = new Set(), toIDC = new Set(), kindsUp = new Set(), kindsDown = new Set();
     let unreachable = 0, asymmetric = 0;
+    const attachments = new Set();
     for (const c of cells) {
+      if (c.forward.reachable || c.return.reachable) {
+        const v = segmentOf(m.vpcSegments, c.vpcIndex, c.vpc);
+        attachments.add(v.attachment || v.name);
+      }
       // Forward is VPC → IDC (border gateway), Return IDC → VPC (customer router).
       for (const s of c.forward.sessions || []) toIDC.add(s);
       for (const s of c.return.sessions || []) toCloud.add(s);
@@ -251,7 +256,7 @@ export class Analysis {
       if (!c.reachable) unreachable++;
       else if (!c.symmetric) asymmetric++;
     }
-    return { cells: cells.length, toCloud, toIDC, kindsUp, kindsDown, unreachable, asymmetric };
+    return { cells: cells.length, toCloud, toIDC, kindsUp, kindsDown, unreachable, asymmetric, attachments };
   }
 
   drawDiagram() {
@@ -274,8 +279,7 @@ export class Analysis {
     for (const n of sessions.keys()) {
       sessions.set(n, { up: up.has(n) ? up.get(n) : !downNow.has(n), toCloud: p.toCloud.has(n), toIDC: p.toIDC.has(n) });
     }
-    const attachments = new Set((this.page.plan.borderGateway?.attachments || []).map((a) => a.name));
-    return { sessions, attachments: p.toCloud.size || p.toIDC.size ? attachments : new Set() };
+    return { sessions, attachments: p.attachments };
   }
 
   renderSummary() {

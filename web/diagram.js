@@ -52,12 +52,20 @@ export function diagramSVG(plan, state) {
   const linkGap = 50;
   const idcLines = clip(segs, 8);
   const idcH = 44 + idcLines.length * 16;
-  const vpcH = (a) => 44 + clip(a.cidrs || [], 3).length * 16;
+  const vpcLines = (a) => {
+    const lines = clip(a.cidrs || [], 3);
+    if (a.propagation?.mode === 'subnets') {
+      const n = (a.propagation.subnets || []).length;
+      lines.push(`propagates ${n}/${(a.subnets || []).length} subnets`);
+    }
+    return lines;
+  };
+  const vpcH = (a) => 44 + vpcLines(a).length * 16;
   const vpcTotal = atts.reduce((s, a) => s + vpcH(a) + 14, 0);
   const H = Math.max(240, 70 + links.length * linkGap, idcH + 60, vpcTotal + 50) + 34;
   const midY = (H - 34) / 2;
 
-  const crX = 236, crW = 144, bgX = 760, bgW = 140, vpcX = 940, vpcW = 150;
+  const crX = 236, crW = 144, bgX = 750, bgW = 140, vpcX = 925, vpcW = 165;
   let s = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif"><style>${style}</style>`;
   s += `<title>Topology of ${esc(plan.name || 'the plan')}</title>`;
 
@@ -103,7 +111,7 @@ export function diagramSVG(plan, state) {
     const cy = y + hh / 2;
     const on = state?.attachments.has(a.name);
     s += `<path class="l att${on ? ' on' : ''}" d="M${bgX + bgW} ${midY} C${bgX + bgW + 30} ${midY}, ${vpcX - 30} ${cy}, ${vpcX} ${cy}" data-attachment="${esc(a.name)}"/>`;
-    s += box('vpc', vpcX, y, vpcW, hh, `VPC ${a.vpcName || a.name || ''}`, clip(a.cidrs || [], 3));
+    s += box('vpc', vpcX, y, vpcW, hh, `VPC ${a.vpcName || a.name || ''}`, vpcLines(a));
     y += hh + 14;
   }
 
