@@ -119,8 +119,14 @@ export class Drafts {
   storageFailed(e) {
     this.blocked = 'storage';
     this.state('Not saved', 'problem');
+    // The browser's storage (storage.unavailable, storage.quota) is one
+    // thing; a draft the core refuses (draft.invalid, draft.not-found) is
+    // another, and the message says which.
+    const what = !e.code || e.code.startsWith('storage.') || e.code === 'draft.unavailable'
+      ? `Drafts cannot be saved in this browser: ${errorText(e)}.`
+      : `The draft could not be saved: ${errorText(e)}${e.hint ? ` (${e.hint})` : ''}.`;
     this.page.banner('draft', 'error',
-      `Drafts cannot be saved in this browser: ${errorText(e)}. Your edits are kept in this tab — download the plan file (Export) before closing it. Saving is retried on the next edit.`,
+      `${what} Your edits are kept in this tab — download the plan file (Export) before closing it. Saving is retried on the next edit.`,
       [['Retry now', () => this.save()], ['Download plan file', () => this.page.exportAs('plan')]]);
   }
 
