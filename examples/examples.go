@@ -4,10 +4,13 @@ package examples
 
 import (
 	"embed"
+	"fmt"
 	"io/fs"
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
 //go:embed *.json
@@ -56,4 +59,22 @@ func Get(name string) (Example, bool) {
 		}
 	}
 	return Example{}, false
+}
+
+// Decode returns the example as a plan.
+func (e Example) Decode() (*plan.Plan, error) {
+	p, err := plan.DecodeBytes([]byte(e.JSON))
+	if err != nil {
+		return nil, fmt.Errorf("example %s: %w", e.Name, err)
+	}
+	return p, nil
+}
+
+// Plan returns the named example as a plan.
+func Plan(name string) (*plan.Plan, error) {
+	e, ok := Get(name)
+	if !ok {
+		return nil, fmt.Errorf("no example named %q", name)
+	}
+	return e.Decode()
 }

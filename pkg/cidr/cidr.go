@@ -45,7 +45,7 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 	}
 	a, err := netip.ParseAddr(addr)
 	if err != nil {
-		return netip.Prefix{}, bad(fmt.Sprintf("the address %q is malformed (%s)", addr, lastPart(err)), example)
+		return netip.Prefix{}, bad(fmt.Sprintf("the address %q is malformed (%s)", addr, ParseErrorReason(err)), example)
 	}
 	if a.Zone() != "" {
 		return netip.Prefix{}, bad("an address block has no zone (the part after %)", "remove \"%"+a.Zone()+"\"")
@@ -57,8 +57,9 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 	return p, nil
 }
 
-// lastPart drops the repeated input from netip's parse errors.
-func lastPart(err error) string {
+// ParseErrorReason returns the reason of a net/netip parse error without
+// the input it repeats, for messages that quote the input themselves.
+func ParseErrorReason(err error) string {
 	s := err.Error()
 	if i := strings.LastIndex(s, "): "); i >= 0 {
 		return s[i+3:]

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hybridplan/hybridplan/pkg/cidr"
 )
 
 // MaxDocumentBytes bounds a plan document. The largest realistic plan (a few
@@ -199,7 +201,7 @@ func (d *decoder) value(path string, v any, dst reflect.Value) {
 			return
 		}
 		if err := dst.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
-			d.fail(CodeDecodeValue, path, fmt.Sprintf("%q is not a valid %s: %s", s, typeName(dst.Type()), cleanParseError(err)), exampleOf(dst.Type()))
+			d.fail(CodeDecodeValue, path, fmt.Sprintf("%q is not a valid %s: %s", s, typeName(dst.Type()), cidr.ParseErrorReason(err)), exampleOf(dst.Type()))
 		}
 		return
 	}
@@ -393,16 +395,4 @@ func exampleOf(t reflect.Type) string {
 		return `write an address as "192.0.2.1" or "2001:db8::1"`
 	}
 	return ""
-}
-
-// cleanParseError drops the repeated input from netip's parse errors.
-func cleanParseError(err error) string {
-	s := err.Error()
-	if i := strings.LastIndex(s, "): "); i >= 0 {
-		return s[i+3:]
-	}
-	if i := strings.LastIndex(s, ": "); i >= 0 {
-		return s[i+2:]
-	}
-	return s
 }

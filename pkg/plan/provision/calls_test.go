@@ -15,11 +15,7 @@ import (
 
 func example(t testing.TB, name string) *plan.Plan {
 	t.Helper()
-	e, ok := examples.Get(name)
-	if !ok {
-		t.Fatalf("no example %s", name)
-	}
-	p, err := plan.DecodeBytes([]byte(e.JSON))
+	p, err := examples.Plan(name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,13 +34,9 @@ func encoded(t testing.TB, p *plan.Plan) string {
 
 func mustDecodeExample(t testing.TB, name string) *plan.Plan {
 	t.Helper()
-	e, ok := examples.Get(name)
-	if !ok {
-		t.Fatalf("no example %q", name)
-	}
-	p, err := plan.DecodeBytes([]byte(e.JSON))
+	p, err := examples.Plan(name)
 	if err != nil {
-		t.Fatalf("example %s: %v", name, err)
+		t.Fatal(err)
 	}
 	return p
 }

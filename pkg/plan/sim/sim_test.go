@@ -16,13 +16,9 @@ import (
 
 func example(t testing.TB, name string) *plan.Plan {
 	t.Helper()
-	e, ok := examples.Get(name)
-	if !ok {
-		t.Fatalf("no example %q", name)
-	}
-	p, err := plan.DecodeBytes([]byte(e.JSON))
+	p, err := examples.Plan(name)
 	if err != nil {
-		t.Fatalf("decoding %s: %v", name, err)
+		t.Fatal(err)
 	}
 	return p
 }
