@@ -220,6 +220,18 @@ func TestKeyboardAndLabels(t *testing.T) {
 	b.open(suite.url)
 	b.openExample("aspath-two-vpcs-redundant-dc")
 	b.screenshot("aspath-two-vpcs-redundant-dc")
+	// Showing a plan (editor, diagram, every view) never changes it: retype
+	// the name so the page serialises its plan object again, and compare.
+	b.typeInto("$.name", "aspath-two-vpcs-redundant-dc")
+	b.idle()
+	b.waitSaved() // leaving with unsaved edits would ask first
+	want, err := os.ReadFile(filepath.Join(suite.root, "examples", "aspath-two-vpcs-redundant-dc.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.planJSON(); !sameJSON(t, []byte(got), want) {
+		t.Errorf("viewing the example changed it:\n%s", got)
+	}
 	unlabelled := eval[[]string](b, `[...document.querySelectorAll('input:not([type=file]):not([type=radio]), select, textarea')]
 		.filter(e => !e.hidden && e.labels.length === 0 && !e.getAttribute('aria-label'))
 		.map(e => e.dataset.path || e.id || e.outerHTML.slice(0, 80))`)

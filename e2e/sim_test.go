@@ -79,6 +79,8 @@ func TestDirectConnectionDown(t *testing.T) {
 	if sum := b.text("#scenario-summary"); !strings.Contains(sum, "VPN") {
 		t.Errorf("the scenario summary does not name the VPN: %q", sum)
 	}
+	b.do(chromedp.ScrollIntoView(chromedp.CSS(".topology")))
+	b.screenshot("scenario-dc-session-down")
 
 	// Trace from a VM to an IDC server, both ways, in this scenario.
 	b.typeIntoID("trace-src", "10.0.1.10")
@@ -88,7 +90,7 @@ func TestDirectConnectionDown(t *testing.T) {
 	if res != "vpn/vpn/true" {
 		t.Errorf("trace with DC down: forward/return/symmetric = %s, want vpn/vpn/true", res)
 	}
-	b.screenshot("scenario-dc-session-down")
+	b.screenshot("trace-dc-session-down")
 
 	// After recovery the plan's local-preference brings traffic back to
 	// Direct Connection (without it BGP would keep the older VPN path).
