@@ -559,3 +559,14 @@ func (t *Topology) EstablishInitial(ctx context.Context, order []string) error {
 	}
 	return flush()
 }
+
+// pristine reports whether every session and link is up and nothing is
+// withdrawn, as in the initial state.
+func (t *Topology) pristine() bool {
+	for _, s := range t.sessions {
+		if s.shut || s.linkDown || len(s.withdrawn) > 0 {
+			return false
+		}
+	}
+	return true
+}

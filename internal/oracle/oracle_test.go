@@ -29,6 +29,9 @@ func requireRouters(t *testing.T) {
 		}
 		t.Skipf("skipping the FRR oracle (set HYBRIDPLAN_REQUIRE_FRR=1 to make this a failure); missing: %s", missing)
 	}
+	if err := RemoveStale(context.Background()); err != nil {
+		t.Logf("removing what killed runs left behind: %v", err)
+	}
 }
 
 func readPlan(t *testing.T, path string) *plan.Plan {
@@ -50,7 +53,7 @@ func readPlan(t *testing.T, path string) *plan.Plan {
 func newTopology(t *testing.T, ctx context.Context, name string, p *plan.Plan, res strategy.Result, customerConf []byte) *Topology {
 	t.Helper()
 	topo, err := Build(ctx, Config{
-		Name:           fmt.Sprintf("hpo%d-%s", os.Getpid(), name),
+		Name:           fmt.Sprintf(NamePrefix+"%d-%s", os.Getpid(), name),
 		Plan:           p,
 		Strategy:       res,
 		CustomerConfig: customerConf,
@@ -210,7 +213,7 @@ func TestOracle(t *testing.T) {
 			continue
 		}
 		cfg := Config{
-			Name:           fmt.Sprintf("hpo%d-%d", os.Getpid(), i),
+			Name:           fmt.Sprintf(NamePrefix+"%d-%d", os.Getpid(), i),
 			Plan:           p,
 			Strategy:       res,
 			CustomerConfig: conf,
@@ -244,5 +247,73 @@ func TestOracle(t *testing.T) {
 				t.Errorf("%s: the oracle could not finish: %v", f, o.err)
 			}
 		})
+	}
+}
+
+// TestBatchedStartEquivalent checks EstablishInitial's shortcut against
+// the plain one-session-at-a-time start on real routers: on a plan where
+// every path ties (AS_PATH prepend on the VPN only, so cloud → IDC paths are
+// all equal and session age decides), both starts must leave FRR in the same
+// state, normally and after the Direct Connection sessions go down (when the
+// paths that never got selected take over).
+func TestBatchedStartEquivalent(t *testing.T) {
+	requireRouters(t)
+	ctx := context.Background()
+	p := readPlan(t, filepath.Join(corpusDir, "asp-2dc-4tun-nolp.json"))
+	res := strategy.Compute(p)
+	conf, err := export.Render(p, export.FormatFRR, export.Options{BGPTimers: &[2]int{1, 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	look := LookupsFor(p, res)
+	var obs [2][]Observation
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, sequential := range []bool{false, true} {
+		topo, err := Build(ctx, Config{
+			Name: fmt.Sprintf(NamePrefix+"%d-eq%d", os.Getpid(), i), Plan: p, Strategy: res, CustomerConfig: conf,
+			Timers: [2]int{1, 3}, WorkDir: t.TempDir(), SequentialStart: sequential,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if err := topo.Close(); err != nil {
+				t.Errorf("cleaning up: %v", err)
+			}
+		})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = func() error {
+				if err := topo.EstablishInitial(ctx, topo.SessionOrder()); err != nil {
+					return err
+				}
+				for _, ev := range []*Event{nil, {Kind: EventSessionDown, Session: "pvif-1"}, {Kind: EventSessionDown, Session: "pvif-2"}} {
+					if ev != nil {
+						if err := topo.Apply(ctx, *ev); err != nil {
+							return err
+						}
+					}
+					o, err := topo.Observe(ctx, look)
+					if err != nil {
+						return err
+					}
+					obs[i] = append(obs[i], o)
+				}
+				return nil
+			}()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k := range obs[0] {
+		if !equalObservations(obs[0][k], obs[1][k]) {
+			t.Errorf("step %d: batched start gave\n%+v\none at a time gave\n%+v", k, obs[0][k], obs[1][k])
+		}
 	}
 }
