@@ -3,6 +3,8 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -402,6 +404,22 @@ func TestTypoKeptAndReported(t *testing.T) {
 		if f.Severity == "error" {
 			t.Errorf("error left after the fix: %+v", f)
 		}
+	}
+	b.noProblems(healthProbe404)
+}
+
+// TestStaticHostWithoutWasmType: a static host that sends the core as
+// application/octet-stream (instantiateStreaming refuses it) still gets a
+// working page, through the fallback, in a sub-path.
+func TestStaticHostWithoutWasmType(t *testing.T) {
+	site := staticSiteTyped(suite.root, suite.wasm, suite.execJS, "application/octet-stream")
+	srv := httptest.NewServer(http.StripPrefix("/some/sub/path", site))
+	defer srv.Close()
+	b := newBrowser(t)
+	b.open(srv.URL + "/some/sub/path/")
+	b.idle()
+	if got := b.text("#plan-title"); got != "seed-dc-primary-vpn-backup" {
+		t.Errorf("the page shows %q", got)
 	}
 	b.noProblems(healthProbe404)
 }

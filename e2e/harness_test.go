@@ -31,6 +31,8 @@ type env struct {
 	root    string // the repository
 	url     string // the page, served from loopback
 	browser string // the chromium executable
+	wasm    string // the built core
+	execJS  string // its wasm_exec.js
 }
 
 // suite is set by TestMain before any test runs and never changed after.
@@ -68,7 +70,7 @@ func run(m *testing.M) int {
 	}
 	srv := httptest.NewServer(staticSite(root, wasm, execJS))
 	defer srv.Close()
-	suite = env{root: root, url: srv.URL + "/", browser: exe}
+	suite = env{root: root, url: srv.URL + "/", browser: exe, wasm: wasm, execJS: execJS}
 	return m.Run()
 }
 
@@ -147,6 +149,12 @@ func copyFile(src, dst string) error {
 // repository, and the freshly built core. Nothing else answers, in
 // particular not api/v1/health: the page must work with no server.
 func staticSite(root, wasm, execJS string) http.Handler {
+	return staticSiteTyped(root, wasm, execJS, "application/wasm")
+}
+
+// staticSiteTyped is staticSite with the core sent as wasmType, to check
+// hosts that do not know the wasm content type.
+func staticSiteTyped(root, wasm, execJS, wasmType string) http.Handler {
 	web := http.FileServer(http.Dir(root))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
@@ -154,7 +162,7 @@ func staticSite(root, wasm, execJS string) http.Handler {
 		case p == "/" || p == "/index.html":
 			http.ServeFile(w, r, filepath.Join(root, "index.html"))
 		case p == "/web/hybridplan.wasm":
-			w.Header().Set("Content-Type", "application/wasm")
+			w.Header().Set("Content-Type", wasmType)
 			http.ServeFile(w, r, wasm)
 		case p == "/web/wasm_exec.js":
 			w.Header().Set("Content-Type", "text/javascript")
