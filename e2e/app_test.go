@@ -288,6 +288,14 @@ func TestShareLinkInFreshProfile(t *testing.T) {
 		t.Errorf("no offer to save the shared plan as a draft; banner: %q", banner)
 	}
 	b.screenshot("share-opened")
+	b.click(`#banners [data-key="link"] button:first-of-type`) // Save as my draft
+	saved := b.waitFor(`[...document.querySelectorAll('#banners [data-key="link"]')].map(e => e.textContent).find(t => t.startsWith('Saved as your draft'))`)
+	if !strings.Contains(saved, "shared-by-alice") {
+		t.Errorf("after saving the shared plan: %q", saved)
+	}
+	if h := eval[string](b, `location.hash`); h != "" {
+		t.Errorf("the link's fragment stayed after saving (%.40s…): a reload would reopen the link, not the draft", h)
+	}
 
 	// A link cut short when copied.
 	c := newBrowser(t)
