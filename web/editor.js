@@ -44,6 +44,15 @@ const codecs = {
   intselect: { show: (v) => (v ?? '') === '' ? '' : String(v), read: (s) => (isInt(s) ? Number(s) : s) },
 };
 
+// JD Cloud regions with Direct Connection and VPN, offered while typing the
+// region (any name is accepted: the profile, not this list, is the rule).
+const jdRegions = [
+  ['cn-north-1', 'Beijing'],
+  ['cn-east-1', 'Suqian'],
+  ['cn-east-2', 'Shanghai'],
+  ['cn-south-1', 'Guangzhou'],
+];
+
 export class Editor {
   /**
    * @param {HTMLElement} root where the form goes
@@ -131,12 +140,17 @@ export class Editor {
         placeholder: spec.ph, autocomplete: 'off', spellcheck: 'false',
         inputmode: kind === 'int' ? 'numeric' : undefined,
         class: spec.mono || kind === 'list' ? 'mono' : undefined,
+        list: spec.suggest ? id + '-suggest' : undefined,
         oninput: onInput,
       });
     }
+    const suggestions = spec.suggest
+      ? h('datalist', { id: id + '-suggest' }, spec.suggest.map(([v, label]) => h('option', { value: v }, label)))
+      : null;
     const wrap = h('div', { class: 'field' + (spec.wide ? ' wide' : ''), dataset: { path } },
       h('label', { for: id }, spec.label),
       input,
+      suggestions,
       spec.hint ? h('div', { class: 'field-hint' }, spec.hint) : null,
       h('div', { class: 'field-msg', hidden: true }),
     );
@@ -237,7 +251,7 @@ export class Editor {
     return this.section('Plan', [],
       h('div', { class: 'row' },
         this.field(p, 'name', [], { label: 'Name', ph: 'dc-primary-vpn-backup' }),
-        this.field(p, 'region', [], { label: 'Region', ph: 'cn-north-1', mono: true })),
+        this.field(p, 'region', [], { label: 'Region', ph: 'cn-north-1', mono: true, suggest: jdRegions })),
       this.field(p, 'description', [], { label: 'Description', optional: true, wide: true, ph: 'What this plan connects, and why' }));
   }
 
