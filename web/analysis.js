@@ -141,7 +141,7 @@ export class Analysis {
       if (text !== this.page.planText) return;
       this.page.setStrategyFindings(r.findings);
       $('strategy-mode').textContent = r.mode ? `· ${r.mode === 'prefix-split' ? 'prefix split' : r.mode === 'as-path' ? 'AS_PATH prepend' : r.mode}` : '';
-      replaceChildren(out, renderStrategy(r, this.page.profile));
+      replaceChildren(out, renderStrategy(r, this.page.profile, this.page.plan.profile));
     } catch (e) {
       if (text !== this.page.planText) return;
       this.page.setStrategyFindings([]);
@@ -366,7 +366,7 @@ export class Analysis {
  * renderStrategy shows what each side advertises on each path, the route
  * count against the border gateway's quota and the strategy's notes.
  */
-function renderStrategy(r, profile) {
+function renderStrategy(r, profile, own) {
   const list = (anns) => (anns && anns.length
     ? h('ul', { class: 'ann' }, anns.map((a) => h('li', null,
       h('span', { class: 'mono' }, a.prefix),
@@ -387,6 +387,11 @@ function renderStrategy(r, profile) {
       `The border gateway learns ${r.dynamicRoutes} route${r.dynamicRoutes === 1 ? '' : 's'} over BGP` + (quota ? ` (quota ${quota}).` : '.'),
       lp ? ` The customer router sets local-preference ${lp.directConnection} on Direct Connection routes and ${lp.vpn} on VPN routes.` : ' No local-preference is set on the customer router.'),
     r.notes?.length ? h('ul', { class: 'notes' }, r.notes.map((n) => h('li', null, n))) : null,
+    h('p', { class: 'assumed' }, 'Assumed, as JD Cloud does not document it: VPC prefixes reach the customer router with AS_PATH ',
+      h('span', { class: 'mono' }, (own?.asn?.directConnectionPathToCustomer ?? profile.asn.directConnectionPathToCustomer).join(' ')),
+      ' over Direct Connection and ',
+      h('span', { class: 'mono' }, (own?.asn?.vpnPathToCustomer ?? profile.asn.vpnPathToCustomer).join(' ')),
+      ' over the VPN (JD Cloud profile in the editor).'),
   ];
 }
 

@@ -27,7 +27,7 @@ class Page {
     this.validatedWaiters = [];
     this.validating = false;
     this.validatePending = false;
-    this.editor = new Editor($('editor'), { profile: this.profile, onChange: (path) => this.edited(path) });
+    this.editor = new Editor($('editor'), { profile: this.profile, sources: profileInfo.sources, onChange: (path) => this.edited(path) });
     this.analysis = new Analysis(this);
     this.drafts = new Drafts(this);
   }

@@ -52,7 +52,7 @@ const clip = (list, n) => (list.length > n ? [...list.slice(0, n - 1), `+${list.
  * caption: string} or null.
  */
 export function diagramSVG(plan, state) {
-  const segs = (plan.idc?.segments || []).map((s) => `${s.cidr || '?'}  ${s.name || ''}`);
+  const segs = (plan.idc?.segments || []).map((s) => `${s.cidr || '?'} ${s.name || ''}`);
   const ifs = (plan.directConnection?.interfaces || []).map((x) => ({ kind: 'dc', name: x.name, sub: `VLAN ${x.vlan ?? '?'} · ${x.interconnect || ''}` }));
   const tuns = (plan.vpn?.tunnels || []).map((t) => ({ kind: 'vpn', name: t.name, sub: t.insideCidr || '' }));
   const links = [...ifs, ...tuns];
@@ -74,7 +74,7 @@ export function diagramSVG(plan, state) {
   const H = Math.max(240, 70 + links.length * linkGap, idcH + 60, vpcTotal + 50) + 34;
   const midY = (H - 34) / 2;
 
-  const crX = 256, crW = 150, bgX = 640, bgW = 150, vpcX = 810, vpcW = 140;
+  const crX = 254, crW = 156, bgX = 640, bgW = 150, vpcX = 810, vpcW = 140;
   let s = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif"><style>${style}</style>`;
   s += `<title>Topology of ${esc(plan.name || 'the plan')}</title>`;
 

@@ -61,6 +61,7 @@ export class Editor {
   constructor(root, opts) {
     this.root = root;
     this.profile = opts.profile;
+    this.sources = opts.sources || {};
     this.onChange = opts.onChange;
     this.plan = null;
     this.fields = new Map(); // path → the field's wrapper element
@@ -527,9 +528,32 @@ export class Editor {
       h('label', { for: id }, 'Overrides of JD Cloud\u2019s documented values (JSON; empty keeps every default)'),
       ta, msg);
     this.fields.set(path, wrap);
-    const sec = this.section('JD Cloud profile', ['profile'], wrap);
+    const sec = this.section('JD Cloud profile', ['profile'], this.assumptions(p), wrap);
     sec.open = !!p.profile;
     return sec;
+  }
+
+  /**
+   * assumptions lists the profile values JD Cloud does not document: the
+   * planner's results depend on them, so the architect sees each with its
+   * value in this plan and can override it below.
+   */
+  assumptions(p) {
+    const get = (obj, dotted) => dotted.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+    const rows = Object.entries(this.sources)
+      .filter(([, src]) => /assumption/i.test(src))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, src]) => {
+        const own = get(p.profile, key);
+        const v = own !== undefined ? own : get(this.profile, key);
+        return h('li', null,
+          h('span', { class: 'mono' }, key, ' = ', JSON.stringify(v)), own !== undefined ? h('span', { class: 'tag' }, 'overridden') : null,
+          h('div', { class: 'muted' }, src));
+      });
+    if (!rows.length) return null;
+    return h('div', { class: 'assumptions' },
+      h('p', null, 'Assumptions: JD Cloud does not document these values, and the simulation depends on them. Override them below if your connection differs.'),
+      h('ul', null, rows));
   }
 
   presenceToggle(p, key, label, make) {
