@@ -320,7 +320,7 @@ async function boot() {
   let opened = false;
   if (frag) opened = await page.openShared(frag);
   if (!opened) opened = await page.drafts.openLatest(await draftList);
-  if (!opened) page.load(JSON.parse(examples[0].json), { origin: 'example' });
+  if (!opened) page.load(examples.length ? JSON.parse(examples[0].json) : newPlan(page.profile), { origin: examples.length ? 'example' : 'new' });
 
   addEventListener('hashchange', () => {
     const f = location.hash.slice(1);
