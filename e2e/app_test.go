@@ -431,3 +431,40 @@ func TestStaticHostWithoutWasmType(t *testing.T) {
 	}
 	b.noProblems(healthProbe404)
 }
+
+// TestPlanWithoutVPN: unticking the VPN takes it out of the plan (a warning
+// says there is no failover, the diagram has no tunnels) and ticking it
+// again brings the same VPN back.
+func TestPlanWithoutVPN(t *testing.T) {
+	b := newBrowser(t)
+	b.open(suite.url)
+	b.openExample("seed-dc-primary-vpn-backup")
+	before := b.planJSON()
+	b.click(`input[data-path="$.vpn#on"]`)
+	b.idle()
+	if strings.Contains(b.planJSON(), `"vpn":{"customerGateway"`) {
+		t.Errorf("the VPN is still in the plan: %s", b.planJSON())
+	}
+	warned := false
+	for _, f := range b.findings() {
+		if strings.HasPrefix(f.Path, "$.vpn") && f.Severity == "warning" {
+			warned = true
+		}
+	}
+	if !warned {
+		t.Errorf("no warning about the missing VPN; findings %+v", b.findings())
+	}
+	if n := eval[int](b, `document.querySelectorAll('#diagram path[data-kind="vpn"]').length`); n != 0 {
+		t.Errorf("the diagram still draws %d tunnels", n)
+	}
+	if got := b.linkState("pvif-bj-1"); got != "active" {
+		t.Errorf("without the VPN the Direct Connection link is %q", got)
+	}
+	b.screenshot("plan-without-vpn")
+	b.click(`input[data-path="$.vpn#on"]`)
+	b.idle()
+	if got := b.planJSON(); !sameJSON(t, []byte(got), []byte(before)) {
+		t.Errorf("ticking the VPN again did not bring it back:\n%s", got)
+	}
+	b.noProblems(healthProbe404)
+}
