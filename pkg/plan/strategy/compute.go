@@ -359,8 +359,12 @@ func (c *computer) prefixSplit() {
 	}
 	dc = dedupe(dc)
 	vpn = dedupe(vpn)
-	c.setIDCToCloud(dc, vpn)
-	c.checkSplit(dc, vpn, len(ps.VPNAggregates) > 0)
+	dc, vpn = c.setIDCToCloud(dc, vpn)
+	if dc != nil && vpn != nil {
+		// With one path there is nothing to steer between; the missing
+		// path is reported once, by checkPathKinds.
+		c.checkSplit(dc, vpn, len(ps.VPNAggregates) > 0)
+	}
 	nh := c.prof.BorderGW.NextHopPriority
 	c.note("IDC → cloud: Direct Connection carries %d more-specific prefixes and the VPN %d covering prefixes. The border gateway forwards by longest prefix first, so traffic follows the more-specifics over Direct Connection and falls back to the VPN's aggregates only when they are withdrawn.", len(dc), len(vpn))
 	onVPN := make(map[netip.Prefix]bool, len(vpn))
@@ -396,9 +400,19 @@ func dedupe(as []announced) []announced {
 	return out
 }
 
-func (c *computer) setIDCToCloud(dc, vpn []announced) {
+// setIDCToCloud records the customer router's advertisements. A path the
+// plan does not have announces nothing; the pruned sets are returned so the
+// checks and notes that follow speak only of paths that exist.
+func (c *computer) setIDCToCloud(dc, vpn []announced) ([]announced, []announced) {
+	if c.p.DirectConnection == nil {
+		dc = nil
+	}
+	if c.p.VPN == nil {
+		vpn = nil
+	}
 	c.r.IDCToCloud.DirectConnection = strip(dc)
 	c.r.IDCToCloud.VPN = strip(vpn)
+	return dc, vpn
 }
 
 func strip(as []announced) []Announcement {
@@ -566,8 +580,12 @@ func (c *computer) cloudToIDC() {
 	var dc, vpn []Announcement
 	for _, a := range c.p.BorderGateway.Attachments {
 		for _, q := range a.Propagated() {
-			dc = append(dc, Announcement{Prefix: q.Masked(), Origin: a.Name, ASPath: dcPath})
-			vpn = append(vpn, Announcement{Prefix: q.Masked(), Origin: a.Name, ASPath: vpnPath})
+			if c.p.DirectConnection != nil {
+				dc = append(dc, Announcement{Prefix: q.Masked(), Origin: a.Name, ASPath: dcPath})
+			}
+			if c.p.VPN != nil {
+				vpn = append(vpn, Announcement{Prefix: q.Masked(), Origin: a.Name, ASPath: vpnPath})
+			}
 		}
 	}
 	c.r.CloudToIDC = Advertisements{DirectConnection: dc, VPN: vpn}

@@ -377,3 +377,34 @@ func TestFormatASPath(t *testing.T) {
 		}
 	}
 }
+
+// A path the plan does not have announces nothing, in either direction, and
+// only the missing path is reported, not split mistakes against it.
+func TestMissingPathAnnouncesNothing(t *testing.T) {
+	for _, mode := range []string{plan.StrategyPrefixSplit, plan.StrategyASPath} {
+		for _, drop := range []strategy.PathKind{strategy.DirectConnection, strategy.VPN} {
+			t.Run(mode+"/no-"+string(drop), func(t *testing.T) {
+				p := example(t, "seed-dc-primary-vpn-backup")
+				p.Strategy.Mode = mode
+				if drop == strategy.VPN {
+					p.VPN = nil
+				} else {
+					p.DirectConnection = nil
+				}
+				r := strategy.Compute(p)
+				if n := len(r.IDCToCloud.For(drop)) + len(r.CloudToIDC.For(drop)); n != 0 {
+					t.Errorf("%d announcements on the missing %s path", n, drop)
+				}
+				other := map[strategy.PathKind]strategy.PathKind{strategy.VPN: strategy.DirectConnection, strategy.DirectConnection: strategy.VPN}[drop]
+				if len(r.IDCToCloud.For(other)) == 0 || len(r.CloudToIDC.For(other)) == 0 {
+					t.Errorf("the remaining %s path announces nothing", other)
+				}
+				for _, f := range r.Findings {
+					if f.Code != strategy.CodeSinglePathKind {
+						t.Errorf("unexpected finding %s", f)
+					}
+				}
+			})
+		}
+	}
+}
