@@ -39,7 +39,7 @@ func TestCloudConfig(t *testing.T) {
 			"network 10.0.0.0/16",
 			"ip prefix-list ORACLE-OUT-S0-V4-0 seq 5 permit 10.0.0.0/16",
 			"timers bgp 1 3",
-		}, []string{"neighbor 169.254.10.2 bfd", "set as-path prepend", "local-as"}},
+		}, []string{"neighbor 169.254.10.2 bfd", "set as-path prepend", "neighbor 169.254.10.2 local-as"}},
 		{"profile priorities carry over", vpnFirst, []string{
 			"route-map ORACLE-IN-S0 permit 100\n set local-preference 880",
 			"route-map ORACLE-IN-S1 permit 100\n set local-preference 890",

@@ -21,6 +21,12 @@ type Mismatch struct {
 	What string `json:"what"`
 	FRR  string `json:"frr"`
 	Sim  string `json:"sim"`
+	// ReasonOnly is set when FRR and the simulator chose the same path and
+	// disagree only on why (FRR's selectionReason against the simulator's
+	// frrReason). It is reported, not failed: when one event takes several
+	// sessions down at once (a port down), FRR's reason depends on the
+	// order it processes them in, while the choice does not.
+	ReasonOnly bool `json:"reasonOnly,omitempty"`
 }
 
 func (m Mismatch) String() string {
@@ -68,7 +74,7 @@ func LookupsFor(p *plan.Plan, res strategy.Result) Lookups {
 //     path; the border gateway's best paths, all of them under ECMP (FRR's
 //     multipath set);
 //   - on the customer router with exactly two candidates, FRR's
-//     selectionReason against the simulator's FRRReason;
+//     selectionReason against the simulator's FRRReason (ReasonOnly);
 //   - for each lookup address, the route the kernel forwards by and the
 //     sessions of its next hops, against the simulator's longest-prefix
 //     match.
@@ -140,6 +146,7 @@ func Compare(planName string, st *sim.State, obs Observation, l Lookups) []Misma
 			}
 			if side.router == sim.RouterCustomerRouter && len(sr.Candidates) == 2 && sr.Decision.FRRReason != "" && sr.Decision.FRRReason != fr.Reason() {
 				add(side.router, "selection reason for "+pfx.String(), describeFRR(fr), describeSim(sr))
+				out[len(out)-1].ReasonOnly = true
 			}
 		}
 		for _, a := range side.addrs {

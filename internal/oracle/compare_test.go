@@ -103,6 +103,11 @@ func TestCompare(t *testing.T) {
 			o := observationOf(st, l)
 			tt.change(&o)
 			ms := Compare(p.Name, st, o, l)
+			for _, m := range ms {
+				if m.ReasonOnly != strings.Contains(m.What, "selection reason") {
+					t.Errorf("ReasonOnly %v on %q", m.ReasonOnly, m.What)
+				}
+			}
 			if len(ms) != len(tt.want) {
 				t.Fatalf("%d mismatches, want %d: %v", len(ms), len(tt.want), ms)
 			}

@@ -107,6 +107,7 @@ func corpusVariants() []variant {
 		{name: "asp-quota-2dc-2tun-lp", description: "exactly at the dynamic-route quota, two interfaces", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: lpDC, segments: manyV4(12), atQuota: true},
 		{name: "ps-1dc-2tun-lp-reversed-tunnels", description: "the first tunnel has the higher inside addresses: session age and neighbor address disagree", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpDC, reverseTunnels: true},
 		{name: "asp-1dc-2tun-nolp-reversed-tunnels", description: "AS_PATH, no local-preference, the first tunnel has the higher inside addresses", mode: plan.StrategyASPath, dcIfaces: 1, tunnels: 2, localPref: noLP, reverseTunnels: true},
+		{name: "ps-2dc-2tun-nolp-reversed-tunnels", description: "two interfaces, no local-preference, the first tunnel has the higher inside addresses: after the port goes down, which tunnel wins", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: noLP, reverseTunnels: true},
 		{name: "asp-vpn-only-2tun", description: "VPN only, two tunnels", mode: plan.StrategyASPath, dcIfaces: 0, tunnels: 2, localPref: noLP},
 	}
 }
