@@ -8,11 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -24,6 +22,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/hybridplan/hybridplan/internal/browsertest"
 )
 
 // env is what TestMain prepares once for every test and benchmark.
@@ -43,9 +42,9 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	exe := findChromium()
+	exe := browsertest.FindChromium()
 	if exe == "" {
-		if os.Getenv("HYBRIDPLAN_REQUIRE_BROWSER") == "1" {
+		if browsertest.Required() {
 			fmt.Fprintln(os.Stderr, "e2e: chromium is not installed but HYBRIDPLAN_REQUIRE_BROWSER=1; install it with scripts/install-test-deps.sh (apt-get install chromium)")
 			return 1
 		}
@@ -63,7 +62,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	wasm, execJS, err := buildCore(root, dir)
+	wasm, execJS, err := browsertest.BuildCore(root, dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
@@ -72,18 +71,6 @@ func run(m *testing.M) int {
 	defer srv.Close()
 	suite = env{root: root, url: srv.URL + "/", browser: exe, wasm: wasm, execJS: execJS}
 	return m.Run()
-}
-
-func findChromium() string {
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	return ""
 }
 
 func repoRoot() (string, error) {
@@ -96,53 +83,6 @@ func repoRoot() (string, error) {
 		return "", fmt.Errorf("index.html not found in %s: run the tests from the repository", root)
 	}
 	return root, nil
-}
-
-// buildCore compiles the WebAssembly core from this tree into dir, with the
-// wasm_exec.js of the same toolchain (they must match). HYBRIDPLAN_E2E_WASM
-// names an already built core instead (make bench builds it once for all).
-func buildCore(root, dir string) (wasm, execJS string, err error) {
-	if pre := os.Getenv("HYBRIDPLAN_E2E_WASM"); pre != "" {
-		if _, err := os.Stat(pre); err != nil {
-			return "", "", fmt.Errorf("HYBRIDPLAN_E2E_WASM: %w", err)
-		}
-		wasm = pre
-	} else {
-		wasm = filepath.Join(dir, "hybridplan.wasm")
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./wasm")
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", "", fmt.Errorf("building the WebAssembly core: %v\n%s", err, out)
-		}
-	}
-	out, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		return "", "", fmt.Errorf("go env GOROOT: %w", err)
-	}
-	src := filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec.js")
-	execJS = filepath.Join(dir, "wasm_exec.js")
-	if err := copyFile(src, execJS); err != nil {
-		return "", "", fmt.Errorf("copying wasm_exec.js: %w", err)
-	}
-	return wasm, execJS, nil
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // staticSite serves what a static host would: index.html, web/ from the
@@ -193,35 +133,12 @@ const (
 	projectorW, projectorH = 1920, 1080
 )
 
-// newBrowser starts Chromium with exactly the flags the project uses and a
-// fresh --user-data-dir, so no test sees another's drafts.
+// newBrowser starts Chromium (browsertest.Start: the project's flags, a
+// fresh profile) at the laptop viewport, listening for page errors.
 func newBrowser(t testing.TB) *browser {
 	t.Helper()
-	profile := t.TempDir()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(suite.browser),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(profile),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx := browsertest.Start(t, suite.browser)
 	b := &browser{t: t, ctx: ctx}
-	t.Cleanup(func() {
-		cancelCtx()
-		cancelAlloc()
-	})
-	// The first Do starts the browser; it must not carry a timeout.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
 	b.listen()
 	b.viewport(laptopW, laptopH)
 	return b

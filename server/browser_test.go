@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/hybridplan/hybridplan/internal/browsertest"
 	"github.com/hybridplan/hybridplan/server/standin"
 	"github.com/hybridplan/hybridplan/server/store"
 )
@@ -20,23 +20,6 @@ import (
 // WebAssembly core served by this server, the JD Cloud stand-in behind it,
 // and a person signing in as the planner, the approver and the operator in
 // turn, as in the acceptance.
-
-func findChromium(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("runs Chromium; skipped with -short")
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("HYBRIDPLAN_REQUIRE_BROWSER") == "1" {
-		t.Fatal("chromium is not installed but HYBRIDPLAN_REQUIRE_BROWSER=1; install it with scripts/install-test-deps.sh")
-	}
-	t.Skip("chromium is not installed (set HYBRIDPLAN_REQUIRE_BROWSER=1 to make this a failure)")
-	return ""
-}
 
 // appFiles are index.html and web/ from the working tree, with a core
 // built from this tree (or HYBRIDPLAN_E2E_WASM) and the toolchain's
@@ -59,21 +42,11 @@ func (a appFiles) Open(name string) (fs.File, error) {
 func buildApp(t *testing.T) fs.FS {
 	t.Helper()
 	dir := t.TempDir()
-	wasm := os.Getenv("HYBRIDPLAN_E2E_WASM")
-	if wasm == "" {
-		wasm = filepath.Join(dir, "hybridplan.wasm")
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./wasm")
-		cmd.Dir = ".."
-		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("building the WebAssembly core: %v\n%s", err, out)
-		}
-	}
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	wasm, execJS, err := browsertest.BuildCore("..", dir)
 	must(t, err)
 	return appFiles{root: os.DirFS(".."), extra: map[string]string{
 		"web/hybridplan.wasm": wasm,
-		"web/wasm_exec.js":    filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"),
+		"web/wasm_exec.js":    execJS,
 		// No precompressed variants: the server then serves the raw core.
 		"web/hybridplan.wasm.br": filepath.Join(dir, "absent"),
 		"web/hybridplan.wasm.gz": filepath.Join(dir, "absent"),
@@ -87,25 +60,7 @@ type tab struct {
 
 func newTab(t *testing.T, exe string) *tab {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
+	ctx := browsertest.Start(t, exe)
 	tb := &tab{t: t, ctx: ctx}
 	tb.do(chromedp.EmulateViewport(1366, 900))
 	return tb
@@ -179,7 +134,10 @@ func (b *tab) screenshot(name string) {
 }
 
 func TestPanelSubmitApproveProvision(t *testing.T) {
-	exe := findChromium(t)
+	if testing.Short() {
+		t.Skip("runs Chromium; skipped with -short")
+	}
+	exe := browsertest.Chromium(t)
 	e := newE2EWith(t, buildApp(t))
 	b := newTab(t, exe)
 	b.do(chromedp.Navigate(e.http.URL + "/"))
