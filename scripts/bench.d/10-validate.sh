@@ -13,18 +13,15 @@
 # run, the one least disturbed by whatever else shares the machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench-lib.sh
 pkg=./pkg/plan/validate
 pattern='^Benchmark(Validate|Sweep|Cidranger)$'
-benchtime=${BENCHTIME:-1s}
 count=${BENCHCOUNT:-3}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-echo "native ($(go env GOARCH), GOMAXPROCS $(nproc))..."
-go test -run '^$' -bench "$pattern" -benchtime "$benchtime" -count "$count" "$pkg" | tee "$out/native" | grep -E '^(Benchmark|ok|FAIL)' || true
-echo "wasm under Node ($(node --version 2>/dev/null || echo 'node missing'))..."
-GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" \
-  -run '^$' -bench "$pattern" -benchtime "$benchtime" -count "$count" "$pkg" | tee "$out/wasm" | grep -E '^(Benchmark|ok|FAIL)' || true
+bench_go native "$out/native" "$pkg" "$pattern" -count "$count"
+bench_go wasm "$out/wasm" "$pkg" "$pattern" -count "$count"
 
 # Lines look like: BenchmarkValidate/prefixes=1000-2  5  291222 ns/op  276.6 ns/prefix ...
 awk '

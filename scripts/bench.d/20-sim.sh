@@ -12,17 +12,14 @@
 # BENCHTIME (default 1s) sets go test -benchtime.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench-lib.sh
 pkg=./pkg/plan/sim
 pattern='^Benchmark(Matrix1000|Run1000)$'
-benchtime=${BENCHTIME:-1s}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-echo "native ($(go env GOARCH), GOMAXPROCS $(nproc))..."
-go test -run '^$' -bench "$pattern" -benchtime "$benchtime" -count 1 "$pkg" | tee "$out/native" | grep -E '^(Benchmark|ok|FAIL)' || true
-echo "wasm under Node ($(node --version 2>/dev/null || echo 'node missing'))..."
-GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" \
-  -run '^$' -bench "$pattern" -benchtime "$benchtime" -count 1 "$pkg" | tee "$out/wasm" | grep -E '^(Benchmark|ok|FAIL)' || true
+bench_go native "$out/native" "$pkg" "$pattern" -count 1
+bench_go wasm "$out/wasm" "$pkg" "$pattern" -count 1
 
 # Lines look like: BenchmarkMatrix1000-2  120  9745539 ns/op  6256446 B/op  31032 allocs/op
 awk '

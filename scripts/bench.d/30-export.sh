@@ -8,17 +8,14 @@
 # BENCHTIME (default 1s) sets go test -benchtime.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench-lib.sh
 pkg=./pkg/plan/export
 pattern='^BenchmarkRender$'
-benchtime=${BENCHTIME:-1s}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-echo "native ($(go env GOARCH), GOMAXPROCS $(nproc))..."
-go test -run '^$' -bench "$pattern" -benchtime "$benchtime" -count 1 "$pkg" | tee "$out/native" | grep -E '^(Benchmark|ok|FAIL)' || true
-echo "wasm under Node ($(node --version 2>/dev/null || echo 'node missing'))..."
-GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" \
-  -run '^$' -bench "$pattern" -benchtime "$benchtime" -count 1 "$pkg" | tee "$out/wasm" | grep -E '^(Benchmark|ok|FAIL)' || true
+bench_go native "$out/native" "$pkg" "$pattern" -count 1
+bench_go wasm "$out/wasm" "$pkg" "$pattern" -count 1
 
 # Lines look like: BenchmarkRender/format=frr/prefixes=1000-2  20  5111243 ns/op  92727 bytes  5116 ns/prefix
 awk '

@@ -11,17 +11,14 @@
 # and tiering up the wasm (1s runs measured ~4 ms per Calls, 3s ~0.18 ms).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-benchtime=${BENCHTIME:-1s}
-wasmbenchtime=${WASM_BENCHTIME:-3s}
+. scripts/bench-lib.sh
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-echo "native ($(go env GOARCH), GOMAXPROCS $(nproc))..."
-go test -run '^$' -bench '^BenchmarkCalls(JSON)?$' -benchtime "$benchtime" -count 1 ./pkg/plan/provision | tee "$out/native" | grep -E '^(Benchmark|ok|FAIL)' || true
-go test -run '^$' -bench '^Benchmark(DryRun|ProvisionSeed)$' -benchtime "$benchtime" -count 1 ./server/jdcloud | tee -a "$out/native" | grep -E '^(Benchmark|ok|FAIL)' || true
-echo "wasm under Node ($(node --version 2>/dev/null || echo 'node missing'))..."
-GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" \
-  -run '^$' -bench '^BenchmarkCalls$' -benchtime "$wasmbenchtime" -count 1 ./pkg/plan/provision | tee "$out/wasm" | grep -E '^(Benchmark|ok|FAIL)' || true
+bench_go native "$out/native-calls" ./pkg/plan/provision '^BenchmarkCalls(JSON)?$' -count 1
+bench_go native "$out/native-sdk" ./server/jdcloud '^Benchmark(DryRun|ProvisionSeed)$' -count 1
+cat "$out/native-calls" "$out/native-sdk" >"$out/native"
+bench_go wasm "$out/wasm" ./pkg/plan/provision '^BenchmarkCalls$' -benchtime "${WASM_BENCHTIME:-3s}" -count 1
 
 # Lines look like: BenchmarkDryRun-2  262  873249 ns/op  12.00 calls/op ...
 awk '
