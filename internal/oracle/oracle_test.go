@@ -80,6 +80,7 @@ func newTopology(t *testing.T, ctx context.Context, name string, p *plan.Plan, r
 // does; the aggregate takes over when the specifics are withdrawn).
 func TestHarnessHandWritten(t *testing.T) {
 	requireRouters(t)
+	t.Parallel()
 	ctx := context.Background()
 	p := readPlan(t, "../../examples/seed-dc-primary-vpn-backup.json")
 	res := strategy.Compute(p)
@@ -177,6 +178,7 @@ func TestHarnessHandWritten(t *testing.T) {
 // file name contains it; HYBRIDPLAN_ORACLE_TRACE=1 logs every wait.
 func TestOracle(t *testing.T) {
 	requireRouters(t)
+	t.Parallel()
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.json"))
 	examples, _ := filepath.Glob("../../examples/*.json")
 	files = append(files, examples...)
@@ -262,6 +264,7 @@ func TestOracle(t *testing.T) {
 // paths that never got selected take over).
 func TestBatchedStartEquivalent(t *testing.T) {
 	requireRouters(t)
+	t.Parallel()
 	ctx := context.Background()
 	p := readPlan(t, filepath.Join(corpusDir, "asp-2dc-4tun-nolp.json"))
 	res := strategy.Compute(p)
