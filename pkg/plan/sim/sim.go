@@ -314,31 +314,39 @@ func (w *world) setWithdrawn(i int, prefixes []netip.Prefix, withdraw bool) {
 	}
 }
 
-// settle records the sessions that changed state one at a time, in
-// session order, and lets the customer router choose again after each, as
-// it would when the sessions establish or drop one after another.
+// settle records the sessions that changed state and lets the customer
+// router choose again. Sessions that one event takes down go down together
+// (a port going down drops every session on it before the router runs its
+// best-path selection once, so none of them leaves an incumbent behind);
+// sessions that come up establish one at a time, in session order, with a
+// choice after each, as BGP sessions do.
 func (m *model) settle(w *world, wasUp []bool) {
+	var down []int
 	for i := range w.adminUp {
-		switch {
-		case w.up(i) && !wasUp[i]:
+		if !w.up(i) && wasUp[i] {
+			w.established[i] = 0
+			down = append(down, i)
+		}
+	}
+	if len(down) > 0 {
+		m.reselect(w, down)
+	}
+	for i := range w.adminUp {
+		if w.up(i) && !wasUp[i] {
 			w.clock++
 			w.established[i] = w.clock
-		case !w.up(i) && wasUp[i]:
-			w.established[i] = 0
-		default:
-			continue
+			m.reselect(w, []int{i})
 		}
-		m.reselect(w, i)
 	}
 }
 
 // reselect lets the customer router choose again for the prefixes whose
-// paths changed when session changed its state.
-func (m *model) reselect(w *world, session int) {
+// paths changed when the sessions changed state.
+func (m *model) reselect(w *world, sessions []int) {
 	var buf []Path
 	var best []int
 	for ref, pp := range m.cust {
-		if !slices.ContainsFunc(pp.paths, func(sp sessionPath) bool { return sp.session == session }) {
+		if !slices.ContainsFunc(pp.paths, func(sp sessionPath) bool { return slices.Contains(sessions, sp.session) }) {
 			continue
 		}
 		w.incumbent[ref] = w.selected[ref]

@@ -723,3 +723,28 @@ func TestDegeneratePlans(t *testing.T) {
 		})
 	}
 }
+
+// A port going down drops every session on it at once: the customer router
+// then chooses among the tunnels with no incumbent, so the choice falls to
+// router ID and neighbor address, as FRR reports ("Neighbor IP"), not to
+// "older path" for a tunnel picked between the two interfaces' drops.
+func TestPortDownDropsItsSessionsTogether(t *testing.T) {
+	p := example(t, "aspath-two-vpcs-redundant-dc")
+	p.Strategy.LocalPreference = nil
+	s := scenario(t, p, "dc-port-down")
+	st, err := sim.Run(p, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.CustomerRouter.Routes) == 0 {
+		t.Fatal("the customer router has no routes")
+	}
+	for _, r := range st.CustomerRouter.Routes {
+		if r.Decision.Step == sim.StepOlderPath {
+			t.Errorf("%s decided by %s (%s); want no incumbent after the port went down", r.Prefix, r.Decision.Step, r.Decision.Reason)
+		}
+		if len(r.NextHops) != 1 || r.NextHops[0].Kind != "vpn" {
+			t.Errorf("%s forwards over %+v, want one VPN tunnel", r.Prefix, r.NextHops)
+		}
+	}
+}
