@@ -103,7 +103,7 @@ func Check(ctx context.Context, cfg Config) ([]ScenarioResult, error) {
 			}
 		}
 		for _, e := range sc.Events[len(applied):] {
-			if err := topo.Apply(ctx, FromSim(e)); err != nil {
+			if err := topo.Apply(ctx, e); err != nil {
 				return results, fmt.Errorf("scenario %s: event %s: %w", sc.Name, e, err)
 			}
 			applied = append(applied, e)

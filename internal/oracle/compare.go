@@ -245,8 +245,3 @@ func listOrNone(s []string) string {
 	}
 	return strings.Join(s, ", ")
 }
-
-// FromSim converts a simulator event to the oracle's.
-func FromSim(e sim.Event) Event {
-	return Event{Kind: e.Kind, Session: e.Session, Prefixes: e.Prefixes}
-}

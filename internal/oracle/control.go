@@ -9,56 +9,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
 
-// Event kinds the oracle replays, each as a real failure or repair.
-const (
-	// EventSessionUp enables the session's BGP neighbors on the cloud side.
-	EventSessionUp = "session-up"
-	// EventSessionDown shuts the session's BGP neighbors down on the cloud
-	// side ("neighbor X shutdown": a BGP NOTIFICATION ends the session).
-	EventSessionDown = "session-down"
-	// EventLinkDown sets the link down on the cloud side, so the customer
-	// side loses carrier: for a Direct Connection session the physical
-	// port, taking every private virtual interface down with it; for a
-	// tunnel its own link.
-	EventLinkDown = "link-down"
-	// EventLinkUp sets it up again.
-	EventLinkUp = "link-up"
-	// EventWithdraw makes the routes the customer announces on a Direct
-	// Connection session disappear from the border gateway: an inbound
-	// route-map change on the cloud router followed by a soft clear.
-	EventWithdraw = "withdraw"
-	// EventRestore undoes EventWithdraw.
-	EventRestore = "restore"
-)
-
-// Event is one step of a scenario, as the simulator's sim.Event. Session
-// names a plan session; for link events on Direct Connection the
-// connection's id or any of its sessions names the port, and an empty
-// Session means every Direct Connection session. Prefixes limits
-// withdraw/restore to those prefixes (empty: all of the session's).
-type Event struct {
-	Kind     string
-	Session  string
-	Prefixes []netip.Prefix
-}
-
-func (e Event) String() string {
-	s := e.Kind
-	if e.Session != "" {
-		s += " " + e.Session
-	}
-	if len(e.Prefixes) > 0 {
-		parts := make([]string, len(e.Prefixes))
-		for i, p := range e.Prefixes {
-			parts[i] = p.String()
-		}
-		s += " [" + strings.Join(parts, " ") + "]"
-	}
-	return s
-}
+// Event is the simulator's event: the oracle replays exactly the events
+// sim.Run applies, so the two can never disagree on what a scenario is.
+type Event = sim.Event
 
 // Timeouts for convergence. They bound waits; nothing sleeps for a fixed
 // time, every wait polls for the expected state.
@@ -83,35 +40,44 @@ func (t *Topology) targets(e Event) ([]*liveSession, error) {
 		}
 		return out, nil
 	}
-	if (e.Kind == EventLinkDown || e.Kind == EventLinkUp) && t.cfg.Plan.DirectConnection != nil && e.Session == t.cfg.Plan.DirectConnection.ConnectionID {
+	if (e.Kind == sim.EventLinkDown || e.Kind == sim.EventLinkUp) && t.cfg.Plan.DirectConnection != nil && e.Session == t.cfg.Plan.DirectConnection.ConnectionID {
 		return t.targets(Event{Kind: e.Kind})
 	}
 	s, err := t.session(e.Session)
 	if err != nil {
 		return nil, err
 	}
-	if (e.Kind == EventLinkDown || e.Kind == EventLinkUp) && s.Kind == strategy.DirectConnection {
+	if (e.Kind == sim.EventLinkDown || e.Kind == sim.EventLinkUp) && s.Kind == strategy.DirectConnection {
 		// One physical port carries every private virtual interface.
 		return t.targets(Event{Kind: e.Kind})
 	}
 	return []*liveSession{s}, nil
 }
 
-// Apply replays one event on the routers and waits until BGP has settled:
-// every session that should be up is Established with all its prefixes
-// exchanged, every other is not.
+// Apply replays one event on the routers, as a real failure or repair, and
+// waits until BGP has settled: every session that should be up is
+// Established with all its prefixes exchanged, every other is not.
+//
+//   - session-up/down: the session's BGP neighbors are enabled or shut down
+//     on the cloud side ("neighbor X shutdown": a NOTIFICATION ends it);
+//   - link-down/up: the link is set down or up on the cloud side, so the
+//     customer side loses carrier: for Direct Connection the physical port,
+//     taking every private virtual interface with it; for a tunnel its own;
+//   - withdraw/restore: the routes the customer announces on a Direct
+//     Connection session disappear from (or return to) the border gateway,
+//     by an inbound prefix-list change on the cloud router and a soft clear.
 func (t *Topology) Apply(ctx context.Context, e Event) error {
 	ss, err := t.targets(e)
 	if err != nil {
 		return err
 	}
 	switch e.Kind {
-	case EventSessionUp, EventSessionDown:
-		if err := t.setShut(ctx, ss, e.Kind == EventSessionDown); err != nil {
+	case sim.EventSessionUp, sim.EventSessionDown:
+		if err := t.setShut(ctx, ss, e.Kind == sim.EventSessionDown); err != nil {
 			return err
 		}
-	case EventLinkDown, EventLinkUp:
-		up := e.Kind == EventLinkUp
+	case sim.EventLinkDown, sim.EventLinkUp:
+		up := e.Kind == sim.EventLinkUp
 		if up && len(ss) > 1 {
 			return t.linkUpInOrder(ctx, ss)
 		}
@@ -126,7 +92,7 @@ func (t *Topology) Apply(ctx context.Context, e Event) error {
 				return err
 			}
 		}
-	case EventWithdraw, EventRestore:
+	case sim.EventWithdraw, sim.EventRestore:
 		for _, s := range ss {
 			prefixes := e.Prefixes
 			if len(prefixes) == 0 {
@@ -135,7 +101,7 @@ func (t *Topology) Apply(ctx context.Context, e Event) error {
 				}
 			}
 			for _, p := range prefixes {
-				if e.Kind == EventWithdraw {
+				if e.Kind == sim.EventWithdraw {
 					s.withdrawn[p] = true
 				} else {
 					delete(s.withdrawn, p)
@@ -147,7 +113,7 @@ func (t *Topology) Apply(ctx context.Context, e Event) error {
 		}
 	default:
 		return fmt.Errorf("oracle: unknown event kind %q; use one of %s", e.Kind,
-			strings.Join([]string{EventSessionUp, EventSessionDown, EventLinkDown, EventLinkUp, EventWithdraw, EventRestore}, ", "))
+			strings.Join([]string{sim.EventSessionUp, sim.EventSessionDown, sim.EventLinkDown, sim.EventLinkUp, sim.EventWithdraw, sim.EventRestore}, ", "))
 	}
 	return t.settle(ctx)
 }
@@ -184,7 +150,7 @@ func (t *Topology) linkUpInOrder(ctx context.Context, ss []*liveSession) error {
 		return err
 	}
 	for _, s := range held {
-		if err := t.Apply(ctx, Event{Kind: EventSessionUp, Session: s.Name}); err != nil {
+		if err := t.Apply(ctx, Event{Kind: sim.EventSessionUp, Session: s.Name}); err != nil {
 			return err
 		}
 	}
@@ -443,7 +409,7 @@ func (t *Topology) Reset(ctx context.Context) error {
 // next starts, as the simulator's initial state assumes.
 func (t *Topology) Establish(ctx context.Context, order []string) error {
 	for _, name := range order {
-		if err := t.Apply(ctx, Event{Kind: EventSessionUp, Session: name}); err != nil {
+		if err := t.Apply(ctx, Event{Kind: sim.EventSessionUp, Session: name}); err != nil {
 			return fmt.Errorf("bringing up session %s: %w", name, err)
 		}
 	}
@@ -548,7 +514,7 @@ func (t *Topology) EstablishInitial(ctx context.Context, order []string) error {
 		if err := flush(); err != nil {
 			return err
 		}
-		if err := t.Apply(ctx, Event{Kind: EventSessionUp, Session: name}); err != nil {
+		if err := t.Apply(ctx, Event{Kind: sim.EventSessionUp, Session: name}); err != nil {
 			return fmt.Errorf("bringing up session %s: %w", name, err)
 		}
 		for p, r := range t.ranks(s) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/export"
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
 
@@ -115,19 +116,19 @@ func TestHarnessHandWritten(t *testing.T) {
 		{"normal", nil, want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"pvif-bj-1"}, "192.168.128.0/17"}},
 		// FRR installs up to 64 equal eBGP paths by default, so both tunnels
 		// carry the return traffic.
-		{"dc session down", &Event{Kind: EventSessionDown, Session: "pvif-bj-1"},
+		{"dc session down", &Event{Kind: sim.EventSessionDown, Session: "pvif-bj-1"},
 			want{[]string{"tun-1", "tun-2"}, []string{"tun-1", "tun-2"}, []string{"tun-1", "tun-2"}, "192.168.0.0/16"}},
-		{"dc session up again", &Event{Kind: EventSessionUp, Session: "pvif-bj-1"},
+		{"dc session up again", &Event{Kind: sim.EventSessionUp, Session: "pvif-bj-1"},
 			want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"pvif-bj-1"}, "192.168.128.0/17"}},
-		{"dc specifics withdrawn", &Event{Kind: EventWithdraw, Session: "pvif-bj-1", Prefixes: []netip.Prefix{netip.MustParsePrefix("192.168.128.0/17")}},
+		{"dc specifics withdrawn", &Event{Kind: sim.EventWithdraw, Session: "pvif-bj-1", Prefixes: []netip.Prefix{netip.MustParsePrefix("192.168.128.0/17")}},
 			want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"tun-1", "tun-2"}, "192.168.0.0/16"}},
-		{"dc specifics restored", &Event{Kind: EventRestore, Session: "pvif-bj-1"},
+		{"dc specifics restored", &Event{Kind: sim.EventRestore, Session: "pvif-bj-1"},
 			want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"pvif-bj-1"}, "192.168.128.0/17"}},
-		{"dc port down", &Event{Kind: EventLinkDown, Session: "pvif-bj-1"},
+		{"dc port down", &Event{Kind: sim.EventLinkDown, Session: "pvif-bj-1"},
 			want{[]string{"tun-1", "tun-2"}, []string{"tun-1", "tun-2"}, []string{"tun-1", "tun-2"}, "192.168.0.0/16"}},
-		{"tunnel 1 down too", &Event{Kind: EventLinkDown, Session: "tun-1"},
+		{"tunnel 1 down too", &Event{Kind: sim.EventLinkDown, Session: "tun-1"},
 			want{[]string{"tun-2"}, []string{"tun-2"}, []string{"tun-2"}, "192.168.0.0/16"}},
-		{"dc port up", &Event{Kind: EventLinkUp, Session: "pvif-bj-1"},
+		{"dc port up", &Event{Kind: sim.EventLinkUp, Session: "pvif-bj-1"},
 			want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"pvif-bj-1"}, "192.168.128.0/17"}},
 	}
 	for _, st := range steps {
@@ -296,7 +297,7 @@ func TestBatchedStartEquivalent(t *testing.T) {
 				if err := topo.EstablishInitial(ctx, topo.SessionOrder()); err != nil {
 					return err
 				}
-				for _, ev := range []*Event{nil, {Kind: EventSessionDown, Session: "pvif-1"}, {Kind: EventSessionDown, Session: "pvif-2"}} {
+				for _, ev := range []*Event{nil, {Kind: sim.EventSessionDown, Session: "pvif-1"}, {Kind: sim.EventSessionDown, Session: "pvif-2"}} {
 					if ev != nil {
 						if err := topo.Apply(ctx, *ev); err != nil {
 							return err
