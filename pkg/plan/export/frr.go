@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
@@ -78,6 +79,41 @@ func renderFRR(w *writer, d *design) {
 		w.line("!")
 	}
 
+	writeCiscoBGP(w, d, frrDialect)
+}
+
+// ciscoDialect is what FRR and IOS XE write differently in their otherwise
+// identical "router bgp" block.
+type ciscoDialect struct {
+	// familySuffix follows "address-family ipv4|ipv6".
+	familySuffix string
+	// network writes a network statement's operands.
+	network func(p netip.Prefix) string
+	// bfd writes the neighbor's BFD line.
+	bfd func(d *design, n neighbor) string
+	// familyLines open every address family.
+	familyLines []string
+	// closing lines follow the block.
+	closing []string
+}
+
+var frrDialect = ciscoDialect{
+	familySuffix: " unicast",
+	network:      func(p netip.Prefix) string { return p.String() },
+	bfd: func(d *design, n neighbor) string {
+		return fmt.Sprintf(" neighbor %s bfd profile %s", n.Remote, bfdProfileName(d, n))
+	},
+	// One best path per prefix, as Cisco, Juniper and Huawei do by default
+	// and as the planner's simulation assumes: FRR's eBGP default is 256
+	// paths, which would load-share over Direct Connection and VPN whenever
+	// their attributes tie. Raise it only to load-share over several Direct
+	// Connection interfaces.
+	familyLines: []string{"  maximum-paths 1"},
+	closing:     []string{"exit", "!"},
+}
+
+// writeCiscoBGP writes the "router bgp" block in FRR's or IOS XE's dialect.
+func writeCiscoBGP(w *writer, d *design, dialect ciscoDialect) {
 	w.line("router bgp %d", d.ASN)
 	w.line(" bgp router-id %s", d.RouterID)
 	w.line(" bgp log-neighbor-changes")
@@ -94,7 +130,7 @@ func renderFRR(w *writer, d *design) {
 			w.line(" neighbor %s local-as %d no-prepend replace-as", n.Remote, n.LocalAS)
 		}
 		if n.BFD != nil {
-			w.line(" neighbor %s bfd profile %s", n.Remote, bfdProfileName(d, n))
+			w.line("%s", dialect.bfd(d, n))
 		}
 	}
 	for _, fam := range []family{ipv4, ipv6} {
@@ -103,19 +139,16 @@ func renderFRR(w *writer, d *design) {
 		}
 		w.line(" !")
 		if fam == ipv4 {
-			w.line(" address-family ipv4 unicast")
+			w.line(" address-family ipv4%s", dialect.familySuffix)
 		} else {
-			w.line(" address-family ipv6 unicast")
+			w.line(" address-family ipv6%s", dialect.familySuffix)
 		}
 		for _, p := range d.originated(fam) {
-			w.line("  network %s", p)
+			w.line("  network %s", dialect.network(p))
 		}
-		// One best path per prefix, as Cisco, Juniper and Huawei do by
-		// default and as the planner's simulation assumes: FRR's eBGP
-		// default is 256 paths, which would load-share over Direct
-		// Connection and VPN whenever their attributes tie. Raise it
-		// only to load-share over several Direct Connection interfaces.
-		w.line("  maximum-paths 1")
+		for _, l := range dialect.familyLines {
+			w.line("%s", l)
+		}
 		for _, kind := range []strategy.PathKind{strategy.DirectConnection, strategy.VPN} {
 			for _, n := range d.neighborsOf(kind, fam) {
 				w.line("  neighbor %s activate", n.Remote)
@@ -125,8 +158,9 @@ func renderFRR(w *writer, d *design) {
 		}
 		w.line(" exit-address-family")
 	}
-	w.line("exit")
-	w.line("!")
+	for _, l := range dialect.closing {
+		w.line("%s", l)
+	}
 }
 
 func v6Suffix(p interface{ IsValid() bool }) string {

@@ -2,9 +2,8 @@ package export
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
-
-	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
 
 const defaultIOSXEInterface = "GigabitEthernet0/0/1"
@@ -64,51 +63,18 @@ func renderIOSXE(w *writer, d *design) {
 		writeCiscoRouteMap(w, p, false)
 	}
 
-	w.line("router bgp %d", d.ASN)
-	w.line(" bgp router-id %s", d.RouterID)
-	w.line(" bgp log-neighbor-changes")
-	w.line(" no bgp default ipv4-unicast")
-	if d.Timers != nil {
-		w.line(" timers bgp %d %d", d.Timers[0], d.Timers[1])
-	}
-	for _, n := range d.Neighbors {
-		w.line(" neighbor %s remote-as %d", n.Remote, n.PeerASN)
-		w.line(" neighbor %s description %s", n.Remote, neighborDescription(d, n))
-		if n.LocalAS != 0 {
-			w.line(" neighbor %s local-as %d no-prepend replace-as", n.Remote, n.LocalAS)
+	writeCiscoBGP(w, d, iosxeDialect)
+}
+
+var iosxeDialect = ciscoDialect{
+	network: func(p netip.Prefix) string {
+		if p.Addr().Is4() {
+			return fmt.Sprintf("%s mask %s", p.Addr(), netmask(p.Bits()))
 		}
-		if n.BFD != nil {
-			w.line(" neighbor %s fall-over bfd", n.Remote)
-		}
-	}
-	for _, fam := range []family{ipv4, ipv6} {
-		if !d.hasFamily(fam) {
-			continue
-		}
-		w.line(" !")
-		if fam == ipv4 {
-			w.line(" address-family ipv4")
-		} else {
-			w.line(" address-family ipv6")
-		}
-		for _, p := range d.originated(fam) {
-			if fam == ipv4 {
-				w.line("  network %s mask %s", p.Addr(), netmask(p.Bits()))
-			} else {
-				w.line("  network %s", p)
-			}
-		}
-		for _, kind := range []strategy.PathKind{strategy.DirectConnection, strategy.VPN} {
-			for _, n := range d.neighborsOf(kind, fam) {
-				w.line("  neighbor %s activate", n.Remote)
-				w.line("  neighbor %s route-map %s in", n.Remote, n.In.Name)
-				w.line("  neighbor %s route-map %s out", n.Remote, n.Out.Name)
-			}
-		}
-		w.line(" exit-address-family")
-	}
-	w.line("!")
-	w.line("end")
+		return p.String()
+	},
+	bfd:     func(_ *design, n neighbor) string { return fmt.Sprintf(" neighbor %s fall-over bfd", n.Remote) },
+	closing: []string{"!", "end"},
 }
 
 func iosIKEv2Encryption(c string) string {
