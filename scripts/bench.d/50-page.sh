@@ -17,12 +17,17 @@ fi
 if [ -f web/hybridplan.wasm ]; then
   export HYBRIDPLAN_E2E_WASM="$PWD/web/hybridplan.wasm"
 fi
-HYBRIDPLAN_REQUIRE_BROWSER=1 go test -count=1 -run '^$' -bench . -benchtime "${PAGE_BENCHTIME:-20x}" ./e2e/ |
-  tee /dev/stderr | awk '
+# The raw output goes to a file, not through `tee /dev/stderr`: when stdout
+# and stderr are one file (make bench >log 2>&1) reopening /dev/stderr
+# truncates it, wiping the sections printed before this one.
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+HYBRIDPLAN_REQUIRE_BROWSER=1 go test -count=1 -run '^$' -bench . -benchtime "${PAGE_BENCHTIME:-20x}" ./e2e/ | tee "$out"
+awk '
     /^Benchmark/ {
       name=$1; sub(/-[0-9]+$/, "", name); sub(/^Benchmark/, "", name)
       line=name ":"
       for (i = 5; i < NF; i += 2) line=line " " $i " " $(i+1)
       rows[++n]=line
     }
-    END { print "\n== page summary (in-page times)"; for (i = 1; i <= n; i++) print "  " rows[i] }'
+    END { print "\n== page summary (in-page times)"; for (i = 1; i <= n; i++) print "  " rows[i] }' "$out"
