@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hybridplan/hybridplan/pkg/plan/export"
+	"github.com/hybridplan/hybridplan/pkg/plan/provision"
 )
 
 // runExport writes a plan's customer-router configuration or its canonical
@@ -58,12 +59,20 @@ func runExport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	out, err := export.Render(p, *format, opts)
 	var invalid *export.InvalidPlanError
+	var unprovisionable *provision.Error
 	switch {
 	case errors.As(err, &invalid):
 		fmt.Fprintf(stderr, "hybridplan export: %s has validation errors, so no configuration was written; fix these first:\n", name)
 		r := validateFile{File: name, Status: "errors", Findings: invalid.Findings}
 		r.Summary = summarize(r.Findings)
 		printFindings(stderr, r)
+		return 1
+	case errors.As(err, &unprovisionable):
+		// A plan problem, not bad input: the plan lacks what JD Cloud needs.
+		fmt.Fprintf(stderr, "hybridplan export: %s cannot be provisioned yet, so no calls were written:\n", name)
+		for _, pr := range unprovisionable.Problems {
+			fmt.Fprintf(stderr, "  %s\n    %s\n", pr.Path, pr.Message)
+		}
 		return 1
 	case err != nil:
 		fmt.Fprintf(stderr, "hybridplan export: %s: %v\n", name, err)

@@ -19,6 +19,10 @@ func TestExportCommand(t *testing.T) {
 		// The VPC's CIDR pasted into the IDC segments.
 		segs[0].(map[string]any)["cidr"] = "10.0.0.0/16"
 	})
+	noVPCID := writePlan(t, func(doc map[string]any) {
+		att := doc["borderGateway"].(map[string]any)["attachments"].([]any)[0].(map[string]any)
+		delete(att, "vpcId")
+	})
 	tests := []struct {
 		name      string
 		args      []string
@@ -33,6 +37,8 @@ func TestExportCommand(t *testing.T) {
 		{"junos with timers", []string{"--format", "junos", "--bgp-timers", "1,3", seedFile}, "", 0, "set protocols bgp group JDC-DC-V4 hold-time 3\n", "", false},
 		{"vrp with interface", []string{"--format", "vrp", "--dc-interface", "GigabitEthernet0/0/9", seedFile}, "", 0, "interface GigabitEthernet0/0/9.100\n", "", false},
 		{"plan", []string{"--format", "plan", seedFile}, "", 0, `"name": "seed-dc-primary-vpn-backup"`, "", false},
+		{"calls", []string{"--format", "calls", seedFile}, "", 0, `"action": "CreateBgw"`, "", false},
+		{"calls without a VPC id", []string{"--format", "calls", noVPCID}, "", 1, "", "$.borderGateway.attachments[0].vpcId", true},
 		{"validation errors", []string{"--format", "frr", overlap}, "", 1, "", "$.idc.segments[0].cidr", true},
 		{"no format", []string{seedFile}, "", 2, "", "--format is required", true},
 		{"unknown format", []string{"--format", "eos", seedFile}, "", 2, "", `unknown format "eos"`, true},

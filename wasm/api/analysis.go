@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -38,9 +36,9 @@ const (
 )
 
 // FormatCalls is exportConfig's format for the ordered JD Cloud calls
-// (pkg/plan/provision); FormatCallsAlias is accepted for it too.
+// (export.FormatCalls); FormatCallsAlias is accepted for it too.
 const (
-	FormatCalls      = "calls"
+	FormatCalls      = export.FormatCalls
 	FormatCallsAlias = "provisioning"
 )
 
@@ -160,18 +158,18 @@ func Matrix(doc string) (sim.ConnectivityMatrix, error) {
 	return m, nil
 }
 
-// ExportFormats returns every format ExportConfig accepts: the router
-// configurations and plan formats of pkg/plan/export, then FormatCalls.
+// ExportFormats returns every format ExportConfig accepts: those of
+// pkg/plan/export (router configurations, the plan, the calls).
 func ExportFormats() []string {
-	return append(export.Formats(), FormatCalls)
+	return export.Formats()
 }
 
 // ExportConfig renders the plan in a format of ExportFormats, as text: a
 // router configuration, the plan file, or (FormatCalls) the ordered JD
 // Cloud calls as indented JSON.
 func ExportConfig(doc, format string) (string, error) {
-	if format == FormatCalls || format == FormatCallsAlias {
-		return exportCalls(doc)
+	if format == FormatCallsAlias {
+		format = FormatCalls
 	}
 	if !slices.Contains(export.Formats(), format) {
 		return "", &Error{Code: CodeExportFormat,
@@ -188,6 +186,10 @@ func ExportConfig(doc, format string) (string, error) {
 		if errors.As(err, &inv) {
 			return "", invalidForExport(inv.Findings)
 		}
+		var pe *provision.Error
+		if errors.As(err, &pe) {
+			return "", provisionError(pe)
+		}
 		return "", &Error{Code: CodeExportFormat, Message: err.Error()}
 	}
 	return string(out), nil
@@ -200,29 +202,6 @@ func invalidForExport(fs []plan.Finding) *Error {
 		e.Path = fs[0].Path
 	}
 	return e
-}
-
-func exportCalls(doc string) (string, error) {
-	p, err := decodeValid(doc, "provisioned")
-	if err != nil {
-		return "", err
-	}
-	calls, err := provision.Calls(p)
-	if err != nil {
-		var pe *provision.Error
-		if errors.As(err, &pe) {
-			return "", provisionError(pe)
-		}
-		return "", err
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(calls); err != nil {
-		return "", fmt.Errorf("writing the calls: %w", err)
-	}
-	return buf.String(), nil
 }
 
 // provisionError turns the fields JD Cloud needs into findings, so the page

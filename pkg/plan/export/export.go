@@ -14,11 +14,13 @@ package export
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/provision"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 	"github.com/hybridplan/hybridplan/pkg/plan/validate"
 )
@@ -31,11 +33,14 @@ const (
 	FormatVRP   = "vrp"
 	// FormatPlan is the plan's canonical JSON (plan.Encode).
 	FormatPlan = "plan"
+	// FormatCalls is the ordered JD Cloud provisioning calls
+	// (provision.Calls) as indented JSON: what the server would do.
+	FormatCalls = "calls"
 )
 
 // Formats returns every format Render accepts, router formats first.
 func Formats() []string {
-	return []string{FormatFRR, FormatIOSXE, FormatJunos, FormatVRP, FormatPlan}
+	return []string{FormatFRR, FormatIOSXE, FormatJunos, FormatVRP, FormatPlan, FormatCalls}
 }
 
 // Options tune the rendered configuration. The zero value is what an
@@ -98,7 +103,28 @@ func Render(p *plan.Plan, format string, opts Options) ([]byte, error) {
 		}
 		return b.Bytes(), nil
 	}
+	if format == FormatCalls {
+		return renderCalls(p)
+	}
 	return renderRouter(p, strategy.Compute(p), format, opts)
+}
+
+// renderCalls writes the ordered provisioning calls. A plan that lacks what
+// JD Cloud needs returns provision.Calls's *provision.Error, which names the
+// fields.
+func renderCalls(p *plan.Plan) ([]byte, error) {
+	calls, err := provision.Calls(p)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(calls); err != nil {
+		return nil, fmt.Errorf("export: writing the calls: %w", err)
+	}
+	return b.Bytes(), nil
 }
 
 // renderRouter renders a router format from the plan and its strategy

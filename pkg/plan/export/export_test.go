@@ -15,7 +15,7 @@ import (
 var routerFormats = []string{FormatFRR, FormatIOSXE, FormatJunos, FormatVRP}
 
 func TestFormats(t *testing.T) {
-	want := []string{"frr", "ios-xe", "junos", "vrp", "plan"}
+	want := []string{"frr", "ios-xe", "junos", "vrp", "plan", "calls"}
 	if got := Formats(); !slices.Equal(got, want) {
 		t.Fatalf("Formats() = %v, want %v", got, want)
 	}

@@ -1,12 +1,14 @@
 package export
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/hybridplan/hybridplan/examples"
 	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/provision"
 )
 
 // FuzzRender feeds mutated plan documents through every format. Whatever
@@ -27,12 +29,17 @@ func FuzzRender(f *testing.F) {
 			out, err := Render(p, format, Options{})
 			if err != nil {
 				var inv *InvalidPlanError
-				if !errors.As(err, &inv) && !strings.HasPrefix(err.Error(), "export: ") {
+				var missing *provision.Error // what JD Cloud needs, named by field
+				if !errors.As(err, &inv) && !errors.As(err, &missing) && !strings.HasPrefix(err.Error(), "export: ") {
 					t.Fatalf("%s: error without the export: prefix: %v", format, err)
 				}
 				continue
 			}
-			if format == FormatPlan {
+			if format == FormatPlan || format == FormatCalls {
+				// JSON documents, not router input.
+				if !json.Valid(out) {
+					t.Fatalf("%s: output is not JSON", format)
+				}
 				continue
 			}
 			for i, l := range strings.Split(string(out), "\n") {
