@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,37 +8,8 @@ import (
 	"testing"
 )
 
-const simSeed = "../../examples/seed-dc-primary-vpn-backup.json"
 
 // simCmd runs hybridplan in-process, as main would.
-func simCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errOut)
-	return code, out.String(), errOut.String()
-}
-
-// simPlanFile writes the seed plan changed by edit into a temp file.
-func simPlanFile(t *testing.T, edit func(doc map[string]any)) string {
-	t.Helper()
-	data, err := os.ReadFile(simSeed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	edit(doc)
-	out, _ := json.Marshal(doc)
-	name := filepath.Join(t.TempDir(), "plan.json")
-	if err := os.WriteFile(name, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return name
-}
-
-// scenarioBlock returns the text output of one scenario.
 func scenarioBlock(out, name string) string {
 	_, after, ok := strings.Cut(out, "== scenario "+name+":")
 	if !ok {
@@ -50,7 +20,7 @@ func scenarioBlock(out, name string) string {
 }
 
 func TestSimulateAllSeed(t *testing.T) {
-	code, out, errOut := simCmd(t, "", "simulate", "--all", simSeed)
+	code, out, errOut := runCmd(t, "", "simulate", "--all", seedFile)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -90,7 +60,7 @@ func TestSimulateAllSeed(t *testing.T) {
 }
 
 func TestSimulateJSON(t *testing.T) {
-	code, out, errOut := simCmd(t, "", "simulate", simSeed, "--scenario", "dc-port-down", "--json")
+	code, out, errOut := runCmd(t, "", "simulate", seedFile, "--scenario", "dc-port-down", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -140,7 +110,7 @@ func TestSimulateJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if r.Version != 1 || r.File != simSeed || r.Strategy.Mode != "prefix-split" || r.Strategy.DynamicRoutes != 8 || len(r.Scenarios) != 1 {
+	if r.Version != 1 || r.File != seedFile || r.Strategy.Mode != "prefix-split" || r.Strategy.DynamicRoutes != 8 || len(r.Scenarios) != 1 {
 		t.Fatalf("report header: %+v", r)
 	}
 	s := r.Scenarios[0]
@@ -163,11 +133,11 @@ func TestSimulateJSON(t *testing.T) {
 }
 
 func TestSimulateWithdrawAndStdin(t *testing.T) {
-	data, err := os.ReadFile(simSeed)
+	data, err := os.ReadFile(seedFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := simCmd(t, string(data), "simulate", "--withdraw", "192.168.0.0/17", "-")
+	code, out, errOut := runCmd(t, string(data), "simulate", "--withdraw", "192.168.0.0/17", "-")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -183,7 +153,7 @@ func TestSimulateWithdrawAndStdin(t *testing.T) {
 }
 
 func TestSimulateExitCodes(t *testing.T) {
-	overlap := simPlanFile(t, func(doc map[string]any) {
+	overlap := writePlan(t, func(doc map[string]any) {
 		segs := doc["idc"].(map[string]any)["segments"].([]any)
 		segs[0].(map[string]any)["cidr"] = "10.0.0.0/16" // the VPC's CIDR
 	})
@@ -198,20 +168,20 @@ func TestSimulateExitCodes(t *testing.T) {
 		err  string
 	}{
 		{"no file", []string{"simulate"}, 2, "give exactly one plan file"},
-		{"two files", []string{"simulate", simSeed, simSeed}, 2, "give exactly one plan file"},
+		{"two files", []string{"simulate", seedFile, seedFile}, 2, "give exactly one plan file"},
 		{"missing file", []string{"simulate", "/nonexistent/plan.json"}, 2, "no such file"},
 		{"broken JSON", []string{"simulate", broken}, 2, "cannot be read as a plan"},
-		{"unknown scenario", []string{"simulate", "--scenario", "meteor", simSeed}, 2, `no scenario "meteor" for this plan; choose one of: normal`},
-		{"scenario and all", []string{"simulate", "--all", "--scenario", "normal", simSeed}, 2, "exclude each other"},
-		{"bad withdraw prefix", []string{"simulate", "--withdraw", "192.168.0.0", simSeed}, 2, `"192.168.0.0" is not a prefix`},
-		{"withdraw a prefix not advertised", []string{"simulate", "--withdraw", "10.9.0.0/16", simSeed}, 2, "10.9.0.0/16 is not advertised over direct-connection"},
-		{"unknown flag", []string{"simulate", "--bogus", simSeed}, 2, "flag provided but not defined"},
+		{"unknown scenario", []string{"simulate", "--scenario", "meteor", seedFile}, 2, `no scenario "meteor" for this plan; choose one of: normal`},
+		{"scenario and all", []string{"simulate", "--all", "--scenario", "normal", seedFile}, 2, "exclude each other"},
+		{"bad withdraw prefix", []string{"simulate", "--withdraw", "192.168.0.0", seedFile}, 2, `"192.168.0.0" is not a prefix`},
+		{"withdraw a prefix not advertised", []string{"simulate", "--withdraw", "10.9.0.0/16", seedFile}, 2, "10.9.0.0/16 is not advertised over direct-connection"},
+		{"unknown flag", []string{"simulate", "--bogus", seedFile}, 2, "flag provided but not defined"},
 		{"validation errors", []string{"simulate", overlap}, 1, "has validation errors; fix them before simulating"},
 		{"trace validation errors", []string{"trace", overlap, "10.0.0.1", "172.20.0.1"}, 1, "has validation errors"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := simCmd(t, "", tt.args...)
+			code, out, errOut := runCmd(t, "", tt.args...)
 			if code != tt.code || !strings.Contains(errOut, tt.err) {
 				t.Errorf("exit %d, stderr %q; want %d and %q\n%s", code, errOut, tt.code, tt.err, out)
 			}
@@ -225,28 +195,28 @@ func TestTrace(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"normal, VM to IDC", []string{"trace", simSeed, "10.0.0.5", "192.168.1.1"}, []string{
+		{"normal, VM to IDC", []string{"trace", seedFile, "10.0.0.5", "192.168.1.1"}, []string{
 			"scenario normal: 10.0.0.5 (VPC attach-prod, 10.0.0.0/16) → 192.168.1.1 (IDC idc-servers, 192.168.0.0/16)",
 			"forward: the border gateway matches 192.168.0.0/17 and sends over Direct Connection via pvif-bj-1",
 			"return:  the customer router matches 10.0.0.0/16 and sends over Direct Connection via pvif-bj-1",
 			"verdict: reachable, symmetric",
 		}},
-		{"flags after the arguments, IDC to VM", []string{"trace", simSeed, "172.20.0.9", "10.0.3.3", "--scenario", "dc-port-down"}, []string{
+		{"flags after the arguments, IDC to VM", []string{"trace", seedFile, "172.20.0.9", "10.0.3.3", "--scenario", "dc-port-down"}, []string{
 			"forward: the customer router matches 10.0.0.0/16 and sends over VPN via tun-1",
 			"return:  the border gateway matches 172.20.0.0/16 and sends over VPN via tun-1, tun-2",
 			"verdict: reachable, symmetric",
 		}},
-		{"both down", []string{"trace", "--scenario", "both-down", simSeed, "10.0.0.5", "192.168.1.1"}, []string{
+		{"both down", []string{"trace", "--scenario", "both-down", seedFile, "10.0.0.5", "192.168.1.1"}, []string{
 			"forward: NO PATH: the border gateway has no route to 192.168.1.1",
 			"verdict: UNREACHABLE",
 		}},
-		{"all scenarios", []string{"trace", "--all", simSeed, "10.0.0.5", "192.168.1.1"}, []string{
+		{"all scenarios", []string{"trace", "--all", seedFile, "10.0.0.5", "192.168.1.1"}, []string{
 			"scenario dc-session-down-failback:", "scenario both-down-failback:",
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := simCmd(t, "", tt.args...)
+			code, out, errOut := runCmd(t, "", tt.args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
@@ -260,7 +230,7 @@ func TestTrace(t *testing.T) {
 }
 
 func TestTraceJSON(t *testing.T) {
-	code, out, errOut := simCmd(t, "", "trace", "--json", "--scenario", "dc-session-down", simSeed, "192.168.1.1", "10.0.0.5")
+	code, out, errOut := runCmd(t, "", "trace", "--json", "--scenario", "dc-session-down", seedFile, "192.168.1.1", "10.0.0.5")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -309,15 +279,15 @@ func TestTraceBadInput(t *testing.T) {
 		args []string
 		err  string
 	}{
-		{[]string{"trace", simSeed, "10.0.0.5"}, "give a plan file, a source address and a destination address"},
-		{[]string{"trace", simSeed, "10.0.0.5", "nope"}, `"nope" is not an IP address`},
-		{[]string{"trace", simSeed, "10.0.0.5", "10.0.0.6"}, "both 10.0.0.5 and 10.0.0.6 are in the VPC"},
-		{[]string{"trace", simSeed, "8.8.8.8", "10.0.0.6"}, "in no IDC segment and no VPC CIDR"},
-		{[]string{"trace", "--scenario", "x", simSeed, "10.0.0.5", "192.168.0.1"}, `no scenario "x"`},
-		{[]string{"trace", "--all", "--scenario", "normal", simSeed, "10.0.0.5", "192.168.0.1"}, "exclude each other"},
+		{[]string{"trace", seedFile, "10.0.0.5"}, "give a plan file, a source address and a destination address"},
+		{[]string{"trace", seedFile, "10.0.0.5", "nope"}, `"nope" is not an IP address`},
+		{[]string{"trace", seedFile, "10.0.0.5", "10.0.0.6"}, "both 10.0.0.5 and 10.0.0.6 are in the VPC"},
+		{[]string{"trace", seedFile, "8.8.8.8", "10.0.0.6"}, "in no IDC segment and no VPC CIDR"},
+		{[]string{"trace", "--scenario", "x", seedFile, "10.0.0.5", "192.168.0.1"}, `no scenario "x"`},
+		{[]string{"trace", "--all", "--scenario", "normal", seedFile, "10.0.0.5", "192.168.0.1"}, "exclude each other"},
 	}
 	for _, tt := range tests {
-		code, _, errOut := simCmd(t, "", tt.args...)
+		code, _, errOut := runCmd(t, "", tt.args...)
 		if code != 2 || !strings.Contains(errOut, tt.err) {
 			t.Errorf("%v: exit %d %q, want 2 and %q", tt.args, code, errOut, tt.err)
 		}
@@ -326,7 +296,7 @@ func TestTraceBadInput(t *testing.T) {
 
 func TestSimulateTraceHelp(t *testing.T) {
 	for _, cmd := range []string{"simulate", "trace"} {
-		code, _, errOut := simCmd(t, "", cmd, "-h")
+		code, _, errOut := runCmd(t, "", cmd, "-h")
 		if code != 0 || !strings.Contains(errOut, "usage: hybridplan "+cmd) || !strings.Contains(errOut, "-scenario") {
 			t.Errorf("%s -h: exit %d\n%s", cmd, code, errOut)
 		}
@@ -336,7 +306,7 @@ func TestSimulateTraceHelp(t *testing.T) {
 // A VPC with an IPv4 and an IPv6 CIDR appears twice under one name: each
 // line shows the address of its own family.
 func TestSimulateDualStackAddresses(t *testing.T) {
-	code, out, errOut := simCmd(t, "", "simulate", "../../examples/dualstack-aggregate-over-vpn.json")
+	code, out, errOut := runCmd(t, "", "simulate", "../../examples/dualstack-aggregate-over-vpn.json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
