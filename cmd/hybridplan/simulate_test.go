@@ -8,7 +8,6 @@ import (
 	"testing"
 )
 
-// simCmd runs hybridplan in-process, as main would.
 func scenarioBlock(out, name string) string {
 	_, after, ok := strings.Cut(out, "== scenario "+name+":")
 	if !ok {
