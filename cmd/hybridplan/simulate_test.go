@@ -8,6 +8,7 @@ import (
 	"testing"
 )
 
+// scenarioBlock returns the text output of one scenario.
 func scenarioBlock(out, name string) string {
 	_, after, ok := strings.Cut(out, "== scenario "+name+":")
 	if !ok {
