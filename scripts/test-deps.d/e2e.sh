@@ -4,13 +4,7 @@
 # need explicit and checks the binary actually starts, so a broken install
 # fails here and not in the middle of the tests.
 set -euo pipefail
-if ! command -v chromium >/dev/null 2>&1; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
-fi
+command -v chromium >/dev/null 2>&1 || bash "$(dirname "$0")/../apt-install.sh" chromium
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \

@@ -10,14 +10,7 @@ need=()
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v sysctl >/dev/null 2>&1 || need+=(procps)
 
-if [ ${#need[@]} -gt 0 ]; then
-  echo "frr.sh: installing with apt-get: ${need[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+bash "$(dirname "$0")/../apt-install.sh" "${need[@]}"
 
 # Debian's package starts FRR as a service where systemd runs; the oracle
 # starts its own instances in network namespaces and needs none of it.
