@@ -89,16 +89,22 @@ func provisionAll(t *testing.T, ctx context.Context, c *jdcloud.Client, calls []
 	return outputs
 }
 
+// provisioned provisions p on a fresh stand-in through the client and
+// returns the environment, the calls and their outputs.
+func provisioned(t *testing.T, p *plan.Plan) (env, []provision.Call, map[string]map[string]string) {
+	t.Helper()
+	e := newEnv(t, []*plan.Plan{p}, nil)
+	calls, err := provision.Calls(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, calls, provisionAll(t, context.Background(), e.client, calls, nil)
+}
+
 func TestProvisionEveryExample(t *testing.T) {
 	for name, p := range examplePlans(t) {
 		t.Run(name, func(t *testing.T) {
-			e := newEnv(t, []*plan.Plan{p}, nil)
-			calls, err := provision.Calls(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx := context.Background()
-			outputs := provisionAll(t, ctx, e.client, calls, nil)
+			e, _, outputs := provisioned(t, p)
 
 			st := e.srv.Snapshot()
 			want := map[string]int{"bgws": 1, "vpcAttachments": len(p.BorderGateway.Attachments),
@@ -163,13 +169,8 @@ func TestProvisionEveryExample(t *testing.T) {
 
 func TestApplyTwiceCreatesOnce(t *testing.T) {
 	p := examplePlans(t)[examples.Seed]
-	e := newEnv(t, []*plan.Plan{p}, nil)
-	calls, err := provision.Calls(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, calls, first := provisioned(t, p)
 	ctx := context.Background()
-	first := provisionAll(t, ctx, e.client, calls, nil)
 	before := e.srv.Snapshot().Counts()
 	// A resumed run applies every call again: nothing new appears and the
 	// outputs are the same ids.
@@ -202,13 +203,8 @@ func equalMaps[K comparable, V comparable](a, b map[K]V) bool {
 func TestDeleteInReverseLeavesNothing(t *testing.T) {
 	for name, p := range examplePlans(t) {
 		t.Run(name, func(t *testing.T) {
-			e := newEnv(t, []*plan.Plan{p}, nil)
-			calls, err := provision.Calls(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			e, calls, outputs := provisioned(t, p)
 			ctx := context.Background()
-			outputs := provisionAll(t, ctx, e.client, calls, nil)
 			for i := len(calls) - 1; i >= 0; i-- {
 				if err := e.client.Delete(ctx, calls[i], outputs, nil); err != nil {
 					t.Fatalf("delete %s: %v", calls[i].ID, err)
