@@ -64,3 +64,23 @@ func SortFindings(fs []Finding) {
 func HasErrors(fs []Finding) bool {
 	return slices.ContainsFunc(fs, func(f Finding) bool { return f.Severity == SeverityError })
 }
+
+// MaxQuotedRunes is how much of a value a finding's message quotes: names,
+// references and other strings come from untrusted plans and can be
+// megabytes long, so a message shows a recognisable prefix, never the whole.
+const MaxQuotedRunes = 40
+
+// Quote returns s as a quoted Go string for a message, shortened to its
+// first MaxQuotedRunes characters with "…" and the full length when longer.
+// Invalid UTF-8 and control characters are escaped, so a message is always
+// one printable line.
+func Quote(s string) string {
+	n := 0
+	for i := range s {
+		if n == MaxQuotedRunes {
+			return fmt.Sprintf("%q… (%d bytes)", s[:i], len(s))
+		}
+		n++
+	}
+	return fmt.Sprintf("%q", s)
+}
