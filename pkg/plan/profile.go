@@ -57,6 +57,10 @@ type ProfileASN struct {
 type ProfileInterconnect struct {
 	PrefixLength int            `json:"prefixLength"`
 	Allowed      []netip.Prefix `json:"allowed"`
+	// BandwidthMbps is the range of a private virtual interface's
+	// bandwidth: a physical connection carries up to 10 Gbps (added for
+	// issue 13: one verdict).
+	BandwidthMbps IntRange `json:"bandwidthMbps"`
 }
 
 // ProfileTunnel holds the VPN tunnel rules.
@@ -162,8 +166,9 @@ func DefaultProfile() Profile {
 		},
 		VLAN: IntRange{2, 4000},
 		Interconnect: ProfileInterconnect{
-			PrefixLength: 30,
-			Allowed:      append([]netip.Prefix(nil), rfc1918...),
+			PrefixLength:  30,
+			Allowed:       append([]netip.Prefix(nil), rfc1918...),
+			BandwidthMbps: IntRange{1, 10000},
 		},
 		Tunnel: ProfileTunnel{
 			InsidePrefixLength: 30,
@@ -232,7 +237,7 @@ func ProfileSources() map[string]string {
 		"asn.directConnectionPathToCustomer": "assumption: the DLR's ASN alone (JD Cloud does not document whether the border gateway's 65000 follows it)",
 		"asn.vpnPathToCustomer":              "assumption: the VPN connection's local ASN",
 		"vlan":                               "Direct-Connect-Features.md (2–4000); the SDK's CreatePrivateVifSpec accepts [1,4000]",
-		"interconnect":                       "Direct-Connect-Features.md: a /30 per BGP session from 10/8, 172.16/12, 192.168/16",
+		"interconnect":                       "Direct-Connect-Features.md: a /30 per BGP session from 10/8, 172.16/12, 192.168/16; up to 10 Gbps per physical connection",
 		"tunnel":                             "VPN tunnel creation: inside /30 in 169.254.0.0/20 or RFC 1918, MTU ≤ 1450, 1–1500 Mbps",
 		"healthCheck":                        "Direct-Connect-Features.md: NQA and BFD ranges",
 		"ike":                                "VPN tunnel creation: IKE options and defaults",

@@ -47,8 +47,9 @@ const (
 
 // Check simulates the plan's standard scenarios (Scenarios) and returns the
 // simulation-level findings, sorted: one-way reachability in any scenario
-// (error; a subnet its VPC does not propagate is meant to be out of the
-// IDC's reach and exempt), asymmetry in the normal state (error) and failback that does not
+// (error; a warning when it happens only after a failure in a plan with a
+// single path kind, which has no backup by design; a subnet its VPC does
+// not propagate is meant to be out of the IDC's reach and exempt), asymmetry in the normal state (error) and failback that does not
 // return to Direct Connection (warning). Findings sit on the segment whose
 // traffic is affected: the IDC segment for the border gateway's choice
 // (VPC → IDC), the VPC CIDR or subnet for the customer router's (IDC → VPC);
@@ -93,7 +94,8 @@ func Check(p *plan.Plan) []plan.Finding {
 	scenarios := Scenarios(p)
 	idcRefs := containing(m.bgw, addrsOf(idc))
 	vpcRefs := containing(m.cust, addrsOf(vpc))
-	c := &simChecker{p: p, idc: idc, vpc: vpc, byKey: map[findingKey]*tally{}}
+	c := &simChecker{p: p, idc: idc, vpc: vpc, byKey: map[findingKey]*tally{},
+		bothPaths: p.DirectConnection != nil && len(p.DirectConnection.Interfaces) > 0 && p.VPN != nil && len(p.VPN.Tunnels) > 0}
 	var normalFwd, normalBack []*Verdict
 	for _, s := range scenarios {
 		w, err := m.world(s)
@@ -210,6 +212,8 @@ type tally struct {
 	pairs     int
 	scenarios map[string]bool
 	order     int
+	// severe: an occurrence that makes the finding an error.
+	severe bool
 }
 
 type simChecker struct {
@@ -217,6 +221,11 @@ type simChecker struct {
 	idc, vpc []checkSegment
 	byKey    map[findingKey]*tally
 	keys     []findingKey
+	// bothPaths: the plan has Direct Connection and VPN sessions. Without
+	// one of them a failure leaves no backup, which validation already
+	// warns about (path.*-missing), so one-way traffic after a failure is
+	// a warning then, not an error.
+	bothPaths bool
 }
 
 func (c *simChecker) note(k findingKey, scenario, example, related string, pairs int) {
@@ -228,6 +237,9 @@ func (c *simChecker) note(k findingKey, scenario, example, related string, pairs
 	}
 	t.pairs += pairs
 	t.scenarios[scenario] = true
+	if k.code != CodeOneWay || scenario == ScenarioNormal || c.bothPaths {
+		t.severe = true
+	}
 }
 
 func kindText(v *Verdict) string {
@@ -389,6 +401,9 @@ func (c *simChecker) findings() []plan.Finding {
 			f.Hint = "make both routers prefer Direct Connection: set strategy.localPreference (e.g. directConnection 200, vpn 100) and advertise the IDC more-specifics over Direct Connection"
 		case CodeOneWay:
 			f.Severity = plan.SeverityError
+			if !t.severe {
+				f.Severity = plan.SeverityWarning
+			}
 			f.Message = fmt.Sprintf("in scenario %s, traffic of %s %s gets through one way only: %s%s", plan.Quote(t.scenario), what, plan.Quote(sg.name), t.first, more)
 			f.Hint = "every prefix must be advertised in both directions over the paths that are up: check the VPC's propagation and the IDC's advertisements"
 		case CodeFailbackNotDC:
