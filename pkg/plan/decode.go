@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/netip"
 	"reflect"
 	"slices"
 	"strconv"
@@ -30,6 +31,11 @@ const MaxDecodeFindings = 100
 // model nests 6 levels; the bound stops a document of brackets from making
 // any JSON reader (this one, a browser's) work through millions of levels.
 const MaxDocumentDepth = 64
+
+// maxListBytes bounds the memory the lists of one document take once
+// decoded. A clean plan at the size limit needs about 20 MiB; a document of
+// 8 MiB of empty objects in a list of tunnels would need a gigabyte.
+const maxListBytes = 8 * MaxDocumentBytes
 
 // maxQuotedRunes is how much of an offending value a message quotes: values
 // come from untrusted plans and can be megabytes long.
@@ -107,7 +113,7 @@ func DecodeBytes(data []byte) (*Plan, error) {
 			Hint:    "a plan is a JSON document of a few kilobytes; check that the right file was given",
 		}}}
 	}
-	d := &decoder{data: data, keep: true}
+	d := &decoder{data: data, keep: true, budget: maxListBytes}
 	p := new(Plan)
 	if fatal := d.run(p); fatal != nil {
 		return nil, &DecodeError{[]Finding{*fatal}}
@@ -151,7 +157,13 @@ type decoder struct {
 	// keep is false once any finding is made: the plan will not be
 	// returned, so values are only checked, not stored, and lists do not
 	// grow. That bounds the memory a document full of mistakes can take.
-	keep           bool
+	keep bool
+	// budget is what lists may still take, in bytes of elements.
+	budget uint64
+	// doc is the document as a string, made on the first string value
+	// kept: strings without escapes are slices of it, so a plan's names
+	// cost no allocation each (the plan keeps the document's text alive).
+	doc            string
 	sawVersion     bool
 	versionFinding *Finding
 	scratch        []byte // unescaped string values
@@ -385,7 +397,7 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 		}
 		s, info := d.readString(&d.scratch)
 		if d.checkString(s, info, n.freeText) && d.keep {
-			dst.SetString(string(s))
+			dst.SetString(d.text(s, info))
 		}
 	case kindBool:
 		switch c {
@@ -413,7 +425,11 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 		if !d.checkString(s, info, false) {
 			return
 		}
-		if err := dst.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText(s); err != nil {
+		u := dst.Addr().Interface()
+		if fastIPv4(u, s) {
+			return
+		}
+		if err := u.(encoding.TextUnmarshaler).UnmarshalText(s); err != nil {
 			d.fail(CodeDecodeValue, func() string {
 				return fmt.Sprintf("%s is not a valid %s: %s", quote(s), typeName(n.typ), clip(cidr.ParseErrorReason(err)))
 			}, exampleOf(n.typ))
@@ -468,12 +484,27 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 }
 
 func (d *decoder) list(n *node, dst reflect.Value) {
-	if d.keep {
-		// An empty list stays an empty list, not null.
-		dst.Set(reflect.MakeSlice(n.typ, 0, 0))
-	}
+	start := d.pos
 	if !d.open(']') {
+		if d.keep {
+			// An empty list stays an empty list, not null.
+			dst.Set(reflect.MakeSlice(n.typ, 0, 0))
+		}
 		return
+	}
+	if d.keep {
+		// The list is allocated once at its final length, within the
+		// budget: growing it by doubling costs twice the memory and most of
+		// the time of decoding a large plan.
+		count := countElements(d.data, start)
+		if size := uint64(count) * uint64(n.typ.Elem().Size()); size > d.budget {
+			d.fail(CodeDecodeTooLarge, func() string {
+				return fmt.Sprintf("the list's %d elements would take %d MiB decoded, more than the %d MiB all lists of a plan may take", count, size>>20, maxListBytes>>20)
+			}, "a plan within the size limit of real segments, subnets and tunnels needs a fraction of that; look for empty or repeated elements")
+		} else {
+			d.budget -= size
+			dst.Set(reflect.MakeSlice(n.typ, 0, count))
+		}
 	}
 	var scratch reflect.Value // one element, reused once values are not kept
 	d.path = append(d.path, pathElem{})
@@ -629,8 +660,125 @@ func (d *decoder) version(dst reflect.Value) {
 	}
 }
 
+// text returns a string value read by readString as a Go string.
+func (d *decoder) text(s []byte, info strInfo) string {
+	if !info.raw || len(s) == 0 {
+		return string(s)
+	}
+	if d.doc == "" {
+		d.doc = string(d.data)
+	}
+	end := d.pos - 1 // the closing quote
+	return d.doc[end-len(s) : end]
+}
+
+// countElements counts the elements of the list that opens at data[open],
+// assuming it is well-formed (the decoder checks that as it reads them).
+func countElements(data []byte, open int) int {
+	n, depth := 1, 0
+	for i := open + 1; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			for {
+				q := bytes.IndexByte(data[i+1:], '"')
+				if q < 0 {
+					return n
+				}
+				i += q + 1
+				backslashes := 0
+				for j := i - 1; data[j] == '\\'; j-- {
+					backslashes++
+				}
+				if backslashes%2 == 0 {
+					break
+				}
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth == 0 {
+				return n
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// fastIPv4 stores an IPv4 address or prefix in dotted-quad form into a
+// *netip.Addr or *netip.Prefix without the string netip's parsers need
+// (most blocks of a plan are IPv4). It reports false for anything else,
+// which goes to netip: every form it accepts, netip parses the same
+// (FuzzFastIPv4 checks that).
+func fastIPv4(dst any, s []byte) bool {
+	a, i, ok := parseDottedQuad(s)
+	if !ok {
+		return false
+	}
+	switch dst := dst.(type) {
+	case *netip.Addr:
+		if i != len(s) {
+			return false
+		}
+		*dst = netip.AddrFrom4(a)
+		return true
+	case *netip.Prefix:
+		if i+1 >= len(s) || s[i] != '/' || len(s)-i-1 > 2 || s[i+1] == '0' && len(s)-i-1 > 1 {
+			return false
+		}
+		bits := 0
+		for _, c := range s[i+1:] {
+			if c < '0' || c > '9' {
+				return false
+			}
+			bits = bits*10 + int(c-'0')
+		}
+		if bits > 32 {
+			return false
+		}
+		*dst = netip.PrefixFrom(netip.AddrFrom4(a), bits)
+		return true
+	}
+	return false
+}
+
+// parseDottedQuad reads a.b.c.d (decimal, no leading zeros) at the start of
+// s and returns the address and where it ends.
+func parseDottedQuad(s []byte) (a [4]byte, end int, ok bool) {
+	i := 0
+	for k := range 4 {
+		if k > 0 {
+			if i >= len(s) || s[i] != '.' {
+				return a, 0, false
+			}
+			i++
+		}
+		v, n := 0, 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			if n > 0 && v == 0 {
+				return a, 0, false // a leading zero
+			}
+			v = v*10 + int(s[i]-'0')
+			n++
+			if v > 255 {
+				return a, 0, false
+			}
+		}
+		if n == 0 {
+			return a, 0, false
+		}
+		a[k] = byte(v)
+	}
+	return a, i, true
+}
+
 // strInfo describes what readString found in a string besides its text.
 type strInfo struct {
+	raw       bool // the text is a slice of the document (no escapes)
 	badUTF8   int  // offset in the text of the first invalid byte, or -1
 	surrogate bool // an escaped lone UTF-16 surrogate
 	// control is the first control character (Unicode Cc: U+0000–U+001F,
@@ -1001,6 +1149,7 @@ func (d *decoder) readString(buf *[]byte) ([]byte, strInfo) {
 		c := data[i]
 		if c == '"' {
 			d.pos = i + 1
+			info.raw = true
 			return data[start:i], info
 		}
 		if c == '\\' || c < 0x20 || c >= 0x7f {
@@ -1009,6 +1158,7 @@ func (d *decoder) readString(buf *[]byte) ([]byte, strInfo) {
 		i++
 	}
 	out := append((*buf)[:0], data[start:i]...)
+	escaped := false
 	for {
 		if i >= len(data) {
 			d.pos = i
@@ -1019,11 +1169,16 @@ func (d *decoder) readString(buf *[]byte) ([]byte, strInfo) {
 		case c == '"':
 			d.pos = i + 1
 			*buf = out
+			if !escaped {
+				info.raw = true
+				return data[start:i], info
+			}
 			return out, info
 		case c < 0x20:
 			d.pos = i
 			d.syntax("a control character must be escaped in a string (e.g. \\n)")
 		case c == '\\':
+			escaped = true
 			d.pos = i
 			r, n := d.escape()
 			i += n

@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"errors"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,6 +59,31 @@ func FuzzDecode(f *testing.F) {
 		}
 		if !bytes.Equal(buf.Bytes(), buf2.Bytes()) {
 			t.Fatalf("round trip changed the plan:\n%s\n---\n%s", buf.Bytes(), buf2.Bytes())
+		}
+	})
+}
+
+// FuzzFastIPv4 checks the decoder's IPv4 shortcut against net/netip: what
+// the shortcut takes, netip must parse to the same value.
+func FuzzFastIPv4(f *testing.F) {
+	for _, s := range []string{"10.0.0.0/8", "0.0.0.0/0", "255.255.255.255/32", "1.2.3.4", "01.2.3.4/8",
+		"1.2.3.4/08", "1.2.3.4/33", "1.2.3.256", "1.2.3", "1.2.3.4/", "1.2.3.4/3a", "::1", "1.2.3.4%eth0", "1.2.3.4/00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var p netip.Prefix
+		if fastIPv4(&p, []byte(s)) {
+			want, err := netip.ParsePrefix(s)
+			if err != nil || want != p {
+				t.Fatalf("prefix %q: shortcut %v, netip %v %v", s, p, want, err)
+			}
+		}
+		var a netip.Addr
+		if fastIPv4(&a, []byte(s)) {
+			want, err := netip.ParseAddr(s)
+			if err != nil || want != a {
+				t.Fatalf("address %q: shortcut %v, netip %v %v", s, a, want, err)
+			}
 		}
 	})
 }
