@@ -552,15 +552,15 @@ func (d *decoder) integer(n *node, dst reflect.Value) {
 		}, plainHint(text))
 		return
 	}
-	lo, hi := "0", strconv.FormatUint(n.max, 10)
-	if n.kind == kindInt {
-		lo = strconv.FormatInt(n.min, 10)
-	}
 	switch {
 	case !fits, n.kind == kindUint && neg, n.kind == kindUint && mag > n.max,
 		n.kind == kindInt && !neg && mag > n.max, n.kind == kindInt && neg && mag > uint64(-(n.min+1))+1:
 		d.fail(CodeDecodeValue, func() string {
-			return fmt.Sprintf("%s is out of range (%s to %s)", clip(string(text)), lo, hi)
+			lo := int64(0)
+			if n.kind == kindInt {
+				lo = n.min
+			}
+			return fmt.Sprintf("%s is out of range (%d to %d)", clip(string(text)), lo, n.max)
 		}, "")
 	case n.kind == kindUint:
 		dst.SetUint(mag)
@@ -578,17 +578,21 @@ func parseInteger(text []byte) (neg bool, mag uint64, plain, fits bool) {
 	if len(text) > 0 && text[0] == '-' {
 		neg, text = true, text[1:]
 	}
-	if bytes.ContainsAny(text, ".eE") || neg && string(text) == "0" {
+	if neg && len(text) == 1 && text[0] == '0' {
 		return neg, 0, false, false
 	}
+	fits = true
 	for _, c := range text {
+		if c < '0' || c > '9' {
+			return neg, 0, false, false // a fraction or an exponent
+		}
 		v := uint64(c - '0')
 		if mag > (1<<64-1-v)/10 {
-			return neg, 0, true, false
+			fits = false
 		}
 		mag = mag*10 + v
 	}
-	return neg, mag, true, true
+	return neg, mag, true, fits
 }
 
 // plainHint says how to write a number that was spelled with a fraction or

@@ -28,6 +28,18 @@ func FuzzDecode(f *testing.F) {
 		`{"version":1,"name":"\u0000\ud800"}`, `{"version":1,"vpn":{"tunnels":[{"ike":{"dpdSeconds":null}}]}}`,
 		"{\"version\":1,\"name\":\"" + strings.Repeat("x", 4096) + "\"}",
 		`{"version":1,"strategy":{"prefixSplit":{"vpnAggregates":["::/0","0.0.0.0/0"]}}}`,
+		// The strict decoder's cases: integer spellings, text, structure, bounds.
+		`{"version":1.0}`, `{"version":-0}`, `{"version":1,"idc":{"asn":65010.0000000000001}}`,
+		`{"version":1,"idc":{"asn":1e-400}}`, `{"version":1,"directConnection":{"interfaces":[{"vlan":1e2}]}}`,
+		`{"version":1,"strategy":{"asPath":{"prepend":-9223372036854775809}}}`,
+		"{\"version\":1,\"name\":\"a\xffb\"}", "\xef\xbb\xbf{\"version\":1}", "\xff\xfe{\x00",
+		`{"version":1,"name":"\ud83d\ude00\udc00"}`, `{"version":1,"borderGateway":{"name":"bgw\u0000"}}`,
+		`{"version":1,"description":"a\n\tb\u001b"}`, "{\"version\":1,\"name\":\"\xc2\x85\"}",
+		`{"version":1,"idc":{"asn":1,"asn":2}}`, `{"version":1,"idc":{"segments":[null,{},null]}}`,
+		`{"version":1,"x":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`,
+		`{"version":1,"idc":{"segments":[` + strings.Repeat("0,", 150) + `0]}}`,
+		`{"version":1,"vpn":{"tunnels":[{},{},{}]}}`, `{"version":1,"idc.asn":1,"\u0000":2}`,
+		`{"version":1,"idc":{"routerId":"1.2.3.4","segments":[{"name":"a","cidr":"10.0.0.0/08"}]}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -38,9 +50,16 @@ func FuzzDecode(f *testing.F) {
 			if !errors.As(err, &de) || len(de.Findings) == 0 {
 				t.Fatalf("error %v is not a *DecodeError with findings", err)
 			}
+			if len(de.Findings) > MaxDecodeFindings+1 {
+				t.Fatalf("%d findings, more than the cap", len(de.Findings))
+			}
 			for _, fd := range de.Findings {
 				if !strings.HasPrefix(fd.Path, "$") || fd.Code == "" || fd.Message == "" {
 					t.Fatalf("finding without path, code or message: %+v", fd)
+				}
+				// Quoted values are short, whatever the input's size.
+				if len(fd.Path)+len(fd.Message)+len(fd.Hint) > 2000 {
+					t.Fatalf("finding of %d bytes: %.300v", len(fd.Path)+len(fd.Message)+len(fd.Hint), fd)
 				}
 			}
 			return
