@@ -273,6 +273,26 @@ func TestRules(t *testing.T) {
 			"vpnConnectionId": "$vpn", "cloudPublicIp": fmt.Sprintf("$ip%d", cloudIdx), "customerIp": customer, "psk": psk,
 			"tunnelIp": inside, "ikeDpdSec": 10}}}
 	}
+	// with returns s with extra fields set in its spec (the body's only
+	// object besides regionId and path parameters).
+	with := func(s step, extra map[string]any) step {
+		fields := map[string]any{}
+		for k, v := range s.fields {
+			if m, ok := v.(map[string]any); ok && strings.HasSuffix(k, "Spec") {
+				spec := map[string]any{}
+				for kk, vv := range m {
+					spec[kk] = vv
+				}
+				for kk, vv := range extra {
+					spec[kk] = vv
+				}
+				v = spec
+			}
+			fields[k] = v
+		}
+		return step{s.service, s.method, s.path, fields}
+	}
+	hc := func(h map[string]any) map[string]any { return map[string]any{"healthCheck": h} }
 	five := []step{bgw("g1"), bgw("g2"), bgw("g3"), bgw("g4"), bgw("g5")}
 	vpnSetup := []step{bgw("g"), cgw("c", "203.0.113.1"), vpn}
 
@@ -300,6 +320,30 @@ func TestRules(t *testing.T) {
 		{"tunnel inside range", vpnSetup, tunnel(1, "203.0.113.1", "169.254.20.0/30", "k1"), 400, "INVALID_ARGUMENT", "outside"},
 		{"tunnel inside unique per bgw", append(vpnSetup, tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1")), tunnel(2, "203.0.113.1", "169.254.1.0/30", "k2"), 400, "INVALID_ARGUMENT", "overlaps"},
 		{"PSK rule, key not echoed", vpnSetup, tunnel(1, "203.0.113.1", "169.254.1.0/30", "0xSECRETKEY"), 400, "INVALID_ARGUMENT", "must not start with"},
+		// Optional fields sent as zero values are checked against the
+		// ranges the SDK's model comments document, not read as "unset".
+		{"tunnel bandwidth 0 (VpnTunnelSpec.go: 1–1500)", vpnSetup, with(tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1"), map[string]any{"bandwidthMbps": 0}), 400, "INVALID_ARGUMENT", "bandwidthMbps 0 is outside [1,1500]"},
+		{"tunnel bandwidth 1501", vpnSetup, with(tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1"), map[string]any{"bandwidthMbps": 1501}), 400, "INVALID_ARGUMENT", "bandwidthMbps 1501"},
+		{"no PFS is null, not \"\"", vpnSetup, with(tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1"), map[string]any{"ipsecKeyExchange": ""}), 400, "INVALID_ARGUMENT", `ipsecKeyExchange ""`},
+		{"ikeSaLifeSec 0", vpnSetup, with(tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1"), map[string]any{"ikeSaLifeSec": 0}), 400, "INVALID_ARGUMENT", "ikeSaLifeSec 0 is outside [60,86400]"},
+		{"ikeDpdSec as a string", vpnSetup, with(tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1"), map[string]any{"ikeDpdSec": "10"}), 400, "INVALID_ARGUMENT", "ikeDpdSec"},
+		{"vlan as a string", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), map[string]any{"vlan": "100"}), 400, "INVALID_ARGUMENT", "vlan"},
+		{"zeroed NQA block with NO_CHECK", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "NO_CHECK",
+			"nqaInfo": map[string]any{"txInterval": 0, "thresholdCount": 0, "responseTimeout": 0}})), 400, "INVALID_ARGUMENT", "nqaInfo is only for healthCheckType NQA"},
+		{"NQA interval 0 (NqaSpec.go: 1–20 s)", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "NQA",
+			"nqaInfo": map[string]any{"txInterval": 0}})), 400, "INVALID_ARGUMENT", "txInterval 0 is outside [1,20]"},
+		{"NQA count 9 (3–8)", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "NQA",
+			"nqaInfo": map[string]any{"thresholdCount": 9}})), 400, "INVALID_ARGUMENT", "thresholdCount 9 is outside [3,8]"},
+		{"NQA timeout 11 (1–10 s)", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "NQA",
+			"nqaInfo": map[string]any{"responseTimeout": 11}})), 400, "INVALID_ARGUMENT", "responseTimeout 11 is outside [1,10]"},
+		{"BFD tx 100 ms (BfdSpec.go: 200–1000)", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "BFD",
+			"bfdInfo": map[string]any{"minTxInterval": 100}})), 400, "INVALID_ARGUMENT", "minTxInterval 100 is outside [200,1000]"},
+		{"BFD multiplier 11 (3–10)", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "BFD",
+			"bfdInfo": map[string]any{"detectMultiplier": 11}})), 400, "INVALID_ARGUMENT", "detectMultiplier 11 is outside [3,10]"},
+		{"BFD block with NQA", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "NQA",
+			"bfdInfo": map[string]any{"detectMultiplier": 3}})), 400, "INVALID_ARGUMENT", "bfdInfo is only for healthCheckType BFD"},
+		{"customer gateway ASN 0", nil, with(cgw("c", "203.0.113.1"), map[string]any{"bgpAsn": 0}), 400, "INVALID_ARGUMENT", "bgpAsn 0 is outside"},
+		{"VPN localAsn 0 (64512–65534)", []step{bgw("g"), cgw("c", "203.0.113.1")}, with(vpn, map[string]any{"localAsn": 0}), 400, "INVALID_ARGUMENT", "localAsn 0 is outside"},
 		{"route to bgw needs the attachment", []step{bgw("g")}, step{"vpc", "POST", "/regions/{regionId}/routeTables/{routeTableId}:addRouteTableRules", map[string]any{
 			"routeTableId": "rtb-a", "routeTableRuleSpecs": []any{map[string]any{"nextHopType": "bgw", "nextHopId": "$bgw", "addressPrefix": "192.168.0.0/16"}}}},
 			400, "FAILED_PRECONDITION", "not attached"},
