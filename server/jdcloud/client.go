@@ -54,6 +54,12 @@ type RetryPolicy struct {
 	// RequestTimeout bounds one HTTP request (default 30s); the SDK takes no
 	// context, so this is also how long a cancelled run may wait.
 	RequestTimeout time.Duration
+	// PollInterval is the first wait between describes while an
+	// asynchronous delete completes (default 2s); it doubles up to
+	// PollMaxInterval (default 30s). DeleteWait bounds the whole wait of
+	// one resource (default 10 minutes); past it the teardown step fails
+	// and a new teardown resumes the wait.
+	PollInterval, PollMaxInterval, DeleteWait time.Duration
 }
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
@@ -68,6 +74,15 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	}
 	if p.RequestTimeout <= 0 {
 		p.RequestTimeout = 30 * time.Second
+	}
+	if p.PollInterval <= 0 {
+		p.PollInterval = 2 * time.Second
+	}
+	if p.PollMaxInterval <= 0 {
+		p.PollMaxInterval = 30 * time.Second
+	}
+	if p.DeleteWait <= 0 {
+		p.DeleteWait = 10 * time.Minute
 	}
 	return p
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -393,7 +394,14 @@ func (s *Server) deleteAttachment(c call) (any, *apiError) {
 			}
 		}
 	}
-	delete(s.st.attachments, c.id)
+	if !a.gone.IsZero() {
+		return nil, errf(400, "FAILED_PRECONDITION", "VPC attachment %s is already being deleted", c.id)
+	}
+	s.startDeleting(&a.gone)
+	a.Status = "deleting"
+	if !a.gone.After(s.now()) {
+		delete(s.st.attachments, c.id)
+	}
 	return map[string]any{}, nil
 }
 
@@ -605,12 +613,31 @@ func (s *Server) describeVif(c call) (any, *apiError) {
 	return map[string]any{"privateVif": s.vifView(v)}, nil
 }
 
+// deleteVif accepts the delete and leaves the interface "Deleting" for
+// Options.DeletingFor: JD Cloud documents that deleting one "lasts for a
+// while", and its border gateway cannot be deleted until it is gone.
 func (s *Server) deleteVif(c call) (any, *apiError) {
-	if _, e := s.findVif(c); e != nil {
+	v, e := s.findVif(c)
+	if e != nil {
 		return nil, e
 	}
-	delete(s.st.vifs, c.id)
+	if !v.gone.IsZero() {
+		return nil, errf(400, "FAILED_PRECONDITION", "private virtual interface %s is already being deleted", c.id)
+	}
+	s.startDeleting(&v.gone)
+	v.PrivateVifStatus = "Deleting"
+	if !v.gone.After(s.now()) {
+		delete(s.st.vifs, c.id)
+	}
 	return map[string]any{}, nil
+}
+
+// startDeleting sets when an accepted asynchronous delete completes.
+func (s *Server) startDeleting(gone *time.Time) {
+	*gone = s.now().Add(max(s.opts.DeletingFor, 0))
+	if s.opts.DeletingFor < 0 {
+		*gone = s.now()
+	}
 }
 
 // Customer gateways.
@@ -1036,12 +1063,124 @@ func (s *Server) describeTunnel(c call) (any, *apiError) {
 	return map[string]any{"vpnTunnel": s.tunnelView(t)}, nil
 }
 
+// deleteTunnel refuses a tunnel whose management status is UP: JD Cloud
+// deletes a tunnel only when it is DOWN (VPN-Tunnel-Configuration.md), and
+// tunnels start UP.
 func (s *Server) deleteTunnel(c call) (any, *apiError) {
-	if _, e := s.findTunnel(c); e != nil {
+	t, e := s.findTunnel(c)
+	if e != nil {
 		return nil, e
+	}
+	if t.AdminStatus != "DOWN" {
+		return nil, errf(400, "FAILED_PRECONDITION", "VPN tunnel %s has admin status %s: set it DOWN (modifyAdminStatus) before deleting it", c.id, t.AdminStatus)
 	}
 	delete(s.st.tunnels, c.id)
 	return map[string]any{}, nil
+}
+
+// modifyAdminStatus is the SDK's generated ModifyAdminStatus: POST
+// .../vpnTunnels/{vpnTunnelId}:adminStatus with adminStatus UP or DOWN.
+func (s *Server) modifyAdminStatus(c call) (any, *apiError) {
+	var req struct {
+		RegionId    string  `json:"regionId"`
+		VpnTunnelId string  `json:"vpnTunnelId"`
+		AdminStatus *string `json:"adminStatus"`
+	}
+	if e := decode(c.body, &req); e != nil {
+		return nil, e
+	}
+	if e := checkRegion(c, req.RegionId); e != nil {
+		return nil, e
+	}
+	if req.VpnTunnelId != c.id {
+		return nil, invalid("vpnTunnelId %q in the body differs from %q in the path", req.VpnTunnelId, c.id)
+	}
+	t, e := s.findTunnel(c)
+	if e != nil {
+		return nil, e
+	}
+	if req.AdminStatus == nil {
+		return nil, invalid("adminStatus is required: UP or DOWN")
+	}
+	st, e := oneOf("adminStatus", req.AdminStatus, "", []string{"UP", "DOWN"})
+	if e != nil {
+		return nil, e
+	}
+	t.AdminStatus = st
+	t.UpdatedTime = s.created()
+	return map[string]any{}, nil
+}
+
+// describeQuota answers the quota of one resource type (models/Quota.go
+// of bgw and vpc): type, parentResourceId, maxLimit and count.
+func (s *Server) describeQuota(c call) (any, *apiError) {
+	var typ, parent string
+	for k, vs := range c.query {
+		switch k {
+		case "type":
+			typ = vs[0]
+		case "parentResourceId":
+			parent = vs[0]
+		default:
+			return nil, invalid("unknown query parameter %q", k)
+		}
+	}
+	q := s.profile.Quotas
+	count := func(n int, limit int) (any, *apiError) {
+		return map[string]any{"quota": map[string]any{"type": typ, "parentResourceId": parent, "maxLimit": limit, "count": n}}, nil
+	}
+	n := 0
+	switch c.service + "/" + typ {
+	case "bgw/bgw":
+		for _, b := range s.st.bgws {
+			if b.region == c.region {
+				n++
+			}
+		}
+		return count(n, q.BorderGatewaysPerRegion)
+	case "bgw/customer_gateway":
+		for _, g := range s.st.cgws {
+			if g.region == c.region {
+				n++
+			}
+		}
+		return count(n, q.CustomerGatewaysPerRegion)
+	case "bgw/connection":
+		for _, k := range s.st.connections {
+			if k.region == c.region {
+				n++
+			}
+		}
+		return count(n, q.ConnectionsPerRegion)
+	case "bgw/vpc_attachment", "bgw/vpn_connection", "bgw/vif":
+		if parent == "" {
+			return nil, invalid("quota type %s needs parentResourceId", typ)
+		}
+		switch typ {
+		case "vpc_attachment":
+			for _, a := range s.st.attachments {
+				if a.BgwId == parent {
+					n++
+				}
+			}
+			return count(n, q.AttachmentsPerBorderGateway)
+		case "vpn_connection":
+			for _, v := range s.st.vpns {
+				if v.BgwId == parent {
+					n++
+				}
+			}
+			return count(n, q.VPNConnectionsPerBorderGateway)
+		default:
+			for _, v := range s.st.vifs {
+				if v.ConnectionId == parent {
+					n++
+				}
+			}
+			return count(n, q.PrivateInterfacesPerConnection)
+		}
+	}
+	return nil, invalid("quota type %q is not one the stand-in models for service %s", typ, c.service)
 }
 
 // Physical connections.

@@ -348,6 +348,16 @@ func TestRules(t *testing.T) {
 			"routeTableId": "rtb-a", "routeTableRuleSpecs": []any{map[string]any{"nextHopType": "bgw", "nextHopId": "$bgw", "addressPrefix": "192.168.0.0/16"}}}},
 			400, "FAILED_PRECONDITION", "not attached"},
 		{"delete bgw in use", []step{bgw("g"), att("a1", "vpc-a")}, step{"bgw", "DELETE", "/regions/{regionId}/bgws/{bgwId}", map[string]any{"bgwId": "$bgw"}}, 400, "FAILED_PRECONDITION", "delete them first"},
+		{"delete a tunnel that is UP", append(vpnSetup, tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1")),
+			step{"bgw", "DELETE", "/regions/{regionId}/vpnTunnels/{vpnTunnelId}", map[string]any{"vpnTunnelId": "$vpnTunnel"}}, 400, "FAILED_PRECONDITION", "set it DOWN"},
+		{"adminStatus must be UP or DOWN", append(vpnSetup, tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1")),
+			step{"bgw", "POST", "/regions/{regionId}/vpnTunnels/{vpnTunnelId}:adminStatus", map[string]any{"vpnTunnelId": "$vpnTunnel", "adminStatus": "down"}}, 400, "INVALID_ARGUMENT", "adminStatus"},
+		{"delete bgw while its interface is deleting", []step{bgw("g"), vif("p", 100, "10.9.0.1", "10.9.0.2"),
+			{"bgw", "DELETE", "/regions/{regionId}/privateVifs/{privateVifId}", map[string]any{"privateVifId": "$privateVif"}}},
+			step{"bgw", "DELETE", "/regions/{regionId}/bgws/{bgwId}", map[string]any{"bgwId": "$bgw"}}, 400, "FAILED_PRECONDITION", "1 private virtual interfaces"},
+		{"delete an interface twice while deleting", []step{bgw("g"), vif("p", 100, "10.9.0.1", "10.9.0.2"),
+			{"bgw", "DELETE", "/regions/{regionId}/privateVifs/{privateVifId}", map[string]any{"privateVifId": "$privateVif"}}},
+			step{"bgw", "DELETE", "/regions/{regionId}/privateVifs/{privateVifId}", map[string]any{"privateVifId": "$privateVif"}}, 400, "FAILED_PRECONDITION", "already being deleted"},
 		{"unknown filter", nil, step{"bgw", "GET", "/regions/{regionId}/bgws/", map[string]any{"filters": []any{map[string]any{"name": "color", "values": []any{"red"}}}}}, 400, "INVALID_ARGUMENT", "unknown filter"},
 		{"describe unknown", nil, step{"bgw", "GET", "/regions/{regionId}/bgws/{bgwId}", map[string]any{"bgwId": "bgw-nope"}}, 404, "NOT_FOUND", "bgw-nope"},
 	}
@@ -468,5 +478,25 @@ func TestConcurrentCreatesRespectTheQuota(t *testing.T) {
 	}
 	if ok != 5 || quota != n-5 || len(e.srv.Snapshot().Bgws) != 5 {
 		t.Errorf("%d created, %d refused, %d held; want 5, %d, 5", ok, quota, len(e.srv.Snapshot().Bgws), n-5)
+	}
+}
+
+// TestTunnelDownThenDelete: a tunnel set DOWN with the SDK's generated
+// ModifyAdminStatus can be deleted.
+func TestTunnelDownThenDelete(t *testing.T) {
+	e := newTenv(t, nil)
+	g := e.createBgw("g")
+	c := e.ok(e.send("bgw", "POST", "/regions/{regionId}/customerGateways/", map[string]any{"customerGatewaySpec": map[string]any{
+		"customerGatewayName": "c", "customerIps": []string{"203.0.113.1"}, "bgpAsn": 65001}}))["customerGatewayId"]
+	v := e.ok(e.send("bgw", "POST", "/regions/{regionId}/vpnConnections/", map[string]any{"vpnConnectionSpec": map[string]any{
+		"vpnConnectionName": "v", "bgwId": g, "cgwId": c}}))["vpnConnectionId"].(string)
+	d := e.ok(e.send("bgw", "GET", "/regions/{regionId}/vpnConnections/{vpnConnectionId}", map[string]any{"vpnConnectionId": v}))
+	ip := d["vpnConnection"].(map[string]any)["cloudPublicIp"].([]any)[0]
+	tn := e.ok(e.send("bgw", "POST", "/regions/{regionId}/vpnTunnels/", map[string]any{"vpnTunnelSpec": map[string]any{
+		"vpnConnectionId": v, "cloudPublicIp": ip, "customerIp": "203.0.113.1", "psk": "k1", "tunnelIp": "169.254.1.0/30"}}))["vpnTunnelId"].(string)
+	e.ok(e.send("bgw", "POST", "/regions/{regionId}/vpnTunnels/{vpnTunnelId}:adminStatus", map[string]any{"vpnTunnelId": tn, "adminStatus": "DOWN"}))
+	e.ok(e.send("bgw", "DELETE", "/regions/{regionId}/vpnTunnels/{vpnTunnelId}", map[string]any{"vpnTunnelId": tn}))
+	if n := len(e.srv.Snapshot().VpnTunnels); n != 0 {
+		t.Errorf("%d tunnels left", n)
 	}
 }
