@@ -40,8 +40,9 @@ func (e *ConflictError) Error() string {
 // Apply performs one call idempotently: before creating, it looks for what
 // an earlier attempt already created (by name, or for tunnels by their
 // connection and public IP pair, for route rules by prefix and next hop)
-// and returns that; transient errors (5xx, 429, timeouts) are retried with
-// exponential backoff and full jitter within the policy, reporting each
+// and returns that; transient errors (IsTransient: by JD Cloud's error
+// status, not the HTTP code alone) are retried with exponential backoff
+// and full jitter within the policy, reporting each
 // attempt to observe; a permanent error returns *APIError with JD Cloud's
 // code and message (or *ConflictError when an existing resource differs).
 // outputs holds the outputs of earlier calls by Call.ID (e.g.

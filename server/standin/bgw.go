@@ -56,8 +56,10 @@ func checkRegion(c call, bodyRegion string) *apiError {
 	return nil
 }
 
+// quota is JD Cloud's "quota exceeded": HTTP 429 like throttling, but with
+// status QUOTA_EXCEEDED, and permanent until a quota is raised.
 func quota(what string, limit int) *apiError {
-	return errf(400, "QUOTA_EXCEEDED", "the quota of %d %s is reached: delete one or raise the quota by ticket", limit, what)
+	return errf(429, "QUOTA_EXCEEDED", "the quota of %d %s is reached: delete one or raise the quota by ticket", limit, what)
 }
 
 // listQuery is a parsed list request.

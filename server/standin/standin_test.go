@@ -304,7 +304,7 @@ func TestRules(t *testing.T) {
 		wantStatus string
 		wantInMsg  string
 	}{
-		{"bgw quota per region", five, bgw("g6"), 400, "QUOTA_EXCEEDED", "5 border gateways per region"},
+		{"bgw quota per region", five, bgw("g6"), 429, "QUOTA_EXCEEDED", "5 border gateways per region"},
 		{"bgw name rule", nil, bgw("bad name!"), 400, "INVALID_ARGUMENT", "name"},
 		{"unknown body field", nil, step{"bgw", "POST", "/regions/{regionId}/bgws/", map[string]any{"bgwSpec": map[string]any{"bgwName": "g"}, "clientToken": "x"}}, 400, "INVALID_ARGUMENT", "clientToken"},
 		{"one attachment per VPC and bgw", []step{bgw("g"), att("a1", "vpc-a")}, att("a2", "vpc-a"), 400, "ALREADY_EXISTS", "one attachment per VPC"},
