@@ -247,6 +247,7 @@ func Check(p *plan.Plan) []plan.Finding {
 	c.checkDirectConnection()
 	c.checkVPN()
 	c.checkQuotas()
+	c.checkRegionAvailability() // JDCLOUD (issue 10): region.go
 	plan.SortFindings(c.out)
 	return c.out
 }
