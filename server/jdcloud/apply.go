@@ -48,6 +48,13 @@ func (e *ConflictError) Error() string {
 // outputs holds the outputs of earlier calls by Call.ID (e.g.
 // {"bgw": {"id": "bgw-…"}}). The returned outputs never hold a secret.
 func (c *Client) Apply(ctx context.Context, call provision.Call, outputs map[string]map[string]string, observe func(Attempt)) (map[string]string, error) {
+	if call.Action == provision.ActionCreateBgw && len(c.cfg.PlanCalls) > 0 {
+		// Provisioning does not start when preflight finds an operation
+		// missing (Config.PlanCalls).
+		if err := c.CheckOperations(ctx, c.cfg.PlanCalls); err != nil {
+			return nil, err
+		}
+	}
 	var secrets []string
 	params, err := call.Resolve(outputs, func(ref string) (string, error) {
 		if c.cfg.Secrets == nil {

@@ -37,6 +37,11 @@ type Config struct {
 	Secrets func(ref string) (string, error)
 	// Retry bounds retries of transient errors; zero fields take defaults.
 	Retry RetryPolicy
+	// PlanCalls, when set, are all the calls of the plan being
+	// provisioned: before the first call (CreateBgw) Apply runs
+	// preflight's operation checks over them and refuses to start, with a
+	// *PreflightError, when JD Cloud lacks an operation they need.
+	PlanCalls []provision.Call
 }
 
 // RetryPolicy bounds retries of transient errors (see IsTransient: JD
