@@ -318,6 +318,7 @@ func Collect(col *plan.Collector, p *plan.Plan) {
 	c.checkVPN()
 	c.checkQuotas()
 	c.checkStrategyValues()
+	c.checkRegionAvailability() // JDCLOUD (issue 10): region.go
 }
 
 // checker collects findings for one plan. It lives for one Check call, so
