@@ -51,6 +51,11 @@ type variant struct {
 	// reverseTunnels numbers the tunnels' inside addresses against plan
 	// order, so the older tunnel has the higher neighbor address.
 	reverseTunnels bool
+	// reverseInterfaces numbers the private virtual interfaces'
+	// interconnects against plan order (pvif-1 on 10.254.0.4/30, pvif-2 on
+	// 10.254.0.0/30), so the interface that comes back first has the higher
+	// neighbor address (issue 9, case 1).
+	reverseInterfaces bool
 }
 
 var (
@@ -108,6 +113,12 @@ func corpusVariants() []variant {
 		{name: "ps-1dc-2tun-lp-reversed-tunnels", description: "the first tunnel has the higher inside addresses: session age and neighbor address disagree", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpDC, reverseTunnels: true},
 		{name: "asp-1dc-2tun-nolp-reversed-tunnels", description: "AS_PATH, no local-preference, the first tunnel has the higher inside addresses", mode: plan.StrategyASPath, dcIfaces: 1, tunnels: 2, localPref: noLP, reverseTunnels: true},
 		{name: "ps-2dc-2tun-nolp-reversed-tunnels", description: "two interfaces, no local-preference, the first tunnel has the higher inside addresses: after the port goes down, which tunnel wins", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: noLP, reverseTunnels: true},
+		// Issue 9, case 1: two interfaces whose addresses run against plan
+		// order; failback must keep the interface that came back first.
+		{name: "ps-dc-only-2dc-reversed-ifaces-lp", description: "Direct Connection only, two interfaces, the second on the lower interconnect, local-preference", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 0, localPref: lpDC, reverseInterfaces: true},
+		{name: "ps-dc-only-2dc-reversed-ifaces-nolp", description: "Direct Connection only, two interfaces, the second on the lower interconnect, no local-preference", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 0, localPref: noLP, reverseInterfaces: true},
+		{name: "ps-2dc-2tun-lp-reversed-ifaces", description: "two interfaces on interconnects against plan order, two tunnels, local-preference", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: lpDC, reverseInterfaces: true},
+		{name: "asp-2dc-2tun-nolp-reversed-ifaces", description: "AS_PATH, two interfaces on interconnects against plan order, two tunnels, no local-preference", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: noLP, reverseInterfaces: true},
 		{name: "asp-vpn-only-2tun", description: "VPN only, two tunnels", mode: plan.StrategyASPath, dcIfaces: 0, tunnels: 2, localPref: noLP},
 	}
 }
@@ -161,17 +172,21 @@ func (v variant) build() (*plan.Plan, error) {
 	if v.dcIfaces > 0 {
 		p.DirectConnection = &plan.DirectConnection{ConnectionID: "dc-oracle-1"}
 		for i := range v.dcIfaces {
+			slot := i
+			if v.reverseInterfaces {
+				slot = v.dcIfaces - 1 - i
+			}
 			itf := plan.PrivateInterface{
 				Name:         fmt.Sprintf("pvif-%d", i+1),
 				VLAN:         100 + i,
-				Interconnect: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 254, 0, byte(4 * i)}), 30),
+				Interconnect: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 254, 0, byte(4 * slot)}), 30),
 				HealthCheck:  plan.HealthCheck{Type: plan.HealthCheckNone},
 			}
 			if i == 0 {
 				itf.HealthCheck = plan.HealthCheck{Type: plan.HealthCheckBFD, BFD: &plan.BFD{MinTxMillis: 300, MinRxMillis: 300, Multiplier: 3}}
 			}
 			if v.dualStack {
-				itf.InterconnectIPv6 = netip.MustParsePrefix(fmt.Sprintf("2001:db8:ffff:%x::/126", i))
+				itf.InterconnectIPv6 = netip.MustParsePrefix(fmt.Sprintf("2001:db8:ffff:%x::/126", slot))
 			}
 			p.DirectConnection.Interfaces = append(p.DirectConnection.Interfaces, itf)
 		}

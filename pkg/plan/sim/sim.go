@@ -280,9 +280,13 @@ type world struct {
 	// change to the prefix's paths: the decision the router made then is
 	// the one it reports (FRR's selectionReason).
 	selected, incumbent []int
+	// pending marks sessions that one event brings up but that have not
+	// established yet: they come up one at a time, and until its turn a
+	// session offers the customer router no path.
+	pending []bool
 }
 
-func (w *world) up(i int) bool { return w.adminUp[i] && w.linkUp[i] }
+func (w *world) up(i int) bool { return w.adminUp[i] && w.linkUp[i] && !w.pending[i] }
 
 // isWithdrawn reports whether the customer router holds q back on session i.
 func (w *world) isWithdrawn(i int, q netip.Prefix) bool {
@@ -331,12 +335,24 @@ func (m *model) settle(w *world, wasUp []bool) {
 	if len(down) > 0 {
 		m.reselect(w, down)
 	}
+	// Sessions that come up establish one at a time. Until its turn a
+	// session is pending (not up): otherwise the first one's choice would
+	// already see the later ones' paths, as if they had arrived together,
+	// and the neighbor address, not arrival, would decide between them
+	// (issue 9: after a port came back, the customer router returned over
+	// the interface that came back second).
+	var coming []int
 	for i := range w.adminUp {
 		if w.up(i) && !wasUp[i] {
-			w.clock++
-			w.established[i] = w.clock
-			m.reselect(w, []int{i})
+			w.pending[i] = true
+			coming = append(coming, i)
 		}
+	}
+	for _, i := range coming {
+		w.pending[i] = false
+		w.clock++
+		w.established[i] = w.clock
+		m.reselect(w, []int{i})
 	}
 }
 
@@ -370,6 +386,7 @@ func (m *model) world(s Scenario) (*world, error) {
 		allWithdrawn: make([]bool, n),
 		selected:     make([]int, len(m.cust)),
 		incumbent:    make([]int, len(m.cust)),
+		pending:      make([]bool, n),
 	}
 	for i := range w.linkUp {
 		w.linkUp[i] = true
