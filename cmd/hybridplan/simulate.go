@@ -38,8 +38,9 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	all := fs.Bool("all", false, "simulate every standard scenario")
 	withdraw := fs.String("withdraw", "", "simulate withdrawing these comma-separated prefixes from Direct Connection")
 	asJSON := fs.Bool("json", false, "print the result as JSON (see docs/simulate.md)")
+	simOpts := addSimFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hybridplan simulate [--scenario NAME | --all | --withdraw PREFIX,…] [--json] FILE|-")
+		fmt.Fprintln(stderr, "usage: hybridplan simulate [--scenario NAME | --all | --withdraw PREFIX,…] [--bring-up ORDER] [--scenarios FILE] [--json] FILE|-")
 		fmt.Fprintln(stderr, "Shows, per failure scenario, the border gateway's and the customer router's route tables with the")
 		fmt.Fprintln(stderr, "reason for every choice, and which path traffic takes between every VPC and IDC segment.")
 		fmt.Fprintln(stderr, "exit status: 0 simulated, 1 the plan has validation errors, 2 bad input or usage")
@@ -62,8 +63,18 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if p == nil {
 		return code
 	}
+	fromFile, code := simOpts.apply("simulate", p, stderr)
+	if code != 0 {
+		return code
+	}
 	var scenarios []sim.Scenario
 	switch {
+	case len(fromFile) > 0 && !*all && *scenarioName == "" && *withdraw == "":
+		// Only a scenarios file: simulate its scenarios.
+		for _, name := range fromFile {
+			s, _ := sim.FindScenario(p, name)
+			scenarios = append(scenarios, s)
+		}
 	case *all:
 		scenarios = sim.Scenarios(p)
 	case *withdraw != "":

@@ -428,46 +428,71 @@ func (m *model) run(s Scenario) (*State, error) {
 	return st, nil
 }
 
+// Fields of an event that checkEvent can find at fault.
+const (
+	fieldKind     = "kind"
+	fieldSession  = "session"
+	fieldPrefixes = "prefixes"
+)
+
+// checkEvent says whether the plan can apply e, and if not which of its
+// fields is at fault (fieldKind, fieldSession or fieldPrefixes) and why.
+func (m *model) checkEvent(e Event) (string, error) {
+	switch e.Kind {
+	case EventSessionUp, EventSessionDown:
+		if _, err := m.session(e.Session); err != nil {
+			return fieldSession, err
+		}
+		if len(e.Prefixes) > 0 {
+			return fieldPrefixes, fmt.Errorf("a %s event takes no prefixes; use withdraw or restore to change what a session advertises", e.Kind)
+		}
+	case EventLinkDown, EventLinkUp:
+		dc := m.p.DirectConnection
+		if dc == nil || len(dc.Interfaces) == 0 {
+			return fieldKind, fmt.Errorf("the plan has no Direct Connection interfaces to take %s", strings.TrimPrefix(e.Kind, "link-"))
+		}
+		// The port is named by the connection or by any session on it.
+		if e.Session != "" && e.Session != dc.ConnectionID {
+			if i, ok := m.byName[e.Session]; !ok || m.sessions[i].Kind != strategy.DirectConnection {
+				return fieldSession, fmt.Errorf("%q is neither the plan's Direct Connection nor one of its interfaces; use %q or leave the session empty", e.Session, dc.ConnectionID)
+			}
+		}
+		if len(e.Prefixes) > 0 {
+			return fieldPrefixes, fmt.Errorf("a %s event takes no prefixes", e.Kind)
+		}
+	case EventWithdraw, EventRestore:
+		return m.withdrawTargetsField(e)
+	default:
+		return fieldKind, fmt.Errorf("unknown event kind %q; use one of %s, %s, %s, %s, %s, %s", e.Kind,
+			EventSessionUp, EventSessionDown, EventLinkDown, EventLinkUp, EventWithdraw, EventRestore)
+	}
+	return "", nil
+}
+
 // apply changes the world by one event.
 func (m *model) apply(w *world, e Event) error {
+	if _, err := m.checkEvent(e); err != nil {
+		return err
+	}
 	wasUp := make([]bool, len(m.sessions))
 	for i := range wasUp {
 		wasUp[i] = w.up(i)
 	}
 	switch e.Kind {
 	case EventSessionUp, EventSessionDown:
-		i, err := m.session(e.Session)
-		if err != nil {
-			return err
-		}
+		i, _ := m.session(e.Session)
 		w.adminUp[i] = e.Kind == EventSessionUp
 	case EventLinkDown, EventLinkUp:
-		dc := m.p.DirectConnection
-		if dc == nil || len(dc.Interfaces) == 0 {
-			return fmt.Errorf("the plan has no Direct Connection interfaces to take %s", strings.TrimPrefix(e.Kind, "link-"))
-		}
-		// The port is named by the connection or by any session on it.
-		if e.Session != "" && e.Session != dc.ConnectionID {
-			if i, ok := m.byName[e.Session]; !ok || m.sessions[i].Kind != strategy.DirectConnection {
-				return fmt.Errorf("%q is neither the plan's Direct Connection nor one of its interfaces; use %q or leave the session empty", e.Session, dc.ConnectionID)
-			}
-		}
 		for i, s := range m.sessions {
 			if s.Kind == strategy.DirectConnection {
 				w.linkUp[i] = e.Kind == EventLinkUp
 			}
 		}
 	case EventWithdraw, EventRestore:
-		targets, err := m.withdrawTargets(e)
-		if err != nil {
-			return err
-		}
+		targets, _ := m.withdrawTargets(e)
 		for _, i := range targets {
 			w.setWithdrawn(i, e.Prefixes, e.Kind == EventWithdraw)
 		}
-	default:
-		return fmt.Errorf("unknown event kind %q; use one of %s, %s, %s, %s, %s, %s", e.Kind,
-			EventSessionUp, EventSessionDown, EventLinkDown, EventLinkUp, EventWithdraw, EventRestore)
 	}
 	m.settle(w, wasUp)
 	return nil
@@ -487,9 +512,20 @@ func (m *model) session(name string) (int, error) {
 	return 0, fmt.Errorf("no session %q in the plan; use one of: %s", name, strings.Join(names, ", "))
 }
 
+// withdrawTargetsField is checkEvent for withdraw and restore.
+func (m *model) withdrawTargetsField(e Event) (string, error) {
+	_, field, err := m.withdrawTargetsAt(e)
+	return field, err
+}
+
 // withdrawTargets returns the sessions a withdraw or restore applies to and
 // checks that its prefixes are advertised there.
 func (m *model) withdrawTargets(e Event) ([]int, error) {
+	targets, _, err := m.withdrawTargetsAt(e)
+	return targets, err
+}
+
+func (m *model) withdrawTargetsAt(e Event) ([]int, string, error) {
 	var targets []int
 	kind := strategy.DirectConnection
 	if e.Session == "" {
@@ -499,12 +535,12 @@ func (m *model) withdrawTargets(e Event) ([]int, error) {
 			}
 		}
 		if len(targets) == 0 {
-			return nil, fmt.Errorf("the plan has no Direct Connection sessions to %s prefixes on; name a session", e.Kind)
+			return nil, fieldSession, fmt.Errorf("the plan has no Direct Connection sessions to %s prefixes on; name a session", e.Kind)
 		}
 	} else {
 		i, err := m.session(e.Session)
 		if err != nil {
-			return nil, err
+			return nil, fieldSession, err
 		}
 		targets = []int{i}
 		kind = m.sessions[i].Kind
@@ -515,10 +551,10 @@ func (m *model) withdrawTargets(e Event) ([]int, error) {
 			for _, a := range m.strat.IDCToCloud.For(kind) {
 				list = append(list, a.Prefix.String())
 			}
-			return nil, fmt.Errorf("%s is not advertised over %s, so it cannot be withdrawn or restored; choose from: %s", q, kind, strings.Join(list, ", "))
+			return nil, fieldPrefixes, fmt.Errorf("%s is not advertised over %s, so it cannot be withdrawn or restored; choose from: %s", q, kind, strings.Join(list, ", "))
 		}
 	}
-	return targets, nil
+	return targets, "", nil
 }
 
 // table runs a decider over every prefix's live candidates.
