@@ -377,6 +377,22 @@ func (m *model) reselect(w *world, sessions []int) {
 
 // world applies InitialEvents and then the scenario's events.
 func (m *model) world(s Scenario) (*world, error) {
+	w := m.newWorld()
+	n := len(m.sessions)
+	events := append(InitialEvents(m.p), s.Events...)
+	for k, e := range events {
+		if err := m.apply(w, e); err != nil {
+			if k >= n {
+				return nil, fmt.Errorf("scenario %q, event %d (%s): %w", s.Name, k-n+1, e, err)
+			}
+			return nil, fmt.Errorf("initial event %d (%s): %w", k+1, e, err)
+		}
+	}
+	return w, nil
+}
+
+// newWorld is the world before any event: every session down.
+func (m *model) newWorld() *world {
 	n := len(m.sessions)
 	w := &world{
 		adminUp:      make([]bool, n),
@@ -394,16 +410,7 @@ func (m *model) world(s Scenario) (*world, error) {
 	for i := range w.selected {
 		w.selected[i], w.incumbent[i] = -1, -1
 	}
-	events := append(InitialEvents(m.p), s.Events...)
-	for k, e := range events {
-		if err := m.apply(w, e); err != nil {
-			if k >= n {
-				return nil, fmt.Errorf("scenario %q, event %d (%s): %w", s.Name, k-n+1, e, err)
-			}
-			return nil, fmt.Errorf("initial event %d (%s): %w", k+1, e, err)
-		}
-	}
-	return w, nil
+	return w
 }
 
 func (m *model) run(s Scenario) (*State, error) {
@@ -428,71 +435,66 @@ func (m *model) run(s Scenario) (*State, error) {
 	return st, nil
 }
 
-// Fields of an event that checkEvent can find at fault.
+// Fields of an event that an eventError can name.
 const (
 	fieldKind     = "kind"
 	fieldSession  = "session"
 	fieldPrefixes = "prefixes"
 )
 
-// checkEvent says whether the plan can apply e, and if not which of its
-// fields is at fault (fieldKind, fieldSession or fieldPrefixes) and why.
-func (m *model) checkEvent(e Event) (string, error) {
-	switch e.Kind {
-	case EventSessionUp, EventSessionDown:
-		if _, err := m.session(e.Session); err != nil {
-			return fieldSession, err
-		}
-		if len(e.Prefixes) > 0 {
-			return fieldPrefixes, fmt.Errorf("a %s event takes no prefixes; use withdraw or restore to change what a session advertises", e.Kind)
-		}
-	case EventLinkDown, EventLinkUp:
-		dc := m.p.DirectConnection
-		if dc == nil || len(dc.Interfaces) == 0 {
-			return fieldKind, fmt.Errorf("the plan has no Direct Connection interfaces to take %s", strings.TrimPrefix(e.Kind, "link-"))
-		}
-		// The port is named by the connection or by any session on it.
-		if e.Session != "" && e.Session != dc.ConnectionID {
-			if i, ok := m.byName[e.Session]; !ok || m.sessions[i].Kind != strategy.DirectConnection {
-				return fieldSession, fmt.Errorf("%q is neither the plan's Direct Connection nor one of its interfaces; use %q or leave the session empty", e.Session, dc.ConnectionID)
-			}
-		}
-		if len(e.Prefixes) > 0 {
-			return fieldPrefixes, fmt.Errorf("a %s event takes no prefixes", e.Kind)
-		}
-	case EventWithdraw, EventRestore:
-		return m.withdrawTargetsField(e)
-	default:
-		return fieldKind, fmt.Errorf("unknown event kind %q; use one of %s, %s, %s, %s, %s, %s", e.Kind,
-			EventSessionUp, EventSessionDown, EventLinkDown, EventLinkUp, EventWithdraw, EventRestore)
-	}
-	return "", nil
+// eventError is an event the plan cannot apply, with the field at fault
+// (fieldKind, fieldSession or fieldPrefixes), so that a user-written
+// scenario's finding can point at it.
+type eventError struct {
+	field string
+	err   error
 }
+
+func (e *eventError) Error() string { return e.err.Error() }
+func (e *eventError) Unwrap() error { return e.err }
+
+func fieldErr(field string, err error) error { return &eventError{field, err} }
 
 // apply changes the world by one event.
 func (m *model) apply(w *world, e Event) error {
-	if _, err := m.checkEvent(e); err != nil {
-		return err
-	}
 	wasUp := make([]bool, len(m.sessions))
 	for i := range wasUp {
 		wasUp[i] = w.up(i)
 	}
 	switch e.Kind {
 	case EventSessionUp, EventSessionDown:
-		i, _ := m.session(e.Session)
+		i, err := m.session(e.Session)
+		if err != nil {
+			return fieldErr(fieldSession, err)
+		}
 		w.adminUp[i] = e.Kind == EventSessionUp
 	case EventLinkDown, EventLinkUp:
+		dc := m.p.DirectConnection
+		if dc == nil || len(dc.Interfaces) == 0 {
+			return fieldErr(fieldKind, fmt.Errorf("the plan has no Direct Connection interfaces to take %s", strings.TrimPrefix(e.Kind, "link-")))
+		}
+		// The port is named by the connection or by any session on it.
+		if e.Session != "" && e.Session != dc.ConnectionID {
+			if i, ok := m.byName[e.Session]; !ok || m.sessions[i].Kind != strategy.DirectConnection {
+				return fieldErr(fieldSession, fmt.Errorf("%q is neither the plan's Direct Connection nor one of its interfaces; use %q or leave the session empty", e.Session, dc.ConnectionID))
+			}
+		}
 		for i, s := range m.sessions {
 			if s.Kind == strategy.DirectConnection {
 				w.linkUp[i] = e.Kind == EventLinkUp
 			}
 		}
 	case EventWithdraw, EventRestore:
-		targets, _ := m.withdrawTargets(e)
+		targets, err := m.withdrawTargets(e)
+		if err != nil {
+			return err
+		}
 		for _, i := range targets {
 			w.setWithdrawn(i, e.Prefixes, e.Kind == EventWithdraw)
 		}
+	default:
+		return fieldErr(fieldKind, fmt.Errorf("unknown event kind %q; use one of %s, %s, %s, %s, %s, %s", e.Kind,
+			EventSessionUp, EventSessionDown, EventLinkDown, EventLinkUp, EventWithdraw, EventRestore))
 	}
 	m.settle(w, wasUp)
 	return nil
@@ -512,20 +514,9 @@ func (m *model) session(name string) (int, error) {
 	return 0, fmt.Errorf("no session %q in the plan; use one of: %s", name, strings.Join(names, ", "))
 }
 
-// withdrawTargetsField is checkEvent for withdraw and restore.
-func (m *model) withdrawTargetsField(e Event) (string, error) {
-	_, field, err := m.withdrawTargetsAt(e)
-	return field, err
-}
-
 // withdrawTargets returns the sessions a withdraw or restore applies to and
 // checks that its prefixes are advertised there.
 func (m *model) withdrawTargets(e Event) ([]int, error) {
-	targets, _, err := m.withdrawTargetsAt(e)
-	return targets, err
-}
-
-func (m *model) withdrawTargetsAt(e Event) ([]int, string, error) {
 	var targets []int
 	kind := strategy.DirectConnection
 	if e.Session == "" {
@@ -535,12 +526,12 @@ func (m *model) withdrawTargetsAt(e Event) ([]int, string, error) {
 			}
 		}
 		if len(targets) == 0 {
-			return nil, fieldSession, fmt.Errorf("the plan has no Direct Connection sessions to %s prefixes on; name a session", e.Kind)
+			return nil, fieldErr(fieldSession, fmt.Errorf("the plan has no Direct Connection sessions to %s prefixes on; name a session", e.Kind))
 		}
 	} else {
 		i, err := m.session(e.Session)
 		if err != nil {
-			return nil, fieldSession, err
+			return nil, fieldErr(fieldSession, err)
 		}
 		targets = []int{i}
 		kind = m.sessions[i].Kind
@@ -551,10 +542,10 @@ func (m *model) withdrawTargetsAt(e Event) ([]int, string, error) {
 			for _, a := range m.strat.IDCToCloud.For(kind) {
 				list = append(list, a.Prefix.String())
 			}
-			return nil, fieldPrefixes, fmt.Errorf("%s is not advertised over %s, so it cannot be withdrawn or restored; choose from: %s", q, kind, strings.Join(list, ", "))
+			return nil, fieldErr(fieldPrefixes, fmt.Errorf("%s is not advertised over %s, so it cannot be withdrawn or restored; choose from: %s", q, kind, strings.Join(list, ", ")))
 		}
 	}
-	return targets, "", nil
+	return targets, nil
 }
 
 // table runs a decider over every prefix's live candidates.

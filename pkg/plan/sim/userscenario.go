@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -100,18 +101,49 @@ func CheckUserScenarios(p *plan.Plan, list []plan.UserScenario, root string) ([]
 			bad(CodeScenarioLimit, at+".events", fmt.Sprintf("%d events; the limit is %d (plan.MaxScenarioEvents)", len(u.Events), plan.MaxScenarioEvents), "split it into several scenarios")
 			continue
 		}
+		static := true
 		for k, e := range u.Events {
 			ep := fmt.Sprintf("%s.events[%d]", at, k)
-			if len(e.Prefixes) > plan.MaxScenarioPrefixes {
+			switch {
+			case len(e.Prefixes) > plan.MaxScenarioPrefixes:
 				bad(CodeScenarioLimit, ep+".prefixes", fmt.Sprintf("%d prefixes; the limit is %d (plan.MaxScenarioPrefixes)", len(e.Prefixes), plan.MaxScenarioPrefixes), "leave prefixes out to withdraw everything the session advertises")
-				continue
+				static = false
+			case len(e.Prefixes) > 0 && e.Kind != EventWithdraw && e.Kind != EventRestore:
+				bad(CodeScenarioEvent, ep+".prefixes", fmt.Sprintf("a %s event takes no prefixes", e.Kind), "only withdraw and restore change what a session advertises")
+				static = false
 			}
-			if field, err := m.checkEvent(fromUserEvent(e)); err != nil {
-				bad(CodeScenarioEvent, ep+"."+field, err.Error(), "see docs/simulate.md, \"Scenarios and events\"")
+		}
+		if static {
+			if k, field, err := m.replay(FromUser(u)); err != nil {
+				bad(CodeScenarioEvent, fmt.Sprintf("%s.events[%d].%s", at, k, field), err.Error(), "see docs/simulate.md, \"Scenarios and events\"")
 			}
 		}
 	}
 	return out, ok
+}
+
+// replay applies the initial events and s's events, as Run does, and
+// returns the first of s's events the plan cannot apply: its index, the
+// field at fault and why. The events are applied, not only looked at,
+// because whether one applies can depend on those before it.
+func (m *model) replay(s Scenario) (int, string, error) {
+	w := m.newWorld()
+	for _, e := range InitialEvents(m.p) {
+		if err := m.apply(w, e); err != nil {
+			return 0, fieldKind, err
+		}
+	}
+	for k, e := range s.Events {
+		if err := m.apply(w, e); err != nil {
+			field := fieldKind
+			var ee *eventError
+			if errors.As(err, &ee) {
+				field = ee.field
+			}
+			return k, field, err
+		}
+	}
+	return 0, "", nil
 }
 
 // UserScenarios returns the plan's user-written scenarios that pass the
