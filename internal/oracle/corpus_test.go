@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 	"github.com/hybridplan/hybridplan/pkg/plan/validate"
 )
@@ -56,6 +57,11 @@ type variant struct {
 	// 10.254.0.0/30), so the interface that comes back first has the higher
 	// neighbor address (issue 9, case 1).
 	reverseInterfaces bool
+	// bringUp is the plan's bring-up order (empty: Direct Connection first).
+	bringUp string
+	// scenarios adds issue 9's user-written scenarios (two interfaces and
+	// at least two tunnels).
+	scenarios bool
 }
 
 var (
@@ -119,6 +125,21 @@ func corpusVariants() []variant {
 		{name: "ps-dc-only-2dc-reversed-ifaces-nolp", description: "Direct Connection only, two interfaces, the second on the lower interconnect, no local-preference", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 0, localPref: noLP, reverseInterfaces: true},
 		{name: "ps-2dc-2tun-lp-reversed-ifaces", description: "two interfaces on interconnects against plan order, two tunnels, local-preference", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: lpDC, reverseInterfaces: true},
 		{name: "asp-2dc-2tun-nolp-reversed-ifaces", description: "AS_PATH, two interfaces on interconnects against plan order, two tunnels, no local-preference", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: noLP, reverseInterfaces: true},
+		// Two interfaces × both strategies × both bring-up orders, with and
+		// without local-preference (ps-2dc-2tun-nolp is the fourth
+		// Direct-Connection-first one).
+		{name: "ps-2dc-2tun-lp", description: "two interfaces, two tunnels, local-preference", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: lpDC},
+		{name: "asp-2dc-2tun-lp", description: "AS_PATH, two interfaces, two tunnels, local-preference", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: lpDC},
+		{name: "asp-2dc-2tun-nolp", description: "AS_PATH, two interfaces, two tunnels, no local-preference", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: noLP},
+		{name: "ps-2dc-2tun-lp-vpn-first", description: "two interfaces, two tunnels, local-preference, the VPN brought up first", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: lpDC, bringUp: plan.BringUpVPNFirst},
+		{name: "ps-2dc-2tun-nolp-vpn-first", description: "two interfaces, two tunnels, no local-preference, the VPN brought up first: it keeps the return traffic", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: noLP, bringUp: plan.BringUpVPNFirst},
+		{name: "asp-2dc-2tun-lp-vpn-first", description: "AS_PATH, two interfaces, two tunnels, local-preference, the VPN brought up first", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: lpDC, bringUp: plan.BringUpVPNFirst},
+		{name: "asp-2dc-2tun-nolp-vpn-first", description: "AS_PATH, two interfaces, two tunnels, no local-preference, the VPN brought up first", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: noLP, bringUp: plan.BringUpVPNFirst},
+		{name: "ps-1dc-2tun-lp-vpn-first", description: "the seed's shape, the VPN brought up first", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpDC, bringUp: plan.BringUpVPNFirst},
+		{name: "ps-1dc-2tun-nolp-vpn-first", description: "prefix split without local-preference, the VPN brought up first", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: noLP, bringUp: plan.BringUpVPNFirst},
+		// Issue 9, case 3: user-written scenarios.
+		{name: "ps-2dc-2tun-lp-scenarios", description: "user-written scenarios: an interface shut then the other withdraws, the port down then a tunnel, one prefix withdrawn on one session", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: lpDC, scenarios: true},
+		{name: "asp-2dc-2tun-nolp-vpn-first-scenarios", description: "the same user-written scenarios without local-preference, the VPN brought up first", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: noLP, bringUp: plan.BringUpVPNFirst, scenarios: true},
 		{name: "asp-vpn-only-2tun", description: "VPN only, two tunnels", mode: plan.StrategyASPath, dcIfaces: 0, tunnels: 2, localPref: noLP},
 	}
 }
@@ -230,6 +251,10 @@ func (v variant) build() (*plan.Plan, error) {
 	case plan.StrategyASPath:
 		p.Strategy.ASPath = &plan.ASPath{Prepend: v.prepend}
 	}
+	p.BringUp = v.bringUp
+	if v.scenarios {
+		p.Scenarios = issueScenarios(p)
+	}
 	if v.cloudASN != 0 {
 		prof := plan.DefaultProfile()
 		prof.ASN.DirectConnectionPeer = v.cloudASN
@@ -242,6 +267,40 @@ func (v variant) build() (*plan.Plan, error) {
 		p.Profile.Quotas.DynamicRoutesPerBorderGateway = strategy.Compute(p).DynamicRoutes
 	}
 	return p, nil
+}
+
+// issueScenarios are issue 9's user-written scenarios for a plan with
+// interfaces pvif-1, pvif-2 and tunnels tun-1, tun-2. "The Direct
+// Connection fails silently" is a port going down here: the oracle has no
+// silent failure yet (the rehearsal adds it), and after detection the
+// routers are where a port down leaves them.
+func issueScenarios(p *plan.Plan) []plan.UserScenario {
+	firstDC := strategy.Compute(p).IDCToCloud.DirectConnection[0].Prefix
+	return []plan.UserScenario{
+		{Name: "pvif-1-shut-then-pvif-2-withdraws", Description: "DC interface 1 shut down, then DC interface 2 withdraws its routes", Events: []plan.ScenarioEvent{
+			{Kind: "session-down", Session: "pvif-1"},
+			{Kind: "withdraw", Session: "pvif-2"},
+		}},
+		{Name: "pvif-1-shut-pvif-2-withdraws-and-back", Description: "the same, then pvif-2 advertises again and pvif-1 comes back", Events: []plan.ScenarioEvent{
+			{Kind: "session-down", Session: "pvif-1"},
+			{Kind: "withdraw", Session: "pvif-2"},
+			{Kind: "restore", Session: "pvif-2"},
+			{Kind: "session-up", Session: "pvif-1"},
+		}},
+		{Name: "dc-fails-then-tun-1-down", Description: "the Direct Connection fails (port down), then tunnel 1 goes down", Events: []plan.ScenarioEvent{
+			{Kind: "link-down"},
+			{Kind: "session-down", Session: "tun-1"},
+		}},
+		{Name: "dc-fails-tun-1-down-and-back", Description: "the same, then the port and the tunnel come back", Events: []plan.ScenarioEvent{
+			{Kind: "link-down"},
+			{Kind: "session-down", Session: "tun-1"},
+			{Kind: "link-up"},
+			{Kind: "session-up", Session: "tun-1"},
+		}},
+		{Name: "withdraw-one-prefix-on-pvif-2", Description: "withdraw only " + firstDC.String() + " on only pvif-2", Events: []plan.ScenarioEvent{
+			{Kind: "withdraw", Session: "pvif-2", Prefixes: []netip.Prefix{firstDC}},
+		}},
+	}
 }
 
 // TestCorpus checks the corpus: at least 20 plans, each what its variant
@@ -307,8 +366,16 @@ func TestCorpus(t *testing.T) {
 					errs = append(errs, f.String())
 				}
 			}
+			for _, f := range sim.CheckPlan(dp) {
+				if f.Severity == plan.SeverityError {
+					errs = append(errs, f.String())
+				}
+			}
 			if len(errs) > 0 {
 				t.Fatalf("%s does not validate:\n%s", path, strings.Join(errs, "\n"))
+			}
+			if v.scenarios && len(sim.UserScenarios(dp)) != len(dp.Scenarios) {
+				t.Fatalf("%s: only %d of %d user scenarios can run", path, len(sim.UserScenarios(dp)), len(dp.Scenarios))
 			}
 			res := strategy.Compute(dp)
 			if v.atQuota && res.DynamicRoutes != res.DynamicRouteQuota {

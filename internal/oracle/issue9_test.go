@@ -24,10 +24,10 @@ type oracleCase struct {
 }
 
 // checkCases replays each case's scenarios on real FRR (the cases in
-// parallel) and fails on every disagreement with the simulator except a
+// parallel; tag keeps the namespace names of parallel tests apart) and fails on every disagreement with the simulator except a
 // reason-only one, which is logged. It returns how many scenarios were
 // compared.
-func checkCases(t *testing.T, cases []oracleCase) int {
+func checkCases(t *testing.T, tag string, cases []oracleCase) int {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
@@ -46,7 +46,7 @@ func checkCases(t *testing.T, cases []oracleCase) int {
 			t.Fatalf("%s: exporting the FRR configuration: %v", c.name, err)
 		}
 		cfg := Config{
-			Name:           fmt.Sprintf(NamePrefix+"%d-r%d", os.Getpid(), i),
+			Name:           fmt.Sprintf(NamePrefix+"%d-%s%d", os.Getpid(), tag, i),
 			Plan:           c.plan,
 			Strategy:       strategy.Compute(c.plan),
 			CustomerConfig: conf,
@@ -114,11 +114,49 @@ func corpusScenarios(t *testing.T, name string, prefixes ...string) oracleCase {
 func TestOracleFailbackTwoInterfaces(t *testing.T) {
 	requireRouters(t)
 	t.Parallel()
-	n := checkCases(t, []oracleCase{
+	n := checkCases(t, "fb", []oracleCase{
 		corpusScenarios(t, "ps-dc-only-2dc-reversed-ifaces-lp", "dc-port-down", "dc-session-down"),
 		corpusScenarios(t, "ps-dc-only-2dc-reversed-ifaces-nolp", "dc-port-down", "dc-session-down"),
 		corpusScenarios(t, "ps-2dc-2tun-lp-reversed-ifaces", "dc-port-down", "both-down"),
 		corpusScenarios(t, "asp-2dc-2tun-nolp-reversed-ifaces", "dc-port-down", "both-down"),
 	})
+	t.Logf("%d scenarios compared", n)
+}
+
+// TestOracleBringUpOrder is issue 9, case 2: the VPN brought up first, with
+// and without local-preference, one and two interfaces, both strategies.
+// Without local-preference the VPN keeps the return traffic in the normal
+// state (FRR's "Older Path"); with it Direct Connection takes over.
+func TestOracleBringUpOrder(t *testing.T) {
+	requireRouters(t)
+	t.Parallel()
+	pre := []string{sim.ScenarioNormal, sim.ScenarioDCSessionDown, sim.ScenarioDCPortDown}
+	n := checkCases(t, "bu", []oracleCase{
+		corpusScenarios(t, "ps-1dc-2tun-lp-vpn-first", pre...),
+		corpusScenarios(t, "ps-1dc-2tun-nolp-vpn-first", pre...),
+		corpusScenarios(t, "ps-2dc-2tun-nolp-vpn-first", pre...),
+		corpusScenarios(t, "asp-2dc-2tun-lp-vpn-first", pre...),
+	})
+	t.Logf("%d scenarios compared", n)
+}
+
+// TestOracleUserScenarios is issue 9, case 3: user-written scenarios (an
+// interface shut then the other withdraws its routes; the Direct
+// Connection fails then a tunnel goes down; one prefix withdrawn on one
+// session; and their way back) replayed on FRR, with and without
+// local-preference and under both bring-up orders.
+func TestOracleUserScenarios(t *testing.T) {
+	requireRouters(t)
+	t.Parallel()
+	var cases []oracleCase
+	for _, name := range []string{"ps-2dc-2tun-lp-scenarios", "asp-2dc-2tun-nolp-vpn-first-scenarios"} {
+		p := readPlan(t, filepath.Join(corpusDir, name+".json"))
+		scs := sim.UserScenarios(p)
+		if len(scs) != len(p.Scenarios) || len(scs) < 3 {
+			t.Fatalf("%s: %d of %d user scenarios can run; want every one, at least 3", name, len(scs), len(p.Scenarios))
+		}
+		cases = append(cases, oracleCase{name: name, plan: p, scenarios: scs})
+	}
+	n := checkCases(t, "us", cases)
 	t.Logf("%d scenarios compared", n)
 }
