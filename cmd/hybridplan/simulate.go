@@ -244,6 +244,9 @@ func printSimulation(w io.Writer, p *plan.Plan, r simulateReport, m sim.Connecti
 			if s.Up {
 				state = fmt.Sprintf("up #%d", s.Established)
 			}
+			if s.IPv6 != nil && s.IPv6.Up != s.Up {
+				state += map[bool]string{true: ", IPv6 up", false: ", IPv6 down"}[s.IPv6.Up]
+			}
 			if len(s.Withdrawn) > 0 {
 				state += fmt.Sprintf(", %d withdrawn", len(s.Withdrawn))
 			}

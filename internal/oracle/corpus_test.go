@@ -62,6 +62,12 @@ type variant struct {
 	// scenarios adds issue 9's user-written scenarios (two interfaces and
 	// at least two tunnels).
 	scenarios bool
+	// ipv6Scenarios adds user-written scenarios in which an IPv6 session
+	// fails alone (two interfaces, dual stack).
+	ipv6Scenarios bool
+	// lastIfaceCloudASN sets cloudAsn on the last interface; vpnLocalASN
+	// the VPN connection's localAsn (issue 9, case 5).
+	lastIfaceCloudASN, vpnLocalASN uint32
 }
 
 var (
@@ -140,6 +146,10 @@ func corpusVariants() []variant {
 		// Issue 9, case 3: user-written scenarios.
 		{name: "ps-2dc-2tun-lp-scenarios", description: "user-written scenarios: an interface shut then the other withdraws, the port down then a tunnel, one prefix withdrawn on one session", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: lpDC, scenarios: true},
 		{name: "asp-2dc-2tun-nolp-vpn-first-scenarios", description: "the same user-written scenarios without local-preference, the VPN brought up first", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: noLP, bringUp: plan.BringUpVPNFirst, scenarios: true},
+		{name: "ps-dual-2dc-2tun-nolp-ipv6-scenarios", description: "dual stack, two interfaces, no local-preference; user-written scenarios in which an IPv6 session fails alone", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: noLP, dualStack: true, segments: dual,
+			vpcs: [][]string{{"10.0.0.0/16", "2001:db8:200::/56"}}, ipv6Scenarios: true},
+		// Issue 9, case 5: the plan's own cloud ASNs reach the customer.
+		{name: "ps-2dc-2tun-nolp-cloudasns", description: "pvif-2 peers with cloudAsn 64600 and the VPN connection has local ASN 64700: the AS_PATHs the customer router receives start with them", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: noLP, lastIfaceCloudASN: 64600, vpnLocalASN: 64700},
 		{name: "asp-vpn-only-2tun", description: "VPN only, two tunnels", mode: plan.StrategyASPath, dcIfaces: 0, tunnels: 2, localPref: noLP},
 	}
 }
@@ -252,8 +262,32 @@ func (v variant) build() (*plan.Plan, error) {
 		p.Strategy.ASPath = &plan.ASPath{Prepend: v.prepend}
 	}
 	p.BringUp = v.bringUp
+	if v.lastIfaceCloudASN != 0 {
+		p.DirectConnection.Interfaces[len(p.DirectConnection.Interfaces)-1].CloudASN = v.lastIfaceCloudASN
+	}
+	if v.vpnLocalASN != 0 {
+		p.VPN.Connection.LocalASN = v.vpnLocalASN
+	}
 	if v.scenarios {
 		p.Scenarios = issueScenarios(p)
+	}
+	if v.ipv6Scenarios {
+		p.Scenarios = append(p.Scenarios,
+			plan.UserScenario{Name: "pvif-1-ipv6-down", Description: "the IPv6 session on pvif-1 fails; its IPv4 session stays up", Events: []plan.ScenarioEvent{
+				{Kind: "session-down", Session: "pvif-1", Family: "ipv6"},
+			}},
+			plan.UserScenario{Name: "pvif-1-ipv6-down-then-pvif-2-down-and-back", Description: "pvif-1's IPv6 session fails, then pvif-2 goes down: IPv6 has only the VPN; then both come back", Events: []plan.ScenarioEvent{
+				{Kind: "session-down", Session: "pvif-1", Family: "ipv6"},
+				{Kind: "session-down", Session: "pvif-2"},
+				{Kind: "session-up", Session: "pvif-2"},
+				{Kind: "session-up", Session: "pvif-1", Family: "ipv6"},
+			}},
+			plan.UserScenario{Name: "pvif-1-ipv6-down-port-flaps", Description: "pvif-1's IPv6 session is shut down, then the port goes down and up: it stays down", Events: []plan.ScenarioEvent{
+				{Kind: "session-down", Session: "pvif-1", Family: "ipv6"},
+				{Kind: "link-down"},
+				{Kind: "link-up"},
+			}},
+		)
 	}
 	if v.cloudASN != 0 {
 		prof := plan.DefaultProfile()
@@ -374,7 +408,7 @@ func TestCorpus(t *testing.T) {
 			if len(errs) > 0 {
 				t.Fatalf("%s does not validate:\n%s", path, strings.Join(errs, "\n"))
 			}
-			if v.scenarios && len(sim.UserScenarios(dp)) != len(dp.Scenarios) {
+			if len(sim.UserScenarios(dp)) != len(dp.Scenarios) {
 				t.Fatalf("%s: only %d of %d user scenarios can run", path, len(sim.UserScenarios(dp)), len(dp.Scenarios))
 			}
 			res := strategy.Compute(dp)

@@ -144,12 +144,13 @@ func TestOracleBringUpOrder(t *testing.T) {
 // interface shut then the other withdraws its routes; the Direct
 // Connection fails then a tunnel goes down; one prefix withdrawn on one
 // session; and their way back) replayed on FRR, with and without
-// local-preference and under both bring-up orders.
+// local-preference and under both bring-up orders; and case 5's IPv6
+// session failing alone (a dual-stack plan's user-written scenarios).
 func TestOracleUserScenarios(t *testing.T) {
 	requireRouters(t)
 	t.Parallel()
 	var cases []oracleCase
-	for _, name := range []string{"ps-2dc-2tun-lp-scenarios", "asp-2dc-2tun-nolp-vpn-first-scenarios"} {
+	for _, name := range []string{"ps-2dc-2tun-lp-scenarios", "asp-2dc-2tun-nolp-vpn-first-scenarios", "ps-dual-2dc-2tun-nolp-ipv6-scenarios"} {
 		p := readPlan(t, filepath.Join(corpusDir, name+".json"))
 		scs := sim.UserScenarios(p)
 		if len(scs) != len(p.Scenarios) || len(scs) < 3 {
@@ -158,5 +159,17 @@ func TestOracleUserScenarios(t *testing.T) {
 		cases = append(cases, oracleCase{name: name, plan: p, scenarios: scs})
 	}
 	n := checkCases(t, "us", cases)
+	t.Logf("%d scenarios compared", n)
+}
+
+// TestOracleCloudASNs is issue 9, case 5: an interface's cloudAsn and the
+// VPN connection's local ASN are what the customer router sees first in
+// the AS_PATH (and the neighbor AS the MED step groups by).
+func TestOracleCloudASNs(t *testing.T) {
+	requireRouters(t)
+	t.Parallel()
+	n := checkCases(t, "ca", []oracleCase{
+		corpusScenarios(t, "ps-2dc-2tun-nolp-cloudasns", sim.ScenarioNormal, sim.ScenarioDCSessionDown, sim.ScenarioDCPortDown, sim.ScenarioVPNDown),
+	})
 	t.Logf("%d scenarios compared", n)
 }

@@ -327,4 +327,7 @@ type ScenarioEvent struct {
 	Session string `json:"session,omitempty"`
 	// Prefixes restricts withdraw/restore to these announcements.
 	Prefixes []netip.Prefix `json:"prefixes,omitempty"`
+	// Family limits session-up/session-down to one address family's BGP
+	// session, "ipv4" or "ipv6"; empty means both.
+	Family string `json:"family,omitempty"`
 }

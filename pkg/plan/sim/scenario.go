@@ -31,17 +31,31 @@ const (
 	EventRestore = "restore"
 )
 
+// Address families a session-up or session-down event may name: the
+// exporter configures one BGP neighbor per family, so an IPv6 session can
+// fail (or be shut down) while the IPv4 one stays up.
+const (
+	FamilyIPv4 = "ipv4"
+	FamilyIPv6 = "ipv6"
+)
+
 // Event is one change applied to the network.
 type Event struct {
 	Kind     string         `json:"kind"`
 	Session  string         `json:"session,omitempty"`
 	Prefixes []netip.Prefix `json:"prefixes,omitempty"`
+	// Family limits a session-up or session-down to one address family's
+	// BGP session (FamilyIPv4, FamilyIPv6); empty means both.
+	Family string `json:"family,omitempty"`
 }
 
 func (e Event) String() string {
 	s := e.Kind
 	if e.Session != "" {
 		s += " " + e.Session
+	}
+	if e.Family != "" {
+		s += " (" + e.Family + ")"
 	}
 	if len(e.Prefixes) > 0 {
 		ps := make([]string, len(e.Prefixes))

@@ -180,5 +180,5 @@ func FromUser(u plan.UserScenario) Scenario {
 }
 
 func fromUserEvent(e plan.ScenarioEvent) Event {
-	return Event{Kind: e.Kind, Session: e.Session, Prefixes: e.Prefixes}
+	return Event{Kind: e.Kind, Session: e.Session, Prefixes: e.Prefixes, Family: e.Family}
 }
