@@ -71,6 +71,15 @@ func namesFor(i int) sessionNames {
 func cloudConfig(p *plan.Plan, res strategy.Result, hostname string, timers [2]int) (string, error) {
 	prof := p.EffectiveProfile()
 	asn := p.BorderGatewayASN()
+	// The stand-in is one router with one router ID: it can present the
+	// profile's router IDs only when they are one (or unset).
+	routerID := cloudRouterID
+	switch ids := prof.RouterIDs; {
+	case ids.DirectConnection == ids.VPN && ids.VPN.IsValid():
+		routerID = ids.VPN.String()
+	case ids.DirectConnection != ids.VPN:
+		return "", fmt.Errorf("the profile gives the dedicated line router (%s) and the border gateway (%s) different router IDs; the oracle's stand-in is one FRR router with one router ID and cannot check that", ids.DirectConnection, ids.VPN)
+	}
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	w("frr defaults traditional")
@@ -155,7 +164,7 @@ func cloudConfig(p *plan.Plan, res strategy.Result, hostname string, timers [2]i
 	}
 	w("!")
 	w("router bgp %d", asn)
-	w(" bgp router-id %s", cloudRouterID)
+	w(" bgp router-id %s", routerID)
 	w(" no bgp ebgp-requires-policy")
 	w(" no bgp network import-check")
 	w(" no bgp default ipv4-unicast")

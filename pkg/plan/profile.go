@@ -22,6 +22,32 @@ type Profile struct {
 	CustomerGatewayIPCounts []int `json:"customerGatewayIpCounts"`
 	// VPNCloudPublicIPs is how many public IPs a VPN connection has.
 	VPNCloudPublicIPs int `json:"vpnCloudPublicIps"`
+
+	// RouterIDs: see the block "Simulation assumptions: router IDs of JD
+	// Cloud's BGP peers" below.
+	RouterIDs ProfileRouterIDs `json:"routerIds"`
+}
+
+// ---- Simulation assumptions: router IDs of JD Cloud's BGP peers ----
+//
+// Owned by the simulator (pkg/plan/sim). JD Cloud's dedicated line router
+// (the Direct Connection's peer) and the border gateway (the VPN's peer)
+// are likely different routers with different BGP router IDs. The customer
+// router compares router IDs after "older path", before the neighbor
+// address: when the paths' router IDs differ, they, not the addresses,
+// decide a tie with no incumbent. JD Cloud documents neither value; both
+// are unset by default (the simulator then treats every peer as one
+// router, and the neighbor address decides). Set them when they are known
+// (show bgp neighbors on the customer router).
+
+// ProfileRouterIDs are the BGP router IDs of JD Cloud's peers, as the
+// customer router sees them.
+type ProfileRouterIDs struct {
+	// DirectConnection is the dedicated line router's, on every private
+	// virtual interface.
+	DirectConnection netip.Addr `json:"directConnection,omitzero"`
+	// VPN is the border gateway's, on every tunnel.
+	VPN netip.Addr `json:"vpn,omitzero"`
 }
 
 // IntRange is an inclusive range.
@@ -231,6 +257,7 @@ func ProfileSources() map[string]string {
 		"asn.directConnectionPeer":           "Direct-Connection setup guides: JD Cloud's dedicated line router (DLR) peers as 64512; the docs also name 65501",
 		"asn.directConnectionPathToCustomer": "assumption: the DLR's ASN alone (JD Cloud does not document whether the border gateway's 65000 follows it)",
 		"asn.vpnPathToCustomer":              "assumption: the VPN connection's local ASN",
+		"routerIds":                          "assumption: undocumented; unset means one router (the neighbor address decides ties), set the dedicated line router's and the border gateway's when known",
 		"vlan":                               "Direct-Connect-Features.md (2–4000); the SDK's CreatePrivateVifSpec accepts [1,4000]",
 		"interconnect":                       "Direct-Connect-Features.md: a /30 per BGP session from 10/8, 172.16/12, 192.168/16",
 		"tunnel":                             "VPN tunnel creation: inside /30 in 169.254.0.0/20 or RFC 1918, MTU ≤ 1450, 1–1500 Mbps",

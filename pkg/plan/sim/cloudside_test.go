@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 )
 
@@ -76,5 +77,41 @@ func TestIPv6SessionFailsAlone(t *testing.T) {
 	}
 	if _, err := sim.Run(p, sim.Scenario{Name: "x", Events: []sim.Event{{Kind: sim.EventLinkDown, Family: sim.FamilyIPv6}}}); err == nil {
 		t.Error("a family on a link event was accepted")
+	}
+}
+
+// TestRouterIDPerPeer (issue 9, case 5): with the profile's router IDs of
+// the dedicated line router and the border gateway set, the router-ID step
+// decides a tie with no incumbent before the neighbor address does.
+func TestRouterIDPerPeer(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		dc, vpn  string
+		want     string
+		wantStep string
+	}{
+		{"unset: one router, the neighbor address decides", "", "", "dc1", sim.StepNeighborAddress},
+		{"the border gateway's router ID is lower", "10.255.0.9", "10.255.0.1", "tun-2", sim.StepRouterID},
+		{"the dedicated line router's is lower", "10.255.0.1", "10.255.0.9", "dc1", sim.StepRouterID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := twoInterfacePlan(t, nil, true)
+			p.DirectConnection.Interfaces = p.DirectConnection.Interfaces[:1]
+			p.BringUp = plan.BringUpVPNFirst
+			prof := p.EffectiveProfile()
+			if tc.dc != "" {
+				prof.RouterIDs.DirectConnection = netip.MustParseAddr(tc.dc)
+				prof.RouterIDs.VPN = netip.MustParseAddr(tc.vpn)
+			}
+			p.Profile = &prof
+			st, err := sim.Run(p, scenario(t, p, "tunnel-down:tun-1"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, _ := st.CustomerRouter.Lookup(netip.MustParseAddr("10.0.0.1"))
+			if got := r.NextHops[0].Session; got != tc.want || r.Decision.Step != tc.wantStep {
+				t.Errorf("return via %s by %s (%s), want %s by %s", got, r.Decision.Step, r.Decision.Reason, tc.want, tc.wantStep)
+			}
+		})
 	}
 }

@@ -133,8 +133,9 @@ type model struct {
 	// the matrix verdicts of routes with one next hop.
 	single [][]string
 	// Per-session attributes shared by all of a session's paths.
-	priority  []int    // border gateway next-hop priority
-	localPref []uint32 // customer router local-preference
+	priority  []int        // border gateway next-hop priority
+	localPref []uint32     // customer router local-preference
+	routerID  []netip.Addr // the cloud peer's router ID (profile routerIds)
 	nh        plan.NextHopPriority
 	rd        plan.RouteDistance
 }
@@ -191,7 +192,12 @@ func newModel(p *plan.Plan) *model {
 	lp := p.Strategy.LocalPreference
 	m.priority = make([]int, len(m.sessions))
 	m.localPref = make([]uint32, len(m.sessions))
+	m.routerID = make([]netip.Addr, len(m.sessions))
 	for si, s := range m.sessions {
+		m.routerID[si] = prof.RouterIDs.VPN
+		if s.Kind == strategy.DirectConnection {
+			m.routerID[si] = prof.RouterIDs.DirectConnection
+		}
 		m.priority[si] = m.nh.PrivateInterface
 		if s.Kind == strategy.VPN {
 			m.priority[si] = m.nh.VPNConnection
@@ -701,7 +707,7 @@ func (m *model) candidates(buf []Path, router string, ref int, pp prefixPaths, w
 		buf = append(buf, Path{
 			Prefix: pp.prefix, Kind: string(s.Kind), Session: s.Name, NextHop: s.CloudAddrFor(pp.prefix),
 			ASPath: sp.asPath, LocalPref: m.localPref[i], Origin: OriginIGP, NeighborAS: neighborAS,
-			Received: w.established[f][i], Selected: w.incumbent[ref] == i,
+			Received: w.established[f][i], Selected: w.incumbent[ref] == i, RouterID: m.routerID[i],
 		})
 	}
 	return buf
