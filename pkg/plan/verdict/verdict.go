@@ -24,6 +24,7 @@ package verdict
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/sim"
@@ -117,11 +118,20 @@ func Full(p *plan.Plan, opts Options) []plan.Finding {
 		col.Add(f)
 	}
 	validate.CollectKeys(&col, p, opts.Secrets)
+	// The plan's own scenarios and bring-up order are fields like any
+	// other: their findings come before anything is simulated.
+	col.AddAll(sim.CheckPlan(p))
 	fs := col.Findings()
 	if plan.HasErrors(fs) {
 		return fs
 	}
-	col.AddAll(sim.Check(p))
+	simFindings := sim.Check(p)
+	col.AddAll(simFindings)
+	// The bring-up order check simulates the normal state twice: it runs
+	// only where sim.Check found the plan within its work bound.
+	if !slices.ContainsFunc(simFindings, func(f plan.Finding) bool { return f.Code == sim.CodeNotChecked }) {
+		col.AddAll(sim.OrderFindings(p))
+	}
 	return col.Findings()
 }
 
