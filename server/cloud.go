@@ -74,6 +74,9 @@ func (c *JDCloud) Program(p *plan.Plan) (engine.Program, error) {
 	}
 	cfg := c.cfg
 	cfg.Region = p.Region
+	// JDCLOUD (issue 10): the first call runs preflight's operation check
+	// and the run does not start when an operation is missing.
+	cfg.PlanCalls = calls
 	client, err := jdcloud.NewClient(cfg)
 	if err != nil {
 		return nil, err
