@@ -156,6 +156,12 @@ func failure(err error) error {
 		}
 		return &store.Failure{Code: api.Code, Status: api.Status, HTTPStatus: api.HTTPStatus, Message: msg, RequestID: api.RequestID}
 	}
+	// JDCLOUD (issue 10): preflight found operations missing; nothing was
+	// created.
+	var pre *jdcloud.PreflightError
+	if errors.As(err, &pre) {
+		return &store.Failure{Code: "preflight.missing", Message: err.Error()}
+	}
 	var conflict *jdcloud.ConflictError
 	if errors.As(err, &conflict) {
 		return &store.Failure{Code: "resource.conflict", Message: err.Error()}
