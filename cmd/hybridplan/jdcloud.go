@@ -57,7 +57,7 @@ func jdcloudPreflight(ctx context.Context, args []string, getenv func(string) st
 		fs.Usage()
 		return 2
 	}
-	p, status := readValidPlan("jdcloud preflight", rest[0], stdin, stderr)
+	p, status := readValidPlan("jdcloud preflight", rest[0], stdin, stderr, false)
 	if p == nil {
 		return status
 	}
