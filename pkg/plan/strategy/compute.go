@@ -221,7 +221,7 @@ func (c *computer) idcToCloud() {
 	default:
 		c.add(plan.Finding{
 			Code: CodeMode, Severity: plan.SeverityError, Path: "$.strategy.mode",
-			Message: fmt.Sprintf("strategy mode %q is not known, so nothing steers traffic: both paths get the segments unchanged", c.p.Strategy.Mode),
+			Message: fmt.Sprintf("strategy mode %s is not known, so nothing steers traffic: both paths get the segments unchanged", plan.Quote(c.p.Strategy.Mode)),
 			Hint:    fmt.Sprintf("set it to %q or %q", plan.StrategyPrefixSplit, plan.StrategyASPath),
 		})
 		c.asPath(0)
@@ -309,7 +309,7 @@ func (c *computer) prefixSplit() {
 					c.add(plan.Finding{
 						Code: CodeOverrideOutsideSegment, Severity: plan.SeverityError, Path: qpath,
 						Related: []string{fmt.Sprintf("$.idc.segments[%d].cidr", i)},
-						Message: fmt.Sprintf("%s is not inside segment %s (%s): Direct Connection would attract traffic for addresses the segment does not hold", q, seg.Name, prefix),
+						Message: fmt.Sprintf("%s is not inside segment %s (%s): Direct Connection would attract traffic for addresses the segment does not hold", q, plan.Quote(seg.Name), prefix),
 						Hint:    fmt.Sprintf("use prefixes inside %s", prefix),
 					})
 				}
@@ -325,7 +325,7 @@ func (c *computer) prefixSplit() {
 				}
 				c.add(plan.Finding{
 					Code: CodeUnsplittable, Severity: plan.SeverityInfo, Path: segPath,
-					Message: fmt.Sprintf("segment %s (%s) cannot be split by %d bits; it goes over Direct Connection %s", seg.Name, prefix, extra, what),
+					Message: fmt.Sprintf("segment %s (%s) cannot be split by %d bits; it goes over Direct Connection %s", plan.Quote(seg.Name), prefix, extra, what),
 				})
 			}
 			parts, err := cidr.Split(prefix, bits)
@@ -538,31 +538,31 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 		case dcCov == coverNone && vpnCov == coverNone:
 			c.add(plan.Finding{
 				Code: CodeOneWay, Severity: plan.SeverityError, Path: segPath,
-				Message: fmt.Sprintf("segment %s (%s) is advertised over neither Direct Connection nor VPN: the cloud cannot reach it", seg.Name, prefix),
+				Message: fmt.Sprintf("segment %s (%s) is advertised over neither Direct Connection nor VPN: the cloud cannot reach it", plan.Quote(seg.Name), prefix),
 				Hint:    "check the overrides and VPN aggregates for this segment",
 			})
 		case vpnCov == coverNone:
 			c.add(plan.Finding{
 				Code: CodeOneWay, Severity: plan.SeverityError, Path: segPath, Related: []string{aggPath},
-				Message: fmt.Sprintf("segment %s (%s) is advertised only over Direct Connection: when it fails, the cloud cannot reach the segment although the VPN is up", seg.Name, prefix),
+				Message: fmt.Sprintf("segment %s (%s) is advertised only over Direct Connection: when it fails, the cloud cannot reach the segment although the VPN is up", plan.Quote(seg.Name), prefix),
 				Hint:    "add a VPN aggregate (or an override) that covers the segment",
 			})
 		case dcCov == coverNone:
 			c.add(plan.Finding{
 				Code: CodeOneWay, Severity: plan.SeverityWarning, Path: segPath,
-				Message: fmt.Sprintf("segment %s (%s) is advertised only over the VPN: its traffic never uses Direct Connection", seg.Name, prefix),
+				Message: fmt.Sprintf("segment %s (%s) is advertised only over the VPN: its traffic never uses Direct Connection", plan.Quote(seg.Name), prefix),
 				Hint:    "give the segment Direct Connection prefixes, or accept the VPN as its only path",
 			})
 		case vpnCov == coverPart:
 			c.add(plan.Finding{
 				Code: CodeAggregateNotCovering, Severity: plan.SeverityError, Path: aggPath, Related: []string{segPath},
-				Message: fmt.Sprintf("the VPN advertisements cover only part of segment %s (%s): when Direct Connection fails, the rest of it is unreachable from the cloud", seg.Name, prefix),
+				Message: fmt.Sprintf("the VPN advertisements cover only part of segment %s (%s): when Direct Connection fails, the rest of it is unreachable from the cloud", plan.Quote(seg.Name), prefix),
 				Hint:    fmt.Sprintf("make a VPN aggregate cover all of %s", prefix),
 			})
 		case dcCov == coverPart:
 			c.add(plan.Finding{
 				Code: CodeOneWay, Severity: plan.SeverityWarning, Path: segPath,
-				Message: fmt.Sprintf("the Direct Connection advertisements cover only part of segment %s (%s): the rest always goes over the VPN", seg.Name, prefix),
+				Message: fmt.Sprintf("the Direct Connection advertisements cover only part of segment %s (%s): the rest always goes over the VPN", plan.Quote(seg.Name), prefix),
 				Hint:    "make the Direct Connection prefixes cover the whole segment",
 			})
 		}
@@ -719,11 +719,11 @@ func (c *computer) checkIPv6() {
 		}
 	}
 	for i, s := range c.p.IDC.Segments {
-		check(s.CIDR, fmt.Sprintf("$.idc.segments[%d].cidr", i), "IDC segment "+s.Name)
+		check(s.CIDR, fmt.Sprintf("$.idc.segments[%d].cidr", i), "IDC segment "+plan.Quote(s.Name))
 	}
 	for i, a := range c.p.BorderGateway.Attachments {
 		for j, q := range a.CIDRs {
-			check(q, fmt.Sprintf("$.borderGateway.attachments[%d].cidrs[%d]", i, j), "VPC segment of "+a.Name)
+			check(q, fmt.Sprintf("$.borderGateway.attachments[%d].cidrs[%d]", i, j), "VPC segment of "+plan.Quote(a.Name))
 		}
 	}
 }

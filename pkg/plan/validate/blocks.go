@@ -67,16 +67,16 @@ func (b block) path() string {
 func (b block) describe(p *plan.Plan) string {
 	switch b.kind {
 	case KindIDC:
-		return fmt.Sprintf("IDC segment %q %s", p.IDC.Segments[b.i].Name, b.prefix)
+		return fmt.Sprintf("IDC segment %s %s", plan.Quote(p.IDC.Segments[b.i].Name), b.prefix)
 	case KindVPC:
-		return fmt.Sprintf("VPC %q CIDR %s", p.BorderGateway.Attachments[b.i].VPCName, b.prefix)
+		return fmt.Sprintf("VPC %s CIDR %s", plan.Quote(p.BorderGateway.Attachments[b.i].VPCName), b.prefix)
 	case KindSubnet:
 		a := p.BorderGateway.Attachments[b.i]
-		return fmt.Sprintf("subnet %q %s of VPC %q", a.Subnets[b.j].Name, b.prefix, a.VPCName)
+		return fmt.Sprintf("subnet %s %s of VPC %s", plan.Quote(a.Subnets[b.j].Name), b.prefix, plan.Quote(a.VPCName))
 	case KindInterconnect:
-		return fmt.Sprintf("interconnect %s of interface %q", b.prefix, p.DirectConnection.Interfaces[b.i].Name)
+		return fmt.Sprintf("interconnect %s of interface %s", b.prefix, plan.Quote(p.DirectConnection.Interfaces[b.i].Name))
 	}
-	return fmt.Sprintf("tunnel inside block %s of tunnel %q", b.prefix, p.VPN.Tunnels[b.i].Name)
+	return fmt.Sprintf("tunnel inside block %s of tunnel %s", b.prefix, plan.Quote(p.VPN.Tunnels[b.i].Name))
 }
 
 // loc is where a block sits in the plan, packed small: plans reach 100k
@@ -217,7 +217,7 @@ func (c *checker) checkSubnetsInsideVPC() {
 				related[m] = block{kind: KindVPC, i: i, j: m}.path()
 			}
 			c.add(plan.SeverityError, CodeSubnetOutsideVPC, block{kind: KindSubnet, i: i, j: j}.path(),
-				fmt.Sprintf("subnet %q %s is not inside any CIDR of VPC %q (%s)", s.Name, s.CIDR, a.VPCName, prefixList(a.CIDRs)),
+				fmt.Sprintf("subnet %s %s is not inside any CIDR of VPC %s (%s)", plan.Quote(s.Name), s.CIDR, plan.Quote(a.VPCName), prefixList(a.CIDRs)),
 				"a subnet is carved from its VPC's CIDRs: change the subnet or add its block to the VPC's cidrs", related...)
 		}
 	}
