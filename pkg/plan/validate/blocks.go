@@ -95,6 +95,11 @@ type blockSet struct {
 }
 
 func (s *blockSet) add(p netip.Prefix, kind BlockKind, i, j int, ipv6 bool) {
+	if !p.IsValid() {
+		// Missing blocks are reported by checkMissingBlocks and take no
+		// room here: a plan of a million nulls stays small.
+		return
+	}
 	s.entries = append(s.entries, cidr.Entry{Prefix: p, Ref: len(s.entries)})
 	s.locs = append(s.locs, loc{kind: kind, ipv6: ipv6, i: int32(i), j: int32(j)})
 }
@@ -112,6 +117,7 @@ func collectBlocks(p *plan.Plan) *blockSet {
 	for _, a := range p.BorderGateway.Attachments {
 		n += len(a.CIDRs) + len(a.Subnets)
 	}
+	n = min(n, 1<<16) // a hint only: the lists may be mostly null
 	s := &blockSet{entries: make([]cidr.Entry, 0, n+8), locs: make([]loc, 0, n+8)}
 	for i, seg := range p.IDC.Segments {
 		s.add(seg.CIDR, KindIDC, i, 0, false)
@@ -162,19 +168,9 @@ const (
 func (c *checker) checkBlocks() {
 	blocks := collectBlocks(c.p)
 	c.blocks = blocks
+	c.checkMissingBlocks()
 	for n := range blocks.entries {
 		b := blocks.at(n)
-		if !b.prefix.IsValid() {
-			// Optional IPv6 fields are collected only when set, so an
-			// invalid prefix here is a required one left out.
-			if c.full(CodeAddressMissing) {
-				c.col.Count(CodeAddressMissing, plan.SeverityError)
-				continue
-			}
-			c.err(CodeAddressMissing, b.path(), fmt.Sprintf("the %s has no address block", b.kind.label()),
-				`give one such as "10.1.0.0/16"`)
-			continue
-		}
 		c.checkSpecial(b)
 		if canon, ok := cidr.Canonical(b.prefix); !ok {
 			// An error, not a warning: a plan that provisions must say
@@ -186,8 +182,45 @@ func (c *checker) checkBlocks() {
 		}
 	}
 	c.checkSubnetsInsideVPC()
-	// Invalid (missing) prefixes stay in the entries: the sweep skips them.
 	c.checkOverlaps(blocks)
+}
+
+// checkMissingBlocks reports every required address block left out (the
+// optional IPv6 fields are not required). It walks the plan instead of
+// storing the missing blocks, and stops building findings at the cap.
+func (c *checker) checkMissingBlocks() {
+	missing := func(p netip.Prefix, b block) {
+		if p.IsValid() {
+			return
+		}
+		if c.full(CodeAddressMissing) {
+			c.col.Count(CodeAddressMissing, plan.SeverityError)
+			return
+		}
+		c.err(CodeAddressMissing, b.path(), fmt.Sprintf("the %s has no address block", b.kind.label()), `give one such as "10.1.0.0/16"`)
+	}
+	p := c.p
+	for i, s := range p.IDC.Segments {
+		missing(s.CIDR, block{kind: KindIDC, i: i})
+	}
+	for i, a := range p.BorderGateway.Attachments {
+		for j, q := range a.CIDRs {
+			missing(q, block{kind: KindVPC, i: i, j: j})
+		}
+		for j, sn := range a.Subnets {
+			missing(sn.CIDR, block{kind: KindSubnet, i: i, j: j})
+		}
+	}
+	if dc := p.DirectConnection; dc != nil {
+		for i, f := range dc.Interfaces {
+			missing(f.Interconnect, block{kind: KindInterconnect, i: i})
+		}
+	}
+	if v := p.VPN; v != nil {
+		for i, t := range v.Tunnels {
+			missing(t.InsideCIDR, block{kind: KindTunnel, i: i})
+		}
+	}
 }
 
 // checkSubnetsInsideVPC: every subnet lies inside one of its VPC's CIDRs.

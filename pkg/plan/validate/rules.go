@@ -39,7 +39,7 @@ func idx(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" 
 // checkNames reports missing names and names used twice among n items of
 // one kind. The later item carries a duplicate; Related names the first.
 func (c *checker) checkNames(what string, n int, name func(int) string, path func(int) string) {
-	first := make(map[string]int, n)
+	first := make(map[string]int, min(n, 4096)) // n can be a million nulls
 	for i := range n {
 		s := name(i)
 		if strings.TrimSpace(s) == "" {
@@ -667,7 +667,7 @@ func (c *checker) checkQuotas() {
 	if len(p.IDC.Segments) <= q.DynamicRoutesPerBorderGateway {
 		return // cannot exceed it, whatever duplicates there are
 	}
-	distinct := make(map[netip.Prefix]struct{}, len(p.IDC.Segments))
+	distinct := map[netip.Prefix]struct{}{} // not sized by the segments: most may be null
 	for _, s := range p.IDC.Segments {
 		if s.CIDR.IsValid() {
 			distinct[s.CIDR.Masked()] = struct{}{}

@@ -109,7 +109,8 @@ func Full(p *plan.Plan, opts Options) []plan.Finding {
 	if p == nil {
 		return col.Findings()
 	}
-	for _, f := range strategy.Compute(p).Findings {
+	strat := strategy.Compute(p)
+	for _, f := range strat.Findings {
 		switch f.Code {
 		case strategy.CodeMode, strategy.CodeSinglePathKind, strategy.CodeTooLarge:
 			continue // validate reports these as strategy.mode-*, path.*, limit.*
@@ -121,7 +122,7 @@ func Full(p *plan.Plan, opts Options) []plan.Finding {
 	if plan.HasErrors(fs) {
 		return fs
 	}
-	col.AddAll(sim.Check(p))
+	col.AddAll(sim.CheckWith(p, strat))
 	return col.Findings()
 }
 
