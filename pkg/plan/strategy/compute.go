@@ -372,8 +372,10 @@ func (c *computer) prefixSplit() {
 		k := 0
 		for _, agg := range cidr.Aggregate(prefixes) {
 			var names []string
+			seen := map[string]bool{} // not slices.Contains: one aggregate may stand for thousands of segments
 			for k < len(pool) && cidr.Covers(agg, pool[k].prefix) {
-				if !slices.Contains(names, pool[k].name) {
+				if !seen[pool[k].name] {
+					seen[pool[k].name] = true
 					names = append(names, pool[k].name)
 				}
 				k++
@@ -452,10 +454,25 @@ func strip(as []announced) []Announcement {
 // O(n log n), so a plan with thousands of prefixes stays fast.
 func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 	segs := c.p.IDC.Segments
-	nS, nD := len(segs), len(dc)
+	// Segments with the same block share one entry: thousands of copies of
+	// one block would otherwise make every pair of them an overlap to walk.
+	var uniq []netip.Prefix
+	segOf := make([]int, len(segs))
+	distinct := map[netip.Prefix]int{}
+	for i, s := range segs {
+		q := s.CIDR.Masked()
+		d, ok := distinct[q]
+		if !ok {
+			d = len(uniq)
+			distinct[q] = d
+			uniq = append(uniq, q)
+		}
+		segOf[i] = d
+	}
+	nS, nD := len(uniq), len(dc)
 	entries := make([]cidr.Entry, 0, nS+nD+len(vpn))
-	for _, s := range segs {
-		entries = append(entries, cidr.Entry{Prefix: s.CIDR.Masked(), Ref: len(entries)})
+	for _, q := range uniq {
+		entries = append(entries, cidr.Entry{Prefix: q, Ref: len(entries)})
 	}
 	for _, a := range dc {
 		entries = append(entries, cidr.Entry{Prefix: a.Prefix, Ref: len(entries)})
@@ -524,7 +541,7 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 		case len(cov[i].inside[kind]) == 0:
 			return coverNone
 		}
-		if agg := cidr.Aggregate(cov[i].inside[kind]); len(agg) == 1 && agg[0] == segs[i].CIDR.Masked() {
+		if agg := cidr.Aggregate(cov[i].inside[kind]); len(agg) == 1 && agg[0] == uniq[i] {
 			return coverAll
 		}
 		return coverPart
@@ -532,8 +549,8 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 	for i, seg := range segs {
 		segPath := fmt.Sprintf("$.idc.segments[%d].cidr", i)
 		prefix := seg.CIDR.Masked()
-		dcCov := coverage(i, 0)
-		vpnCov := coverage(i, 1)
+		dcCov := coverage(segOf[i], 0)
+		vpnCov := coverage(segOf[i], 1)
 		switch {
 		case dcCov == coverNone && vpnCov == coverNone:
 			c.add(plan.Finding{

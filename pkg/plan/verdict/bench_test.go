@@ -84,12 +84,23 @@ func benchDocs(tb testing.TB) []struct {
 			return fmt.Sprintf(`{"name":"s%d","cidr":"172.%d.%d.%d/28","description":"%s"}`, i, 16+i>>12, (i>>4)&255, (i&15)<<4, pad)
 		})(w, budget)
 	}, func(doc map[string]any) {
+		// No split; the adjacent segments aggregate into one VPN prefix.
 		obj(doc, "strategy", "prefixSplit")["extraBits"] = 0
-		obj(doc, "strategy", "prefixSplit")["vpnAggregates"] = []any{"172.16.0.0/12"}
 		doc["profile"] = map[string]any{"quotas": map[string]any{"dynamicRoutesPerBorderGateway": 1000000}}
 	})
 	nulls := seedWith(tb, repeat(func(int) string { return "null" }), nil)
 	dups := seedWith(tb, repeat(func(int) string { return `{"name":"a","cidr":"10.0.0.0/8"}` }), nil)
+	// As many copies of one block as the limit allows, so that the
+	// strategy and the simulation run too.
+	dupsInLimit := seedWith(tb, func(w *bytes.Buffer, budget int) {
+		pad := strings.Repeat("d", max(budget/plan.MaxSegments-60, 0))
+		repeat(func(i int) string {
+			if i >= plan.MaxSegments {
+				return strings.Repeat(" ", budget)
+			}
+			return fmt.Sprintf(`{"name":"a","cidr":"192.168.0.0/16","description":"%s"}`, pad)
+		})(w, budget)
+	}, nil)
 	overlapping := seedWith(tb, repeat(func(i int) string {
 		return fmt.Sprintf(`{"name":"o%d","cidr":"10.%d.%d.%d/32"}`, i, i>>16&255, i>>8&255, i&255)
 	}), nil)
@@ -106,7 +117,7 @@ func benchDocs(tb testing.TB) []struct {
 	return []struct {
 		name string
 		doc  []byte
-	}{{"clean", clean}, {"nulls", nulls}, {"duplicates", dups}, {"overlapping", overlapping}, {"huge-strings", huge}}
+	}{{"clean", clean}, {"nulls", nulls}, {"duplicates", dups}, {"duplicates-in-limit", dupsInLimit}, {"overlapping", overlapping}, {"huge-strings", huge}}
 }
 
 func TestBenchDocuments(t *testing.T) {
