@@ -167,6 +167,10 @@ type computer struct {
 	prof  plan.Profile
 	r     *Result
 	paths map[pathKey][]uint32
+	// origins caches segmentsIn per prefix; segIdx is its index of the
+	// segments, built on first use.
+	origins map[netip.Prefix]string
+	segIdx  *segmentIndex
 }
 
 func (c *computer) add(f plan.Finding) { c.r.Findings = append(c.r.Findings, f) }
@@ -380,7 +384,7 @@ func (c *computer) prefixSplit() {
 				}
 				k++
 			}
-			vpn = append(vpn, announced{Announcement{Prefix: agg, Origin: strings.Join(names, ","), ASPath: c.customerPath(VPN, 0)}, "$.idc.segments"})
+			vpn = append(vpn, announced{Announcement{Prefix: agg, Origin: originText(names), ASPath: c.customerPath(VPN, 0)}, "$.idc.segments"})
 		}
 	}
 	dc = dedupe(dc)
@@ -402,15 +406,134 @@ func (c *computer) prefixSplit() {
 	}
 }
 
-// segmentsIn names the IDC segments that prefix q overlaps, comma-separated.
+// segmentsIn names the IDC segments that prefix q overlaps (originText),
+// in address order. It looks the segments up in an index built once, so
+// that thousands of aggregates over thousands of segments stay cheap:
+// the segments inside q are a range of the sorted distinct prefixes, and
+// those containing q are among its at most 128 ancestors.
 func (c *computer) segmentsIn(q netip.Prefix) string {
+	q = q.Masked()
+	if s, ok := c.origins[q]; ok {
+		return s
+	}
+	if c.segIdx == nil {
+		c.segIdx = newSegmentIndex(c.p.IDC.Segments)
+	}
 	var names []string
-	for _, s := range c.p.IDC.Segments {
-		if s.CIDR.Overlaps(q) {
-			names = append(names, s.Name)
+	n := 0
+	take := func(g segGroup) {
+		n += g.count
+		for _, name := range g.names {
+			if len(names) < maxOriginNames {
+				names = append(names, name)
+			}
 		}
 	}
-	return strings.Join(names, ",")
+	if q.IsValid() {
+		for bits := range q.Bits() { // the segments that contain q
+			if a, err := q.Addr().Prefix(bits); err == nil {
+				if g, ok := c.segIdx.byPrefix[a]; ok {
+					take(g)
+				}
+			}
+		}
+		ps := c.segIdx.sorted
+		lo, _ := slices.BinarySearchFunc(ps, q, compareAddrBits)
+		for i := lo; i < len(ps) && q.Contains(ps[i].Addr()); i++ {
+			take(c.segIdx.byPrefix[ps[i]])
+			if len(names) >= maxOriginNames {
+				// The rest only counts: add the groups' counts at once.
+				hi, _ := slices.BinarySearchFunc(ps, lastAddr(q), func(p netip.Prefix, t netip.Addr) int {
+					if c := p.Addr().Compare(t); c != 0 {
+						return c
+					}
+					return -1 // every prefix starting at t sorts before "after t"
+				})
+				n += c.segIdx.countBefore[hi] - c.segIdx.countBefore[i+1]
+				break
+			}
+		}
+	}
+	if c.origins == nil {
+		c.origins = map[netip.Prefix]string{}
+	}
+	c.origins[q] = originTextN(names, n)
+	return c.origins[q]
+}
+
+// segmentIndex groups the IDC segments by masked prefix.
+type segmentIndex struct {
+	byPrefix map[netip.Prefix]segGroup
+	// sorted are the distinct valid prefixes by address, shorter first;
+	// countBefore[i] sums the segments of sorted[:i].
+	sorted      []netip.Prefix
+	countBefore []int
+}
+
+type segGroup struct {
+	count int
+	names []string // the first maxOriginNames, in plan order
+}
+
+func newSegmentIndex(segs []plan.Segment) *segmentIndex {
+	ix := &segmentIndex{byPrefix: map[netip.Prefix]segGroup{}}
+	for _, s := range segs {
+		q := s.CIDR.Masked()
+		if !q.IsValid() {
+			continue
+		}
+		g, ok := ix.byPrefix[q]
+		if !ok {
+			ix.sorted = append(ix.sorted, q)
+		}
+		g.count++
+		if len(g.names) < maxOriginNames {
+			g.names = append(g.names, s.Name)
+		}
+		ix.byPrefix[q] = g
+	}
+	slices.SortFunc(ix.sorted, compareAddrBits)
+	ix.countBefore = make([]int, len(ix.sorted)+1)
+	for i, q := range ix.sorted {
+		ix.countBefore[i+1] = ix.countBefore[i] + ix.byPrefix[q].count
+	}
+	return ix
+}
+
+func compareAddrBits(a, b netip.Prefix) int {
+	if c := a.Addr().Compare(b.Addr()); c != 0 {
+		return c
+	}
+	return a.Bits() - b.Bits()
+}
+
+// lastAddr is the last address of q.
+func lastAddr(q netip.Prefix) netip.Addr {
+	a := q.Masked().Addr()
+	b := a.AsSlice()
+	for i := q.Bits(); i < len(b)*8; i++ {
+		b[i/8] |= 0x80 >> (i % 8)
+	}
+	out, _ := netip.AddrFromSlice(b)
+	return out
+}
+
+// maxOriginNames is how many segment names an announcement's Origin lists;
+// one aggregate can stand for thousands of segments.
+const maxOriginNames = 8
+
+// originText joins names with commas, the first maxOriginNames of them and
+// then how many more.
+func originText(names []string) string {
+	return originTextN(names[:min(len(names), maxOriginNames)], len(names))
+}
+
+// originTextN joins the first names of n.
+func originTextN(first []string, n int) string {
+	if n <= len(first) {
+		return strings.Join(first, ",")
+	}
+	return strings.Join(first, ",") + fmt.Sprintf(",… and %d more", n-len(first))
 }
 
 // dedupe drops repeated prefixes, keeping the first.

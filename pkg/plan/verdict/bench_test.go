@@ -65,6 +65,19 @@ func repeat(item func(i int) string) func(w *bytes.Buffer, budget int) {
 	}
 }
 
+// cleanSegments writes 60,000 distinct adjacent /28 segments (within
+// plan.MaxSegments), each with a description to reach the size.
+func cleanSegments(w *bytes.Buffer, budget int) {
+	const n = 60000
+	pad := strings.Repeat("d", max(budget/n-90, 0))
+	repeat(func(i int) string {
+		if i >= n {
+			return strings.Repeat(" ", budget)
+		}
+		return fmt.Sprintf(`{"name":"s%d","cidr":"172.%d.%d.%d/28","description":"%s"}`, i, 16+i>>12, (i>>4)&255, (i&15)<<4, pad)
+	})(w, budget)
+}
+
 // benchDocs are the documents: a clean plan (the anchor) and the worst
 // cases of issue 13.
 func benchDocs(tb testing.TB) []struct {
@@ -74,18 +87,21 @@ func benchDocs(tb testing.TB) []struct {
 	// Clean: 60,000 distinct /28 segments (within plan.MaxSegments), each
 	// with a description to reach the size, a raised route quota and no
 	// split so the plan has no errors.
-	clean := seedWith(tb, func(w *bytes.Buffer, budget int) {
-		const n = 60000
-		pad := strings.Repeat("d", max(budget/n-90, 0))
-		repeat(func(i int) string {
-			if i >= n {
-				return strings.Repeat(" ", budget)
-			}
-			return fmt.Sprintf(`{"name":"s%d","cidr":"172.%d.%d.%d/28","description":"%s"}`, i, 16+i>>12, (i>>4)&255, (i&15)<<4, pad)
-		})(w, budget)
-	}, func(doc map[string]any) {
+	clean := seedWith(tb, cleanSegments, func(doc map[string]any) {
 		// No split; the adjacent segments aggregate into one VPN prefix.
 		obj(doc, "strategy", "prefixSplit")["extraBits"] = 0
+		doc["profile"] = map[string]any{"quotas": map[string]any{"dynamicRoutesPerBorderGateway": 1000000}}
+	})
+	// The clean segments under as many distinct VPN aggregates as the limit
+	// allows (each a /24 over 16 segments): the strategy names the segments
+	// behind every aggregate.
+	aggs := make([]any, plan.MaxStrategyPrefixes)
+	for i := range aggs {
+		aggs[i] = fmt.Sprintf("172.%d.%d.0/24", 16+i>>8, i&255)
+	}
+	aggregates := seedWith(tb, cleanSegments, func(doc map[string]any) {
+		obj(doc, "strategy", "prefixSplit")["extraBits"] = 0
+		obj(doc, "strategy", "prefixSplit")["vpnAggregates"] = aggs
 		doc["profile"] = map[string]any{"quotas": map[string]any{"dynamicRoutesPerBorderGateway": 1000000}}
 	})
 	nulls := seedWith(tb, repeat(func(int) string { return "null" }), nil)
@@ -117,7 +133,7 @@ func benchDocs(tb testing.TB) []struct {
 	return []struct {
 		name string
 		doc  []byte
-	}{{"clean", clean}, {"nulls", nulls}, {"duplicates", dups}, {"duplicates-in-limit", dupsInLimit}, {"overlapping", overlapping}, {"huge-strings", huge}}
+	}{{"clean", clean}, {"aggregates", aggregates}, {"nulls", nulls}, {"duplicates", dups}, {"duplicates-in-limit", dupsInLimit}, {"overlapping", overlapping}, {"huge-strings", huge}}
 }
 
 func TestBenchDocuments(t *testing.T) {
