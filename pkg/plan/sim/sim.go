@@ -157,10 +157,14 @@ type sessionPath struct {
 	asPath []uint32
 }
 
-func newModel(p *plan.Plan) *model {
+func newModel(p *plan.Plan) *model { return newModelFrom(p, strategy.Compute(p)) }
+
+// newModelFrom builds the model from a strategy result the caller already
+// computed for p (Check's callers have one).
+func newModelFrom(p *plan.Plan, strat strategy.Result) *model {
 	m := &model{
 		p:      p,
-		strat:  strategy.Compute(p),
+		strat:  strat,
 		byName: map[string]int{},
 	}
 	m.sessions = m.strat.Sessions

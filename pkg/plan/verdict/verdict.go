@@ -110,7 +110,8 @@ func Full(p *plan.Plan, opts Options) []plan.Finding {
 	if p == nil {
 		return col.Findings()
 	}
-	for _, f := range strategy.Compute(p).Findings {
+	strat := strategy.Compute(p)
+	for _, f := range strat.Findings {
 		switch f.Code {
 		case strategy.CodeMode, strategy.CodeSinglePathKind, strategy.CodeTooLarge:
 			continue // validate reports these as strategy.mode-*, path.*, limit.*
@@ -125,7 +126,7 @@ func Full(p *plan.Plan, opts Options) []plan.Finding {
 	if plan.HasErrors(fs) {
 		return fs
 	}
-	simFindings := sim.Check(p)
+	simFindings := sim.CheckWith(p, strat)
 	col.AddAll(simFindings)
 	// The bring-up order check simulates the normal state twice: it runs
 	// only where sim.Check found the plan within its work bound.
