@@ -679,24 +679,21 @@ func (d *decoder) text(s []byte, info strInfo) string {
 // countElements counts the elements of the list that opens at data[open],
 // assuming it is well-formed (the decoder checks that as it reads them).
 func countElements(data []byte, open int) int {
-	n, depth := 1, 0
+	n, depth, inString := 1, 0, false
 	for i := open + 1; i < len(data); i++ {
-		switch data[i] {
-		case '"':
-			for {
-				q := bytes.IndexByte(data[i+1:], '"')
-				if q < 0 {
-					return n
-				}
-				i += q + 1
-				backslashes := 0
-				for j := i - 1; data[j] == '\\'; j-- {
-					backslashes++
-				}
-				if backslashes%2 == 0 {
-					break
-				}
+		c := data[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
 			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
 		case '[', '{':
 			depth++
 		case ']', '}':
@@ -998,7 +995,11 @@ func clip(s string) string {
 	if len(s) <= 2*maxQuotedRunes {
 		return s
 	}
-	return fmt.Sprintf("%s… (%d bytes)", strings.ToValidUTF8(s[:2*maxQuotedRunes], ""), len(s))
+	cut := 2 * maxQuotedRunes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
 }
 
 func typeName(t reflect.Type) string {
