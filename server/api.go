@@ -123,7 +123,7 @@ func (s *Server) validatePlan(r *http.Request, _ auth.User) (int, any, *apiError
 }
 
 func (s *Server) findings(p *plan.Plan) []plan.Finding {
-	fs := s.validate(p)
+	fs := append(s.validate(p), s.pskFindings(p)...)
 	if fs == nil {
 		fs = []plan.Finding{}
 	}

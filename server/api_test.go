@@ -14,6 +14,7 @@ import (
 	"github.com/hybridplan/hybridplan/examples"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/server/auth"
+	"github.com/hybridplan/hybridplan/server/jdcloud"
 	"github.com/hybridplan/hybridplan/server/store"
 )
 
@@ -51,6 +52,9 @@ type testOptions struct {
 	dir      string
 	redactor *Redactor
 	web      fs.FS
+	keys     KeySource
+	// sources, for newE2EServer: where keys come from.
+	sources *jdcloud.SecretSources
 }
 
 func newTestServer(t testing.TB, o testOptions) *testServer {
@@ -76,7 +80,7 @@ func newTestServer(t testing.TB, o testOptions) *testServer {
 	must(t, err)
 	logs := &syncBuffer{}
 	log := slog.New(o.redactor.LogHandler(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	s, err := New(Options{Store: st, Auth: a, Cloud: o.cloud, Validate: o.validate, Log: log, Redactor: o.redactor, Web: o.web})
+	s, err := New(Options{Store: st, Auth: a, Cloud: o.cloud, Validate: o.validate, Log: log, Redactor: o.redactor, Web: o.web, Keys: o.keys})
 	must(t, err)
 	must(t, s.Start())
 	hs := httptest.NewServer(s)

@@ -57,6 +57,11 @@ type Options struct {
 	Redactor       *Redactor
 	// Validate re-validates plans; it is validate.Check in production.
 	Validate func(*plan.Plan) []plan.Finding
+	// Keys is where pre-shared keys come from: plans naming a source it
+	// does not allow are refused, and every run resolves and checks its
+	// plan's keys before it sends anything. Nil checks nothing (tests of
+	// fake clouds).
+	Keys KeySource
 }
 
 // Server is the HTTP handler and the engine behind it.
@@ -69,6 +74,7 @@ type Server struct {
 	log      *slog.Logger
 	redactor *Redactor
 	validate func(*plan.Plan) []plan.Finding
+	keys     KeySource
 	engine   *engine.Engine
 	mux      *http.ServeMux
 
@@ -94,7 +100,7 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{
 		st: o.Store, auth: o.Auth, cloud: o.Cloud, log: o.Log, redactor: o.Redactor,
-		validate: o.Validate, origins: map[string]bool{}, closing: make(chan struct{}),
+		validate: o.Validate, keys: o.Keys, origins: map[string]bool{}, closing: make(chan struct{}),
 	}
 	for _, origin := range o.AllowedOrigins {
 		s.origins[origin] = true
@@ -103,7 +109,7 @@ func New(o Options) (*Server, error) {
 		s.web = newWebFiles(o.Web)
 	}
 	s.engine = engine.New(engine.Options{
-		Store: o.Store, Build: o.Cloud.Program, Log: o.Log, Redact: o.Redactor.Redact,
+		Store: o.Store, Build: o.Cloud.Program, Log: o.Log, Redact: o.Redactor.Redact, Admit: s.admitKeys,
 	})
 	s.routes()
 	return s, nil

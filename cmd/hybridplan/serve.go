@@ -144,7 +144,16 @@ func serve(ctx context.Context, f serveFlags, getenv func(string) string, stdout
 	}
 	defer st.Close()
 
-	secrets := &server.Secrets{Redactor: redactor, Getenv: getenv}
+	// Without a configuration (the demo) no key is ever read: every tunnel
+	// gets a generated key for the stand-in.
+	var sources jdcloud.SecretSources
+	if !demo {
+		if sources, err = cfg.SecretSources(); err != nil {
+			return usageError{err}
+		}
+		sources.LookupEnv = func(k string) (string, bool) { v := getenv(k); return v, v != "" }
+	}
+	secrets := &server.Secrets{Redactor: redactor, Sources: sources}
 	jcfg := jdcloud.Config{Secrets: secrets.Resolve, Retry: jdcloud.RetryPolicy{MaxAttempts: cfg.JDCloud.MaxAttempts}}
 	var describe string
 	var standinSrv *http.Server
@@ -201,7 +210,7 @@ func serve(ctx context.Context, f serveFlags, getenv func(string) string, stdout
 	}
 	srv, err := server.New(server.Options{
 		Store: st, Auth: authn, Cloud: cloud, Web: hybridplan.WebFiles, AllowedOrigins: cfg.AllowedOrigins,
-		Log: log, Redactor: redactor, Validate: validate.Check,
+		Log: log, Redactor: redactor, Validate: validate.Check, Keys: secrets,
 	})
 	if err != nil {
 		return err

@@ -75,6 +75,10 @@ type Options struct {
 	// Redact scrubs secrets from messages that came from elsewhere (error
 	// texts) before they reach an event or a log line; nil keeps them.
 	Redact func(string) string
+	// Admit, when set, is asked before any call of a run is sent, each
+	// time the run starts or resumes (teardowns included); an error fails
+	// the run before it acts (a *store.Failure keeps its code).
+	Admit func(r store.Run, p *plan.Plan) error
 }
 
 // Engine runs runs. Create one per server.
@@ -83,6 +87,7 @@ type Engine struct {
 	build  Builder
 	log    *slog.Logger
 	redact func(string) string
+	admit  func(store.Run, *plan.Plan) error
 	hub    *Hub
 
 	ctx    context.Context
@@ -97,7 +102,7 @@ type Engine struct {
 func New(o Options) *Engine {
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{
-		st: o.Store, build: o.Build, log: o.Log, redact: o.Redact, hub: NewHub(),
+		st: o.Store, build: o.Build, log: o.Log, redact: o.Redact, admit: o.Admit, hub: NewHub(),
 		ctx: ctx, cancel: cancel, active: map[string]bool{},
 	}
 	if e.log == nil {
@@ -322,6 +327,11 @@ func (e *Engine) prepare(r store.Run) (Program, map[string]Call, Outputs, error)
 	p, err := plan.DecodeBytes(rec.Document)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("the stored plan cannot be decoded: %w", err)
+	}
+	if e.admit != nil {
+		if err := e.admit(r, p); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	prog, err := e.build(p)
 	if err != nil {
