@@ -34,6 +34,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/runs/{id}/verification", s.handle(auth.Viewer, s.verification))
 	m.HandleFunc("POST /api/v1/runs/{id}/teardown/approval", s.handle(auth.Approver, s.approveTeardown))
 	m.HandleFunc("POST /api/v1/runs/{id}/teardown", s.handle(auth.Operator, s.teardown))
+	m.HandleFunc("GET /api/v1/runs/{id}/teardown/approval", s.handle(auth.Viewer, s.getTeardownApproval))
+	m.HandleFunc("POST /api/v1/runs/{id}/cancel", s.handle(auth.Viewer, s.cancel))
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(http.StatusNotFound, "api.not-found", "no API endpoint %s %s; see docs/server.md", r.Method, r.URL.Path))
 	})
@@ -345,6 +347,9 @@ func (s *Server) provision(r *http.Request, u auth.User) (int, any, *apiError) {
 func (s *Server) startRun(run store.Run, conflicts func(store.Run) bool, msg string) (int, any, *apiError) {
 	s.startMu.Lock()
 	defer s.startMu.Unlock()
+	if s.shuttingDown() {
+		return 0, nil, errorf(http.StatusServiceUnavailable, "server.shutting-down", "the server is shutting down and starts no new runs; start the run again once it is back")
+	}
 	runs, err := s.st.Runs()
 	if err != nil {
 		return 0, nil, internal(err)
@@ -355,7 +360,12 @@ func (s *Server) startRun(run store.Run, conflicts func(store.Run) bool, msg str
 		}
 	}
 	created, _, err := s.st.CreateRun(run, store.Event{Type: "run.queued", Message: msg})
-	if err != nil {
+	switch {
+	case errors.Is(err, store.ErrNotApproved), errors.Is(err, store.ErrApprovalUsed):
+		return 0, nil, errorf(http.StatusConflict, "teardown.not-approved", "tearing down run %s is not approved (%v); an approver must approve this teardown first", run.Of, err)
+	case errors.Is(err, store.ErrOwnApproval):
+		return 0, nil, errorf(http.StatusForbidden, "approval.own-teardown", "%s approved this teardown and cannot start it too; another operator must start it", run.StartedBy)
+	case err != nil:
 		return 0, nil, internal(err)
 	}
 	s.log.Info("run created", "run", created.ID, "kind", created.Kind, "plan", created.PlanHash, "by", created.StartedBy)
@@ -530,10 +540,16 @@ func (s *Server) teardown(r *http.Request, u auth.User) (int, any, *apiError) {
 	if src.Kind != store.KindProvision {
 		return 0, nil, errorf(http.StatusConflict, "teardown.not-provision", "run %s is a %s run; only what a provisioning run created can be torn down", src.ID, src.Kind)
 	}
-	if _, err := s.st.GetTeardownApproval(src.ID); errors.Is(err, store.ErrNotFound) {
+	a, err := s.st.GetTeardownApproval(src.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return 0, nil, errorf(http.StatusConflict, "teardown.not-approved", "tearing down run %s is not approved; an approver must approve the teardown first", src.ID)
-	} else if err != nil {
+	case err != nil:
 		return 0, nil, internal(err)
+	case a.UsedBy != "":
+		return 0, nil, errorf(http.StatusConflict, "teardown.not-approved", "the teardown approval of run %s was used by teardown %s; one approval allows one teardown, so an approver must approve again", src.ID, a.UsedBy)
+	case a.By == u.Name:
+		return 0, nil, errorf(http.StatusForbidden, "approval.own-teardown", "%s approved this teardown and cannot start it too; another operator must start it", u.Name)
 	}
 	if !src.Finished() {
 		return 0, nil, errorf(http.StatusConflict, "run.active", "run %s is still %s; tear it down once it has finished", src.ID, src.State)
@@ -557,4 +573,59 @@ func (s *Server) teardown(r *http.Request, u auth.User) (int, any, *apiError) {
 	run := store.Run{ID: newRunID(), Kind: store.KindTeardown, PlanHash: src.PlanHash, Of: src.ID, StartedBy: u.Name, Calls: calls}
 	return s.startRun(run, func(o store.Run) bool { return o.PlanHash == src.PlanHash },
 		fmt.Sprintf("%s started tearing down what run %s created", u.Name, src.ID))
+}
+
+func (s *Server) getTeardownApproval(r *http.Request, _ auth.User) (int, any, *apiError) {
+	run, e := s.loadRun(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	a, err := s.st.GetTeardownApproval(run.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil, errorf(http.StatusNotFound, "teardown.no-approval", "nobody has approved tearing down run %s", run.ID)
+	} else if err != nil {
+		return 0, nil, internal(err)
+	}
+	return http.StatusOK, a, nil
+}
+
+// cancel stops a queued or running run at its current call. The request is
+// journalled first, so a server that dies mid-cancel finishes the cancel
+// when it starts again rather than resuming the run.
+func (s *Server) cancel(r *http.Request, u auth.User) (int, any, *apiError) {
+	if !u.Has(auth.Canceller) && !u.Has(auth.Operator) {
+		return 0, nil, errorf(http.StatusForbidden, "auth.role", "%s has neither the canceller nor the operator role needed to cancel a run; ask the administrator, or sign in as someone who has it", u.Name)
+	}
+	data, e := readBody(r, MaxRequestBytes, true)
+	if e != nil {
+		return 0, nil, e
+	}
+	if e := decodeStrict(data, &struct{}{}); e != nil {
+		return 0, nil, e
+	}
+	run, e := s.loadRun(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	_, evs, err := s.st.RequestCancel(run.ID, u.Name)
+	switch {
+	case errors.Is(err, store.ErrFinished):
+		return 0, nil, errorf(http.StatusConflict, "run.finished", "run %s has already finished (%s); nothing to cancel", run.ID, run.State)
+	case err != nil:
+		return 0, nil, internal(err)
+	}
+	s.engine.Published(run.ID, evs)
+	if err := s.engine.Cancel(run.ID); err != nil {
+		return 0, nil, internal(err)
+	}
+	s.log.Info("run cancel requested", "run", run.ID, "by", u.Name)
+	cur, err := s.st.GetRun(run.ID)
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	steps, err := s.st.Steps(run.ID)
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	return http.StatusAccepted, runView{Run: cur, Steps: steps}, nil
 }

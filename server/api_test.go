@@ -26,6 +26,9 @@ var testUsers = []auth.UserConfig{
 	{Name: "olive", Roles: []string{"operator"}, Token: "olive-token-0123456789abcdef"},
 	// sam plans and approves: allowed to approve others' plans only.
 	{Name: "sam", Roles: []string{"planner", "approver"}, Token: "sam-token-0123456789abcdef"},
+	// cara may only cancel; oscar approves and operates.
+	{Name: "cara", Roles: []string{"canceller"}, Token: "cara-token-0123456789abcdef"},
+	{Name: "oscar", Roles: []string{"approver", "operator"}, Token: "oscar-token-0123456789abcdef"},
 }
 
 func tokenOf(name string) string {

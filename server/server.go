@@ -124,11 +124,22 @@ func (s *Server) Start() error {
 	return err
 }
 
-// Close stops runs at their current call (they resume at the next start)
-// and ends WebSocket streams.
+// Close refuses new runs, stops runs at their current call (they resume
+// at the next start; Close waits for them a bounded time) and ends
+// WebSocket streams.
 func (s *Server) Close() {
 	s.once.Do(func() { close(s.closing) })
 	s.engine.Close()
+}
+
+// shuttingDown reports whether Close has begun.
+func (s *Server) shuttingDown() bool {
+	select {
+	case <-s.closing:
+		return true
+	default:
+		return false
+	}
 }
 
 // ServeHTTP serves the API and the app.

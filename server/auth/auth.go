@@ -33,10 +33,14 @@ const (
 	Approver Role = "approver"
 	// Operator starts provisioning and teardown runs of approved plans.
 	Operator Role = "operator"
+	// Canceller cancels queued and running runs (an on-call engineer who
+	// must be able to stop a run without being able to start one).
+	// Operators may cancel too.
+	Canceller Role = "canceller"
 )
 
 // Roles lists every role, in the order the documentation gives them.
-var roles = []Role{Viewer, Planner, Approver, Operator}
+var roles = []Role{Viewer, Planner, Approver, Operator, Canceller}
 
 // ParseRole checks a role name from a configuration file.
 func ParseRole(s string) (Role, error) {
@@ -44,7 +48,7 @@ func ParseRole(s string) (Role, error) {
 	if slices.Contains(roles, r) {
 		return r, nil
 	}
-	return "", fmt.Errorf("unknown role %q: use one of viewer, planner, approver, operator", s)
+	return "", fmt.Errorf("unknown role %q: use one of viewer, planner, approver, operator, canceller", s)
 }
 
 // User is a signed-in caller.
