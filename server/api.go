@@ -415,15 +415,17 @@ func (s *Server) getRun(r *http.Request, _ auth.User) (int, any, *apiError) {
 	return http.StatusOK, runView{Run: run, Steps: steps}, nil
 }
 
-// parseAfter reads the ?after=SEQ cursor.
-func parseAfter(r *http.Request) (uint64, *apiError) {
+// parseAfter reads the ?after=SEQ cursor: a whole number from 0 to the
+// run's last sequence number (a larger one would be a cursor from another
+// run or server, and near 2^64 it would wrap to the start).
+func parseAfter(r *http.Request, run store.Run) (uint64, *apiError) {
 	v := r.URL.Query().Get("after")
 	if v == "" {
 		return 0, nil
 	}
-	n, err := strconv.ParseUint(v, 10, 64)
-	if err != nil {
-		return 0, errorf(http.StatusBadRequest, "request.after", "after=%q is not an event sequence number (a whole number ≥ 0)", v)
+	n, err := strconv.ParseUint(v, 10, 63)
+	if err != nil || n > run.LastSeq {
+		return 0, errorf(http.StatusBadRequest, "request.after", "after=%q is not an event sequence number of run %s (a whole number from 0 to %d)", v, run.ID, run.LastSeq)
 	}
 	return n, nil
 }
@@ -436,7 +438,7 @@ func (s *Server) events(r *http.Request, _ auth.User) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
-	after, e := parseAfter(r)
+	after, e := parseAfter(r, run)
 	if e != nil {
 		return 0, nil, e
 	}

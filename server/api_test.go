@@ -56,6 +56,7 @@ type testOptions struct {
 	redactor *Redactor
 	web      fs.FS
 	keys     KeySource
+	maxWatchers, maxWatchersPerUser int
 	// sources, for newE2EServer: where keys come from.
 	sources *jdcloud.SecretSources
 }
@@ -83,10 +84,13 @@ func newTestServer(t testing.TB, o testOptions) *testServer {
 	must(t, err)
 	logs := &syncBuffer{}
 	log := slog.New(o.redactor.LogHandler(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	s, err := New(Options{Store: st, Auth: a, Cloud: o.cloud, Validate: o.validate, Log: log, Redactor: o.redactor, Web: o.web, Keys: o.keys})
+	hs := httptest.NewUnstartedServer(nil)
+	s, err := New(Options{Store: st, Auth: a, Cloud: o.cloud, Validate: o.validate, Log: log, Redactor: o.redactor, Web: o.web, Keys: o.keys,
+		PublicOrigin: "http://" + hs.Listener.Addr().String(), MaxWatchers: o.maxWatchers, MaxWatchersPerUser: o.maxWatchersPerUser})
 	must(t, err)
 	must(t, s.Start())
-	hs := httptest.NewServer(s)
+	hs.Config.Handler = s
+	hs.Start()
 	ts := &testServer{t: t, srv: s, http: hs, st: st, cloud: o.cloud, logs: logs}
 	t.Cleanup(ts.close)
 	return ts

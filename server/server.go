@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,9 +51,15 @@ type Options struct {
 	Cloud Cloud
 	// Web are the app's files (index.html, web/…); nil serves no app.
 	Web fs.FS
-	// AllowedOrigins are extra origins (scheme://host:port) allowed to open
-	// WebSockets; the server's own host is always allowed.
+	// PublicOrigin is the origin (scheme://host[:port]) people reach the
+	// page at: WebSockets from it are allowed. cmd/hybridplan defaults it
+	// to the listen address.
+	PublicOrigin string
+	// AllowedOrigins are extra origins allowed to open WebSockets.
 	AllowedOrigins []string
+	// MaxWatchers and MaxWatchersPerUser bound open WebSockets (defaults
+	// DefaultMaxWatchers, DefaultMaxWatchersPerUser).
+	MaxWatchers, MaxWatchersPerUser int
 	Log            *slog.Logger
 	Redactor       *Redactor
 	// Validate re-validates plans; it is validate.Check in production.
@@ -63,6 +70,14 @@ type Options struct {
 	// fake clouds).
 	Keys KeySource
 }
+
+// WebSocket limits: 500 watchers cost about 20 MB (docs/server.md), so the
+// total bounds memory and descriptors, and the per-user cap keeps one
+// viewer from taking every slot.
+const (
+	DefaultMaxWatchers        = 2000
+	DefaultMaxWatchersPerUser = 64
+)
 
 // Server is the HTTP handler and the engine behind it.
 type Server struct {
@@ -77,6 +92,13 @@ type Server struct {
 	keys     KeySource
 	engine   *engine.Engine
 	mux      *http.ServeMux
+
+	csp string
+
+	wsMu                            sync.Mutex
+	wsTotal                         int
+	wsByUser                        map[string]int
+	maxWatchers, maxWatchersPerUser int
 
 	// startMu makes "no unfinished run of this plan" and "create the run"
 	// one step, so two operators clicking at once start one run.
@@ -102,12 +124,23 @@ func New(o Options) (*Server, error) {
 		st: o.Store, auth: o.Auth, cloud: o.Cloud, log: o.Log, redactor: o.Redactor,
 		validate: o.Validate, keys: o.Keys, origins: map[string]bool{}, closing: make(chan struct{}),
 	}
-	for _, origin := range o.AllowedOrigins {
-		s.origins[origin] = true
+	for _, origin := range append([]string{o.PublicOrigin}, o.AllowedOrigins...) {
+		if origin != "" {
+			s.origins[strings.ToLower(strings.TrimSuffix(origin, "/"))] = true
+		}
+	}
+	s.wsByUser = map[string]int{}
+	s.maxWatchers, s.maxWatchersPerUser = o.MaxWatchers, o.MaxWatchersPerUser
+	if s.maxWatchers <= 0 {
+		s.maxWatchers = DefaultMaxWatchers
+	}
+	if s.maxWatchersPerUser <= 0 {
+		s.maxWatchersPerUser = DefaultMaxWatchersPerUser
 	}
 	if o.Web != nil {
 		s.web = newWebFiles(o.Web)
 	}
+	s.csp = contentSecurityPolicy(inlineStyleHashes(o.Web))
 	s.engine = engine.New(engine.Options{
 		Store: o.Store, Build: o.Cloud.Program, Log: o.Log, Redact: o.Redactor.Redact, Admit: s.admitKeys,
 	})
@@ -146,14 +179,17 @@ func (s *Server) shuttingDown() bool {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	h := rec.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
+	s.setSecurityHeaders(rec.Header())
 	s.mux.ServeHTTP(rec, r)
 	// The query is left out of the log: it carries nothing but cursors
 	// today, and logging it would invite leaking something tomorrow.
-	s.log.Info("http", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+	// Successful reads are DEBUG (under load they were most of the log);
+	// changes and failures are INFO.
+	level := slog.LevelInfo
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && rec.status < 400 {
+		level = slog.LevelDebug
+	}
+	s.log.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 		"ms", time.Since(start).Milliseconds(), "user", rec.user)
 }
 
