@@ -50,12 +50,12 @@ type testServer struct {
 }
 
 type testOptions struct {
-	cloud    Cloud
-	validate func(*plan.Plan) []plan.Finding
-	dir      string
-	redactor *Redactor
-	web      fs.FS
-	keys     KeySource
+	cloud                           Cloud
+	validate                        func(*plan.Plan) []plan.Finding
+	dir                             string
+	redactor                        *Redactor
+	web                             fs.FS
+	keys                            KeySource
 	maxWatchers, maxWatchersPerUser int
 	// sources, for newE2EServer: where keys come from.
 	sources *jdcloud.SecretSources

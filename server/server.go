@@ -60,8 +60,8 @@ type Options struct {
 	// MaxWatchers and MaxWatchersPerUser bound open WebSockets (defaults
 	// DefaultMaxWatchers, DefaultMaxWatchersPerUser).
 	MaxWatchers, MaxWatchersPerUser int
-	Log            *slog.Logger
-	Redactor       *Redactor
+	Log                             *slog.Logger
+	Redactor                        *Redactor
 	// Validate re-validates plans; it is validate.Check in production.
 	Validate func(*plan.Plan) []plan.Finding
 	// Keys is where pre-shared keys come from: plans naming a source it

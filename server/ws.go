@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-		"strings"
+	"strings"
 	"time"
 
 	"github.com/gorilla/websocket"
