@@ -21,7 +21,11 @@ import (
 type Config struct {
 	// Users and their tokens; at least one.
 	Users []auth.UserConfig `json:"users"`
-	// AllowedOrigins may open WebSockets besides the server's own origin.
+	// PublicOrigin is the origin people open the page at
+	// ("https://planner.example.com" behind a proxy); WebSockets from it
+	// are allowed. Default: http:// and the listen address.
+	PublicOrigin string `json:"publicOrigin,omitempty"`
+	// AllowedOrigins may open WebSockets besides the public origin.
 	AllowedOrigins []string `json:"allowedOrigins,omitempty"`
 	// DataDir holds the store; --data overrides it.
 	DataDir string        `json:"dataDir,omitempty"`
@@ -67,6 +71,28 @@ type JDCloudConfig struct {
 	CredentialsFile string `json:"credentialsFile,omitempty"`
 	// MaxAttempts of a call that fails transiently (default 5).
 	MaxAttempts int `json:"maxAttempts,omitempty"`
+}
+
+// CheckFileMode refuses a file (or directory) others may write, and one
+// others may read when secret says it holds secrets; it returns a warning
+// for a configuration readable by others. kind names it in messages.
+func CheckFileMode(path, kind string, secret bool) (warning string, err error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("%s %s: %w", kind, path, err)
+	}
+	m := fi.Mode().Perm()
+	switch {
+	case fi.IsDir() && m&0o002 != 0:
+		return "", fmt.Errorf("%s %s has mode %04o: it is writable by everyone; run chmod 700 %s", kind, path, m, path)
+	case !fi.IsDir() && m&0o022 != 0:
+		return "", fmt.Errorf("%s %s has mode %04o: others may change it; run chmod go-w %s", kind, path, m, path)
+	case secret && m&0o077 != 0:
+		return "", fmt.Errorf("%s %s has mode %04o: others may read the keys in it; run chmod 600 %s", kind, path, m, path)
+	case m&0o077 != 0:
+		return fmt.Sprintf("%s %s has mode %04o: others may read it; chmod go-rwx %s keeps it private", kind, path, m, path), nil
+	}
+	return "", nil
 }
 
 // MaxConfigBytes bounds the configuration file.
@@ -120,6 +146,9 @@ type Credentials struct {
 func LoadCredentials(file string, getenv func(string) string) (Credentials, error) {
 	var c Credentials
 	if file != "" {
+		if _, err := CheckFileMode(file, "the JD Cloud credentials file", true); err != nil {
+			return c, err
+		}
 		data, err := os.ReadFile(file)
 		if err != nil {
 			return c, fmt.Errorf("reading the JD Cloud credentials file: %w", err)
