@@ -1,13 +1,13 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
-	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/server/auth"
 	"github.com/hybridplan/hybridplan/server/engine"
 	"github.com/hybridplan/hybridplan/server/store"
@@ -460,7 +460,8 @@ type verificationView struct {
 	Run      string                       `json:"run"`
 	State    string                       `json:"state"`
 	ReadBack map[string]map[string]string `json:"readBack"`
-	Matrix   sim.ConnectivityMatrix       `json:"matrix"`
+	// Matrix is sim.ConnectivityMatrix, encoded once per plan.
+	Matrix json.RawMessage `json:"matrix"`
 }
 
 func (s *Server) verification(r *http.Request, _ auth.User) (int, any, *apiError) {
@@ -493,7 +494,10 @@ func (s *Server) verification(r *http.Request, _ auth.User) (int, any, *apiError
 			v.ReadBack[st.CallID] = st.Outputs
 		}
 	}
-	if v.Matrix, err = sim.Matrix(p); err != nil {
+	if v.Matrix, err = s.matrices.get(r.Context(), run.PlanHash, p); err != nil {
+		if r.Context().Err() != nil {
+			return 0, nil, errorf(http.StatusServiceUnavailable, "plan.matrix-busy", "the request ended while the verification matrix was being computed; ask again")
+		}
 		return 0, nil, errorf(http.StatusUnprocessableEntity, "plan.matrix", "the verification matrix cannot be computed: %v", err)
 	}
 	return http.StatusOK, v, nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hybridplan/hybridplan/examples"
 	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/validate"
 	"github.com/hybridplan/hybridplan/server/jdcloud"
 	"github.com/hybridplan/hybridplan/server/standin"
@@ -147,7 +148,10 @@ func TestProvisionAndTeardownThroughTheSDK(t *testing.T) {
 		t.Errorf("the border gateway's output id is %q", id)
 	}
 
-	var ver verificationView
+	var ver struct {
+		ReadBack map[string]map[string]string `json:"readBack"`
+		Matrix   sim.ConnectivityMatrix       `json:"matrix"`
+	}
 	if st := e.do("GET", "/api/v1/runs/"+run.ID+"/verification", "vera", nil, &ver); st != 200 || len(ver.ReadBack) == 0 || len(ver.Matrix.Cells) == 0 {
 		t.Errorf("verification: %d, %d read-backs, %d matrix cells", st, len(ver.ReadBack), len(ver.Matrix.Cells))
 	}

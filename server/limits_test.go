@@ -5,6 +5,12 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"testing"
 
 	"github.com/gorilla/websocket"
@@ -137,5 +143,49 @@ func TestContentSecurityPolicy(t *testing.T) {
 	must(t, err)
 	if inline := regexp.MustCompile(`<script(?:\s+type="module")?\s*>|<style|\sstyle=|\son[a-z]+=`).Find(html); inline != nil {
 		t.Errorf("index.html has inline code or style (%q), which the policy blocks", inline)
+	}
+}
+
+// Many viewers asking for a run's verification at once cost one matrix
+// computation, and later asks none.
+func TestVerificationMatrixComputedOnce(t *testing.T) {
+	ts := newTestServer(t, testOptions{cloud: &fakeCloud{}})
+	var computed atomic.Int32
+	release := make(chan struct{})
+	real := ts.srv.matrices.compute
+	ts.srv.matrices.compute = func(p *plan.Plan) (sim.ConnectivityMatrix, error) {
+		computed.Add(1)
+		<-release
+		return real(p)
+	}
+	hash := ts.submitApproved()
+	var rv runView
+	ts.do("POST", "/api/v1/plans/"+hash+"/runs", "olive", nil, &rv)
+	var wg sync.WaitGroup
+	status := make([]int, 8)
+	for i := range status {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("GET", ts.http.URL+"/api/v1/runs/"+rv.ID+"/verification", nil)
+			req.Header.Set("Authorization", "Bearer "+tokenOf("vera"))
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				status[i] = resp.StatusCode
+				resp.Body.Close()
+			}
+		}()
+	}
+	time.Sleep(100 * time.Millisecond) // let them all ask
+	close(release)
+	wg.Wait()
+	ts.do("GET", "/api/v1/runs/"+rv.ID+"/verification", "vera", nil, nil)
+	if n := computed.Load(); n != 1 {
+		t.Errorf("the matrix was computed %d times for 9 asks", n)
+	}
+	for i, st := range status {
+		if st != 200 {
+			t.Errorf("viewer %d: %d", i, st)
+		}
 	}
 }

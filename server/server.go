@@ -93,7 +93,8 @@ type Server struct {
 	engine   *engine.Engine
 	mux      *http.ServeMux
 
-	csp string
+	csp      string
+	matrices *matrixCache
 
 	wsMu                            sync.Mutex
 	wsTotal                         int
@@ -141,6 +142,7 @@ func New(o Options) (*Server, error) {
 		s.web = newWebFiles(o.Web)
 	}
 	s.csp = contentSecurityPolicy(inlineStyleHashes(o.Web))
+	s.matrices = newMatrixCache()
 	s.engine = engine.New(engine.Options{
 		Store: o.Store, Build: o.Cloud.Program, Log: o.Log, Redact: o.Redactor.Redact, Admit: s.admitKeys,
 	})
