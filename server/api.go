@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
@@ -335,11 +336,12 @@ func (s *Server) provision(r *http.Request, u auth.User) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, errorf(http.StatusUnprocessableEntity, "plan.calls", "the plan's provisioning calls cannot be made: %v", err)
 	}
-	run := store.Run{ID: newRunID(), Kind: store.KindProvision, PlanHash: rec.Hash, StartedBy: u.Name, Calls: engine.ProvisionCalls(prog)}
-	// Any unfinished run of the plan conflicts: two provisionings would
-	// race each other's find-before-create, and provisioning during a
-	// teardown would rebuild what is being deleted.
-	return s.startRun(run, func(o store.Run) bool { return o.PlanHash == rec.Hash },
+	run := store.Run{ID: newRunID(), Kind: store.KindProvision, PlanHash: rec.Hash, StartedBy: u.Name, Calls: engine.ProvisionCalls(prog), Resources: resourceIdentities(p, prog)}
+	// Any unfinished run of the plan, or of another plan naming the same
+	// resources, conflicts: two provisionings would race each other's
+	// find-before-create, and provisioning during a teardown would rebuild
+	// what is being deleted.
+	return s.startRun(run, func(o store.Run) bool { return o.PlanHash == rec.Hash || overlaps(o.Resources, run.Resources) },
 		fmt.Sprintf("%s started provisioning plan %s", u.Name, rec.Hash[:12]))
 }
 
@@ -360,9 +362,12 @@ func (s *Server) startRun(run store.Run, conflicts func(store.Run) bool, msg str
 		}
 	}
 	created, _, err := s.st.CreateRun(run, store.Event{Type: "run.queued", Message: msg})
+	var owned *store.OwnedError
 	switch {
 	case errors.Is(err, store.ErrNotApproved), errors.Is(err, store.ErrApprovalUsed):
 		return 0, nil, errorf(http.StatusConflict, "teardown.not-approved", "tearing down run %s is not approved (%v); an approver must approve this teardown first", run.Of, err)
+	case errors.As(err, &owned):
+		return 0, nil, errorf(http.StatusConflict, "resource.owned", "the plan's %s; a run never creates, adopts or deletes another plan's resources. Tear down plan %s first, or rename the resources in this plan", owned, owned.PlanHash)
 	case errors.Is(err, store.ErrOwnApproval):
 		return 0, nil, errorf(http.StatusForbidden, "approval.own-teardown", "%s approved this teardown and cannot start it too; another operator must start it", run.StartedBy)
 	case err != nil:
@@ -576,8 +581,8 @@ func (s *Server) teardown(r *http.Request, u auth.User) (int, any, *apiError) {
 	if len(calls) == 0 {
 		return 0, nil, errorf(http.StatusConflict, "teardown.nothing", "run %s created nothing, so there is nothing to tear down", src.ID)
 	}
-	run := store.Run{ID: newRunID(), Kind: store.KindTeardown, PlanHash: src.PlanHash, Of: src.ID, StartedBy: u.Name, Calls: calls}
-	return s.startRun(run, func(o store.Run) bool { return o.PlanHash == src.PlanHash },
+	run := store.Run{ID: newRunID(), Kind: store.KindTeardown, PlanHash: src.PlanHash, Of: src.ID, StartedBy: u.Name, Calls: calls, Resources: resourceIdentities(p, prog)}
+	return s.startRun(run, func(o store.Run) bool { return o.PlanHash == src.PlanHash || overlaps(o.Resources, run.Resources) },
 		fmt.Sprintf("%s started tearing down what run %s created", u.Name, src.ID))
 }
 
@@ -634,4 +639,25 @@ func (s *Server) cancel(r *http.Request, u auth.User) (int, any, *apiError) {
 		return 0, nil, internal(err)
 	}
 	return http.StatusAccepted, runView{Run: cur, Steps: steps}, nil
+}
+
+// resourceIdentities are the region, kind and name of each resource a
+// plan's calls create: what two plans must not share.
+func resourceIdentities(p *plan.Plan, prog engine.Program) []string {
+	var out []string
+	for _, c := range prog.Calls() {
+		if c.Creates && c.Name != "" {
+			out = append(out, p.Region+"/"+c.Action+"/"+c.Name)
+		}
+	}
+	return out
+}
+
+func overlaps(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
 }

@@ -26,6 +26,8 @@ var (
 	bucketPlans     = []byte("plans")
 	bucketApprovals = []byte("approvals")
 	bucketRuns      = []byte("runs")
+	// bucketOwners maps a resource identity to the plan whose runs own it.
+	bucketOwners = []byte("owners")
 	// Inside each run's bucket:
 	keyRun        = []byte("run")
 	bucketSteps   = []byte("steps")
@@ -64,7 +66,7 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketPlans, bucketApprovals, bucketRuns} {
+		for _, b := range [][]byte{bucketPlans, bucketApprovals, bucketRuns, bucketOwners} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -224,6 +226,11 @@ type Run struct {
 	Failure *Failure `json:"failure,omitempty"`
 	// LastSeq is the sequence number of the run's latest event.
 	LastSeq uint64 `json:"lastSeq"`
+	// Resources are the identities (region, kind and name) of what the
+	// run's plan creates. A provisioning run claims them for its plan; no
+	// run of another plan may create, adopt or delete them until a
+	// teardown of the owner has succeeded.
+	Resources []string `json:"resources,omitempty"`
 	// Approval is, for a teardown, the approval it consumed.
 	Approval *Approval `json:"approval,omitempty"`
 	// Cancel records who asked to cancel the run, and when. It is written
@@ -274,6 +281,58 @@ type Event struct {
 	Outputs map[string]string `json:"outputs,omitempty"`
 }
 
+// OwnedError is CreateRun's refusal of a provisioning run whose resources
+// another plan owns.
+type OwnedError struct {
+	Resource, PlanHash, Run string
+}
+
+func (e *OwnedError) Error() string {
+	return fmt.Sprintf("%s belongs to plan %s (run %s)", e.Resource, e.PlanHash, e.Run)
+}
+
+// owner is a claim on a resource identity.
+type owner struct {
+	PlanHash string    `json:"planHash"`
+	Run      string    `json:"run"`
+	At       time.Time `json:"at"`
+}
+
+// claim makes r's plan the owner of r's resources, unless another plan
+// owns one of them.
+func claim(b *bolt.Bucket, r Run) error {
+	for _, id := range r.Resources {
+		var o owner
+		if err := getJSON(b, []byte(id), &o); err == nil && o.PlanHash != r.PlanHash {
+			return &OwnedError{Resource: id, PlanHash: o.PlanHash, Run: o.Run}
+		} else if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	for _, id := range r.Resources {
+		if b.Get([]byte(id)) != nil {
+			continue // the plan's first claim stays
+		}
+		if err := putJSON(b, []byte(id), owner{PlanHash: r.PlanHash, Run: r.ID, At: r.CreatedAt}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// release gives up r's plan's claims on r's resources.
+func release(b *bolt.Bucket, r Run) error {
+	for _, id := range r.Resources {
+		var o owner
+		if err := getJSON(b, []byte(id), &o); err == nil && o.PlanHash == r.PlanHash {
+			if err := b.Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Errors of CreateRun for a teardown.
 var (
 	ErrNotApproved  = errors.New("the teardown is not approved")
@@ -290,6 +349,11 @@ func (s *Store) CreateRun(r Run, first Event) (Run, Event, error) {
 	r.State, r.CreatedAt, r.UpdatedAt = StateQueued, now, now
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		runs := tx.Bucket(bucketRuns)
+		if r.Kind == KindProvision {
+			if err := claim(tx.Bucket(bucketOwners), r); err != nil {
+				return err
+			}
+		}
 		if r.Kind == KindTeardown {
 			src := runs.Bucket([]byte(r.Of))
 			if src == nil {
@@ -366,6 +430,9 @@ func (s *Store) Record(runID string, c Change) ([]Event, error) {
 		}
 		if c.State != "" {
 			r.State = c.State
+			if err := releaseIfDone(tx, rb, r); err != nil {
+				return err
+			}
 		}
 		if c.Failure != nil {
 			r.Failure = c.Failure
@@ -386,6 +453,43 @@ func (s *Store) Record(runID string, c Change) ([]Event, error) {
 		return putJSON(rb, keyRun, r)
 	})
 	return out, err
+}
+
+// releaseIfDone gives up a plan's claims once nothing of it can exist: a
+// teardown succeeded, or a provisioning run ended before any call began.
+func releaseIfDone(tx *bolt.Tx, rb *bolt.Bucket, r Run) error {
+	owners := tx.Bucket(bucketOwners)
+	switch {
+	case r.Kind == KindTeardown && r.State == StateSucceeded:
+		return release(owners, r)
+	case r.Kind == KindProvision && r.Finished() && r.State != StateSucceeded:
+		untouched := true
+		err := rb.Bucket(bucketSteps).ForEach(func(_, v []byte) error {
+			var st Step
+			if err := json.Unmarshal(v, &st); err != nil {
+				return err
+			}
+			untouched = untouched && st.State == StepPending
+			return nil
+		})
+		if err != nil || !untouched {
+			return err
+		}
+		// Another provisioning run of the plan may have made something.
+		runs := tx.Bucket(bucketRuns)
+		c := runs.Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			var o Run
+			if err := getJSON(runs.Bucket(k), keyRun, &o); err != nil || o.ID == r.ID || o.PlanHash != r.PlanHash {
+				continue
+			}
+			if o.Kind == KindProvision {
+				return nil // keep the claim; a teardown releases it
+			}
+		}
+		return release(owners, r)
+	}
+	return nil
 }
 
 func appendEvent(rb *bolt.Bucket, r *Run, e Event, now time.Time) (Event, error) {
