@@ -52,7 +52,8 @@ func TestProvisioningRefusedWhenPreflightFindsAnOperationMissing(t *testing.T) {
 	t.Cleanup(hs.Close)
 	redactor := &Redactor{}
 	redactor.Add(e2eSK)
-	secrets := &Secrets{Redactor: redactor, Getenv: func(k string) string { return e2eEnv[k] }}
+	secrets := &Secrets{Redactor: redactor, Sources: jdcloud.SecretSources{EnvPrefix: jdcloud.DefaultEnvPrefix,
+		LookupEnv: func(k string) (string, bool) { v, ok := e2eEnv[k]; return v, ok }}}
 	cloud, err := NewJDCloud(jdcloud.Config{Endpoint: hs.URL, AccessKey: e2eAK, SecretKey: e2eSK, Secrets: secrets.Resolve,
 		Retry: jdcloud.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}}, "stand-in")
 	must(t, err)

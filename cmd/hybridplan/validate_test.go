@@ -259,6 +259,41 @@ func TestValidateSecrets(t *testing.T) {
 	}
 }
 
+// TestValidateSecretsOnlyFromAllowedSources: with --secrets, a plan's
+// reference to the cloud credentials, another prefix or a file outside
+// --psk-dir is refused (vpn.psk-unresolved) and nothing is read.
+func TestValidateSecretsOnlyFromAllowedSources(t *testing.T) {
+	const secret = "Sup3r_secret_value"
+	t.Setenv("JDCLOUD_SECRET_KEY", secret)
+	t.Setenv("OTHER_TEAM_PSK", secret)
+	keyFile := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(keyFile, []byte(secret), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range []string{"env:JDCLOUD_SECRET_KEY", "env:OTHER_TEAM_PSK", "file:" + keyFile, "file:/proc/self/environ", "file:/dev/zero"} {
+		t.Run(ref, func(t *testing.T) {
+			f := writePlan(t, func(doc map[string]any) {
+				doc["vpn"].(map[string]any)["tunnels"].([]any)[0].(map[string]any)["pskRef"] = ref
+			})
+			code, out, errOut := runCmd(t, "", "validate", "--secrets", f)
+			if code != 1 || !strings.Contains(out, "vpn.psk-unresolved") || !strings.Contains(out, "not allowed") {
+				t.Fatalf("exit %d\n%s%s", code, out, errOut)
+			}
+			if strings.Contains(out+errOut, secret) {
+				t.Errorf("the secret is printed:\n%s%s", out, errOut)
+			}
+		})
+	}
+	// The same file is read once its directory is allowed.
+	f := writePlan(t, func(doc map[string]any) {
+		doc["vpn"].(map[string]any)["tunnels"].([]any)[0].(map[string]any)["pskRef"] = "file:" + keyFile
+	})
+	t.Setenv("HYBRIDPLAN_PSK_TUN2", "Good_key_2")
+	if code, out, errOut := runCmd(t, "", "validate", "--secrets", "--psk-dir", filepath.Dir(keyFile), f); code != 0 {
+		t.Errorf("allowed directory: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
 // TestValidateDecodeErrorExitTwo: a document that does not decode is exit
 // 2 even when another file has plan errors.
 func TestValidateDecodeErrorExitTwo(t *testing.T) {
