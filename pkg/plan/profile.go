@@ -22,6 +22,8 @@ type Profile struct {
 	CustomerGatewayIPCounts []int `json:"customerGatewayIpCounts"`
 	// VPNCloudPublicIPs is how many public IPs a VPN connection has.
 	VPNCloudPublicIPs int `json:"vpnCloudPublicIps"`
+	// Timers are the failover timing values (issue 11).
+	Timers ProfileTimers `json:"timers"`
 }
 
 // IntRange is an inclusive range.
@@ -217,6 +219,7 @@ func DefaultProfile() Profile {
 		},
 		CustomerGatewayIPCounts: []int{1, 2, 4},
 		VPNCloudPublicIPs:       2,
+		Timers:                  defaultTimers(),
 	}
 }
 
@@ -242,6 +245,7 @@ func ProfileSources() map[string]string {
 		"quotas":                             "Direct-Connection/Introduction/Restrictions.md (default quotas)",
 		"customerGatewayIpCounts":            "VPN customer gateway creation: 1, 2 or 4 public IPs",
 		"vpnCloudPublicIps":                  "VPN connection creation: 2 cloud public IPs",
+		"timers":                             timersSource,
 	}
 }
 
@@ -252,4 +256,41 @@ func (p *Plan) EffectiveProfile() Profile {
 		return *p.Profile
 	}
 	return DefaultProfile()
+}
+
+// ---- Failover timing (issue 11) ----
+
+// ProfileTimers are the values the loss-window model (sim.Failover) uses
+// besides the plan's own BFD, NQA, DPD and BGP timers. JD Cloud documents
+// none of them: each is an assumption, shown as one, that a plan can
+// correct.
+type ProfileTimers struct {
+	// BGPKeepaliveSeconds and BGPHoldSeconds are JD Cloud's end of every
+	// BGP session, and the customer's end when a session sets no
+	// bgpTimers: the common router defaults 60/180 s.
+	BGPKeepaliveSeconds int `json:"bgpKeepaliveSeconds"`
+	BGPHoldSeconds      int `json:"bgpHoldSeconds"`
+	// DPDTimeoutSeconds is how long IPsec dead peer detection waits for
+	// an answer after its probe before it declares the tunnel down (the
+	// probe goes out dpdSeconds after the last packet received).
+	DPDTimeoutSeconds int `json:"dpdTimeoutSeconds"`
+	// UpdatePerHopMillis is the time a BGP message (NOTIFICATION or
+	// UPDATE withdrawing routes) takes per router it crosses, processing
+	// included.
+	UpdatePerHopMillis int `json:"updatePerHopMillis"`
+	// FIBUpdateMillis is the time a router takes to change its forwarding
+	// table once its best path changed.
+	FIBUpdateMillis int `json:"fibUpdateMillis"`
+}
+
+const timersSource = "assumption: JD Cloud documents no BGP timers (60/180 s, the common router default), no DPD timeout (30 s) and no convergence times (50 ms per BGP hop, 50 ms per forwarding-table update)"
+
+func defaultTimers() ProfileTimers {
+	return ProfileTimers{
+		BGPKeepaliveSeconds: 60,
+		BGPHoldSeconds:      180,
+		DPDTimeoutSeconds:   30,
+		UpdatePerHopMillis:  50,
+		FIBUpdateMillis:     50,
+	}
 }
