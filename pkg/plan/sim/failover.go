@@ -132,6 +132,9 @@ type LossWindow struct {
 	// pvif-1", "vpn via tun-1, tun-2", "none").
 	From string `json:"from"`
 	To   string `json:"to"`
+	// FromSessions and ToSessions are the sessions of those paths.
+	FromSessions []string `json:"fromSessions"`
+	ToSessions   []string `json:"toSessions"`
 	// Changed is true when the traffic moves (or stops).
 	Changed bool `json:"changed"`
 	// Detection is one of the Detect… constants; empty when nothing
@@ -317,7 +320,7 @@ func (m *model) causes(events []Event) (map[int]string, error) {
 func (m *model) worst(router string, pps []prefixPaths, before, after *world, causes map[int]string, t timing, mx ConnectivityMatrix, idcRefs, vpcRefs [][]int) LossWindow {
 	vb := newVerdicts(m, pps, router, before)
 	va := newVerdicts(m, pps, router, after)
-	best := LossWindow{Router: router, From: "none", To: "none", Reason: "no VPC segment and IDC segment of one address family"}
+	best := LossWindow{Router: router, From: "none", To: "none", FromSessions: []string{}, ToSessions: []string{}, Reason: "no VPC segment and IDC segment of one address family"}
 	first := true
 	for i, is := range mx.IDCSegments {
 		for j, vs := range mx.VPCSegments {
@@ -360,7 +363,7 @@ func pathText(v *Verdict) string {
 
 // window is one direction's window for one segment pair.
 func (m *model) window(router string, b, a *Verdict, causes map[int]string, t timing) LossWindow {
-	w := LossWindow{Router: router, From: pathText(b), To: pathText(a)}
+	w := LossWindow{Router: router, From: pathText(b), To: pathText(a), FromSessions: b.Sessions, ToSessions: a.Sessions}
 	w.Changed = w.From != w.To || b.Route != a.Route
 	switch {
 	case !w.Changed:
