@@ -113,6 +113,9 @@ func (t *Topology) Apply(ctx context.Context, e Event) error {
 			}
 		}
 	case sim.EventSilentDown, sim.EventSilentUp:
+		if e.Kind == sim.EventSilentUp && len(ss) > 1 {
+			return t.upInOrder(ctx, ss, func(s *liveSession) error { return t.setSilent(ctx, s, false) })
+		}
 		for _, s := range ss {
 			if err := t.setSilent(ctx, s, e.Kind == sim.EventSilentDown); err != nil {
 				return err
@@ -132,6 +135,21 @@ func (t *Topology) Apply(ctx context.Context, e Event) error {
 // sessions that should come up are held shut while the port comes up, then
 // enabled in order.
 func (t *Topology) linkUpInOrder(ctx context.Context, ss []*liveSession) error {
+	done := map[string]bool{}
+	return t.upInOrder(ctx, ss, func(s *liveSession) error {
+		s.linkDown = false
+		if done[s.linkDev] {
+			return nil
+		}
+		done[s.linkDev] = true
+		return linkSet(ctx, t.cloudNS, s.linkDev, true)
+	})
+}
+
+// upInOrder repairs the sessions' links (a port coming up, a silent
+// failure healing) with their BGP sessions held shut, then enables them one
+// by one in plan order.
+func (t *Topology) upInOrder(ctx context.Context, ss []*liveSession, repair func(*liveSession) error) error {
 	var held []*liveSession
 	for _, s := range ss {
 		if !s.shut {
@@ -143,14 +161,9 @@ func (t *Topology) linkUpInOrder(ctx context.Context, ss []*liveSession) error {
 			return err
 		}
 	}
-	done := map[string]bool{}
 	for _, s := range ss {
-		s.linkDown = false
-		if !done[s.linkDev] {
-			done[s.linkDev] = true
-			if err := linkSet(ctx, t.cloudNS, s.linkDev, true); err != nil {
-				return err
-			}
+		if err := repair(s); err != nil {
+			return err
 		}
 	}
 	if err := t.settle(ctx); err != nil {

@@ -353,9 +353,13 @@ func (t *Topology) rehearse(ctx context.Context, r Rehearsal, s sim.Scenario, pr
 		}
 		fwd, back := pr.Span(spans[k].start, to)
 		spanMs := float64(to.Sub(spans[k].start)) / float64(time.Millisecond)
+		prev := sr.Before
+		if k > 0 {
+			prev = spans[k-1].paths
+		}
 		p := PhaseReport{Phase: ph.Phase, Events: ph.Events,
-			Forward: compare(ph.Forward, spans[k].paths.Forward, fwd, spanMs),
-			Return:  compare(ph.Return, spans[k].paths.Return, back, spanMs),
+			Forward: compare(ph.Forward, prev.Forward, spans[k].paths.Forward, fwd, spanMs),
+			Return:  compare(ph.Return, prev.Return, spans[k].paths.Return, back, spanMs),
 		}
 		sr.Agree = sr.Agree && p.Forward.agree() && p.Return.agree()
 		sr.Phases = append(sr.Phases, p)
@@ -366,8 +370,16 @@ func (t *Topology) rehearse(ctx context.Context, r Rehearsal, s sim.Scenario, pr
 func (d DirectionReport) agree() bool { return d.PathAgree && (!d.LossCompared || d.LossAgree) }
 
 // compare puts one direction's prediction next to its measurement.
-func compare(pred sim.LossWindow, path MeasuredPath, loss Loss, spanMs float64) DirectionReport {
+func compare(pred sim.LossWindow, prev, path MeasuredPath, loss Loss, spanMs float64) DirectionReport {
 	d := DirectionReport{Predicted: pred, Path: path, Loss: loss}
+	if pred.Changed && !pred.Outage && pred.Session != "" && len(prev.Sessions) > 0 &&
+		!slices.Contains(prev.Sessions, pred.Session) &&
+		!slices.ContainsFunc(prev.Sessions, func(s string) bool { return !slices.Contains(pred.ToSessions, s) }) {
+		// ECMP: the prediction is for the flows hashed onto the failed
+		// session; the probes were hashed onto one that survived.
+		pred.MinMillis, pred.MaxMillis = 0, 0
+		d.Note = "the probes were hashed onto " + strings.Join(prev.Sessions, ", ") + ", which survived: no loss expected for them"
+	}
 	// One probe flow hashes onto one of several ECMP next hops: the
 	// sessions measured must be among those predicted.
 	d.PathAgree = len(path.Sessions) == 0 && len(pred.ToSessions) == 0 ||

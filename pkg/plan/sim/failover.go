@@ -230,8 +230,17 @@ func lossWindows(p *plan.Plan, scenarios []Scenario, mx ConnectivityMatrix) ([]S
 				return nil, fmt.Errorf("scenario %q: %w", s.Name, err)
 			}
 			pl := PhaseLoss{Phase: name, Events: ph}
-			pl.Forward = m.worst(RouterBorderGateway, m.bgw, before, after, causes, t, mx, idcRefs, vpcRefs)
-			pl.Return = m.worst(RouterCustomerRouter, m.cust, before, after, causes, t, mx, idcRefs, vpcRefs)
+			prior := done[:len(done)-len(ph)]
+			fwdSteps, err := m.detectionSteps(RouterBorderGateway, prior, ph, causes, t)
+			if err != nil {
+				return nil, fmt.Errorf("scenario %q: %w", s.Name, err)
+			}
+			retSteps, err := m.detectionSteps(RouterCustomerRouter, prior, ph, causes, t)
+			if err != nil {
+				return nil, fmt.Errorf("scenario %q: %w", s.Name, err)
+			}
+			pl.Forward = m.worst(RouterBorderGateway, m.bgw, before, after, causes, t, mx, idcRefs, fwdSteps)
+			pl.Return = m.worst(RouterCustomerRouter, m.cust, before, after, causes, t, mx, vpcRefs, retSteps)
 			sl.Phases = append(sl.Phases, pl)
 			before = after
 		}
@@ -317,28 +326,94 @@ func (m *model) causes(events []Event) (map[int]string, error) {
 
 // worst returns the direction's window for the segment pair that loses the
 // most: an outage first, then the longest window, then the longest switch.
-func (m *model) worst(router string, pps []prefixPaths, before, after *world, causes map[int]string, t timing, mx ConnectivityMatrix, idcRefs, vpcRefs [][]int) LossWindow {
+// refs are the prefixes containing each far-end address (IDC addresses
+// for the border gateway, VPC addresses for the customer router).
+func (m *model) worst(router string, pps []prefixPaths, before, after *world, causes map[int]string, t timing, mx ConnectivityMatrix, refs [][]int, steps []detectionStep) LossWindow {
 	vb := newVerdicts(m, pps, router, before)
 	va := newVerdicts(m, pps, router, after)
+	vs := make([]*verdicts, len(steps))
+	for k, st := range steps {
+		vs[k] = newVerdicts(m, pps, router, st.w)
+	}
 	best := LossWindow{Router: router, From: "none", To: "none", FromSessions: []string{}, ToSessions: []string{}, Reason: "no VPC segment and IDC segment of one address family"}
 	first := true
 	for i, is := range mx.IDCSegments {
-		for j, vs := range mx.VPCSegments {
-			if is.Address.Is4() != vs.Address.Is4() {
+		for j, vseg := range mx.VPCSegments {
+			if is.Address.Is4() != vseg.Address.Is4() {
 				continue
 			}
-			refs := idcRefs[i] // the border gateway looks up the IDC address
+			far := i // the border gateway looks up the IDC address
 			if router == RouterCustomerRouter {
-				refs = vpcRefs[j]
+				far = j
 			}
-			w := m.window(router, vb.get(refs), va.get(refs), causes, t)
-			w.VPC, w.IDC = vs.Name, is.Name
+			r := refs[far]
+			trail := make([]*Verdict, len(vs))
+			for k, v := range vs {
+				trail[k] = v.get(r)
+			}
+			w := m.window(router, vb.get(r), va.get(r), causes, t, steps, trail)
+			w.VPC, w.IDC = vseg.Name, is.Name
 			if first || worse(w, best) {
 				best, first = w, false
 			}
 		}
 	}
 	return best
+}
+
+// detectionStep is the world after the router has noticed one more of a
+// phase's silently failed sessions.
+type detectionStep struct {
+	session int
+	d       detection
+	w       *world
+}
+
+// detectionSteps orders the phase's silently failed sessions by when the
+// router notices each (BFD on one Direct Connection interface, the hold
+// timer on another), with the world after each: until it notices them
+// all, the router may move the traffic onto a session that is as dead as
+// the first. Nil when the phase has no silent failure.
+func (m *model) detectionSteps(router string, prior, ph []Event, causes map[int]string, t timing) ([]detectionStep, error) {
+	var silent []detectionStep
+	for i, c := range causes {
+		if c == EventSilentDown {
+			silent = append(silent, detectionStep{session: i, d: t.detect(m, i, c, router)})
+		}
+	}
+	if len(silent) == 0 {
+		return nil, nil
+	}
+	slices.SortFunc(silent, func(a, b detectionStep) int {
+		if a.d.never != b.d.never {
+			if a.d.never {
+				return 1
+			}
+			return -1
+		}
+		if a.d.max != b.d.max {
+			return a.d.max - b.d.max
+		}
+		return a.session - b.session
+	})
+	events := slices.Clone(prior)
+	for _, e := range ph {
+		if e.Kind != EventSilentDown {
+			events = append(events, e)
+		}
+	}
+	for k := range silent {
+		if silent[k].d.never {
+			return silent[:k], nil
+		}
+		events = append(events, Event{Kind: EventSessionDown, Session: m.sessions[silent[k].session].Name})
+		w, err := m.world(Scenario{Events: slices.Clone(events)})
+		if err != nil {
+			return nil, err
+		}
+		silent[k].w = w
+	}
+	return silent, nil
 }
 
 func worse(a, b LossWindow) bool {
@@ -362,7 +437,7 @@ func pathText(v *Verdict) string {
 }
 
 // window is one direction's window for one segment pair.
-func (m *model) window(router string, b, a *Verdict, causes map[int]string, t timing) LossWindow {
+func (m *model) window(router string, b, a *Verdict, causes map[int]string, t timing, steps []detectionStep, trail []*Verdict) LossWindow {
 	w := LossWindow{Router: router, From: pathText(b), To: pathText(a), FromSessions: b.Sessions, ToSessions: a.Sessions}
 	w.Changed = w.From != w.To || b.Route != a.Route
 	switch {
@@ -396,6 +471,21 @@ func (m *model) window(router string, b, a *Verdict, causes map[int]string, t ti
 		w.SwitchMillis = t.fib
 		w.Reason = "the old path keeps forwarding until the new one is installed: no loss"
 		return w
+	}
+	// Several silently failed sessions, noticed one after the other: the
+	// loss ends at the first detection after which the router's path
+	// avoids every failed session.
+	if len(steps) > 0 && slices.ContainsFunc(failed, func(i int) bool { return causes[i] == EventSilentDown }) {
+		for k, st := range steps {
+			v := trail[k]
+			if v.Reachable && !slices.ContainsFunc(v.Sessions, func(name string) bool {
+				_, hit := causes[m.byName[name]]
+				return hit
+			}) {
+				failed = []int{st.session}
+				break
+			}
+		}
 	}
 	// The failed session that takes longest to notice decides.
 	for k, i := range failed {

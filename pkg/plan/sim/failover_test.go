@@ -221,3 +221,19 @@ func TestSilentScenariosRun(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLossWindowStaggeredDetection: when a silent failure takes two
+// private virtual interfaces, one with BFD and one without, the router that
+// notices the first moves the traffic onto the second, as dead: the loss
+// lasts until the slower detection.
+func TestLossWindowStaggeredDetection(t *testing.T) {
+	p := example(t, "aspath-two-vpcs-redundant-dc") // pvif-sh-a BFD 200 ms × 3, pvif-sh-b NQA 2 s × 3
+	ph := phaseOf(t, p, sim.ScenarioDCSilent, sim.PhaseFailover)
+	f, r := ph.Forward, ph.Return
+	if f.Detection != sim.DetectNQA || f.Session != "pvif-sh-b" || f.MaxMillis != 6050 {
+		t.Errorf("forward: %s on %s up to %d ms (%s), want NQA on pvif-sh-b up to 6050 ms", f.Detection, f.Session, f.MaxMillis, f.Reason)
+	}
+	if r.Detection != sim.DetectHoldTimer || r.Session != "pvif-sh-b" || r.MaxMillis != 180050 {
+		t.Errorf("return: %s on %s up to %d ms (%s), want the hold timer on pvif-sh-b up to 180050 ms", r.Detection, r.Session, r.MaxMillis, r.Reason)
+	}
+}
