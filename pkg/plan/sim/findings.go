@@ -111,8 +111,8 @@ func check(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 		m = newModel(p)
 	}
 	scenarios := Scenarios(p)
-	idcRefs := containing(m.bgw, addrsOf(idc))
-	vpcRefs := containing(m.cust, addrsOf(vpc))
+	idcRefs := containing(m.bgw, addrsOf(idc, checkSegment.address))
+	vpcRefs := containing(m.cust, addrsOf(vpc, checkSegment.address))
 	c := &simChecker{p: p, idc: idc, vpc: vpc, byKey: map[findingKey]*tally{},
 		bothPaths: p.DirectConnection != nil && len(p.DirectConnection.Interfaces) > 0 && p.VPN != nil && len(p.VPN.Tunnels) > 0}
 	var normalFwd, normalBack []*Verdict
@@ -207,13 +207,17 @@ func checkSegments(p *plan.Plan) (idc, vpc []checkSegment) {
 	return idc, vpc
 }
 
-func addrsOf(segs []checkSegment) []netip.Addr {
+// addrsOf lists each segment's representative address.
+func addrsOf[S any](segs []S, addr func(S) netip.Addr) []netip.Addr {
 	out := make([]netip.Addr, len(segs))
 	for i, s := range segs {
-		out[i] = s.addr
+		out[i] = addr(s)
 	}
 	return out
 }
+
+func (s checkSegment) address() netip.Addr { return s.addr }
+func (s MatrixSegment) addr() netip.Addr   { return s.Address }
 
 // findingKey is one finding: a code on one segment (IDC when idc, else VPC).
 type findingKey struct {
