@@ -401,3 +401,16 @@ func TestFindingsCapped(t *testing.T) {
 		t.Fatalf("summary %+v", summary)
 	}
 }
+
+// TestKeysIgnorePlanProfile: a plan cannot choose the rules its keys are
+// checked by, or the findings would tell it, rule by rule, what the key is.
+func TestKeysIgnorePlanProfile(t *testing.T) {
+	doc := seedDoc(t)
+	doc["profile"] = map[string]any{"psk": map[string]any{"forbiddenPrefixes": []any{"Se"}, "maxLength": 3, "alphabet": "S"}}
+	r := verdict.FullDocument(encode(t, doc), verdict.Options{Secrets: func(string) (string, error) { return "Secret_key", nil }})
+	for _, f := range r.Findings {
+		if strings.HasPrefix(f.Code, "vpn.psk") {
+			t.Errorf("the plan's profile decided a key finding: %s", f)
+		}
+	}
+}
