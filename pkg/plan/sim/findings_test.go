@@ -141,6 +141,23 @@ func TestCheckBounds(t *testing.T) {
 	}
 }
 
+// TestCheckSinglePath: without a VPN, withdrawing the routes from Direct
+// Connection leaves traffic one way; that is the missing backup validation
+// already warns about, so it is a warning, not an error.
+func TestCheckSinglePath(t *testing.T) {
+	p := example(t, "seed-dc-primary-vpn-backup")
+	p.VPN = nil
+	fs := sim.Check(p)
+	if len(fs) == 0 {
+		t.Fatal("no finding")
+	}
+	for _, f := range fs {
+		if f.Code != sim.CodeOneWay || f.Severity != plan.SeverityWarning {
+			t.Errorf("%s", f)
+		}
+	}
+}
+
 func TestCheckNilAndEmpty(t *testing.T) {
 	if fs := sim.Check(nil); fs != nil {
 		t.Errorf("nil plan: %v", fs)

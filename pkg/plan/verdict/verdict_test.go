@@ -226,14 +226,12 @@ func TestIssueCases(t *testing.T) {
 			[]string{"error vpn.bandwidth-range $.vpn.tunnels[0].bandwidthMbps"}, nil},
 
 		// Limits.
-		{"65 tunnels", func(doc map[string]any) {
-			tun := obj(doc, "vpn", "tunnels", 0)
-			var ts []any
-			for range plan.MaxTunnels + 1 {
-				ts = append(ts, tun)
-			}
-			obj(doc, "vpn")["tunnels"] = ts
-		}, []string{"error limit.tunnels $.vpn.tunnels"}, []string{"strategy.too-large"}},
+		{"65 tunnels", func(doc map[string]any) { tunnels(doc, plan.MaxTunnels+1) },
+			[]string{"error limit.tunnels $.vpn.tunnels"}, []string{"strategy.too-large"}},
+		{"64 tunnels", func(doc map[string]any) { tunnels(doc, plan.MaxTunnels) }, nil, []string{"limit.tunnels"}},
+		{"257 interfaces", func(doc map[string]any) { interfaces(doc, plan.MaxInterfaces+1) },
+			[]string{"error limit.interfaces $.directConnection.interfaces"}, nil},
+		{"256 interfaces", func(doc map[string]any) { interfaces(doc, plan.MaxInterfaces) }, nil, []string{"limit.interfaces"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -269,6 +267,25 @@ func TestIssueCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tunnels and interfaces replace the seed's with n copies of the first.
+func tunnels(doc map[string]any, n int) {
+	tun := obj(doc, "vpn", "tunnels", 0)
+	ts := make([]any, n)
+	for i := range ts {
+		ts[i] = tun
+	}
+	obj(doc, "vpn")["tunnels"] = ts
+}
+
+func interfaces(doc map[string]any, n int) {
+	itf := obj(doc, "directConnection", "interfaces", 0)
+	fs := make([]any, n)
+	for i := range fs {
+		fs[i] = itf
+	}
+	obj(doc, "directConnection")["interfaces"] = fs
 }
 
 // TestQuickIsPartOfFull: the page shows Quick per keystroke and Full after
