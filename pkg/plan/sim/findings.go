@@ -90,6 +90,9 @@ func check(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 	if sessions == 0 || len(idc) == 0 || len(vpc) == 0 {
 		return nil // nothing to simulate; validation reports what is missing
 	}
+	if bs := p.LimitBreaches(); len(bs) > 0 {
+		return []plan.Finding{notChecked(fmt.Sprintf("the plan has %d %s, over the planner's limit of %d", bs[0].Count, bs[0].What, bs[0].Limit))}
+	}
 	if sessions > MaxCheckSessions {
 		return []plan.Finding{notChecked(fmt.Sprintf("the plan has %d BGP sessions; the simulation checks run on at most %d", sessions, MaxCheckSessions))}
 	}
