@@ -41,9 +41,10 @@ const (
 	// plus tunnels) Check simulates. JD Cloud's quotas allow 50 interfaces
 	// per connection and 8 tunnels (2 cloud × 4 customer IPs).
 	MaxCheckSessions = 64
-	// MaxCheckWork bounds Check's estimated steps (see checkWork): about a
-	// second natively on a plan of that size.
-	MaxCheckWork = 20_000_000
+	// MaxCheckWork bounds Check's estimated cost (checkWork): a second or
+	// two on a plan at the bound. A plan of 8 sessions stays within it up to
+	// about 30,000 segments; one of 64 sessions only when it is small.
+	MaxCheckWork = 50_000_000
 )
 
 // Check simulates the plan's standard scenarios (Scenarios) and returns the
@@ -89,6 +90,9 @@ func check(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 	if sessions == 0 || len(idc) == 0 || len(vpc) == 0 {
 		return nil // nothing to simulate; validation reports what is missing
 	}
+	if bs := p.LimitBreaches(); len(bs) > 0 {
+		return []plan.Finding{notChecked(fmt.Sprintf("the plan has %d %s, over the planner's limit of %d", bs[0].Count, bs[0].What, bs[0].Limit))}
+	}
 	if sessions > MaxCheckSessions {
 		return []plan.Finding{notChecked(fmt.Sprintf("the plan has %d BGP sessions; the simulation checks run on at most %d", sessions, MaxCheckSessions))}
 	}
@@ -101,7 +105,7 @@ func check(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 		}
 	}
 	if work := checkWork(sessions, propagated, len(idc)+len(vpc)); work > MaxCheckWork {
-		return []plan.Finding{notChecked(fmt.Sprintf("simulating every scenario would take about %d steps; the simulation checks stop at %d", work, MaxCheckWork))}
+		return []plan.Finding{notChecked(fmt.Sprintf("simulating every scenario would cost about %d units; the simulation checks stop at %d", work, MaxCheckWork))}
 	}
 
 	var m *model
@@ -145,14 +149,14 @@ func check(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 	return c.findings()
 }
 
-// checkWork estimates Check's steps: per scenario, bringing every session
-// up (and the scenario's few events) makes the customer router choose again
-// for each VPC prefix over each session's path, and every segment gets one
-// decision over the sessions.
+// checkWork estimates Check's cost in units of about 15–50 ns (measured):
+// per scenario, every session coming up (and the scenario's few events)
+// makes the customer router choose again for each VPC prefix, and every
+// segment gets one decision; each choice ranks one path per session
+// against the others, so both grow with the square of the sessions.
 func checkWork(sessions, vpcPrefixes, segments int) int {
 	scenarios := 2*sessions + 10
-	perScenario := (sessions+4)*max(vpcPrefixes, 1)*sessions + segments*sessions
-	return scenarios * perScenario
+	return scenarios * sessions * sessions * ((sessions+4)*max(vpcPrefixes, 1) + segments)
 }
 
 func notChecked(why string) plan.Finding {

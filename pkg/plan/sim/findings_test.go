@@ -141,11 +141,70 @@ func TestCheckBounds(t *testing.T) {
 	}
 }
 
+// TestCheckSinglePath: without a VPN, withdrawing the routes from Direct
+// Connection leaves traffic one way; that is the missing backup validation
+// already warns about, so it is a warning, not an error.
+func TestCheckSinglePath(t *testing.T) {
+	p := example(t, "seed-dc-primary-vpn-backup")
+	p.VPN = nil
+	fs := sim.Check(p)
+	if len(fs) == 0 {
+		t.Fatal("no finding")
+	}
+	for _, f := range fs {
+		if f.Code != sim.CodeOneWay || f.Severity != plan.SeverityWarning {
+			t.Errorf("%s", f)
+		}
+	}
+}
+
 func TestCheckNilAndEmpty(t *testing.T) {
 	if fs := sim.Check(nil); fs != nil {
 		t.Errorf("nil plan: %v", fs)
 	}
 	if fs := sim.Check(&plan.Plan{}); fs != nil {
 		t.Errorf("empty plan: %v", fs)
+	}
+}
+
+// BenchmarkCheckAtBound: Check on plans just inside MaxCheckWork, the
+// slowest it runs; the seed is the anchor.
+func BenchmarkCheckAtBound(b *testing.B) {
+	seed := example(b, "seed-dc-primary-vpn-backup")
+	sessions := example(b, "seed-dc-primary-vpn-backup")
+	base := sessions.DirectConnection.Interfaces[0]
+	sessions.DirectConnection.Interfaces = nil
+	for i := range sim.MaxCheckSessions - len(sessions.VPN.Tunnels) {
+		f := base
+		f.Name = fmt.Sprintf("pvif-%d", i)
+		f.VLAN = 100 + i
+		f.Interconnect = netip.PrefixFrom(netip.AddrFrom4([4]byte{172, 16, byte(i / 64), byte(i % 64 * 4)}), 30)
+		sessions.DirectConnection.Interfaces = append(sessions.DirectConnection.Interfaces, f)
+	}
+	segments := example(b, "seed-dc-primary-vpn-backup")
+	base = segments.DirectConnection.Interfaces[0]
+	for i := range 5 { // 6 interfaces and 2 tunnels: 8 sessions
+		f := base
+		f.Name = fmt.Sprintf("pvif-%d", i)
+		f.VLAN = 200 + i
+		f.Interconnect = netip.PrefixFrom(netip.AddrFrom4([4]byte{172, 17, 0, byte(i * 4)}), 30)
+		segments.DirectConnection.Interfaces = append(segments.DirectConnection.Interfaces, f)
+	}
+	segments.IDC.Segments = nil
+	for i := range 28000 {
+		segments.IDC.Segments = append(segments.IDC.Segments, plan.Segment{Name: fmt.Sprint(i), CIDR: netip.PrefixFrom(netip.AddrFrom4([4]byte{192, 168, byte(i >> 8), byte(i)}), 32)})
+	}
+	for _, bc := range []struct {
+		name string
+		p    *plan.Plan
+	}{{"seed", seed}, {"64-sessions", sessions}, {"8-sessions-28000-segments", segments}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if fs := sim.Check(bc.p); slices.ContainsFunc(fs, func(f plan.Finding) bool { return f.Code == sim.CodeNotChecked }) {
+					b.Fatalf("not checked: %v", fs)
+				}
+			}
+		})
 	}
 }
