@@ -262,6 +262,8 @@ type node struct {
 	maxName int
 	// freeText strings (descriptions) may hold tabs and line breaks.
 	freeText bool
+	// flat lists hold no lists: they are counted before they are allocated.
+	flat bool
 	// profile pointers start from DefaultProfile, so a plan's overrides
 	// land on JD Cloud's documented values.
 	profile bool
@@ -334,6 +336,7 @@ func (c *compiler) node(t reflect.Type) *node {
 	case reflect.Slice:
 		n.kind = kindSlice
 		n.elem = c.node(t.Elem())
+		n.flat = !holdsList(t.Elem(), map[reflect.Type]bool{})
 	case reflect.Pointer:
 		n.kind = kindPointer
 		n.elem = c.node(t.Elem())
@@ -353,6 +356,27 @@ func (c *compiler) node(t reflect.Type) *node {
 		n.kind = kindUnsupported
 	}
 	return n
+}
+
+// holdsList reports whether a value of type t can hold a list.
+func holdsList(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Slice:
+		return true
+	case reflect.Pointer:
+		return holdsList(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if holdsList(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ---- typed decoding ----
@@ -485,6 +509,7 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 }
 
 func (d *decoder) list(n *node, dst reflect.Value) {
+	start := d.pos
 	if !d.open(']') {
 		if d.keep {
 			// An empty list stays an empty list, not null.
@@ -492,10 +517,24 @@ func (d *decoder) list(n *node, dst reflect.Value) {
 		}
 		return
 	}
-	if d.keep {
-		dst.Set(reflect.MakeSlice(n.typ, 0, 0))
-	}
 	elemSize := uint64(n.typ.Elem().Size())
+	if d.keep {
+		capacity := 0
+		if n.flat {
+			// A list without lists inside (segments, subnets, prefixes)
+			// is counted and allocated once at its length: growing it
+			// would cost twice the memory, and most of a large plan's
+			// elements are in such lists. Lists of lists grow instead,
+			// or counting would read the inner lists twice.
+			capacity = countElements(d.data, start)
+			if size := uint64(capacity) * elemSize; size > d.budget {
+				capacity = 0 // the first step of growth below reports it
+			} else {
+				d.budget -= size
+			}
+		}
+		dst.Set(reflect.MakeSlice(n.typ, 0, capacity))
+	}
 	var scratch reflect.Value // one element, reused once values are not kept
 	d.path = append(d.path, pathElem{})
 	top := len(d.path) - 1
@@ -504,9 +543,6 @@ func (d *decoder) list(n *node, dst reflect.Value) {
 		var el reflect.Value
 		if d.keep && dst.Len() == dst.Cap() {
 			// Lists grow by doubling, each step within the budget.
-			// (Counting a list's elements first to allocate it once took
-			// more time than the copies it saves: it reads nested lists
-			// twice.)
 			want := max(dst.Cap()*2, 4)
 			if grow := uint64(want-dst.Cap()) * elemSize; grow <= d.budget {
 				d.budget -= grow
@@ -681,7 +717,8 @@ func (d *decoder) text(s []byte, info strInfo) string {
 }
 
 // countElements counts the elements of a list from data[open+1] to its
-// end, assuming it is well-formed; for the message of a list over budget.
+// end, assuming it is well-formed (the decoder checks that as it reads
+// them).
 func countElements(data []byte, open int) int {
 	n, depth, inString := 1, 0, false
 	for i := open + 1; i < len(data); i++ {
