@@ -161,10 +161,8 @@ type decoder struct {
 	keep bool
 	// budget is what lists may still take, in bytes of elements.
 	budget uint64
-	// doc is the document as a string, made on the first string value
-	// kept: strings without escapes are slices of it, so a plan's names
-	// cost no allocation each (the plan keeps the document's text alive).
-	doc            string
+	// texts is the block short string values are copied into.
+	texts          strings.Builder
 	sawVersion     bool
 	versionFinding *Finding
 	scratch        []byte // unescaped string values
@@ -422,7 +420,7 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 		}
 		s, info := d.readString(&d.scratch)
 		if d.checkString(s, info, n.freeText) && d.keep {
-			dst.SetString(d.text(s, info))
+			dst.SetString(d.text(s))
 		}
 	case kindBool:
 		switch c {
@@ -704,17 +702,25 @@ func (d *decoder) version(dst reflect.Value) {
 	}
 }
 
-// text returns a string value read by readString as a Go string.
-func (d *decoder) text(s []byte, info strInfo) string {
-	if !info.raw || len(s) == 0 {
+// text returns a string value as a Go string. Short strings are copied
+// into a shared block (a strings.Builder, which never changes bytes it has
+// handed out), so a plan's hundred thousand names take a few dozen
+// allocations instead of one each.
+func (d *decoder) text(s []byte) string {
+	if len(s) == 0 || len(s) > textBlockBytes/4 {
 		return string(s)
 	}
-	if d.doc == "" {
-		d.doc = string(d.data)
+	if d.texts.Cap()-d.texts.Len() < len(s) {
+		d.texts = strings.Builder{} // the strings of the full block stay valid
+		d.texts.Grow(textBlockBytes)
 	}
-	end := d.pos - 1 // the closing quote
-	return d.doc[end-len(s) : end]
+	start := d.texts.Len()
+	d.texts.Write(s)
+	return d.texts.String()[start:]
 }
+
+// textBlockBytes is the size of the blocks text copies short strings into.
+const textBlockBytes = 32 << 10
 
 // countElements counts the elements of a list from data[open+1] to its
 // end, assuming it is well-formed (the decoder checks that as it reads
@@ -820,7 +826,6 @@ func parseDottedQuad(s []byte) (a [4]byte, end int, ok bool) {
 
 // strInfo describes what readString found in a string besides its text.
 type strInfo struct {
-	raw       bool // the text is a slice of the document (no escapes)
 	badUTF8   int  // offset in the text of the first invalid byte, or -1
 	surrogate bool // an escaped lone UTF-16 surrogate
 	// control is the first control character (Unicode Cc: U+0000–U+001F,
@@ -1195,7 +1200,6 @@ func (d *decoder) readString(buf *[]byte) ([]byte, strInfo) {
 		c := data[i]
 		if c == '"' {
 			d.pos = i + 1
-			info.raw = true
 			return data[start:i], info
 		}
 		if c == '\\' || c < 0x20 || c >= 0x7f {
@@ -1216,7 +1220,6 @@ func (d *decoder) readString(buf *[]byte) ([]byte, strInfo) {
 			d.pos = i + 1
 			*buf = out
 			if !escaped {
-				info.raw = true
 				return data[start:i], info
 			}
 			return out, info
