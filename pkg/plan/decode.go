@@ -726,21 +726,15 @@ const textBlockBytes = 32 << 10
 // end, assuming it is well-formed (the decoder checks that as it reads
 // them).
 func countElements(data []byte, open int) int {
-	n, depth, inString := 1, 0, false
+	n, depth := 1, 0
 	for i := open + 1; i < len(data); i++ {
-		c := data[i]
-		if inString {
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
+		switch data[i] {
 		case '"':
-			inString = true
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
 		case '[', '{':
 			depth++
 		case ']', '}':
