@@ -254,6 +254,7 @@ type node struct {
 	typ    reflect.Type
 	elem   *node // slice element or pointer target
 	fields map[string]*field
+	order  []*field // fields in declaration order (by bit)
 	names  []string // field names, sorted, for hints
 	// maxName is the longest field name: a key much longer cannot be a
 	// near miss, so no edit distance is computed for it.
@@ -286,6 +287,7 @@ var planNode = sync.OnceValue(func() *node {
 	v := *root.fields["version"]
 	v.node = &node{kind: kindVersion, typ: v.node.typ}
 	root.fields["version"] = &v
+	root.order[v.bit] = &v
 	return root
 })
 
@@ -327,6 +329,7 @@ func (c *compiler) node(t reflect.Type) *node {
 				fn = &node{kind: kindString, typ: f.Type, freeText: true}
 			}
 			n.fields[name] = &field{name: name, index: i, bit: len(n.names), node: fn}
+			n.order = append(n.order, n.fields[name])
 			n.names = append(n.names, name)
 			n.maxName = max(n.maxName, len(name))
 		}
@@ -471,6 +474,7 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 	}
 	var seen uint64
 	var seenMore []bool
+	next := 0
 	if len(n.names) > 64 {
 		seenMore = make([]bool, len(n.names))
 	}
@@ -478,7 +482,17 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 		d.fieldName()
 		key, _ := d.readString(&d.keyScratch)
 		d.colon()
-		f := n.fields[string(key)]
+		// Fields mostly come in the model's order (Encode writes them so):
+		// try the one after the last before the map.
+		var f *field
+		if next < len(n.order) && n.order[next].name == string(key) {
+			f = n.order[next]
+		} else {
+			f = n.fields[string(key)]
+		}
+		if f != nil {
+			next = f.bit + 1
+		}
 		switch {
 		case f == nil:
 			d.unknownField(n, key)
