@@ -322,3 +322,19 @@ func TestDecodeTooLarge(t *testing.T) {
 		t.Fatalf("want %s, got %v", CodeDecodeTooLarge, err)
 	}
 }
+
+// countElements sizes lists before they are allocated: it must skip what is
+// inside strings and nested values.
+func TestCountElements(t *testing.T) {
+	for _, tt := range []struct {
+		doc  string
+		want int
+	}{
+		{`[1]`, 1}, {`[1,2,3]`, 3}, {` [ 1 , 2 ] `, 2},
+		{`[{"a":[1,2]},"x,]\"y",[3,4]]`, 3}, {`["\\",1]`, 2}, {`["\\\"],",{"[":"]"}]`, 2},
+	} {
+		if got := countElements([]byte(tt.doc), strings.IndexByte(tt.doc, '[')); got != tt.want {
+			t.Errorf("%s: %d, want %d", tt.doc, got, tt.want)
+		}
+	}
+}
