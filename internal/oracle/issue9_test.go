@@ -41,7 +41,7 @@ func checkCases(t *testing.T, tag string, cases []oracleCase) int {
 		if len(c.scenarios) == 0 {
 			t.Fatalf("%s: no scenarios to replay", c.name)
 		}
-		conf, err := export.Render(c.plan, export.FormatFRR, export.Options{BGPTimers: &[2]int{1, 3}})
+		conf, err := export.Render(c.plan, export.FormatFRR, export.Options{BGPTimers: &[2]int{1, 3}, Force: true})
 		if err != nil {
 			t.Fatalf("%s: exporting the FRR configuration: %v", c.name, err)
 		}
