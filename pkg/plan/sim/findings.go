@@ -30,7 +30,8 @@ const (
 	// CodeFailed: a standard scenario could not be applied to the plan.
 	CodeFailed = "sim.failed"
 
-	// ---- SIM (issue 9): failure-state asymmetry ----
+	// ---- SIM (issue 9): failure-state asymmetry, bring-up order, the
+	// plan's simulation fields ----
 
 	// CodeFailureAsymmetric: during a failure (a scenario other than
 	// normal and the failbacks), the two directions between an IDC
@@ -44,6 +45,27 @@ const (
 	// some carry IPv6, so losing those moves every IPv6 flow to the VPN
 	// (or nowhere) while IPv4 stays on Direct Connection.
 	CodeIPv6SingleInterface = "sim.ipv6-partial-interfaces"
+	// CodeBringUpOrderDependent: the normal state (every session up) is not
+	// the same under both bring-up orders. BGP keeps the older of two
+	// otherwise equal eBGP paths, so which path came up first decides the
+	// customer router's return path.
+	CodeBringUpOrderDependent = "sim.bring-up-order-dependent"
+
+	// Codes of the findings about the simulation fields of a plan
+	// (bringUp, scenarios; CheckPlan). Every one is an error: the
+	// simulator cannot run what they describe.
+
+	// CodeBringUpUnknown: bringUp is not one of plan.BringUpOrders.
+	CodeBringUpUnknown = "sim.bring-up-unknown"
+	// CodeScenarioLimit: more scenarios, events or prefixes than the
+	// limits in pkg/plan (plan.MaxUserScenarios, …); the message names it.
+	CodeScenarioLimit = "sim.scenario-limit"
+	// CodeScenarioName: a scenario name that is empty, too long, repeated,
+	// or the name of a standard scenario.
+	CodeScenarioName = "sim.scenario-name"
+	// CodeScenarioEvent: an event the plan cannot apply (unknown kind, a
+	// session or prefix the plan does not have); the path names the field.
+	CodeScenarioEvent = "sim.scenario-event"
 )
 
 // Bounds of Check. Its cost grows with the sessions (each scenario brings

@@ -8,12 +8,6 @@ import (
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
-// CodeBringUpOrderDependent: the normal state (every session up) is not
-// the same under both bring-up orders. BGP keeps the older of two
-// otherwise equal eBGP paths, so which path came up first decides the
-// customer router's return path.
-const CodeBringUpOrderDependent = "sim.bring-up-order-dependent"
-
 // OrderFindings checks the normal state under both bring-up orders
 // (plan.BringUpOrders) and reports when it depends on the order:
 //
