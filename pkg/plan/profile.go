@@ -36,6 +36,23 @@ type Profile struct {
 	Timers ProfileTimers `json:"timers"`
 }
 
+// --- JDCLOUD (issue 10): region availability ---
+
+// ProfileRegions lists where JD Cloud's documents say the border gateway's
+// features are offered. The statements may be outdated: a plan outside the
+// list gets a warning, not an error, and `hybridplan jdcloud preflight`
+// asks the region itself.
+type ProfileRegions struct {
+	// BorderGatewayBGP are the regions where VPC attachments and BGP on
+	// the border gateway are released. One version of JD Cloud's
+	// Direct Connection documentation says "only released in Guangzhou and
+	// Shanghai" (cn-south-1, cn-east-2); later versions no longer say so,
+	// and list no regions instead. Empty means no restriction is known.
+	BorderGatewayBGP []string `json:"borderGatewayBgp"`
+}
+
+// --- end JDCLOUD (issue 10) ---
+
 // ---- Simulation assumptions: router IDs of JD Cloud's BGP peers ----
 //
 // Owned by the simulator (pkg/plan/sim). JD Cloud's dedicated line router
@@ -57,23 +74,6 @@ type ProfileRouterIDs struct {
 	// VPN is the border gateway's, on every tunnel.
 	VPN netip.Addr `json:"vpn,omitzero"`
 }
-
-// --- JDCLOUD (issue 10): region availability ---
-
-// ProfileRegions lists where JD Cloud's documents say the border gateway's
-// features are offered. The statements may be outdated: a plan outside the
-// list gets a warning, not an error, and `hybridplan jdcloud preflight`
-// asks the region itself.
-type ProfileRegions struct {
-	// BorderGatewayBGP are the regions where VPC attachments and BGP on
-	// the border gateway are released. One version of JD Cloud's
-	// Direct Connection documentation says "only released in Guangzhou and
-	// Shanghai" (cn-south-1, cn-east-2); later versions no longer say so,
-	// and list no regions instead. Empty means no restriction is known.
-	BorderGatewayBGP []string `json:"borderGatewayBgp"`
-}
-
-// --- end JDCLOUD (issue 10) ---
 
 // IntRange is an inclusive range.
 type IntRange struct {
@@ -275,7 +275,7 @@ func DefaultProfile() Profile {
 		VPNCloudPublicIPs:       2,
 		// JDCLOUD (issue 10): possibly outdated, see ProfileRegions.
 		Regions: ProfileRegions{BorderGatewayBGP: []string{"cn-south-1", "cn-east-2"}},
-		Timers:                  defaultTimers(),
+		Timers:  defaultTimers(),
 	}
 }
 
