@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -154,23 +155,26 @@ func (s SecretSources) Resolve(ref string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	notFound := func(why string) error { return fmt.Errorf("%w: %q %s", ErrRefNotFound, ref, why) }
 	if kind == "env" {
-		lookup := s.LookupEnv
-		if lookup == nil {
-			lookup = os.LookupEnv
-		}
-		v, ok := lookup(name)
-		if !ok || strings.TrimSpace(v) == "" {
-			return "", notFound("(the environment variable is not set on the server: set it and restart the server)")
-		}
-		return strings.TrimSpace(v), nil
+		return s.resolveEnv(ref, name)
 	}
 	v, err := readKeyFile(s.Dir, name)
 	if err != nil {
-		return "", notFound(fmt.Sprintf("(it must be a non-empty regular file of at most %d bytes in %s, readable by the server)", MaxSecretFile, s.Dir))
+		return "", fmt.Errorf("%w: %q (it must be a non-empty regular file of at most %d bytes in %s, readable by the server)", ErrRefNotFound, ref, MaxSecretFile, s.Dir)
 	}
 	return v, nil
+}
+
+func (s SecretSources) resolveEnv(ref, name string) (string, error) {
+	lookup := s.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	v, ok := lookup(name)
+	if !ok || strings.TrimSpace(v) == "" {
+		return "", fmt.Errorf("%w: %q (the environment variable is not set: set it and start again)", ErrRefNotFound, ref)
+	}
+	return strings.TrimSpace(v), nil
 }
 
 // readKeyFile reads dir/name through an os.Root, so that no path or
@@ -248,4 +252,26 @@ func isEnvName(s string) bool {
 		}
 	}
 	return true
+}
+
+// ResolveSecretRef resolves a reference with no allow-list, for the CLI's
+// `validate --secrets` on the operator's own machine (never for the
+// server, where plans come from others: use SecretSources). It still
+// refuses the cloud credentials and reads only a regular file that is not
+// a symbolic link, at most MaxSecretFile bytes, within a timeout, so a plan
+// naming /dev/zero or a FIFO cannot hang or exhaust the command. Errors
+// never carry the key or an OS error.
+func ResolveSecretRef(ref string) (string, error) {
+	kind, where, _ := strings.Cut(ref, ":")
+	switch {
+	case kind == "env" && isEnvName(where) && !slices.Contains(credentialEnv, where):
+		return SecretSources{}.resolveEnv(ref, where)
+	case kind == "file" && filepath.IsAbs(where) && filepath.Clean(where) == where && where != "/":
+		v, err := readKeyFile(filepath.Dir(where), filepath.Base(where))
+		if err != nil {
+			return "", fmt.Errorf("%w: %q (it must be a non-empty regular file of at most %d bytes, not a link)", ErrRefNotFound, ref, MaxSecretFile)
+		}
+		return v, nil
+	}
+	return "", fmt.Errorf("%w: %q; write env:NAME (not the cloud credentials) or file:/absolute/path", ErrRefNotAllowed, ref)
 }
