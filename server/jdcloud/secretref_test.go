@@ -135,47 +135,6 @@ func TestSecretSourcesConfig(t *testing.T) {
 	}
 }
 
-// The CLI's resolver has no allow-list, but still never reads the cloud
-// credentials, a device, a FIFO or a link, and never hangs.
-func TestResolveSecretRef(t *testing.T) {
-	dir := t.TempDir()
-	good := filepath.Join(dir, "psk")
-	if err := os.WriteFile(good, []byte("fileKEY-1\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	fifo := filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	link := filepath.Join(dir, "link")
-	if err := os.Symlink(good, link); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("HYBRIDPLAN_TEST_PSK", "envKEY-1")
-	t.Setenv("JDCLOUD_SECRET_KEY", "SKsecret")
-	tests := []struct {
-		ref, want string
-		err       error
-	}{
-		{"env:HYBRIDPLAN_TEST_PSK", "envKEY-1", nil},
-		{"file:" + good, "fileKEY-1", nil},
-		{"env:JDCLOUD_SECRET_KEY", "", jdcloud.ErrRefNotAllowed},
-		{"env:HYBRIDPLAN_TEST_UNSET", "", jdcloud.ErrRefNotFound},
-		{"file:/dev/zero", "", jdcloud.ErrRefNotFound},
-		{"file:" + fifo, "", jdcloud.ErrRefNotFound},
-		{"file:" + link, "", jdcloud.ErrRefNotFound},
-		{"file:" + filepath.Join(dir, "missing"), "", jdcloud.ErrRefNotFound},
-		{"file:relative/psk", "", jdcloud.ErrRefNotAllowed},
-		{"vault:x", "", jdcloud.ErrRefNotAllowed},
-	}
-	for _, tc := range tests {
-		got, err := resolveBounded(t, jdcloud.ResolveSecretRef, tc.ref)
-		if tc.err == nil && (err != nil || got != tc.want) || tc.err != nil && (!errors.Is(err, tc.err) || got != "") {
-			t.Errorf("%s: %q, %v; want %q / %v", tc.ref, got, err, tc.want, tc.err)
-		}
-	}
-}
-
 // resolveBounded resolves ref, failing the test if that hangs (a bound that
 // stops a broken test, not a timing assertion).
 func resolveBounded(t *testing.T, resolve func(string) (string, error), ref string) (string, error) {

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -252,26 +251,4 @@ func isEnvName(s string) bool {
 		}
 	}
 	return true
-}
-
-// ResolveSecretRef resolves a reference with no allow-list, for the CLI's
-// `validate --secrets` on the operator's own machine (never for the
-// server, where plans come from others: use SecretSources). It still
-// refuses the cloud credentials and reads only a regular file that is not
-// a symbolic link, at most MaxSecretFile bytes, within a timeout, so a plan
-// naming /dev/zero or a FIFO cannot hang or exhaust the command. Errors
-// never carry the key or an OS error.
-func ResolveSecretRef(ref string) (string, error) {
-	kind, where, _ := strings.Cut(ref, ":")
-	switch {
-	case kind == "env" && isEnvName(where) && !slices.Contains(credentialEnv, where):
-		return SecretSources{}.resolveEnv(ref, where)
-	case kind == "file" && filepath.IsAbs(where) && filepath.Clean(where) == where && where != "/":
-		v, err := readKeyFile(filepath.Dir(where), filepath.Base(where))
-		if err != nil {
-			return "", fmt.Errorf("%w: %q (it must be a non-empty regular file of at most %d bytes, not a link)", ErrRefNotFound, ref, MaxSecretFile)
-		}
-		return v, nil
-	}
-	return "", fmt.Errorf("%w: %q; write env:NAME (not the cloud credentials) or file:/absolute/path", ErrRefNotAllowed, ref)
 }
