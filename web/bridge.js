@@ -30,7 +30,10 @@ const analysisFunctions = new Set(['strategy', 'scenarios', 'simulate', 'trace',
  * begins running a call.
  */
 export async function loadCore(options = {}) {
-  const module = await compile();
+  // The core worker starts loading its scripts (worker.js, wasm_exec.js)
+  // while the wasm downloads and compiles, keeping them off the critical
+  // path; it gets the module when it is compiled.
+  const module = compile();
   const onStarted = typeof options.onStarted === 'function' ? options.onStarted : null;
   const Lane = class extends BaseLane {
     started(c) { super.started(c); if (onStarted) onStarted(c.fn); }
@@ -76,7 +79,7 @@ function planKey(args) {
 class BaseLane {
   constructor(name, module) {
     this.name = name;
-    this.module = module;
+    this.module = module; // a Promise of the WebAssembly.Module
     this.nextId = 1;
     this.pending = new Map(); // id → {fn, args, key, resolve, reject}
     this.spawn();
@@ -97,14 +100,17 @@ class BaseLane {
       w.onerror = (ev) => {
         ev.preventDefault?.();
         const why = ev.message || `could not load ${workerURL.pathname} or the files it imports`;
-        reject(new Error(`the planner core could not start (${why}); run “make wasm” or serve the built web/ folder`));
-        this.failAll(why);
+        this.fail(new Error(`the planner core could not start (${why}); run “make wasm” or serve the built web/ folder`));
       };
+      this.fail = (err) => { reject(err); this.failAll(err.message); };
     });
     // A failure is reported through calls; an unobserved rejection here
     // would only add noise to the console.
     this.ready.catch(() => {});
-    w.postMessage({ type: 'start', module: this.module, storage: !!globalThis.indexedDB });
+    this.module.then(
+      (module) => { if (this.worker === w) w.postMessage({ type: 'start', module, storage: !!globalThis.indexedDB }); },
+      (e) => { w.terminate(); this.fail(e); },
+    );
     for (const [id, c] of this.pending) { c.running = false; w.postMessage({ type: 'call', id, fn: c.fn, args: c.args }); }
   }
 
