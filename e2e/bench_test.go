@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -41,6 +43,48 @@ func BenchmarkNavigationToInteractive(b *testing.B) {
 	b.ReportMetric(slices.Max(all), "max-ms")
 	// How much of it is fetching, compiling and starting the core.
 	b.ReportMetric(core/float64(b.N), "ms-core-started")
+}
+
+// BenchmarkCoreReady measures, with a cold profile each time, navigation
+// start to the core being ready (performance mark hybridplan:core-started:
+// the wasm fetched and compiled, the core worker started) for the real core
+// and, interleaved with it, for a minimal Go wasm module (wasm/minimal: the
+// runtime and syscall/js only) loaded the same way: same page, same bridge,
+// same worker. The goal is a median within 1.5x of the minimal module's.
+func BenchmarkCoreReady(b *testing.B) {
+	dir := b.TempDir()
+	minimal := filepath.Join(dir, "minimal.wasm")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", minimal, "./wasm/minimal")
+	cmd.Dir = suite.root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("building wasm/minimal: %v\n%s", err, out)
+	}
+	floor := httptest.NewServer(staticSite(suite.root, minimal, suite.execJS))
+	defer floor.Close()
+	ready := func(url string) float64 {
+		b.StopTimer()
+		br := newBrowser(b)
+		b.StartTimer()
+		br.do(chromedp.Navigate(url))
+		// The minimal module has no functions, so the page stops right
+		// after the mark; only the mark is waited for.
+		var ms float64
+		if _, err := fmt.Sscan(br.waitFor(`performance.getEntriesByName('hybridplan:core-started')[0]?.startTime`), &ms); err != nil {
+			b.Fatal(err)
+		}
+		return ms
+	}
+	var core, min []float64
+	for range b.N {
+		core = append(core, ready(suite.url))
+		min = append(min, ready(floor.URL+"/"))
+	}
+	median := func(v []float64) float64 { slices.Sort(v); return v[len(v)/2] }
+	mc, mm := median(core), median(min)
+	b.ReportMetric(mc, "core-ready-ms")
+	b.ReportMetric(mm, "minimal-ready-ms")
+	b.ReportMetric(mc/mm, "core/minimal")
 }
 
 // keystrokeJS types one character into a field (appending or deleting, so
