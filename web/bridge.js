@@ -19,7 +19,7 @@
 const wasmURL = new URL('hybridplan.wasm', import.meta.url);
 const workerURL = new URL('worker.js', import.meta.url);
 
-const analysisFunctions = new Set(['strategy', 'scenarios', 'simulate', 'trace', 'matrix', 'matrixTable', 'matrixCell']);
+const analysisFunctions = new Set(['strategy', 'scenarios', 'simulate', 'trace', 'matrix', 'matrixTable']);
 
 /**
  * loadCore compiles the WebAssembly core, starts its workers and resolves
@@ -62,11 +62,41 @@ export async function loadCore(options = {}) {
       api[fn] = (...args) => core.call(fn, args, null);
     }
   }
+  // matrix: fetched as the indexed table (a transferred Int32Array and each
+  // verdict once) and rebuilt here into the documented shape, with the
+  // cells sharing their verdict objects.
+  if (info.functions.includes('matrixTable')) {
+    api.matrix = (...args) => api.matrixTable(...args).then(expandMatrix);
+  }
   api.drafts = {};
   for (const fn of info.drafts) api.drafts[fn] = (...args) => core.call('drafts.' + fn, args, null);
   // Start the analysis worker now, while the page shows the first plan.
   analysisLane();
   return Object.freeze(api);
+}
+
+// Fields of a matrixTable cell (wasm/api.MatrixTable).
+const cellFields = 6, cellReachable = 1, cellSymmetric = 2;
+
+/** expandMatrix turns a matrixTable result into matrix's documented shape. */
+function expandMatrix(t) {
+  const c = t.cells;
+  const cells = new Array(c.length / cellFields);
+  const verdict = (i) => (i < 0 ? null : t.verdicts[i]);
+  for (let i = 0, j = 0; i < cells.length; i++, j += cellFields) {
+    cells[i] = {
+      scenario: t.scenarios[c[j]].name,
+      idc: t.idcSegments[c[j + 1]].name,
+      vpc: t.vpcSegments[c[j + 2]].name,
+      idcIndex: c[j + 1],
+      vpcIndex: c[j + 2],
+      forward: verdict(c[j + 3]),
+      return: verdict(c[j + 4]),
+      reachable: (c[j + 5] & cellReachable) !== 0,
+      symmetric: (c[j + 5] & cellSymmetric) !== 0,
+    };
+  }
+  return { scenarios: t.scenarios, idcSegments: t.idcSegments, vpcSegments: t.vpcSegments, cells };
 }
 
 // planKey is what identifies the plan of a call: its text. A plan passed as
