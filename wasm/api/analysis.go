@@ -89,7 +89,12 @@ func Strategy(doc string) (strategy.Result, error) {
 	if err != nil {
 		return strategy.Result{}, err
 	}
-	return strategy.Compute(p), nil
+	r := strategy.Compute(p)
+	// The findings are the verdict's second stage (strategy, simulation),
+	// so that the page's findings panel ends with the same list as
+	// `hybridplan validate` and the server.
+	r.Findings = verdict.AfterQuick(p, verdict.Options{})
+	return r, nil
 }
 
 // Scenarios returns the plan's standard scenarios, "normal" first.

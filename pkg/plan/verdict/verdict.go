@@ -137,6 +137,25 @@ func Full(p *plan.Plan, opts Options) []plan.Finding {
 	return col.Findings()
 }
 
+// AfterQuick returns the findings Full adds to Quick's: the strategy's,
+// the keys' and the simulation's. The page shows Quick's findings on every
+// keystroke and these once its analysis has run after a pause, so that in
+// the end it lists what Full lists, as the CLI and the server do.
+func AfterQuick(p *plan.Plan, opts Options) []plan.Finding {
+	type key struct{ code, path, message string }
+	quick := map[key]bool{}
+	for _, f := range Quick(p) {
+		quick[key{f.Code, f.Path, f.Message}] = true
+	}
+	out := []plan.Finding{}
+	for _, f := range Full(p, opts) {
+		if !quick[key{f.Code, f.Path, f.Message}] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // Check is Full without secrets: the function the server's hook and the
 // export gate take (func(*plan.Plan) []plan.Finding).
 func Check(p *plan.Plan) []plan.Finding { return Full(p, Options{}) }
