@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +16,17 @@ import (
 	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
+
+// requireChosen skips a regression test when the whole package runs:
+// TestOracle replays the same corpus plans with every scenario (a
+// superset), so running both would only double the oracle's time. Chosen
+// with -run, the test replays just its cases, in a few minutes.
+func requireChosen(t *testing.T) {
+	t.Helper()
+	if f := flag.Lookup("test.run"); f == nil || f.Value.String() == "" {
+		t.Skip("covered by TestOracle (the same corpus plans, every scenario); choose it with -run to replay only its cases")
+	}
+}
 
 // oracleCase is one plan and the scenarios a regression test replays on it.
 type oracleCase struct {
@@ -119,6 +131,7 @@ func corpusScenarios(t *testing.T, name string, prefixes ...string) oracleCase {
 // border gateway's ECMP set and forwarding are compared too).
 func TestOracleFailbackTwoInterfaces(t *testing.T) {
 	requireRouters(t)
+	requireChosen(t)
 	t.Parallel()
 	n := checkCases(t, "fb", []oracleCase{
 		corpusScenarios(t, "ps-dc-only-2dc-reversed-ifaces-lp", "dc-port-down", "dc-session-down"),
@@ -135,6 +148,7 @@ func TestOracleFailbackTwoInterfaces(t *testing.T) {
 // state (FRR's "Older Path"); with it Direct Connection takes over.
 func TestOracleBringUpOrder(t *testing.T) {
 	requireRouters(t)
+	requireChosen(t)
 	t.Parallel()
 	pre := []string{sim.ScenarioNormal, sim.ScenarioDCSessionDown, sim.ScenarioDCPortDown}
 	n := checkCases(t, "bu", []oracleCase{
@@ -154,6 +168,7 @@ func TestOracleBringUpOrder(t *testing.T) {
 // session failing alone (a dual-stack plan's user-written scenarios).
 func TestOracleUserScenarios(t *testing.T) {
 	requireRouters(t)
+	requireChosen(t)
 	t.Parallel()
 	var cases []oracleCase
 	for _, name := range []string{"ps-2dc-2tun-lp-scenarios", "asp-2dc-2tun-nolp-vpn-first-scenarios", "ps-dual-2dc-2tun-nolp-ipv6-scenarios"} {
@@ -173,6 +188,7 @@ func TestOracleUserScenarios(t *testing.T) {
 // the AS_PATH (and the neighbor AS the MED step groups by).
 func TestOracleCloudASNs(t *testing.T) {
 	requireRouters(t)
+	requireChosen(t)
 	t.Parallel()
 	n := checkCases(t, "ca", []oracleCase{
 		corpusScenarios(t, "ps-2dc-2tun-nolp-cloudasns", sim.ScenarioNormal, sim.ScenarioDCSessionDown, sim.ScenarioDCPortDown, sim.ScenarioVPNDown),
