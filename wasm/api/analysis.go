@@ -106,48 +106,87 @@ func Scenarios(doc string) ([]sim.Scenario, error) {
 	return sim.Scenarios(p), nil
 }
 
-// Simulate runs one standard scenario and returns both routers' tables and
-// the sessions' states.
-func Simulate(doc, scenario string) (*sim.State, error) {
+// SimulateResult is one scenario's state and its predicted loss windows.
+type SimulateResult struct {
+	*sim.State
+	// Failover is how long traffic is lost while it moves, per phase
+	// (failover, failback) and direction, for the worst segment pair
+	// (sim.LossWindows; docs/rehearse.md). Empty for normal.
+	Failover []sim.PhaseLoss `json:"failover"`
+}
+
+// Simulate runs one scenario and returns both routers' tables, the
+// sessions' states and the predicted loss windows.
+func Simulate(doc, scenario string) (SimulateResult, error) {
 	p, err := decodeValid(doc, "simulated")
 	if err != nil {
-		return nil, err
+		return SimulateResult{}, err
 	}
 	s, err := findScenario(p, scenario)
 	if err != nil {
-		return nil, err
+		return SimulateResult{}, err
 	}
 	st, err := sim.Run(p, s)
 	if err != nil {
-		return nil, &Error{Code: CodeSimulation, Message: err.Error(), Hint: "check the plan's sessions and prefixes against the scenario"}
+		return SimulateResult{}, &Error{Code: CodeSimulation, Message: err.Error(), Hint: "check the plan's sessions and prefixes against the scenario"}
 	}
-	return st, nil
+	r := SimulateResult{State: st, Failover: []sim.PhaseLoss{}}
+	if losses, err := sim.LossWindows(p, []sim.Scenario{s}); err == nil && len(losses) == 1 {
+		r.Failover = losses[0].Phases
+	}
+	return r, nil
 }
 
-// Trace follows traffic from src to dst and back in a scenario.
-func Trace(doc, scenario, src, dst string) (sim.TraceResult, error) {
+// TraceResult is a trace and the loss windows between its two addresses.
+type TraceResult struct {
+	sim.TraceResult
+	// Failover is how long traffic between the two addresses is lost
+	// while it moves, per phase and direction (sim.LossWindowsBetween).
+	Failover []sim.PhaseLoss `json:"failover"`
+}
+
+// Trace follows traffic from src to dst and back in a scenario, with the
+// predicted loss windows between the two addresses.
+func Trace(doc, scenario, src, dst string) (TraceResult, error) {
+	res, p, s, err := trace(doc, scenario, src, dst)
+	if err != nil {
+		return TraceResult{}, err
+	}
+	r := TraceResult{TraceResult: res, Failover: []sim.PhaseLoss{}}
+	vpc, idc := res.Source, res.Destination
+	if vpc.Side != sim.SideVPC {
+		vpc, idc = idc, vpc
+	}
+	if losses, err := sim.LossWindowsBetween(p, []sim.Scenario{s}, vpc, idc); err == nil && len(losses) == 1 {
+		r.Failover = losses[0].Phases
+	}
+	return r, nil
+}
+
+// trace is Trace without the loss windows, and the plan and scenario it ran.
+func trace(doc, scenario, src, dst string) (sim.TraceResult, *plan.Plan, sim.Scenario, error) {
 	p, err := decodeValid(doc, "traced")
 	if err != nil {
-		return sim.TraceResult{}, err
+		return sim.TraceResult{}, nil, sim.Scenario{}, err
 	}
 	s, err := findScenario(p, scenario)
 	if err != nil {
-		return sim.TraceResult{}, err
+		return sim.TraceResult{}, nil, sim.Scenario{}, err
 	}
 	from, err := parseAddr(src, "source")
 	if err != nil {
-		return sim.TraceResult{}, err
+		return sim.TraceResult{}, nil, sim.Scenario{}, err
 	}
 	to, err := parseAddr(dst, "destination")
 	if err != nil {
-		return sim.TraceResult{}, err
+		return sim.TraceResult{}, nil, sim.Scenario{}, err
 	}
 	res, err := sim.Trace(p, s, from, to)
 	if err != nil {
-		return sim.TraceResult{}, &Error{Code: CodeTrace, Message: err.Error(),
+		return sim.TraceResult{}, nil, sim.Scenario{}, &Error{Code: CodeTrace, Message: err.Error(),
 			Hint: "trace from an address in a VPC to an address in an IDC segment, or the reverse"}
 	}
-	return res, nil
+	return res, p, s, nil
 }
 
 // Matrix returns every IDC segment × VPC segment × scenario verdict.
