@@ -80,7 +80,7 @@ func cloudConfig(p *plan.Plan, res strategy.Result, hostname string, timers [2]i
 	case ids.DirectConnection == ids.VPN && ids.VPN.IsValid():
 		routerID = ids.VPN.String()
 	case ids.DirectConnection != ids.VPN:
-		return "", fmt.Errorf("the profile gives the dedicated line router (%s) and the border gateway (%s) different router IDs; the stand-in is one FRR router with one router ID and cannot present both", ids.DirectConnection, ids.VPN)
+		return "", fmt.Errorf("the profile gives the dedicated line router (%s) and the border gateway (%s) different router IDs; the stand-in is one FRR router with one router ID and cannot present both; to run it on real routers give both the same router ID, or neither", ids.DirectConnection, ids.VPN)
 	}
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
