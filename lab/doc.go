@@ -12,6 +12,8 @@
 // (ipsec.go).
 //
 // It needs Linux, root, iproute2 and FRR; Requirements says what is
-// missing. Nothing under pkg/ imports it. The topology code started as a
-// copy of internal/oracle's, which still has its own.
+// missing. Nothing under pkg/ imports it, and it imports nothing under
+// internal/. The FRR oracle (internal/oracle) builds its topologies with
+// this package too (Build, Apply, Observe) and adds only the comparison
+// with the simulator.
 package lab

@@ -304,7 +304,7 @@ const stableReads = 2
 // timeout the last read is returned with an error saying it was unstable).
 func (t *Topology) Observe(ctx context.Context, l Lookups) (Observation, error) {
 	start := time.Now()
-	defer func() { t.logf("%s: read in %s", t.cfg.Plan.Name, time.Since(start).Round(time.Millisecond)) }()
+	defer func() { t.Logf("%s: read in %s", t.cfg.Plan.Name, time.Since(start).Round(time.Millisecond)) }()
 	var last Observation
 	same := 0
 	deadline := time.Now().Add(prefixTimeout)

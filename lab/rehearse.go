@@ -297,7 +297,7 @@ func (r Rehearsal) Run(ctx context.Context) (*Report, error) {
 		sr.WallMillis = time.Since(start).Milliseconds()
 		rep.Agree = rep.Agree && sr.Agree
 		rep.Scenarios = append(rep.Scenarios, sr)
-		topo.logf("%s: scenario %s in %s", r.Plan.Name, s.Name, time.Since(start).Round(time.Millisecond))
+		topo.Logf("%s: scenario %s in %s", r.Plan.Name, s.Name, time.Since(start).Round(time.Millisecond))
 	}
 	return rep, nil
 }

@@ -128,16 +128,7 @@ func TestRehearsePlans(t *testing.T) {
 		{"ps-two-vpcs-subnets-1dc-2tun-lp", "dc-session-down-failback"},
 		{"asp-vpn-only-2tun", "tunnel-silent-failure-failback:tun-1"},
 	} {
-		f, err := os.Open("../internal/oracle/testdata/corpus/" + c.file + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := plan.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", c.file, err)
-		}
-		cases = append(cases, tc{c.file, p, c.scenario})
+		cases = append(cases, tc{c.file, readPlan(t, "../internal/oracle/testdata/corpus/"+c.file+".json"), c.scenario})
 	}
 	sem := make(chan struct{}, 3) // they wait on timers, not the CPU
 	for i, c := range cases {

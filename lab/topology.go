@@ -67,11 +67,14 @@ const dcPort = "dc"
 // liveSession is a plan session in a running topology.
 type liveSession struct {
 	strategy.Session
-	index    int
-	dev      string // interface carrying the session, same name on both sides
-	linkDev  string // what a port-down sets down on the cloud side
-	names    sessionNames
-	shut     bool // cloud-side neighbor shut down
+	index   int
+	dev     string // interface carrying the session, same name on both sides
+	linkDev string // what a port-down sets down on the cloud side
+	names   sessionNames
+	shut    bool // cloud-side neighbors shut down
+	// famShut shuts one address family's cloud-side neighbor down alone
+	// (a session-down event with a family; index 0 IPv4, 1 IPv6).
+	famShut  [2]bool
 	linkDown bool
 	silent   bool // the link drops every packet, carrier up (silentFailure)
 	// withdrawn are prefixes the border gateway no longer accepts from the
@@ -100,6 +103,18 @@ func (f family) afi() string {
 	}
 	return "ipv4Unicast"
 }
+
+// index is the family's index in liveSession.famShut.
+func (f family) index() int {
+	if f.v6 {
+		return 1
+	}
+	return 0
+}
+
+// neighborShut reports whether the session's neighbor of family f should
+// be shut down on the cloud router.
+func (s *liveSession) neighborShut(f family) bool { return s.shut || s.famShut[f.index()] }
 
 // Build creates the namespaces, links and addresses, and starts FRR on both
 // sides with every session shut down. On error everything created so far is
@@ -270,7 +285,7 @@ func (t *Topology) addLocalRoutes(ctx context.Context) error {
 					if err := addAddr(ctx, hostNS, "eth0", a, pfx.Bits()); err != nil {
 						return host, err
 					}
-					if _, err := run(ctx, "ip", "-n", hostNS, "route", "add", "default", "via", hostIn(pfx).String()); err != nil {
+					if _, err := run(ctx, "ip", "-n", hostNS, "route", "add", "default", "via", HostIn(pfx).String()); err != nil {
 						return host, err
 					}
 					break
@@ -284,7 +299,7 @@ func (t *Topology) addLocalRoutes(ctx context.Context) error {
 		}
 		seen := map[netip.Addr]bool{}
 		for _, pfx := range prefixes {
-			a := hostIn(pfx)
+			a := HostIn(pfx)
 			if seen[a] {
 				continue
 			}
@@ -321,9 +336,9 @@ func (t *Topology) addLocalRoutes(ctx context.Context) error {
 	return nil
 }
 
-// hostIn is the representative address of a prefix: the first usable host,
+// HostIn is the representative address of a prefix: the first usable host,
 // or the address itself for a single-address block.
-func hostIn(p netip.Prefix) netip.Addr {
+func HostIn(p netip.Prefix) netip.Addr {
 	if a := plan.FirstUsable(p); a.IsValid() {
 		return a
 	}
@@ -384,7 +399,8 @@ func (t *Topology) session(name string) (*liveSession, error) {
 	return nil, fmt.Errorf("lab: the plan has no session named %q", name)
 }
 
-func (t *Topology) logf(format string, args ...any) {
+// Logf reports progress through Config.Logf, when set.
+func (t *Topology) Logf(format string, args ...any) {
 	if t.cfg.Logf != nil {
 		t.cfg.Logf(format, args...)
 	}

@@ -93,7 +93,7 @@ func CheckScenarios(ctx context.Context, cfg Config, scs []sim.Scenario) ([]Scen
 				if err := topo.Reset(ctx); err != nil {
 					return results, fmt.Errorf("scenario %s: resetting: %w", sc.Name, err)
 				}
-				topo.logf("%s: reset before %s", cfg.Plan.Name, sc.Name)
+				topo.Logf("%s: reset before %s", cfg.Plan.Name, sc.Name)
 			}
 			fresh = false
 			if err := topo.EstablishInitial(ctx, order); err != nil {
@@ -122,8 +122,8 @@ func CheckScenarios(ctx context.Context, cfg Config, scs []sim.Scenario) ([]Scen
 		if err != nil {
 			return results, fmt.Errorf("scenario %s: reading the routers: %w", sc.Name, err)
 		}
-		atInitial = topo.pristine() && maps.Equal(bestPaths(obs.Customer), initialBest)
-		topo.logf("%s: scenario %s compared after %s", cfg.Plan.Name, sc.Name, time.Since(start).Round(time.Millisecond))
+		atInitial = topo.Pristine() && maps.Equal(bestPaths(obs.Customer), initialBest)
+		topo.Logf("%s: scenario %s compared after %s", cfg.Plan.Name, sc.Name, time.Since(start).Round(time.Millisecond))
 		results = append(results, ScenarioResult{Scenario: sc.Name, Mismatches: Compare(cfg.Plan.Name, st, obs, look), Took: time.Since(start)})
 	}
 	return results, topo.Close()

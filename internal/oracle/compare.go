@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hybridplan/hybridplan/lab"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
@@ -42,7 +43,7 @@ func LookupsFor(p *plan.Plan, res strategy.Result) Lookups {
 	var l Lookups
 	seen := map[netip.Addr]bool{}
 	add := func(list *[]netip.Addr, pfx netip.Prefix) {
-		a := hostIn(pfx)
+		a := lab.HostIn(pfx)
 		if !seen[a] {
 			seen[a] = true
 			*list = append(*list, a)
@@ -108,7 +109,7 @@ func Compare(planName string, st *sim.State, obs Observation, l Lookups) []Misma
 				prefixes = append(prefixes, p)
 			}
 		}
-		slices.SortFunc(prefixes, comparePrefix)
+		slices.SortFunc(prefixes, lab.ComparePrefix)
 		for _, pfx := range prefixes {
 			sr, inSim := simRoutes[pfx]
 			fr, inFRR := side.frr[pfx]
@@ -192,7 +193,7 @@ func asPathDiff(fr Route, sr sim.Route) string {
 			if c.Session != p.Session {
 				continue
 			}
-			if want := joinASNs(c.ASPath); want != p.ASPath {
+			if want := lab.JoinASNs(c.ASPath); want != p.ASPath {
 				diffs = append(diffs, fmt.Sprintf("AS_PATH %q via %s, the simulator %q", p.ASPath, p.Session, want))
 			}
 		}

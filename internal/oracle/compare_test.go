@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hybridplan/hybridplan/lab"
 	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
@@ -27,7 +28,7 @@ func observationOf(st *sim.State, l Lookups) Observation {
 			for i, c := range r.Candidates {
 				best := len(r.Decision.Best) > 0 && r.Decision.Best[0] == i
 				multi := !best && slices.Contains(r.Decision.Best, i)
-				route.Paths = append(route.Paths, Path{Session: c.Session, Best: best, Multipath: multi, Reason: map[bool]string{true: r.Decision.FRRReason}[best], ASPath: joinASNs(c.ASPath)})
+				route.Paths = append(route.Paths, Path{Session: c.Session, Best: best, Multipath: multi, Reason: map[bool]string{true: r.Decision.FRRReason}[best], ASPath: lab.JoinASNs(c.ASPath)})
 			}
 			side.into[r.Prefix] = route
 		}

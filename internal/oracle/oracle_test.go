@@ -110,25 +110,25 @@ func TestHarnessHandWritten(t *testing.T) {
 	}
 	steps := []struct {
 		name  string
-		event *Event
+		event *sim.Event
 		want  want
 	}{
 		{"normal", nil, want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"pvif-bj-1"}, "192.168.128.0/17"}},
 		// FRR installs up to 64 equal eBGP paths by default, so both tunnels
 		// carry the return traffic.
-		{"dc session down", &Event{Kind: sim.EventSessionDown, Session: "pvif-bj-1"},
+		{"dc session down", &sim.Event{Kind: sim.EventSessionDown, Session: "pvif-bj-1"},
 			want{[]string{"tun-1", "tun-2"}, []string{"tun-1", "tun-2"}, []string{"tun-1", "tun-2"}, "192.168.0.0/16"}},
-		{"dc session up again", &Event{Kind: sim.EventSessionUp, Session: "pvif-bj-1"},
+		{"dc session up again", &sim.Event{Kind: sim.EventSessionUp, Session: "pvif-bj-1"},
 			want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"pvif-bj-1"}, "192.168.128.0/17"}},
-		{"dc specifics withdrawn", &Event{Kind: sim.EventWithdraw, Session: "pvif-bj-1", Prefixes: []netip.Prefix{netip.MustParsePrefix("192.168.128.0/17")}},
+		{"dc specifics withdrawn", &sim.Event{Kind: sim.EventWithdraw, Session: "pvif-bj-1", Prefixes: []netip.Prefix{netip.MustParsePrefix("192.168.128.0/17")}},
 			want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"tun-1", "tun-2"}, "192.168.0.0/16"}},
-		{"dc specifics restored", &Event{Kind: sim.EventRestore, Session: "pvif-bj-1"},
+		{"dc specifics restored", &sim.Event{Kind: sim.EventRestore, Session: "pvif-bj-1"},
 			want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"pvif-bj-1"}, "192.168.128.0/17"}},
-		{"dc port down", &Event{Kind: sim.EventLinkDown, Session: "pvif-bj-1"},
+		{"dc port down", &sim.Event{Kind: sim.EventLinkDown, Session: "pvif-bj-1"},
 			want{[]string{"tun-1", "tun-2"}, []string{"tun-1", "tun-2"}, []string{"tun-1", "tun-2"}, "192.168.0.0/16"}},
-		{"tunnel 1 down too", &Event{Kind: sim.EventLinkDown, Session: "tun-1"},
+		{"tunnel 1 down too", &sim.Event{Kind: sim.EventLinkDown, Session: "tun-1"},
 			want{[]string{"tun-2"}, []string{"tun-2"}, []string{"tun-2"}, "192.168.0.0/16"}},
-		{"dc port up", &Event{Kind: sim.EventLinkUp, Session: "pvif-bj-1"},
+		{"dc port up", &sim.Event{Kind: sim.EventLinkUp, Session: "pvif-bj-1"},
 			want{[]string{"pvif-bj-1"}, []string{"pvif-bj-1"}, []string{"pvif-bj-1"}, "192.168.128.0/17"}},
 	}
 	for _, st := range steps {
@@ -311,7 +311,7 @@ func TestBatchedStartEquivalent(t *testing.T) {
 				if err := topo.EstablishInitial(ctx, topo.SessionOrder()); err != nil {
 					return err
 				}
-				for _, ev := range []*Event{nil, {Kind: sim.EventSessionDown, Session: "pvif-1"}, {Kind: sim.EventSessionDown, Session: "pvif-2"}} {
+				for _, ev := range []*sim.Event{nil, {Kind: sim.EventSessionDown, Session: "pvif-1"}, {Kind: sim.EventSessionDown, Session: "pvif-2"}} {
 					if ev != nil {
 						if err := topo.Apply(ctx, *ev); err != nil {
 							return err

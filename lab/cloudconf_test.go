@@ -1,7 +1,8 @@
-package oracle
+package lab
 
 import (
 	"net/netip"
+	"os"
 	"strings"
 	"testing"
 
@@ -9,14 +10,30 @@ import (
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
 
+// readPlan decodes a plan file (an example, or one of the oracle's corpus
+// plans, which the lab's tests share).
+func readPlan(t *testing.T, path string) *plan.Plan {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := plan.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return p
+}
+
 // TestCloudConfig pins how the stand-in encodes the border gateway's rules;
 // it needs neither root nor FRR.
 func TestCloudConfig(t *testing.T) {
-	seed := readPlan(t, "../../examples/seed-dc-primary-vpn-backup.json")
-	dual := readPlan(t, "../../examples/dualstack-aggregate-over-vpn.json")
-	asp := readPlan(t, "../../examples/aspath-two-vpcs-redundant-dc.json")
-	custom := readPlan(t, "testdata/corpus/ps-cloudasn-1dc-2tun-lp.json")
-	vpnFirst := readPlan(t, "../../examples/seed-dc-primary-vpn-backup.json")
+	seed := readPlan(t, "../examples/seed-dc-primary-vpn-backup.json")
+	dual := readPlan(t, "../examples/dualstack-aggregate-over-vpn.json")
+	asp := readPlan(t, "../examples/aspath-two-vpcs-redundant-dc.json")
+	custom := readPlan(t, "../internal/oracle/testdata/corpus/ps-cloudasn-1dc-2tun-lp.json")
+	vpnFirst := readPlan(t, "../examples/seed-dc-primary-vpn-backup.json")
 	prof := plan.DefaultProfile()
 	prof.BorderGW.NextHopPriority.VPNConnection = 110 // a profile override: the VPN now wins
 	vpnFirst.Profile = &prof
@@ -32,24 +49,24 @@ func TestCloudConfig(t *testing.T) {
 			"neighbor 10.254.0.1 remote-as 65001",
 			"neighbor 10.254.0.1 shutdown",
 			"neighbor 10.254.0.1 bfd",
-			"route-map ORACLE-IN-S0 permit 100\n set local-preference 880\n set origin igp\n set metric 0",
-			"route-map ORACLE-IN-S1 permit 100\n set local-preference 860",
+			"route-map STANDIN-IN-S0 permit 100\n set local-preference 880\n set origin igp\n set metric 0",
+			"route-map STANDIN-IN-S1 permit 100\n set local-preference 860",
 			"maximum-paths 64",
 			"bgp bestpath as-path multipath-relax",
 			"network 10.0.0.0/16",
-			"ip prefix-list ORACLE-OUT-S0-V4-0 seq 5 permit 10.0.0.0/16",
+			"ip prefix-list STANDIN-OUT-S0-V4-0 seq 5 permit 10.0.0.0/16",
 			"timers bgp 1 3",
 		}, []string{"neighbor 169.254.10.2 bfd", "set as-path prepend", "neighbor 169.254.10.2 local-as"}},
 		{"profile priorities carry over", vpnFirst, []string{
-			"route-map ORACLE-IN-S0 permit 100\n set local-preference 880",
-			"route-map ORACLE-IN-S1 permit 100\n set local-preference 890",
+			"route-map STANDIN-IN-S0 permit 100\n set local-preference 880",
+			"route-map STANDIN-IN-S1 permit 100\n set local-preference 890",
 		}, nil},
 		{"IPv6 neighbors only in the IPv6 family", dual, []string{
 			"no bgp default ipv4-unicast",
 			" address-family ipv6 unicast\n  network 2001:db8:40::/56",
 			"neighbor 2001:db8:ffff::1 activate",
-			"ipv6 prefix-list ORACLE-OUT-S0-V6-0 seq 5 permit 2001:db8:40::/56",
-			"match ipv6 address prefix-list ORACLE-OUT-S0-V6-0",
+			"ipv6 prefix-list STANDIN-OUT-S0-V6-0 seq 5 permit 2001:db8:40::/56",
+			"match ipv6 address prefix-list STANDIN-OUT-S0-V6-0",
 		}, []string{" address-family ipv4 unicast\n  network 2001"}},
 		{"two VPCs, chosen subnets", asp, []string{"network 10.0.0.0/16", "network 10.1.0.0/24", "network 10.1.1.0/24"}, []string{"network 10.1.2.0/24"}},
 		{"a session ASN other than the border gateway's", custom, []string{
@@ -103,7 +120,7 @@ func TestCloudConfigASPath(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(groups) != 1 || joinASNs(groups[0].prepend) != tt.wantPrepend {
+			if len(groups) != 1 || JoinASNs(groups[0].prepend) != tt.wantPrepend {
 				t.Fatalf("groups %+v, want one prepending %q", groups, tt.wantPrepend)
 			}
 		})
@@ -111,7 +128,7 @@ func TestCloudConfigASPath(t *testing.T) {
 }
 
 func TestBuildRefusesBadInput(t *testing.T) {
-	seed := readPlan(t, "../../examples/seed-dc-primary-vpn-backup.json")
+	seed := readPlan(t, "../examples/seed-dc-primary-vpn-backup.json")
 	tests := []struct {
 		name string
 		cfg  Config
