@@ -59,6 +59,22 @@ class Page {
     this.notify();
   }
 
+  /**
+   * renamePlan gives the plan a new name from outside the editor (a draft
+   * renamed or copied): the field, the title and the analysis follow.
+   */
+  renamePlan(name) {
+    if (!this.plan || this.plan.name === name) return;
+    this.plan.name = name;
+    this.planText = JSON.stringify(this.plan);
+    const input = document.querySelector('#editor input[data-path="$.name"]');
+    if (input) input.value = name;
+    this.updateTitle();
+    this.validate();
+    this.analysis.planChanged(false);
+    this.notify();
+  }
+
   updateTitle() {
     $('plan-title').textContent = this.plan?.name || 'untitled plan';
     document.title = `${this.plan?.name || 'untitled plan'} · hybridplan`;
@@ -232,7 +248,7 @@ class Page {
   // ---- exports -----------------------------------------------------------
 
   fileBase() {
-    return (this.plan?.name || 'plan').replace(/[^A-Za-z0-9._-]+/g, '-');
+    return fileBase(this.plan?.name);
   }
 
   async exportAs(kind) {
@@ -272,6 +288,17 @@ class Page {
   }
 }
 
+// File names: most file systems take 255 bytes; a longer name makes the
+// browser cancel the download silently. The base leaves room for the
+// longest suffix the page adds ("-provisioning.json").
+const maxFileBase = 100;
+
+/** fileBase turns a plan name into a safe, bounded file name base. */
+export function fileBase(name) {
+  const s = String(name || 'plan').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '');
+  return (s.length > maxFileBase ? s.slice(0, maxFileBase).replace(/[.-]+$/, '') : s) || 'plan';
+}
+
 const severityRank = { error: 0, warning: 1, info: 2 };
 
 // mergeFindings joins two sorted finding lists, dropping exact repeats, in
@@ -286,6 +313,7 @@ function mergeFindings(a, b) {
 // ---- boot ------------------------------------------------------------------
 
 async function boot() {
+  wireSkipLinks();
   probeServer();
   let api;
   try {
@@ -333,19 +361,34 @@ async function boot() {
 }
 
 function wireHeader(page, examples) {
-  const sel = $('example-select');
+  // Examples are a list in a dialog, not a <select>: a closed select
+  // changes (and would load a plan) on every arrow key.
+  const list = $('examples-list');
+  const dlg = $('examples-dialog');
   for (const ex of examples) {
     let description = '';
     try { description = JSON.parse(ex.json).description || ''; } catch { /* the name will do */ }
-    sel.appendChild(h('option', { value: ex.name, title: description }, ex.name));
+    list.appendChild(h('li', null, h('button', {
+      type: 'button', class: 'example', dataset: { example: ex.name },
+      onclick: async () => {
+        if (dlg.open) dlg.close();
+        await page.drafts.leave();
+        page.load(JSON.parse(ex.json), { origin: 'example' });
+        $('editor').focus({ preventScroll: true });
+      },
+    }, h('span', { class: 'example-name mono' }, ex.name), description ? h('span', { class: 'muted' }, description) : null)));
   }
-  sel.addEventListener('change', async () => {
-    const ex = examples.find((x) => x.name === sel.value);
-    sel.value = '';
-    if (!ex) return;
-    await page.drafts.leave();
-    page.load(JSON.parse(ex.json), { origin: 'example' });
-    $('editor').focus();
+  list.addEventListener('keydown', (ev) => {
+    const items = [...list.querySelectorAll('button')];
+    const i = items.indexOf(document.activeElement);
+    const to = ev.key === 'ArrowDown' ? i + 1 : ev.key === 'ArrowUp' ? i - 1 : ev.key === 'Home' ? 0 : ev.key === 'End' ? items.length - 1 : null;
+    if (to === null || !items.length) return;
+    ev.preventDefault();
+    items[(to + items.length) % items.length].focus();
+  });
+  $('open-examples').addEventListener('click', () => {
+    dlg.showModal();
+    list.querySelector('button')?.focus();
   });
   $('new-plan').addEventListener('click', async () => {
     await page.drafts.leave();
@@ -375,7 +418,22 @@ function wireHeader(page, examples) {
   else fill(Object.keys(vendorNames));
   $('open-export').addEventListener('click', () => { $('export-status').textContent = ''; $('export-dialog').showModal(); });
   for (const b of document.querySelectorAll('[data-export]')) b.addEventListener('click', () => page.exportAs(b.dataset.export));
-  for (const id of ['example-select', 'new-plan', 'import-plan', 'open-drafts', 'share-plan', 'open-export']) $(id).disabled = false;
+  for (const id of ['open-examples', 'new-plan', 'import-plan', 'open-drafts', 'share-plan', 'open-export']) $(id).disabled = false;
+}
+
+// wireSkipLinks makes the skip links move focus (and the pane's scroll)
+// without touching the URL fragment, which carries share links.
+function wireSkipLinks() {
+  for (const a of document.querySelectorAll('.skip-links a')) {
+    a.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      const el = $(a.getAttribute('href').slice(1));
+      if (!el || el.hidden) return;
+      if (!el.hasAttribute('tabindex')) el.tabIndex = -1;
+      el.scrollIntoView({ block: 'start' });
+      el.focus({ preventScroll: true });
+    });
+  }
 }
 
 // probeServer loads the provisioning panel only when the hybridplan server

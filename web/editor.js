@@ -70,6 +70,7 @@ export class Editor {
 
   setPlan(plan) {
     this.plan = plan;
+    this.stash = {}; // parts switched off in the previous plan are not this one's
     this.render();
   }
 
@@ -446,9 +447,14 @@ export class Editor {
     const s = p.strategy ??= { mode: 'prefix-split' };
     const base = ['strategy'];
     const mode = s.mode;
+    // The options of the mode not chosen are hidden, so they leave the
+    // plan (a warning about them could not be cleared) and wait in the
+    // stash in case the person switches back.
     const onMode = () => {
-      if (s.mode === 'prefix-split') s.prefixSplit ??= { extraBits: 1 };
-      if (s.mode === 'as-path') s.asPath ??= { prepend: 3 };
+      const st = (this.stash ??= {});
+      const [keep, drop, dflt] = s.mode === 'as-path' ? ['asPath', 'prefixSplit', { prepend: 3 }] : ['prefixSplit', 'asPath', { extraBits: 1 }];
+      if (s[drop]) { st[drop] = s[drop]; delete s[drop]; }
+      s[keep] ??= st[keep] ?? dflt;
     };
     const modeField = this.field(s, 'mode', base, {
       label: 'How Direct Connection stays primary', kind: 'select', structural: true, onSet: onMode,

@@ -7,6 +7,9 @@
 // The panel holds no planning logic and no cloud credentials: the server
 // re-validates the plan and makes every call.
 
+import { judgeReadBack } from './readback.js';
+import { scenarioTitle } from './analysis.js';
+
 const TOKEN_KEY = 'hybridplan.token';
 const API = new URL('../api/v1/', import.meta.url);
 const WS_PROTOCOL = 'hybridplan.v1';
@@ -26,6 +29,12 @@ function h(tag, attrs = {}, ...children) {
     el.append(c instanceof Node ? c : String(c));
   }
   return el;
+}
+
+// readablePath shows a dry-run request path with its placeholders as
+// written ("<bgw.id>"), not URL-encoded ("%3Cbgw.id%3E").
+function readablePath(p) {
+  try { return decodeURI(String(p)).replace(/%3C/gi, '<').replace(/%3E/gi, '>'); } catch { return String(p); }
 }
 
 function short(hash) { return hash ? hash.slice(0, 12) : ''; }
@@ -80,6 +89,7 @@ class Panel {
     this.runs = [];
     this.watch = null;       // the run being watched
     this.refreshSeq = 0;
+    this.teardownApprovals = new Map(); // provisioning run id → approval seen in this tab
     this.build();
   }
 
@@ -100,6 +110,7 @@ class Panel {
       provision: h('button', { type: 'button', class: 'primary', 'data-action': 'provision', onclick: () => this.act(() => this.provision()) }, 'Provision'),
       approveTeardown: h('button', { type: 'button', 'data-action': 'approve-teardown', onclick: () => this.act(() => this.approveTeardown()) }, 'Approve teardown'),
       teardown: h('button', { type: 'button', class: 'danger', 'data-action': 'teardown', onclick: () => this.act(() => this.teardown()) }, 'Tear down'),
+      whys: h('ul', { class: 'prov-whys', 'aria-label': 'Why some steps are not available' }),
       calls: h('div', { class: 'prov-calls table-wrap' }),
       run: h('div', { class: 'prov-run' }),
     };
@@ -113,7 +124,7 @@ class Panel {
       h('div', { class: 'prov-actions', role: 'group', 'aria-label': 'Workflow' },
         e.submit, h('label', { class: 'sr-only', for: id('comment') }, 'Approval note'), e.comment, e.approve, e.dryRun, e.provision,
         h('span', { class: 'prov-sep', 'aria-hidden': 'true' }), e.approveTeardown, e.teardown),
-      e.calls, e.run);
+      e.whys, e.calls, e.run);
     this.root.replaceChildren(
       h('div', { class: 'card-head' },
         h('h2', { id: 'provision-h' }, 'Provision'),
@@ -122,6 +133,8 @@ class Panel {
     this.root.setAttribute('aria-labelledby', 'provision-h');
     this.root.classList.add('card', 'provision');
     this.root.hidden = false;
+    const skip = document.getElementById('skip-provision');
+    if (skip) skip.hidden = false;
   }
 
   say(text) { this.el.status.textContent = text; }
@@ -131,9 +144,11 @@ class Panel {
     if (!err) { box.hidden = true; box.replaceChildren(); return; }
     const items = (err.findings || []).filter((f) => f.severity === 'error').slice(0, 8)
       .map((f) => h('li', {}, h('code', {}, f.path), ' ', f.message));
-    box.replaceChildren(h('strong', {}, err.code ? `${err.code}: ` : ''), err.message,
+    // Native replaceChildren writes null as the text "null": only nodes
+    // and strings go in.
+    box.replaceChildren(...[h('strong', {}, err.code ? `${err.code}: ` : ''), err.message || '',
       err.path ? h('span', { class: 'muted' }, ` (${err.path})`) : null,
-      items.length ? h('ul', {}, items) : null);
+      items.length ? h('ul', {}, items) : null].filter((c) => c != null));
     box.hidden = false;
   }
 
@@ -235,6 +250,19 @@ class Panel {
 
   latestProvision() { return this.runs.find((r) => r.kind === 'provision'); }
 
+  /** tornDown: a teardown of prov ran to the end. */
+  tornDown(prov) {
+    return this.runs.some((r) => r.kind === 'teardown' && r.of === prov.id && r.state === 'succeeded');
+  }
+
+  /**
+   * teardownApproval is the approval of prov's teardown if known: from
+   * the server's record of the run, or from this tab's approval.
+   */
+  teardownApproval(prov) {
+    return prov.teardownApproval || this.teardownApprovals.get(prov.id) || null;
+  }
+
   render() {
     const signed = !!this.user;
     this.signInForm.hidden = signed;
@@ -256,7 +284,18 @@ class Panel {
     const active = this.runs.some((r) => r.state === 'queued' || r.state === 'running');
     const prov = this.latestProvision();
     const b = this.busy;
-    const set = (btn, enabled, why) => { btn.disabled = b || !enabled; btn.title = enabled ? '' : why; };
+    // Every disabled step says why, in text on the page (not a tooltip
+    // only a mouse can reach); each button points at its reason.
+    const whys = [];
+    const set = (btn, enabled, why) => {
+      btn.disabled = b || !enabled;
+      btn.title = enabled ? '' : why;
+      const action = btn.dataset.action;
+      if (!enabled && why) {
+        whys.push(h('li', { id: `prov-why-${action}`, 'data-why': action }, h('strong', {}, btn.textContent), ': ', why));
+        btn.setAttribute('aria-describedby', `prov-why-${action}`);
+      } else btn.removeAttribute('aria-describedby');
+    };
     set(this.el.submit, this.has('planner') && this.hash && !p, !this.has('planner') ? 'needs the planner role' : p ? 'this plan is already submitted' : 'the plan cannot be read');
     set(this.el.approve, this.has('approver') && p && !p.approval && p.submittedBy !== this.user.name,
       !this.has('approver') ? 'needs the approver role' : !p ? 'submit the plan first' : p.approval ? 'already approved' : 'you submitted this plan; another approver must approve it');
@@ -264,8 +303,21 @@ class Panel {
     set(this.el.provision, this.has('operator') && p && p.approval && !active,
       !this.has('operator') ? 'needs the operator role' : !p?.approval ? 'the plan must be approved first' : 'a run is in progress');
     const finished = prov && (prov.state === 'succeeded' || prov.state === 'failed');
-    set(this.el.approveTeardown, this.has('approver') && finished, !this.has('approver') ? 'needs the approver role' : 'needs a finished provisioning run');
-    set(this.el.teardown, this.has('operator') && finished && !active, !this.has('operator') ? 'needs the operator role' : 'needs a finished provisioning run and an approved teardown');
+    const torn = prov && this.tornDown(prov);
+    const tdApproval = prov && this.teardownApproval(prov);
+    set(this.el.approveTeardown, this.has('approver') && finished && !torn && !tdApproval,
+      !this.has('approver') ? 'needs the approver role'
+        : !finished ? 'needs a finished provisioning run'
+          : torn ? `run ${prov.id} was already torn down`
+            : tdApproval ? `already approved by ${tdApproval.by}${tdApproval.at ? `, ${when(tdApproval.at)}` : ''}` : '');
+    set(this.el.teardown, this.has('operator') && finished && !torn && !!tdApproval && !active,
+      !this.has('operator') ? 'needs the operator role'
+        : !finished ? 'needs a finished provisioning run'
+          : torn ? `run ${prov.id} was already torn down`
+            : !tdApproval ? 'an approver must approve the teardown first'
+              : 'a run is in progress');
+    this.el.whys.replaceChildren(...whys);
+    this.el.whys.hidden = whys.length === 0;
     this.el.comment.disabled = b || !(this.has('approver'));
   }
 
@@ -289,7 +341,7 @@ class Panel {
       h('td', {}, String(i + 1)),
       h('td', {}, String(c.step)),
       h('td', {}, h('code', {}, c.id), h('div', { class: 'muted' }, c.summary)),
-      h('td', {}, h('code', {}, `${c.request.method} ${c.request.path}`),
+      h('td', {}, h('code', {}, `${c.request.method} ${readablePath(c.request.path)}`),
         c.request.body ? h('details', { class: 'sub' }, h('summary', {}, 'body'), h('pre', { class: 'mono' }, JSON.stringify(c.request.body, null, 2))) : null)));
     this.el.calls.replaceChildren(h('table', { class: 'grid' },
       h('caption', {}, `Dry run: ${res.calls.length} calls, in order, to ${res.cloud}. Secrets are masked; “<call.output>” is an id the earlier call returns.`),
@@ -308,7 +360,9 @@ class Panel {
   async approveTeardown() {
     const prov = this.latestProvision();
     const body = this.el.comment.value.trim() ? { comment: this.el.comment.value.trim() } : {};
-    await call('POST', `runs/${prov.id}/teardown/approval`, { token: this.token, body });
+    const a = await call('POST', `runs/${prov.id}/teardown/approval`, { token: this.token, body });
+    this.teardownApprovals.set(prov.id, a || { by: this.user.name });
+    this.el.comment.value = '';
     this.say(`Teardown of run ${prov.id} approved.`);
   }
 
@@ -365,18 +419,53 @@ class RunView {
       this.steps.append(li);
     }
     this.log = h('ol', { class: 'prov-events mono', 'aria-label': 'Run events', 'aria-live': 'polite', 'aria-relevant': 'additions' });
+    this.verdict = h('div', { class: 'prov-verdict', 'aria-live': 'polite', hidden: true });
     this.el = h('section', { class: 'prov-runview', 'aria-label': `Run ${run.id}` },
       h('h3', {}, `${kind} — run `, h('code', {}, run.id), ' ', this.state, ' ', this.conn),
+      this.verdict,
       h('div', { class: 'prov-rungrid' }, this.steps, this.log));
     this.setState(run.state, run.failure);
   }
 
   setState(state, failure) {
+    const was = this.run.state;
     this.run.state = state;
     this.state.textContent = state;
     this.state.className = `pill prov-${state}`;
     if (failure) this.state.title = `${failure.code}: ${failure.message}`;
     this.panel.runChanged(this.run);
+    if (this.run.kind === 'provision' && state === 'succeeded' && (was !== 'succeeded' || !this.judged)) {
+      this.judged = true;
+      this.judge().catch((err) => this.panel.showError(err));
+    }
+  }
+
+  /**
+   * judge reads the run's verification (step 6: JD Cloud's read-back and
+   * the matrix to check from the customer router) and says what the
+   * succeeded calls mean: a cloud side that carries traffic, or one that
+   * waits for the customer router.
+   */
+  async judge() {
+    const v = await call('GET', `runs/${encodeURIComponent(this.run.id)}/verification`, { token: this.panel.token });
+    const j = judgeReadBack(v.readBack);
+    if (j.verdict !== 'ready') {
+      this.state.classList.add('prov-attention');
+      this.state.textContent = 'calls succeeded';
+      this.state.title = j.headline;
+    }
+    const rows = j.items.map((i) => h('tr', { 'data-ok': String(i.ok) },
+      h('td', {}, i.what), h('td', { class: i.ok ? 'ok' : 'bad' }, i.state), h('td', { class: 'muted mono' }, i.call)));
+    this.verdict.replaceChildren(
+      h('p', { class: `prov-verdict-line ${j.verdict}`, 'data-verdict': j.verdict }, h('strong', {}, j.headline)),
+      h('div', { class: 'prov-verify-grid' },
+        h('div', { class: 'prov-readback' },
+          h('h4', {}, 'What JD Cloud reports (read-back)'),
+          h('table', { class: 'grid' },
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Resource'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Call'))),
+            h('tbody', {}, rows))),
+        runbook(v.matrix)));
+    this.verdict.hidden = false;
   }
 
   start() { this.connect(); }
@@ -447,6 +536,36 @@ class RunView {
       case 'run.failed': this.setState('failed', ev.failure); this.panel.say(`Run ${this.run.id} failed: ${ev.failure ? ev.failure.message : ev.message}`); break;
     }
   }
+}
+
+/**
+ * runbook is step 6 of the seed document beside the read-back: per failure
+ * scenario, what to test from the customer router and the path each IDC ×
+ * VPC pair must take (the verification matrix; the CSV under Export has
+ * every cell).
+ */
+function runbook(m) {
+  if (!m || !m.cells) return null;
+  const byScenario = new Map();
+  for (const c of m.cells) {
+    if (!byScenario.has(c.scenario)) byScenario.set(c.scenario, []);
+    byScenario.get(c.scenario).push(c);
+  }
+  const desc = new Map((m.scenarios || []).map((s) => [s.name, s.description]));
+  const path = (v) => (v.reachable ? `${v.kind === 'direct-connection' ? 'Direct Connection' : v.kind === 'vpn' ? 'VPN' : v.kind}` : 'unreachable');
+  const items = [...byScenario.entries()].filter(([name]) => !name.includes('-failback')).map(([name, cells]) => {
+    const counts = new Map();
+    for (const c of cells) {
+      const k = c.reachable ? `IDC → VPC over ${path(c.return)}, back over ${path(c.forward)}` : 'unreachable';
+      counts.set(k, (counts.get(k) || 0) + 1);
+    }
+    return h('li', {}, h('strong', {}, scenarioTitle(name)), desc.get(name) ? h('span', { class: 'muted' }, ` — ${desc.get(name)}`) : null, ': ',
+      [...counts.entries()].map(([k, n]) => `${n} pair${n === 1 ? '' : 's'} ${k}`).join('; '), '.');
+  });
+  return h('div', { class: 'prov-runbook' },
+    h('h4', {}, 'Step 6: check from the customer router'),
+    h('p', { class: 'muted' }, 'Bring each failure about (shut the session, pull the port) and ping between the segments; every pair must take the path listed. The verification matrix (Export… → CSV) lists every pair.'),
+    h('ol', {}, items));
 }
 
 // ---- start ------------------------------------------------------------------
