@@ -11,6 +11,7 @@ import { newPlan } from './defaults.js';
 import { renderFindings } from './findings.js';
 import { Analysis } from './analysis.js';
 import { Drafts } from './drafts.js';
+import { History } from './history.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,7 +28,8 @@ class Page {
     this.validatedWaiters = [];
     this.validating = false;
     this.validatePending = false;
-    this.editor = new Editor($('editor'), { profile: this.profile, sources: profileInfo.sources, onChange: (path) => this.edited(path) });
+    this.history = new History();
+    this.editor = new Editor($('editor'), { profile: this.profile, sources: profileInfo.sources, onChange: (path, structural) => this.edited(path, structural) });
     this.analysis = new Analysis(this);
     this.drafts = new Drafts(this);
   }
@@ -39,6 +41,8 @@ class Page {
     this.plan = plan;
     this.strategyFindings = [];
     this.planText = JSON.stringify(plan);
+    this.history.reset();
+    this.updateUndo();
     this.editor.setPlan(plan);
     this.updateTitle();
     this.origin = origin;
@@ -50,7 +54,9 @@ class Page {
     this.notify();
   }
 
-  edited(path) {
+  edited(path, structural) {
+    this.history.record(this.planText, path, structural);
+    this.updateUndo();
     this.planText = JSON.stringify(this.plan);
     if (path === '$.name') this.updateTitle();
     this.validate();
@@ -65,6 +71,8 @@ class Page {
    */
   renamePlan(name) {
     if (!this.plan || this.plan.name === name) return;
+    this.history.record(this.planText, '$.name', true);
+    this.updateUndo();
     this.plan.name = name;
     this.planText = JSON.stringify(this.plan);
     const input = document.querySelector('#editor input[data-path="$.name"]');
@@ -73,6 +81,32 @@ class Page {
     this.validate();
     this.analysis.planChanged(false);
     this.notify();
+  }
+
+  // ---- undo and redo ---------------------------------------------------------
+
+  undo() { this.restore(this.history.undo(this.planText)); }
+  redo() { this.restore(this.history.redo(this.planText)); }
+
+  /** restore shows an earlier (or later) text of the same plan: an edit. */
+  restore(text) {
+    if (text == null) return;
+    this.plan = JSON.parse(text);
+    this.planText = text;
+    this.editor.setPlan(this.plan, { keepStash: true });
+    this.updateTitle();
+    this.updateUndo();
+    this.validate();
+    this.analysis.planChanged(true);
+    this.drafts.edited();
+    this.notify();
+  }
+
+  updateUndo() {
+    const u = $('undo'), r = $('redo');
+    if (!u || !r) return;
+    u.disabled = !this.history.canUndo;
+    r.disabled = !this.history.canRedo;
   }
 
   updateTitle() {
@@ -418,6 +452,17 @@ function wireHeader(page, examples) {
   else fill(Object.keys(vendorNames));
   $('open-export').addEventListener('click', () => { $('export-status').textContent = ''; $('export-dialog').showModal(); });
   for (const b of document.querySelectorAll('[data-export]')) b.addEventListener('click', () => page.exportAs(b.dataset.export));
+  $('undo').addEventListener('click', () => page.undo());
+  $('redo').addEventListener('click', () => page.redo());
+  // Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y (⌘ on a Mac) undo and redo plan edits
+  // anywhere in the page, typing included: each keystroke is a plan edit,
+  // so the plan's history covers the fields' own. Dialogs keep theirs.
+  document.addEventListener('keydown', (ev) => {
+    if (!(ev.ctrlKey || ev.metaKey) || ev.altKey || document.querySelector('dialog[open]')) return;
+    const k = ev.key.toLowerCase();
+    if (k === 'z' && !ev.shiftKey) { ev.preventDefault(); page.undo(); } else if ((k === 'z' && ev.shiftKey) || k === 'y') { ev.preventDefault(); page.redo(); }
+  });
+  page.updateUndo();
   for (const id of ['open-examples', 'new-plan', 'import-plan', 'open-drafts', 'share-plan', 'open-export']) $(id).disabled = false;
 }
 

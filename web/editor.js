@@ -56,7 +56,7 @@ const jdRegions = [
 export class Editor {
   /**
    * @param {HTMLElement} root where the form goes
-   * @param {{profile: object, onChange: (path: string) => void}} opts
+   * @param {{profile: object, onChange: (path: string, structural: boolean) => void}} opts
    */
   constructor(root, opts) {
     this.root = root;
@@ -68,9 +68,11 @@ export class Editor {
     this.marked = [];
   }
 
-  setPlan(plan) {
+  setPlan(plan, { keepStash = false } = {}) {
     this.plan = plan;
-    this.stash = {}; // parts switched off in the previous plan are not this one's
+    // Parts switched off in the previous plan are not this one's; an undo
+    // shows the same plan again and keeps them.
+    if (!keepStash) this.stash = {};
     this.render();
   }
 
@@ -107,7 +109,7 @@ export class Editor {
 
   changed(path, structural) {
     if (structural) this.render();
-    this.onChange(path);
+    this.onChange(path, !!structural);
   }
 
   // ---- field builders -------------------------------------------------
