@@ -102,6 +102,7 @@ export class Analysis {
   }
 
   async analyse(text) {
+    this.page.addressMap?.render();
     await this.strategy(text);
     if (text !== this.page.planText) return;
     if (!this.available('matrix') || !this.available('simulate')) {

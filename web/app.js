@@ -12,6 +12,7 @@ import { renderFindings } from './findings.js';
 import { Analysis } from './analysis.js';
 import { Drafts } from './drafts.js';
 import { History } from './history.js';
+import { AddressMap } from './addressmap.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -31,6 +32,7 @@ class Page {
     this.history = new History();
     this.editor = new Editor($('editor'), { profile: this.profile, sources: profileInfo.sources, onChange: (path, structural) => this.edited(path, structural) });
     this.analysis = new Analysis(this);
+    this.addressMap = new AddressMap(this);
     this.drafts = new Drafts(this);
   }
 
@@ -285,41 +287,56 @@ class Page {
     return fileBase(this.plan?.name);
   }
 
+  /** exportFile makes one export: {name, text, type}. */
+  async exportFile(kind) {
+    const base = this.fileBase();
+    switch (kind) {
+      case 'plan':
+        return { name: `${base}.json`, text: JSON.stringify(this.plan, null, 2) + '\n', type: 'application/json' };
+      case 'router': {
+        const fmt = $('export-vendor').value;
+        return { name: `${base}-${fmt}.conf`, text: await this.api.exportConfig(this.planText, fmt), type: 'text/plain' };
+      }
+      case 'provisioning':
+        return { name: `${base}-provisioning.json`, text: await this.api.exportConfig(this.planText, 'calls'), type: 'application/json' };
+      case 'matrix':
+        return { name: `${base}-matrix.csv`, text: await this.analysis.matrixCSV(), type: 'text/csv' };
+      case 'svg':
+        return { name: `${base}-topology.svg`, text: this.analysis.diagramSVG(), type: 'image/svg+xml' };
+    }
+    throw new Error(`no export called ${kind}`);
+  }
+
   async exportAs(kind) {
     const status = $('export-status');
     status.textContent = '';
     try {
-      switch (kind) {
-        case 'plan': {
-          download(`${this.fileBase()}.json`, JSON.stringify(this.plan, null, 2) + '\n', 'application/json');
-          break;
-        }
-        case 'router': {
-          const fmt = $('export-vendor').value;
-          const text = await this.api.exportConfig(this.planText, fmt);
-          download(`${this.fileBase()}-${fmt}.conf`, text);
-          break;
-        }
-        case 'provisioning': {
-          const text = await this.api.exportConfig(this.planText, 'calls');
-          download(`${this.fileBase()}-provisioning.json`, text, 'application/json');
-          break;
-        }
-        case 'matrix': {
-          const csv = await this.analysis.matrixCSV();
-          download(`${this.fileBase()}-matrix.csv`, csv, 'text/csv');
-          break;
-        }
-        case 'svg': {
-          download(`${this.fileBase()}-topology.svg`, this.analysis.diagramSVG(), 'image/svg+xml');
-          break;
-        }
-      }
-      status.textContent = 'Downloaded.';
+      const f = await this.exportFile(kind);
+      download(f.name, f.text, f.type);
+      status.textContent = `Downloaded ${f.name}.`;
     } catch (e) {
-      status.textContent = `Not exported: ${errorText(e)}` + (e.findings?.length ? ` — the plan has ${e.findings.filter((f) => f.severity === 'error').length} error(s); see Findings.` : '');
+      status.textContent = notExported(e);
     }
   }
+
+  /** preview shows an export in the dialog, ready to copy. */
+  async preview(kind) {
+    const status = $('export-status');
+    status.textContent = '';
+    try {
+      const f = await this.exportFile(kind);
+      $('export-preview-title').textContent = f.name;
+      $('export-preview').textContent = f.text;
+      $('export-preview-wrap').hidden = false;
+    } catch (e) {
+      $('export-preview-wrap').hidden = true;
+      status.textContent = notExported(e);
+    }
+  }
+}
+
+function notExported(e) {
+  return `Not exported: ${errorText(e)}` + (e.findings?.length ? ` — the plan has ${e.findings.filter((f) => f.severity === 'error').length} error(s); see Findings.` : '');
 }
 
 // File names: most file systems take 255 bytes; a longer name makes the
@@ -450,8 +467,19 @@ function wireHeader(page, examples) {
   };
   if (typeof page.api.exportFormats === 'function') page.api.exportFormats().then(fill, () => fill(Object.keys(vendorNames)));
   else fill(Object.keys(vendorNames));
-  $('open-export').addEventListener('click', () => { $('export-status').textContent = ''; $('export-dialog').showModal(); });
+  $('open-export').addEventListener('click', () => { $('export-status').textContent = ''; $('export-preview-wrap').hidden = true; $('export-dialog').showModal(); });
   for (const b of document.querySelectorAll('[data-export]')) b.addEventListener('click', () => page.exportAs(b.dataset.export));
+  for (const b of document.querySelectorAll('[data-preview]')) b.addEventListener('click', () => page.preview(b.dataset.preview));
+  $('export-copy').addEventListener('click', async () => {
+    const text = $('export-preview').textContent;
+    try {
+      await navigator.clipboard.writeText(text);
+      $('export-status').textContent = `Copied ${text.split('\n').length} lines.`;
+    } catch {
+      getSelection().selectAllChildren($('export-preview'));
+      $('export-status').textContent = 'The browser refused the clipboard: the text is selected, press Ctrl+C.';
+    }
+  });
   $('undo').addEventListener('click', () => page.undo());
   $('redo').addEventListener('click', () => page.redo());
   // Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y (⌘ on a Mac) undo and redo plan edits
