@@ -153,3 +153,42 @@ func (b *browser) injectClipboard() {
 	b.t.Helper()
 	eval[chromedp.Void](b, fmt.Sprintf(`Object.defineProperty(navigator, 'clipboard', {configurable: true, value: {writeText: async (s) => { window.__copied = s; }}})`))
 }
+
+// TestRouterInterfaceNames: the export takes the router's interface names
+// per vendor, remembers them, and keeps each vendor's own.
+func TestRouterInterfaceNames(t *testing.T) {
+	b := newBrowser(t)
+	b.open(suite.url)
+	b.openExample("seed-dc-primary-vpn-backup")
+	b.click("#open-export")
+	b.setValue("#export-vendor", "ios-xe", "change")
+	b.setValue("#export-dc-if", "TenGigabitEthernet1/0/3", "input")
+	b.click(`[data-preview="router"]`)
+	b.waitFor(`document.getElementById('export-preview').textContent.includes('TenGigabitEthernet1/0/3.100')`)
+	if strings.Contains(b.text("#export-preview"), "GigabitEthernet0/0/1") {
+		t.Error("the configuration still names the example interface")
+	}
+	b.setValue("#export-vendor", "junos", "change")
+	if got := eval[string](b, `document.getElementById('export-dc-if').value`); got != "" {
+		t.Errorf("Junos shows IOS XE's interface %q", got)
+	}
+	b.setValue("#export-dc-if", "xe-0/0/2", "input")
+	b.setValue("#export-wan-if", "ge-0/0/5.0", "input")
+	b.click(`[data-preview="router"]`)
+	b.waitFor(`document.getElementById('export-preview').textContent.includes('xe-0/0/2') && document.getElementById('export-preview').textContent.includes('ge-0/0/5.0')`)
+	// Remembered per vendor across a reload.
+	b.open(suite.url)
+	b.click("#open-export")
+	b.setValue("#export-vendor", "ios-xe", "change")
+	if got := eval[string](b, `document.getElementById('export-dc-if').value`); got != "TenGigabitEthernet1/0/3" {
+		t.Errorf("after a reload IOS XE's interface is %q", got)
+	}
+	b.noProblems(healthProbe404)
+}
+
+// setValue sets a control's value and fires the event a person's change
+// would.
+func (b *browser) setValue(sel, value, event string) {
+	b.t.Helper()
+	eval[chromedp.Void](b, fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.value = %q; e.dispatchEvent(new Event(%q, {bubbles: true})); })()`, sel, value, event))
+}

@@ -284,8 +284,17 @@ func TestDiagramDetails(t *testing.T) {
 	if strings.Contains(b.text("#diagram"), "…") {
 		t.Errorf("the diagram truncates text: %s", b.text("#diagram"))
 	}
-	if !strings.Contains(svg, "paint-order") {
-		t.Errorf("labels have no halo: lines run through them")
+	if po := eval[string](b, `getComputedStyle(document.querySelector('#diagram .lbl')).paintOrder`); !strings.Contains(po, "stroke") {
+		t.Errorf("labels have no halo (paint-order %q): lines run through them", po)
+	}
+	// The page's copy carries no <style> element (a strict
+	// Content-Security-Policy blocks inline styles); its look comes from a
+	// constructed style sheet.
+	if eval[bool](b, `!!document.querySelector('#diagram svg style')`) {
+		t.Errorf("the diagram in the page has an inline <style>")
+	}
+	if stroke := eval[string](b, `getComputedStyle(document.querySelector('#diagram path.l')).fill`); stroke != "none" {
+		t.Errorf("the diagram's lines are filled (%q): its styles did not apply", stroke)
 	}
 	if s := b.text("#strategy-out"); strings.Contains(s, "the 1 propagated VPC segments") {
 		t.Errorf("strategy notes: %q", s)

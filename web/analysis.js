@@ -9,7 +9,7 @@
 // no call at all, and the route tables follow from one simulate call.
 
 import { h, replaceChildren, errorText } from './dom.js';
-import { diagramSVG } from './diagram.js';
+import { diagramSVG, adoptDiagramStyle } from './diagram.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -267,7 +267,8 @@ export class Analysis {
   drawDiagram() {
     const plan = this.page.plan;
     if (!plan) return;
-    $('diagram').innerHTML = diagramSVG(plan, this.diagramState());
+    this.inPageStyle ??= adoptDiagramStyle();
+    $('diagram').innerHTML = diagramSVG(plan, this.diagramState(), { embedStyle: !this.inPageStyle });
   }
 
   diagramState() {

@@ -295,7 +295,8 @@ class Page {
         return { name: `${base}.json`, text: JSON.stringify(this.plan, null, 2) + '\n', type: 'application/json' };
       case 'router': {
         const fmt = $('export-vendor').value;
-        return { name: `${base}-${fmt}.conf`, text: await this.api.exportConfig(this.planText, fmt), type: 'text/plain' };
+        const ifs = routerInterfaces.read(fmt);
+        return { name: `${base}-${fmt}.conf`, text: await this.api.exportConfig(this.planText, fmt, ifs.dc, ifs.wan), type: 'text/plain' };
       }
       case 'provisioning':
         return { name: `${base}-provisioning.json`, text: await this.api.exportConfig(this.planText, 'calls'), type: 'application/json' };
@@ -334,6 +335,45 @@ class Page {
     }
   }
 }
+
+// The customer router's interface names, per vendor: what the export
+// writes instead of the vendor's example names. Kept in this browser
+// (localStorage), not in the plan: they describe one router, not the design.
+const routerInterfaces = {
+  key: 'hybridplan.routerInterfaces',
+  // The export's own defaults (pkg/plan/export), shown as placeholders.
+  defaults: {
+    'ios-xe': { dc: 'GigabitEthernet0/0/1' },
+    vrp: { dc: 'GigabitEthernet0/0/1' },
+    junos: { dc: 'ge-0/0/1', wan: 'ge-0/0/0.0' },
+  },
+  all() {
+    try { return JSON.parse(localStorage.getItem(this.key) || '{}') || {}; } catch { return {}; }
+  },
+  read(vendor) {
+    const v = this.all()[vendor] || {};
+    return { dc: v.dc || '', wan: v.wan || '' };
+  },
+  write(vendor, names) {
+    const all = this.all();
+    all[vendor] = names;
+    try { localStorage.setItem(this.key, JSON.stringify(all)); } catch { /* private mode: kept for this export only */ }
+  },
+  /** show fills the inputs for vendor: its names, its defaults as placeholders. */
+  show(vendor) {
+    const d = this.defaults[vendor];
+    const v = this.read(vendor);
+    const dc = $('export-dc-if'), wan = $('export-wan-if');
+    dc.value = v.dc; wan.value = v.wan;
+    dc.placeholder = d?.dc || '';
+    wan.placeholder = d?.wan || '';
+    dc.disabled = !d;
+    wan.disabled = !d?.wan;
+    $('export-ifaces-note').textContent = !d
+      ? 'FRR takes interfaces from the operating system.'
+      : d.wan ? '' : 'The tunnels start from the customer gateway\u2019s public IP.';
+  },
+};
 
 function notExported(e) {
   return `Not exported: ${errorText(e)}` + (e.findings?.length ? ` — the plan has ${e.findings.filter((f) => f.severity === 'error').length} error(s); see Findings.` : '');
@@ -467,7 +507,14 @@ function wireHeader(page, examples) {
   };
   if (typeof page.api.exportFormats === 'function') page.api.exportFormats().then(fill, () => fill(Object.keys(vendorNames)));
   else fill(Object.keys(vendorNames));
-  $('open-export').addEventListener('click', () => { $('export-status').textContent = ''; $('export-preview-wrap').hidden = true; $('export-dialog').showModal(); });
+  $('export-vendor').addEventListener('change', () => routerInterfaces.show($('export-vendor').value));
+  for (const id of ['export-dc-if', 'export-wan-if']) {
+    $(id).addEventListener('input', () => routerInterfaces.write($('export-vendor').value, { dc: $('export-dc-if').value.trim(), wan: $('export-wan-if').value.trim() }));
+  }
+  $('open-export').addEventListener('click', () => {
+    routerInterfaces.show($('export-vendor').value);
+    $('export-status').textContent = ''; $('export-preview-wrap').hidden = true; $('export-dialog').showModal();
+  });
   for (const b of document.querySelectorAll('[data-export]')) b.addEventListener('click', () => page.exportAs(b.dataset.export));
   for (const b of document.querySelectorAll('[data-preview]')) b.addEventListener('click', () => page.preview(b.dataset.preview));
   $('export-copy').addEventListener('click', async () => {

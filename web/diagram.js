@@ -48,11 +48,27 @@ function box(cls, x, y, w, hgt, title, lines) {
 const clip = (list, n) => (list.length > n ? [...list.slice(0, n - 1), `+${list.length - n + 1} more`] : [...list]);
 
 /**
+ * adoptDiagramStyle gives the page the diagram's styles, scoped to
+ * .diagram svg, as a constructed style sheet: the page shows the SVG
+ * without its own <style> element, which a Content-Security-Policy
+ * without 'unsafe-inline' would block. The downloaded file keeps it.
+ */
+export function adoptDiagramStyle(doc = document) {
+  if (!doc.adoptedStyleSheets || typeof CSSStyleSheet !== 'function') return false;
+  const scoped = style.replace(/([^{}]+)\{([^}]*)\}/g, (_, sel, body) =>
+    `${sel.split(',').map((x) => `.diagram svg ${x.trim()}`).join(',')}{${body}}`);
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(scoped);
+  doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+  return true;
+}
+
+/**
  * diagramSVG draws the plan. state: {sessions: Map(name → {up: bool,
  * toCloud: bool, toIDC: bool}), attachments: Set(names carrying traffic),
  * caption: string} or null.
  */
-export function diagramSVG(plan, state) {
+export function diagramSVG(plan, state, { embedStyle = true } = {}) {
   const segs = (plan.idc?.segments || []).map((s) => `${s.cidr || '?'} ${s.name || ''}`);
   const ifs = (plan.directConnection?.interfaces || []).map((x) => ({ kind: 'dc', name: x.name, sub: `VLAN ${x.vlan ?? '?'} · ${x.interconnect || ''}` }));
   const tuns = (plan.vpn?.tunnels || []).map((t) => ({ kind: 'vpn', name: t.name, sub: t.insideCidr || '' }));
@@ -76,7 +92,7 @@ export function diagramSVG(plan, state) {
   const midY = (H - 34) / 2;
 
   const crX = 254, crW = 156, bgX = 640, bgW = 150, vpcX = 810, vpcW = 240;
-  let s = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif"><style>${style}</style>`;
+  let s = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif">${embedStyle ? `<style>${style}</style>` : ''}`;
   s += `<title>Topology of ${esc(plan.name || 'the plan')}</title>`;
 
   // IDC and customer router.
