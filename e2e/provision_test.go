@@ -213,9 +213,17 @@ func TestProvisionWorkflowButtons(t *testing.T) {
 	if why := b.text(`#provision [data-why="teardown"]`); why == "" {
 		t.Error("no visible reason why Tear down is off")
 	}
+	// Before approving a teardown, the approver sees what it deletes.
 	b.signIn("alex")
+	b.waitFor(`!document.querySelector('.prov-teardown-preview').hidden`)
+	if got := b.text(".prov-teardown-preview summary"); !strings.Contains(got, "deletes 8 resources") {
+		t.Errorf("the teardown preview says %q, want the 8 resources the seed run created (12 calls less 4 read-backs)", got)
+	}
 	b.act("approve-teardown")
 	b.waitFor(`document.getElementById('prov-status').textContent.startsWith('Teardown of run')`)
+	if got := b.text(".prov-plan"); !strings.Contains(got, "Teardownapproved by alex") {
+		t.Errorf("the teardown approval is not shown: %q", got)
+	}
 	b.signIn("olive")
 	b.act("teardown")
 	b.waitFor(`document.querySelector('.prov-runview h3').textContent.startsWith('Teardown') && document.querySelector('.prov-runview .pill.prov-succeeded') !== null`)

@@ -90,6 +90,7 @@ class Panel {
     this.watch = null;       // the run being watched
     this.refreshSeq = 0;
     this.teardownApprovals = new Map(); // provisioning run id → approval seen in this tab
+    this.runSteps = new Map(); // provisioning run id → its steps (for the teardown preview)
     this.build();
   }
 
@@ -111,6 +112,7 @@ class Panel {
       approveTeardown: h('button', { type: 'button', 'data-action': 'approve-teardown', onclick: () => this.act(() => this.approveTeardown()) }, 'Approve teardown'),
       teardown: h('button', { type: 'button', class: 'danger', 'data-action': 'teardown', onclick: () => this.act(() => this.teardown()) }, 'Tear down'),
       whys: h('ul', { class: 'prov-whys', 'aria-label': 'Why some steps are not available' }),
+      teardownPreview: h('details', { class: 'prov-teardown-preview', hidden: true }),
       calls: h('div', { class: 'prov-calls table-wrap' }),
       run: h('div', { class: 'prov-run' }),
     };
@@ -124,7 +126,7 @@ class Panel {
       h('div', { class: 'prov-actions', role: 'group', 'aria-label': 'Workflow' },
         e.submit, h('label', { class: 'sr-only', for: id('comment') }, 'Approval note'), e.comment, e.approve, e.dryRun, e.provision,
         h('span', { class: 'prov-sep', 'aria-hidden': 'true' }), e.approveTeardown, e.teardown),
-      e.whys, e.calls, e.run);
+      e.whys, e.teardownPreview, e.calls, e.run);
     this.root.replaceChildren(
       h('div', { class: 'card-head' },
         h('h2', { id: 'provision-h' }, 'Provision'),
@@ -250,6 +252,33 @@ class Panel {
 
   latestProvision() { return this.runs.find((r) => r.kind === 'provision'); }
 
+  /**
+   * renderTeardownPreview lists, before a teardown is approved or started,
+   * what it deletes: every resource the provisioning run created (its
+   * succeeded create steps and the ids they returned), so nobody approves
+   * a teardown blind.
+   */
+  renderTeardownPreview(prov) {
+    const box = this.el.teardownPreview;
+    const finished = prov && (prov.state === 'succeeded' || prov.state === 'failed');
+    if (!finished || this.tornDown(prov)) { box.hidden = true; box.replaceChildren(); return; }
+    const steps = this.runSteps.get(prov.id);
+    if (!steps) {
+      this.runSteps.set(prov.id, null);
+      call('GET', `runs/${encodeURIComponent(prov.id)}`, { token: this.token })
+        .then((r) => { this.runSteps.set(prov.id, r.steps || []); this.render(); })
+        .catch(() => this.runSteps.delete(prov.id));
+      return;
+    }
+    const created = teardownItems(steps);
+    box.replaceChildren(
+      h('summary', {}, `Tear down deletes ${created.length} resource${created.length === 1 ? '' : 's'} that run ${prov.id} created`),
+      created.length
+        ? h('ol', { class: 'mono' }, created.map((c) => h('li', {}, c.call, c.id ? ` → ${c.id}` : '')))
+        : h('p', { class: 'muted' }, 'The run created nothing: a teardown has nothing to delete.'));
+    box.hidden = false;
+  }
+
   /** tornDown: a teardown of prov ran to the end. */
   tornDown(prov) {
     return this.runs.some((r) => r.kind === 'teardown' && r.of === prov.id && r.state === 'succeeded');
@@ -279,7 +308,16 @@ class Panel {
     } else if (this.hash) {
       rows.push(['Submitted', h('span', { class: 'prov-wait' }, 'not yet: submit this plan for review')]);
     }
+    const prov0 = this.latestProvision();
+    if (prov0) {
+      const a = this.teardownApproval(prov0);
+      const torn = this.tornDown(prov0);
+      rows.push(['Teardown', torn ? `run ${prov0.id} was torn down`
+        : a ? `approved by ${a.by}${a.at ? `, ${when(a.at)}` : ''}${a.comment ? ` — “${a.comment}”` : ''}`
+          : prov0.state === 'succeeded' || prov0.state === 'failed' ? h('span', { class: 'muted' }, 'not approved') : '—']);
+    }
     this.el.plan.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+    this.renderTeardownPreview(prov0);
 
     const active = this.runs.some((r) => r.state === 'queued' || r.state === 'running');
     const prov = this.latestProvision();
@@ -536,6 +574,17 @@ class RunView {
       case 'run.failed': this.setState('failed', ev.failure); this.panel.say(`Run ${this.run.id} failed: ${ev.failure ? ev.failure.message : ev.message}`); break;
     }
   }
+}
+
+/**
+ * teardownItems are the resources a provisioning run created, newest
+ * first (the order a teardown deletes them in): its succeeded steps other
+ * than the read-back, with the id each returned.
+ */
+export function teardownItems(steps) {
+  return steps.filter((st) => st.state === 'succeeded' && !String(st.callId).startsWith('readback/'))
+    .sort((a, b) => b.index - a.index)
+    .map((st) => ({ call: st.callId, id: st.outputs?.id || '' }));
 }
 
 /**
