@@ -159,6 +159,14 @@ func TestProvisionErrorsReadable(t *testing.T) {
 	b.waitFor(`!document.querySelector('.prov-error').hidden`)
 	b.noNullText("after a refused sign-in")
 	b.screenshot("provision-error")
+	// Defect 14: the panel sits under Findings, and a skip link reaches it.
+	if !eval[bool](b, `document.getElementById('findings').nextElementSibling === document.getElementById('provision')`) {
+		t.Error("the Provision panel does not follow the findings")
+	}
+	b.do(chromedp.Focus(chromedp.CSS(`.skip-links a[href="#provision"]`)), chromedp.KeyEvent("\r"), chromedp.KeyEvent("\t"))
+	if !eval[bool](b, `document.getElementById('provision').contains(document.activeElement)`) {
+		t.Errorf("after the Provision skip link, Tab lands on %s", eval[string](b, `document.activeElement.outerHTML.slice(0, 80)`))
+	}
 	b.noProblems("status of 401")
 }
 
