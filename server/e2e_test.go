@@ -187,7 +187,7 @@ func TestFaultsSurfaceAsEvents(t *testing.T) {
 		{"permanent 400", func(f *standin.Faults) {
 			f.Add(standin.Fault{Action: "CreatePrivateVif", Status: 400, ErrorStatus: "INVALID_ARGUMENT", Message: "vlan 100 is already used on dc-bj-0001"})
 		}, store.StateFailed, 0, "400", "INVALID_ARGUMENT", "vlan 100 is already used on dc-bj-0001"},
-		{"permanent 403 at the 5th request", func(f *standin.Faults) { f.FailAt(5, 403) }, store.StateFailed, 0, "403", "PERMISSION_DENIED", "injected permission denied"},
+		{"permanent 403 at the 5th request", func(f *standin.Faults) { f.FailAt(5, 403) }, store.StateFailed, 0, "403", "HTTP_FORBIDDEN", "injected permission denied"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,7 +28,8 @@ cat >"$shim/chromium" <<WRAPPER
 #!/bin/sh
 exec "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \\
   --disable-background-networking --disable-component-update --disable-sync \\
-  --disable-dev-shm-usage "\$@"
+  --disable-dev-shm-usage \\
+  --host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost" "\$@"
 WRAPPER
 chmod +x "$shim/chromium"
 

@@ -25,9 +25,10 @@ func runExport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	timers := fs.String("bgp-timers", "", "BGP keepalive and hold time in seconds, e.g. 1,3 (default: the router's)")
 	dcIf := fs.String("dc-interface", "", "parent interface of the Direct Connection VLAN subinterfaces (IOS XE, Junos, VRP)")
 	wanIf := fs.String("wan-interface", "", "Internet-facing interface for IKE (Junos external-interface)")
+	force := fs.Bool("force", false, "write the output for a plan that has errors anyway (the errors are printed first)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: hybridplan export --format "+strings.Join(export.Formats(), "|")+" [-o FILE] [options] FILE|-")
-		fmt.Fprintln(stderr, "exit status: 0 written, 1 the plan has validation errors, 2 bad invocation or unreadable plan")
+		fmt.Fprintln(stderr, "exit status: 0 written, 1 the plan has errors (see hybridplan validate; --force writes anyway), 2 bad invocation or unreadable plan")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -42,7 +43,7 @@ func runExport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "hybridplan export: --format is required: one of "+strings.Join(export.Formats(), ", "))
 		return 2
 	}
-	opts := export.Options{DCInterface: *dcIf, WANInterface: *wanIf}
+	opts := export.Options{DCInterface: *dcIf, WANInterface: *wanIf, Force: *force}
 	if *timers != "" {
 		t, err := parseTimers(*timers)
 		if err != nil {
@@ -52,11 +53,12 @@ func runExport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		opts.BGPTimers = t
 	}
 	name := fs.Arg(0)
-	p, err := readPlan(name, stdin)
-	if err != nil {
-		fmt.Fprintf(stderr, "hybridplan export: %s: %v\n", name, err)
-		return 2
+	p, code := readValidPlan("export", name, stdin, stderr, *force)
+	if p == nil {
+		return code
 	}
+	// readValidPlan ran the verdict Render's gate runs; once is enough.
+	opts.Force = true
 	out, err := export.Render(p, *format, opts)
 	var invalid *export.InvalidPlanError
 	var unprovisionable *provision.Error

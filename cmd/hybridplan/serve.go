@@ -19,7 +19,7 @@ import (
 	"github.com/hybridplan/hybridplan"
 	"github.com/hybridplan/hybridplan/examples"
 	"github.com/hybridplan/hybridplan/pkg/plan"
-	"github.com/hybridplan/hybridplan/pkg/plan/validate"
+	"github.com/hybridplan/hybridplan/pkg/plan/verdict"
 	"github.com/hybridplan/hybridplan/server"
 	"github.com/hybridplan/hybridplan/server/auth"
 	"github.com/hybridplan/hybridplan/server/jdcloud"
@@ -201,7 +201,7 @@ func serve(ctx context.Context, f serveFlags, getenv func(string) string, stdout
 	}
 	srv, err := server.New(server.Options{
 		Store: st, Auth: authn, Cloud: cloud, Web: hybridplan.WebFiles, AllowedOrigins: cfg.AllowedOrigins,
-		Log: log, Redactor: redactor, Validate: validate.Check,
+		Log: log, Redactor: redactor, Validate: verdict.Check,
 	})
 	if err != nil {
 		return err

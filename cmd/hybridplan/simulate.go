@@ -12,7 +12,7 @@ import (
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
-	"github.com/hybridplan/hybridplan/pkg/plan/validate"
+	"github.com/hybridplan/hybridplan/pkg/plan/verdict"
 )
 
 // simulateReport is the --json output of `hybridplan simulate`, documented
@@ -38,11 +38,12 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	all := fs.Bool("all", false, "simulate every standard scenario")
 	withdraw := fs.String("withdraw", "", "simulate withdrawing these comma-separated prefixes from Direct Connection")
 	asJSON := fs.Bool("json", false, "print the result as JSON (see docs/simulate.md)")
+	force := fs.Bool("force", false, "simulate a plan that has errors anyway (the errors are printed first)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hybridplan simulate [--scenario NAME | --all | --withdraw PREFIX,…] [--json] FILE|-")
+		fmt.Fprintln(stderr, "usage: hybridplan simulate [--scenario NAME | --all | --withdraw PREFIX,…] [--json] [--force] FILE|-")
 		fmt.Fprintln(stderr, "Shows, per failure scenario, the border gateway's and the customer router's route tables with the")
 		fmt.Fprintln(stderr, "reason for every choice, and which path traffic takes between every VPC and IDC segment.")
-		fmt.Fprintln(stderr, "exit status: 0 simulated, 1 the plan has validation errors, 2 bad input or usage")
+		fmt.Fprintln(stderr, "exit status: 0 simulated, 1 the plan has errors (see hybridplan validate; --force simulates anyway), 2 bad input or usage")
 		fs.PrintDefaults()
 	}
 	rest, err := parseInterspersed(fs, args)
@@ -58,7 +59,7 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "hybridplan simulate: --scenario, --all and --withdraw exclude each other; give one")
 		return 2
 	}
-	p, code := readValidPlan("simulate", rest[0], stdin, stderr)
+	p, code := readValidPlan("simulate", rest[0], stdin, stderr, *force)
 	if p == nil {
 		return code
 	}
@@ -120,32 +121,45 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// readValidPlan reads the plan and refuses one with validation errors,
-// printing them. It returns nil and the exit status on failure.
-func readValidPlan(cmd, name string, stdin io.Reader, stderr io.Writer) (*plan.Plan, int) {
-	p, err := readPlan(name, stdin)
+// readValidPlan reads the plan and runs the full verdict on it (the same
+// findings as validate). A plan with errors is refused, its errors printed,
+// unless force is set: then the errors are printed as a warning and the
+// plan is returned anyway. It returns nil and the exit status on failure:
+// 2 for an unreadable document, 1 for a plan with errors.
+func readValidPlan(cmd, name string, stdin io.Reader, stderr io.Writer, force bool) (*plan.Plan, int) {
+	doc, err := readDocument(name, stdin)
 	if err != nil {
-		var de *plan.DecodeError
-		if errors.As(err, &de) {
-			fmt.Fprintf(stderr, "hybridplan %s: %s cannot be read as a plan:\n", cmd, name)
-			for _, f := range de.Findings {
-				fmt.Fprintf(stderr, "  %s: %s\n", f.Path, f.Message)
-			}
-		} else {
-			fmt.Fprintf(stderr, "hybridplan %s: %v\n", cmd, err)
+		fmt.Fprintf(stderr, "hybridplan %s: %v\n", cmd, err)
+		return nil, 2
+	}
+	v := verdict.FullDocument(doc, verdict.Options{})
+	if v.DecodeFailed() {
+		fmt.Fprintf(stderr, "hybridplan %s: %s cannot be read as a plan:\n", cmd, name)
+		for _, f := range v.Findings {
+			fmt.Fprintf(stderr, "  %s: %s\n", f.Path, f.Message)
 		}
 		return nil, 2
 	}
-	if fs := validate.Check(p); plan.HasErrors(fs) {
-		fmt.Fprintf(stderr, "hybridplan %s: %s has validation errors; fix them before simulating:\n", cmd, name)
-		for _, f := range fs {
-			if f.Severity == plan.SeverityError {
-				fmt.Fprintf(stderr, "  [%s] %s: %s\n", f.Code, f.Path, f.Message)
+	if v.OK() {
+		return v.Plan, 0
+	}
+	if force {
+		fmt.Fprintf(stderr, "hybridplan %s: %s has errors (hybridplan validate lists them); going on because of --force, so the result describes a network that would not work as planned:\n", cmd, name)
+	} else {
+		fmt.Fprintf(stderr, "hybridplan %s: %s has errors; fix them first, or give --force to look anyway:\n", cmd, name)
+	}
+	for _, f := range v.Findings {
+		if f.Severity == plan.SeverityError {
+			fmt.Fprintf(stderr, "  [%s] %s: %s\n", f.Code, f.Path, f.Message)
+			for _, rel := range f.Related {
+				fmt.Fprintf(stderr, "      and %s\n", rel)
 			}
 		}
-		return nil, 1
 	}
-	return p, 0
+	if force {
+		return v.Plan, 0
+	}
+	return nil, 1
 }
 
 // parseInterspersed parses flags that may come before, between or after the

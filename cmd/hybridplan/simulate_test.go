@@ -175,8 +175,8 @@ func TestSimulateExitCodes(t *testing.T) {
 		{"bad withdraw prefix", []string{"simulate", "--withdraw", "192.168.0.0", seedFile}, 2, `"192.168.0.0" is not a prefix`},
 		{"withdraw a prefix not advertised", []string{"simulate", "--withdraw", "10.9.0.0/16", seedFile}, 2, "10.9.0.0/16 is not advertised over direct-connection"},
 		{"unknown flag", []string{"simulate", "--bogus", seedFile}, 2, "flag provided but not defined"},
-		{"validation errors", []string{"simulate", overlap}, 1, "has validation errors; fix them before simulating"},
-		{"trace validation errors", []string{"trace", overlap, "10.0.0.1", "172.20.0.1"}, 1, "has validation errors"},
+		{"validation errors", []string{"simulate", overlap}, 1, "has errors; fix them first, or give --force"},
+		{"trace validation errors", []string{"trace", overlap, "10.0.0.1", "172.20.0.1"}, 1, "has errors; fix them first"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -24,11 +24,12 @@ func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	scenarioName := fs.String("scenario", "", "trace in one scenario by name (default normal)")
 	all := fs.Bool("all", false, "trace in every standard scenario")
 	asJSON := fs.Bool("json", false, "print the result as JSON (see docs/simulate.md)")
+	force := fs.Bool("force", false, "trace in a plan that has errors anyway (the errors are printed first)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hybridplan trace [--scenario NAME | --all] [--json] FILE|- SRC DST")
+		fmt.Fprintln(stderr, "usage: hybridplan trace [--scenario NAME | --all] [--json] [--force] FILE|- SRC DST")
 		fmt.Fprintln(stderr, "Follows traffic from SRC to DST and back (one address in a VPC, the other in an IDC segment):")
 		fmt.Fprintln(stderr, "which session each direction uses, whether it is symmetric and reachable, and why.")
-		fmt.Fprintln(stderr, "exit status: 0 traced, 1 the plan has validation errors, 2 bad input or usage")
+		fmt.Fprintln(stderr, "exit status: 0 traced, 1 the plan has errors (see hybridplan validate; --force traces anyway), 2 bad input or usage")
 		fs.PrintDefaults()
 	}
 	rest, err := parseInterspersed(fs, args)
@@ -53,7 +54,7 @@ func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		addrs[i] = a
 	}
-	p, code := readValidPlan("trace", rest[0], stdin, stderr)
+	p, code := readValidPlan("trace", rest[0], stdin, stderr, *force)
 	if p == nil {
 		return code
 	}

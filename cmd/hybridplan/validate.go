@@ -2,14 +2,14 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
-	"github.com/hybridplan/hybridplan/pkg/plan/validate"
+	"github.com/hybridplan/hybridplan/pkg/plan/verdict"
+	"github.com/hybridplan/hybridplan/server/jdcloud"
 )
 
 // validateReport is the --json output of `hybridplan validate`, documented in
@@ -38,8 +38,9 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print findings as JSON (see docs/cli.md)")
+	secrets := fs.Bool("secrets", false, "resolve each tunnel's pskRef (env:NAME from this environment, file:/path from this machine) and check the key; keys are never printed")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hybridplan validate [--json] FILE|- [FILE…]")
+		fmt.Fprintln(stderr, "usage: hybridplan validate [--json] [--secrets] FILE|- [FILE…]")
 		fmt.Fprintln(stderr, "exit status: 0 no errors (warnings allowed), 1 a plan has errors, 2 a file could not be read or parsed")
 		fs.PrintDefaults()
 	}
@@ -52,8 +53,14 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	report := validateReport{Version: 1}
 	status := 0
+	var opts verdict.Options
+	if *secrets {
+		// Only on request: a plan names the references, and resolving them
+		// reads this machine's environment and files.
+		opts.Secrets = jdcloud.ResolveSecretRef
+	}
 	for _, name := range fs.Args() {
-		r := validateOne(name, stdin)
+		r := validateOne(name, stdin, opts)
 		switch r.Status {
 		case "unreadable":
 			status = 2
@@ -77,42 +84,53 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return status
 }
 
-func validateOne(name string, stdin io.Reader) validateFile {
+// validateOne runs the full verdict on one file.
+func validateOne(name string, stdin io.Reader, opts verdict.Options) validateFile {
 	r := validateFile{File: name, Findings: []plan.Finding{}}
-	p, err := readPlan(name, stdin)
+	doc, err := readDocument(name, stdin)
 	if err != nil {
 		r.Status = "unreadable"
-		var de *plan.DecodeError
-		if errors.As(err, &de) {
-			r.Findings = de.Findings
-		} else {
-			r.Findings = []plan.Finding{{Code: "input.read", Severity: plan.SeverityError, Path: "$", Message: err.Error()}}
-		}
+		r.Findings = []plan.Finding{{Code: "input.read", Severity: plan.SeverityError, Path: "$", Message: err.Error()}}
 		r.Summary = summarize(r.Findings)
 		return r
 	}
-	if fs := validate.Check(p); fs != nil {
-		r.Findings = fs
-	}
+	v := verdict.FullDocument(doc, opts)
+	r.Findings = v.Findings
 	r.Summary = summarize(r.Findings)
-	r.Status = "ok"
-	if r.Summary.Errors > 0 {
+	switch {
+	case v.DecodeFailed():
+		r.Status = "unreadable"
+	case r.Summary.Errors > 0:
 		r.Status = "errors"
+	default:
+		r.Status = "ok"
 	}
 	return r
 }
 
+// readDocument reads a plan document from a file, or from stdin for "-",
+// reading at most one byte past plan.MaxDocumentBytes so the decoder
+// refuses an oversized document without it being read whole.
+func readDocument(name string, stdin io.Reader) ([]byte, error) {
+	r := stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	return io.ReadAll(io.LimitReader(r, plan.MaxDocumentBytes+1))
+}
+
 // readPlan reads and decodes a plan from a file, or from stdin for "-".
 func readPlan(name string, stdin io.Reader) (*plan.Plan, error) {
-	if name == "-" {
-		return plan.Decode(stdin)
-	}
-	f, err := os.Open(name)
+	doc, err := readDocument(name, stdin)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return plan.Decode(f)
+	return plan.DecodeBytes(doc)
 }
 
 func summarize(fs []plan.Finding) summary {

@@ -207,13 +207,19 @@ func (v variant) build() (*plan.Plan, error) {
 	p.Strategy = plan.Strategy{Mode: v.mode, LocalPreference: v.localPref}
 	switch v.mode {
 	case plan.StrategyPrefixSplit:
-		ps := &plan.PrefixSplit{ExtraBits: v.extraBits, Overrides: v.overrides}
+		ps := &plan.PrefixSplit{Overrides: v.overrides}
+		if v.extraBits != 0 { // 0: the default
+			ps.ExtraBits = new(v.extraBits)
+		}
 		for _, a := range v.aggregates {
 			ps.VPNAggregates = append(ps.VPNAggregates, netip.MustParsePrefix(a))
 		}
 		p.Strategy.PrefixSplit = ps
 	case plan.StrategyASPath:
-		p.Strategy.ASPath = &plan.ASPath{Prepend: v.prepend}
+		p.Strategy.ASPath = &plan.ASPath{}
+		if v.prepend != 0 { // 0: the default
+			p.Strategy.ASPath.Prepend = new(v.prepend)
+		}
 	}
 	if v.cloudASN != 0 {
 		prof := plan.DefaultProfile()

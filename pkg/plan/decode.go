@@ -4,14 +4,15 @@ import (
 	"bytes"
 	"encoding"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"math"
+	"net/netip"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/hybridplan/hybridplan/pkg/cidr"
 )
@@ -21,8 +22,24 @@ import (
 // or a hostile upload from exhausting memory in the browser or the server.
 const MaxDocumentBytes = 8 << 20
 
-// maxDecodeFindings bounds how many decode problems are reported at once.
-const maxDecodeFindings = 100
+// MaxDecodeFindings bounds how many decode problems are reported one by one.
+// The rest are counted in one CodeDecodeMore finding, so a document full of
+// mistakes gives a short answer in bounded time and memory.
+const MaxDecodeFindings = 100
+
+// MaxDocumentDepth bounds how deeply objects and lists may nest. The plan
+// model nests 6 levels; the bound stops a document of brackets from making
+// any JSON reader (this one, a browser's) work through millions of levels.
+const MaxDocumentDepth = 64
+
+// maxListBytes bounds the memory the lists of one document take once
+// decoded. A clean plan at the size limit needs about 20 MiB; a document of
+// 8 MiB of empty objects in a list of tunnels would need a gigabyte.
+const maxListBytes = 8 * MaxDocumentBytes
+
+// maxQuotedRunes is how much of an offending value a message quotes: values
+// come from untrusted plans and can be megabytes long.
+const maxQuotedRunes = 40
 
 // DecodeError is returned when a document cannot be read as a plan. Each
 // finding names the JSON path of a field at fault.
@@ -53,6 +70,21 @@ const (
 	CodeDecodeVersion      = "decode.version"
 )
 
+// Decode codes added with the streaming decoder (see codes.md, "Decoding").
+const (
+	// CodeDecodeUTF8: a string is not valid UTF-8, or escapes half of a
+	// UTF-16 surrogate pair.
+	CodeDecodeUTF8 = "decode.utf8"
+	// CodeDecodeControl: a name or identifier holds a control character.
+	CodeDecodeControl = "decode.control-character"
+	// CodeDecodeDuplicate: an object names the same field twice.
+	CodeDecodeDuplicate = "decode.duplicate-field"
+	// CodeDecodeTooDeep: objects and lists nest deeper than MaxDocumentDepth.
+	CodeDecodeTooDeep = "decode.too-deep"
+	// CodeDecodeMore: the count of problems beyond MaxDecodeFindings.
+	CodeDecodeMore = "decode.more"
+)
+
 // Decode reads one plan document strictly: unknown fields, wrong types and
 // malformed addresses are errors naming the field's JSON path, and a
 // document over MaxDocumentBytes is refused. Trailing data after the
@@ -66,6 +98,13 @@ func Decode(r io.Reader) (*Plan, error) {
 }
 
 // DecodeBytes is Decode over a byte slice.
+//
+// It reads the JSON text in one pass straight into the Plan: integers are
+// read from their digits (never through float64), strings are checked for
+// UTF-8 and control characters, and paths are built only for findings.
+// Problems come in document order. A syntax error, nesting beyond
+// MaxDocumentDepth or a bad "version" is reported alone, since nothing else
+// in such a document can be trusted.
 func DecodeBytes(data []byte) (*Plan, error) {
 	if len(data) > MaxDocumentBytes {
 		return nil, &DecodeError{[]Finding{{
@@ -74,38 +113,17 @@ func DecodeBytes(data []byte) (*Plan, error) {
 			Hint:    "a plan is a JSON document of a few kilobytes; check that the right file was given",
 		}}}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var tree any
-	if err := dec.Decode(&tree); err != nil {
-		return nil, syntaxError(data, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &DecodeError{[]Finding{{
-			Code: CodeDecodeSyntax, Severity: SeverityError, Path: "$",
-			Message: fmt.Sprintf("unexpected data after the plan document at byte %d", dec.InputOffset()),
-			Hint:    "a file holds exactly one plan",
-		}}}
-	}
-	root, ok := tree.(map[string]any)
-	if !ok {
-		return nil, &DecodeError{[]Finding{{
-			Code: CodeDecodeType, Severity: SeverityError, Path: "$",
-			Message: fmt.Sprintf("a plan is a JSON object, not %s", describe(tree)),
-		}}}
-	}
-	if err := checkVersion(root); err != nil {
-		return nil, err
-	}
+	d := &decoder{data: data, keep: true, budget: maxListBytes}
 	p := new(Plan)
-	if _, ok := root["profile"].(map[string]any); ok {
-		// Overrides land on the defaults: fields the plan leaves out keep
-		// JD Cloud's documented values.
-		def := DefaultProfile()
-		p.Profile = &def
+	if fatal := d.run(p); fatal != nil {
+		return nil, &DecodeError{[]Finding{*fatal}}
 	}
-	d := &decoder{}
-	d.value("$", tree, reflect.ValueOf(p).Elem())
+	if d.versionFinding != nil {
+		return nil, &DecodeError{[]Finding{*d.versionFinding}}
+	}
+	if d.more > 0 {
+		d.findings = append(d.findings, d.moreFinding())
+	}
 	if len(d.findings) > 0 {
 		return nil, &DecodeError{d.findings}
 	}
@@ -119,224 +137,785 @@ func Encode(w io.Writer, p *Plan) error {
 	return enc.Encode(p)
 }
 
-func checkVersion(root map[string]any) error {
-	v, present := root["version"]
-	bad := func(msg, hint string) error {
-		return &DecodeError{[]Finding{{Code: CodeDecodeVersion, Severity: SeverityError, Path: "$.version", Message: msg, Hint: hint}}}
+// abort is panicked with by the decoder on a problem that ends decoding (a
+// syntax error or nesting too deep) and recovered in run: it keeps the
+// happy path free of error checks after every byte.
+type abort struct{ f Finding }
+
+// decoder reads one document. Nothing in it outlives DecodeBytes.
+type decoder struct {
+	data  []byte
+	pos   int
+	depth int
+	// path is the stack of fields and list indices leading to the value
+	// being read; turned into a string only when a finding is made.
+	path     []pathElem
+	findings []Finding
+	// more counts findings beyond MaxDecodeFindings, by code.
+	more       int
+	moreByCode map[string]int
+	// keep is false once any finding is made: the plan will not be
+	// returned, so values are only checked, not stored, and lists do not
+	// grow. That bounds the memory a document full of mistakes can take.
+	keep bool
+	// budget is what lists may still take, in bytes of elements.
+	budget uint64
+	// doc is the document as a string, made on the first string value
+	// kept: strings without escapes are slices of it, so a plan's names
+	// cost no allocation each (the plan keeps the document's text alive).
+	doc            string
+	sawVersion     bool
+	versionFinding *Finding
+	scratch        []byte // unescaped string values
+	keyScratch     []byte // unescaped field names
+}
+
+type pathElem struct {
+	name  string // field name, or "" for a list index
+	index int
+}
+
+func (d *decoder) run(p *Plan) (fatal *Finding) {
+	defer func() {
+		if r := recover(); r != nil {
+			a, ok := r.(abort)
+			if !ok {
+				panic(r)
+			}
+			fatal = &a.f
+		}
+	}()
+	d.skipBOM()
+	d.ws()
+	if d.pos == len(d.data) {
+		return &Finding{Code: CodeDecodeSyntax, Severity: SeverityError, Path: "$",
+			Message: "the document is empty",
+			Hint:    "a plan is a JSON object such as {\"version\": 1, …}; see docs/plan.md"}
 	}
-	if !present {
-		return bad("the document has no \"version\"", fmt.Sprintf("add \"version\": %d", Version))
+	var rootType *Finding
+	if d.data[d.pos] == '{' {
+		d.value(planNode(), reflect.ValueOf(p).Elem())
+	} else {
+		what := d.describe()
+		rootType = &Finding{Code: CodeDecodeType, Severity: SeverityError, Path: "$",
+			Message: "a plan is a JSON object, not " + what}
 	}
-	n, ok := v.(json.Number)
-	if !ok {
-		return bad(fmt.Sprintf("\"version\" must be a number, not %s", describe(v)), "")
+	d.ws()
+	if d.pos < len(d.data) {
+		line, col := d.position(d.pos)
+		return &Finding{Code: CodeDecodeSyntax, Severity: SeverityError, Path: "$",
+			Message: fmt.Sprintf("unexpected data after the plan document at line %d, column %d", line, col),
+			Hint:    "a file holds exactly one plan"}
 	}
-	switch i, err := n.Int64(); {
-	case err != nil || i < 1:
-		return bad(fmt.Sprintf("version %s is not a plan version", n), fmt.Sprintf("this hybridplan reads version %d", Version))
-	case i > Version:
-		return bad(fmt.Sprintf("the plan is version %d, written by a newer hybridplan", i), fmt.Sprintf("this hybridplan reads version %d; upgrade it", Version))
+	if rootType != nil {
+		return rootType
+	}
+	if !d.sawVersion && d.versionFinding == nil {
+		d.versionFinding = &Finding{Code: CodeDecodeVersion, Severity: SeverityError, Path: "$.version",
+			Message: "the document has no \"version\"", Hint: fmt.Sprintf("add \"version\": %d", Version)}
 	}
 	return nil
 }
 
-func syntaxError(data []byte, err error) error {
-	f := Finding{Code: CodeDecodeSyntax, Severity: SeverityError, Path: "$"}
-	var se *json.SyntaxError
+// skipBOM skips a UTF-8 byte-order mark, which Windows editors write and
+// RFC 8259 §8.1 allows a reader to ignore. A UTF-16 document is refused with
+// a message that says so rather than as a stray character.
+func (d *decoder) skipBOM() {
 	switch {
-	case errors.As(err, &se):
-		line, col := position(data, se.Offset)
-		f.Message = fmt.Sprintf("invalid JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(se.Error(), "json: "))
-	case errors.Is(err, io.EOF):
-		f.Message = "the document is empty"
-		f.Hint = "a plan is a JSON object such as {\"version\": 1, …}; see docs/plan.md"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		f.Message = "the document ends in the middle of a JSON value"
-		f.Hint = "the file may be truncated"
-	default:
-		f.Message = "invalid JSON: " + strings.TrimPrefix(err.Error(), "json: ")
+	case bytes.HasPrefix(d.data, []byte("\xEF\xBB\xBF")):
+		d.pos = 3
+	case bytes.HasPrefix(d.data, []byte("\xFE\xFF")), bytes.HasPrefix(d.data, []byte("\xFF\xFE")):
+		panic(abort{Finding{Code: CodeDecodeSyntax, Severity: SeverityError, Path: "$",
+			Message: "the document is UTF-16 text (it starts with a UTF-16 byte-order mark); a plan is UTF-8",
+			Hint:    "save the file as UTF-8"}})
 	}
-	return &DecodeError{[]Finding{f}}
 }
 
-func position(data []byte, offset int64) (line, col int) {
-	offset = min(offset, int64(len(data)))
-	before := data[:offset]
-	line = bytes.Count(before, []byte("\n")) + 1
-	col = int(offset) - bytes.LastIndexByte(before, '\n')
-	return line, col
+// ---- type tables ----
+
+type nodeKind uint8
+
+const (
+	kindStruct nodeKind = iota
+	kindSlice
+	kindPointer
+	kindString
+	kindBool
+	kindInt
+	kindUint
+	kindText // encoding.TextUnmarshaler, read from a JSON string
+	kindVersion
+	kindUnsupported
+)
+
+// node is the decoding table of one Go type, built once per type by
+// reflection and shared by every decode.
+type node struct {
+	kind   nodeKind
+	typ    reflect.Type
+	elem   *node // slice element or pointer target
+	fields map[string]*field
+	names  []string // field names, sorted, for hints
+	// maxName is the longest field name: a key much longer cannot be a
+	// near miss, so no edit distance is computed for it.
+	maxName int
+	// freeText strings (descriptions) may hold tabs and line breaks.
+	freeText bool
+	// profile pointers start from DefaultProfile, so a plan's overrides
+	// land on JD Cloud's documented values.
+	profile bool
+	min     int64
+	max     uint64
 }
 
-// decoder walks the generic JSON tree into typed values, collecting every
-// problem with its path instead of stopping at the first.
-type decoder struct {
-	findings []Finding
+type field struct {
+	name  string
+	index int
+	bit   int // position among the struct's fields, for duplicate checks
+	node  *node
 }
 
-func (d *decoder) fail(code, path, msg, hint string) {
-	if len(d.findings) >= maxDecodeFindings {
-		return
-	}
-	d.findings = append(d.findings, Finding{Code: code, Severity: SeverityError, Path: path, Message: msg, Hint: hint})
-}
+// planNode is the table of Plan, built on first use. It is immutable once
+// built; every decode reads it.
+var planNode = sync.OnceValue(func() *node {
+	c := compiler{seen: map[reflect.Type]*node{}}
+	root := c.node(reflect.TypeFor[Plan]())
+	// The version is checked on its own (decode.version) before anything else
+	// in the document is believed.
+	v := *root.fields["version"]
+	v.node = &node{kind: kindVersion, typ: v.node.typ}
+	root.fields["version"] = &v
+	return root
+})
 
-var textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+var (
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	profileType         = reflect.TypeFor[Profile]()
+)
 
-func (d *decoder) value(path string, v any, dst reflect.Value) {
-	if v == nil {
-		// null leaves the zero value (or the default already there).
-		return
+type compiler struct{ seen map[reflect.Type]*node }
+
+func (c *compiler) node(t reflect.Type) *node {
+	if n, ok := c.seen[t]; ok {
+		return n
 	}
-	if dst.Kind() == reflect.Pointer {
-		if dst.IsNil() {
-			dst.Set(reflect.New(dst.Type().Elem()))
-		}
-		d.value(path, v, dst.Elem())
-		return
+	n := &node{typ: t}
+	c.seen[t] = n // before recursing, so recursive types terminate
+	if reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		n.kind = kindText
+		return n
 	}
-	if dst.CanAddr() && dst.Addr().Type().Implements(textUnmarshalerType) {
-		s, ok := v.(string)
-		if !ok {
-			d.fail(CodeDecodeType, path, fmt.Sprintf("expected a string (%s), found %s", typeName(dst.Type()), describe(v)), "")
-			return
-		}
-		if err := dst.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
-			d.fail(CodeDecodeValue, path, fmt.Sprintf("%q is not a valid %s: %s", s, typeName(dst.Type()), cidr.ParseErrorReason(err)), exampleOf(dst.Type()))
-		}
-		return
-	}
-	switch dst.Kind() {
+	switch t.Kind() {
 	case reflect.Struct:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			d.fail(CodeDecodeType, path, fmt.Sprintf("expected an object, found %s", describe(v)), "")
-			return
+		n.kind = kindStruct
+		n.fields = map[string]*field{}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			fn := c.node(f.Type)
+			if name == "description" && f.Type.Kind() == reflect.String {
+				fn = &node{kind: kindString, typ: f.Type, freeText: true}
+			}
+			n.fields[name] = &field{name: name, index: i, bit: len(n.names), node: fn}
+			n.names = append(n.names, name)
+			n.maxName = max(n.maxName, len(name))
 		}
-		d.object(path, obj, dst)
+		slices.Sort(n.names)
 	case reflect.Slice:
-		arr, ok := v.([]any)
-		if !ok {
-			d.fail(CodeDecodeType, path, fmt.Sprintf("expected a list, found %s", describe(v)), "")
-			return
-		}
-		s := reflect.MakeSlice(dst.Type(), len(arr), len(arr))
-		for i, e := range arr {
-			d.value(path+"["+strconv.Itoa(i)+"]", e, s.Index(i))
-		}
-		dst.Set(s)
+		n.kind = kindSlice
+		n.elem = c.node(t.Elem())
+	case reflect.Pointer:
+		n.kind = kindPointer
+		n.elem = c.node(t.Elem())
+		n.profile = t.Elem() == profileType
 	case reflect.String:
-		s, ok := v.(string)
-		if !ok {
-			d.fail(CodeDecodeType, path, fmt.Sprintf("expected a string, found %s", describe(v)), "")
-			return
-		}
-		dst.SetString(s)
+		n.kind = kindString
 	case reflect.Bool:
-		b, ok := v.(bool)
-		if !ok {
-			d.fail(CodeDecodeType, path, fmt.Sprintf("expected true or false, found %s", describe(v)), "")
-			return
-		}
-		dst.SetBool(b)
+		n.kind = kindBool
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		n, ok := d.integer(path, v)
-		if !ok {
-			return
-		}
-		if dst.OverflowInt(n) {
-			d.fail(CodeDecodeValue, path, fmt.Sprintf("%d is out of range", n), "")
-			return
-		}
-		dst.SetInt(n)
+		n.kind = kindInt
+		n.min = -1 << (t.Bits() - 1)
+		n.max = 1<<(t.Bits()-1) - 1
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		n, ok := d.integer(path, v)
-		if !ok {
+		n.kind = kindUint
+		n.max = 1<<t.Bits() - 1
+	default:
+		n.kind = kindUnsupported
+	}
+	return n
+}
+
+// ---- typed decoding ----
+
+func (d *decoder) value(n *node, dst reflect.Value) {
+	c := d.peek()
+	if n.kind == kindVersion {
+		d.version(dst)
+		return
+	}
+	if c == 'n' {
+		// null leaves the zero value (or the default already there).
+		d.literal("null")
+		return
+	}
+	switch n.kind {
+	case kindPointer:
+		if dst.IsNil() {
+			if n.profile {
+				def := DefaultProfile()
+				dst.Set(reflect.ValueOf(&def))
+			} else {
+				dst.Set(reflect.New(n.typ.Elem()))
+			}
+		}
+		d.value(n.elem, dst.Elem())
+	case kindStruct:
+		if c != '{' {
+			d.mismatch("an object")
 			return
 		}
-		if n < 0 || dst.OverflowUint(uint64(n)) {
-			d.fail(CodeDecodeValue, path, fmt.Sprintf("%d is out of range (0 to %d)", n, uint64(1)<<(dst.Type().Bits())-1), "")
+		d.object(n, dst)
+	case kindSlice:
+		if c != '[' {
+			d.mismatch("a list")
 			return
 		}
-		dst.SetUint(uint64(n))
+		d.list(n, dst)
+	case kindString:
+		if c != '"' {
+			d.mismatch("a string")
+			return
+		}
+		s, info := d.readString(&d.scratch)
+		if d.checkString(s, info, n.freeText) && d.keep {
+			dst.SetString(d.text(s, info))
+		}
+	case kindBool:
+		switch c {
+		case 't':
+			d.literal("true")
+			dst.SetBool(true)
+		case 'f':
+			d.literal("false")
+			dst.SetBool(false)
+		default:
+			d.mismatch("true or false")
+		}
+	case kindInt, kindUint:
+		if c != '-' && (c < '0' || c > '9') {
+			d.mismatch("a whole number")
+			return
+		}
+		d.integer(n, dst)
+	case kindText:
+		if c != '"' {
+			d.mismatch(fmt.Sprintf("a string (%s)", typeName(n.typ)))
+			return
+		}
+		s, info := d.readString(&d.scratch)
+		if !d.checkString(s, info, false) {
+			return
+		}
+		u := dst.Addr().Interface()
+		if fastIPv4(u, s) {
+			return
+		}
+		if err := u.(encoding.TextUnmarshaler).UnmarshalText(s); err != nil {
+			d.fail(CodeDecodeValue, func() string {
+				return fmt.Sprintf("%s is not a valid %s: %s", quote(s), typeName(n.typ), clip(cidr.ParseErrorReason(err)))
+			}, exampleOf(n.typ))
+		}
 	default:
 		// The model uses only the kinds above; reaching here is a bug in
 		// the model, reported rather than panicking.
-		d.fail(CodeDecodeType, path, fmt.Sprintf("field of type %s cannot be decoded", dst.Type()), "")
+		d.skip()
+		d.fail(CodeDecodeType, func() string { return fmt.Sprintf("field of type %s cannot be decoded", n.typ) }, "")
 	}
 }
 
-func (d *decoder) integer(path string, v any) (int64, bool) {
-	num, ok := v.(json.Number)
+func (d *decoder) object(n *node, dst reflect.Value) {
+	if !d.open('}') {
+		return
+	}
+	var seen uint64
+	var seenMore []bool
+	if len(n.names) > 64 {
+		seenMore = make([]bool, len(n.names))
+	}
+	for {
+		d.fieldName()
+		key, _ := d.readString(&d.keyScratch)
+		d.colon()
+		f := n.fields[string(key)]
+		switch {
+		case f == nil:
+			d.unknownField(n, key)
+			d.skip()
+		case f.bit < 64 && seen&(1<<f.bit) != 0, f.bit >= 64 && seenMore[f.bit]:
+			d.path = append(d.path, pathElem{name: f.name})
+			d.fail(CodeDecodeDuplicate, func() string {
+				return fmt.Sprintf("the field %q appears more than once in this object", f.name)
+			}, "keep one; JSON readers disagree on which of two values wins")
+			d.path = d.path[:len(d.path)-1]
+			d.skip()
+		default:
+			if f.bit < 64 {
+				seen |= 1 << f.bit
+			} else {
+				seenMore[f.bit] = true
+			}
+			d.path = append(d.path, pathElem{name: f.name})
+			d.value(f.node, dst.Field(f.index))
+			d.path = d.path[:len(d.path)-1]
+		}
+		if !d.next('}') {
+			return
+		}
+	}
+}
+
+func (d *decoder) list(n *node, dst reflect.Value) {
+	start := d.pos
+	if !d.open(']') {
+		if d.keep {
+			// An empty list stays an empty list, not null.
+			dst.Set(reflect.MakeSlice(n.typ, 0, 0))
+		}
+		return
+	}
+	if d.keep {
+		// The list is allocated once at its final length, within the
+		// budget: growing it by doubling costs twice the memory and most of
+		// the time of decoding a large plan.
+		count := countElements(d.data, start)
+		if size := uint64(count) * uint64(n.typ.Elem().Size()); size > d.budget {
+			d.fail(CodeDecodeTooLarge, func() string {
+				return fmt.Sprintf("the list's %d elements would take %d MiB decoded, more than the %d MiB all lists of a plan may take", count, size>>20, maxListBytes>>20)
+			}, "a plan within the size limit of real segments, subnets and tunnels needs a fraction of that; look for empty or repeated elements")
+		} else {
+			d.budget -= size
+			dst.Set(reflect.MakeSlice(n.typ, 0, count))
+		}
+	}
+	var scratch reflect.Value // one element, reused once values are not kept
+	d.path = append(d.path, pathElem{})
+	top := len(d.path) - 1
+	for i := 0; ; i++ {
+		d.path[top].index = i
+		d.ws()
+		var el reflect.Value
+		if d.keep {
+			if dst.Len() == dst.Cap() {
+				dst.Grow(1)
+			}
+			dst.SetLen(i + 1)
+			el = dst.Index(i)
+		} else {
+			if !scratch.IsValid() {
+				scratch = reflect.New(n.typ.Elem()).Elem()
+			}
+			el = scratch
+		}
+		if d.peek() == 'n' {
+			// A list holds values: null in one is a hole, most often left
+			// by an editor, and would decode as an empty element.
+			d.literal("null")
+			d.fail(CodeDecodeType, func() string { return "a list element is null" }, "remove it or fill it in")
+		} else {
+			d.value(n.elem, el)
+		}
+		if !d.next(']') {
+			d.path = d.path[:top]
+			return
+		}
+	}
+}
+
+// integer reads a JSON number into an integer field from its text: only
+// plain digits are a whole number (no fraction, no exponent, not -0), and
+// the value must fit the field.
+func (d *decoder) integer(n *node, dst reflect.Value) {
+	text := d.number()
+	neg, mag, plain, fits := parseInteger(text)
+	if !plain {
+		d.fail(CodeDecodeType, func() string {
+			return fmt.Sprintf("expected a whole number, found the number %s", clip(string(text)))
+		}, plainHint(text))
+		return
+	}
+	switch {
+	case !fits, n.kind == kindUint && neg, n.kind == kindUint && mag > n.max,
+		n.kind == kindInt && !neg && mag > n.max, n.kind == kindInt && neg && mag > uint64(-(n.min+1))+1:
+		d.fail(CodeDecodeValue, func() string {
+			lo := int64(0)
+			if n.kind == kindInt {
+				lo = n.min
+			}
+			return fmt.Sprintf("%s is out of range (%d to %d)", clip(string(text)), lo, n.max)
+		}, "")
+	case n.kind == kindUint:
+		dst.SetUint(mag)
+	case neg:
+		dst.SetInt(int64(-mag)) // two's complement: correct down to the minimum
+	default:
+		dst.SetInt(int64(mag))
+	}
+}
+
+// parseInteger reads JSON number text (already checked against the JSON
+// grammar). plain reports a whole number written in digits alone; fits
+// that its magnitude fits in 64 bits.
+func parseInteger(text []byte) (neg bool, mag uint64, plain, fits bool) {
+	if len(text) > 0 && text[0] == '-' {
+		neg, text = true, text[1:]
+	}
+	if neg && len(text) == 1 && text[0] == '0' {
+		return neg, 0, false, false
+	}
+	fits = true
+	for _, c := range text {
+		if c < '0' || c > '9' {
+			return neg, 0, false, false // a fraction or an exponent
+		}
+		v := uint64(c - '0')
+		if mag > (1<<64-1-v)/10 {
+			fits = false
+		}
+		mag = mag*10 + v
+	}
+	return neg, mag, true, fits
+}
+
+// plainHint says how to write a number that was spelled with a fraction or
+// exponent, giving the plain form when the value is a whole number of at
+// most 20 digits.
+func plainHint(text []byte) string {
+	const general = "write whole numbers in plain digits, without a fraction or exponent"
+	s := string(text)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	mant, exp, _ := strings.Cut(strings.ToLower(s), "e")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	e := 0
+	if exp != "" {
+		v, err := strconv.Atoi(exp)
+		if err != nil || v > 20 || v < -400 {
+			return general
+		}
+		e = v
+	}
+	digits := strings.TrimLeft(intPart+frac, "0")
+	scale := e - len(frac)
+	switch {
+	case digits == "":
+		return "write 0"
+	case scale >= 0:
+		digits += strings.Repeat("0", scale)
+	default:
+		if -scale > len(digits) || strings.Trim(digits[len(digits)+scale:], "0") != "" {
+			return "" // not a whole number: the message says enough
+		}
+		digits = digits[:len(digits)+scale]
+	}
+	if len(digits) > 20 {
+		return general
+	}
+	if neg {
+		digits = "-" + digits
+	}
+	return fmt.Sprintf("write %s; %s", digits, general)
+}
+
+// version reads the "version" field: it decides whether anything else in
+// the document is read, so its problems are reported on their own.
+func (d *decoder) version(dst reflect.Value) {
+	d.sawVersion = true
+	bad := func(msg, hint string) {
+		if d.versionFinding == nil {
+			d.versionFinding = &Finding{Code: CodeDecodeVersion, Severity: SeverityError, Path: "$.version", Message: msg, Hint: hint}
+		}
+	}
+	reads := fmt.Sprintf("this hybridplan reads version %d", Version)
+	c := d.peek()
+	if c != '-' && (c < '0' || c > '9') {
+		bad(fmt.Sprintf("\"version\" must be a number, not %s", d.describe()), fmt.Sprintf("write \"version\": %d", Version))
+		return
+	}
+	text := d.number()
+	neg, mag, plain, fits := parseInteger(text)
+	switch {
+	case !plain:
+		bad(fmt.Sprintf("version %s is not written as a whole number", clip(string(text))), fmt.Sprintf("write \"version\": %d", Version))
+	case !fits || neg || mag < 1:
+		bad(fmt.Sprintf("version %s is not a plan version", clip(string(text))), reads)
+	case mag > Version:
+		bad(fmt.Sprintf("the plan is version %d, written by a newer hybridplan", mag), reads+"; upgrade it")
+	default:
+		dst.SetInt(int64(mag))
+	}
+}
+
+// text returns a string value read by readString as a Go string.
+func (d *decoder) text(s []byte, info strInfo) string {
+	if !info.raw || len(s) == 0 {
+		return string(s)
+	}
+	if d.doc == "" {
+		d.doc = string(d.data)
+	}
+	end := d.pos - 1 // the closing quote
+	return d.doc[end-len(s) : end]
+}
+
+// countElements counts the elements of the list that opens at data[open],
+// assuming it is well-formed (the decoder checks that as it reads them).
+func countElements(data []byte, open int) int {
+	n, depth := 1, 0
+	for i := open + 1; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			for {
+				q := bytes.IndexByte(data[i+1:], '"')
+				if q < 0 {
+					return n
+				}
+				i += q + 1
+				backslashes := 0
+				for j := i - 1; data[j] == '\\'; j-- {
+					backslashes++
+				}
+				if backslashes%2 == 0 {
+					break
+				}
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth == 0 {
+				return n
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// fastIPv4 stores an IPv4 address or prefix in dotted-quad form into a
+// *netip.Addr or *netip.Prefix without the string netip's parsers need
+// (most blocks of a plan are IPv4). It reports false for anything else,
+// which goes to netip: every form it accepts, netip parses the same
+// (FuzzFastIPv4 checks that).
+func fastIPv4(dst any, s []byte) bool {
+	a, i, ok := parseDottedQuad(s)
 	if !ok {
-		d.fail(CodeDecodeType, path, fmt.Sprintf("expected a whole number, found %s", describe(v)), "")
-		return 0, false
+		return false
 	}
-	n, err := num.Int64()
-	if err != nil {
-		f, ferr := num.Float64()
-		if ferr == nil && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
-			return int64(f), true
+	switch dst := dst.(type) {
+	case *netip.Addr:
+		if i != len(s) {
+			return false
 		}
-		d.fail(CodeDecodeType, path, fmt.Sprintf("expected a whole number, found %s", num), "")
-		return 0, false
+		*dst = netip.AddrFrom4(a)
+		return true
+	case *netip.Prefix:
+		if i+1 >= len(s) || s[i] != '/' || len(s)-i-1 > 2 || s[i+1] == '0' && len(s)-i-1 > 1 {
+			return false
+		}
+		bits := 0
+		for _, c := range s[i+1:] {
+			if c < '0' || c > '9' {
+				return false
+			}
+			bits = bits*10 + int(c-'0')
+		}
+		if bits > 32 {
+			return false
+		}
+		*dst = netip.PrefixFrom(netip.AddrFrom4(a), bits)
+		return true
 	}
-	return n, true
+	return false
 }
 
-func (d *decoder) object(path string, obj map[string]any, dst reflect.Value) {
-	fields := jsonFields(dst.Type())
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys) // deterministic error order
-	for _, k := range keys {
-		idx, ok := fields[k]
-		if !ok {
-			d.fail(CodeDecodeUnknownField, path+"."+k, fmt.Sprintf("unknown field %q", k), suggest(k, fields))
-			continue
+// parseDottedQuad reads a.b.c.d (decimal, no leading zeros) at the start of
+// s and returns the address and where it ends.
+func parseDottedQuad(s []byte) (a [4]byte, end int, ok bool) {
+	i := 0
+	for k := range 4 {
+		if k > 0 {
+			if i >= len(s) || s[i] != '.' {
+				return a, 0, false
+			}
+			i++
 		}
-		d.value(path+"."+k, obj[k], dst.Field(idx))
+		v, n := 0, 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			if n > 0 && v == 0 {
+				return a, 0, false // a leading zero
+			}
+			v = v*10 + int(s[i]-'0')
+			n++
+			if v > 255 {
+				return a, 0, false
+			}
+		}
+		if n == 0 {
+			return a, 0, false
+		}
+		a[k] = byte(v)
 	}
+	return a, i, true
 }
 
-// jsonFields maps a struct's JSON names to field indices.
-func jsonFields(t reflect.Type) map[string]int {
-	m := make(map[string]int, t.NumField())
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		m[name] = i
+// strInfo describes what readString found in a string besides its text.
+type strInfo struct {
+	raw       bool // the text is a slice of the document (no escapes)
+	badUTF8   int  // offset in the text of the first invalid byte, or -1
+	surrogate bool // an escaped lone UTF-16 surrogate
+	// control is the first control character (Unicode Cc: U+0000–U+001F,
+	// U+007F–U+009F), or -1; hidden the first one other than a tab, line
+	// feed or carriage return, which free text may hold.
+	control, hidden rune
+}
+
+// checkString reports invalid text and control characters in a string
+// value, and says whether the string may be stored.
+func (d *decoder) checkString(s []byte, info strInfo, freeText bool) bool {
+	switch {
+	case info.badUTF8 >= 0:
+		d.fail(CodeDecodeUTF8, func() string {
+			return fmt.Sprintf("the string is not valid UTF-8 (byte %#02x at byte %d of the string %s)", s[info.badUTF8], info.badUTF8, quote(s))
+		}, "save the file as UTF-8")
+		return false
+	case info.surrogate:
+		d.fail(CodeDecodeUTF8, func() string {
+			return fmt.Sprintf("the string %s escapes half of a UTF-16 surrogate pair (\\ud800–\\udfff alone), which is no character", quote(s))
+		}, "escape a character outside the Basic Multilingual Plane as a pair, e.g. \\ud83d\\ude00, or write it as UTF-8")
+		return false
+	case !freeText && info.control >= 0:
+		d.fail(CodeDecodeControl, func() string {
+			return fmt.Sprintf("a name or identifier holds the control character U+%04X: %s", info.control, quote(s))
+		}, "remove it: control characters hide in logs, consoles and the cloud's console")
+	case freeText && info.hidden >= 0:
+		d.fail(CodeDecodeControl, func() string {
+			return fmt.Sprintf("a description holds the control character U+%04X (only tabs and line breaks are allowed): %s", info.hidden, quote(s))
+		}, "remove it: control characters hide in logs, consoles and the cloud's console")
+		return false
 	}
-	return m
+	return true
+}
+
+// ---- findings ----
+
+// fail records a finding at the current path. msg is called only when the
+// finding is kept, so a document with a million mistakes formats a hundred.
+func (d *decoder) fail(code string, msg func() string, hint string) {
+	d.failAt(code, nil, msg, hint)
+}
+
+// failAt is fail for a finding on a field name (unknown) below the current
+// path.
+func (d *decoder) failAt(code string, key []byte, msg func() string, hint string) {
+	d.keep = false
+	if len(d.findings) >= MaxDecodeFindings {
+		d.more++
+		if d.moreByCode == nil {
+			d.moreByCode = map[string]int{}
+		}
+		d.moreByCode[code]++
+		return
+	}
+	path := d.pathString()
+	if key != nil {
+		path += pathKey(key)
+	}
+	d.findings = append(d.findings, Finding{Code: code, Severity: SeverityError, Path: path, Message: msg(), Hint: hint})
+}
+
+func (d *decoder) moreFinding() Finding {
+	codes := make([]string, 0, len(d.moreByCode))
+	for c := range d.moreByCode {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	parts := make([]string, len(codes))
+	for i, c := range codes {
+		parts[i] = fmt.Sprintf("%s %d", c, d.moreByCode[c])
+	}
+	return Finding{Code: CodeDecodeMore, Severity: SeverityError, Path: "$",
+		Message: fmt.Sprintf("%d more problems not listed (%s)", d.more, strings.Join(parts, ", ")),
+		Hint:    fmt.Sprintf("only the first %d problems are listed; fix those and decode again", MaxDecodeFindings)}
+}
+
+func (d *decoder) pathString() string {
+	var b strings.Builder
+	b.WriteByte('$')
+	for _, e := range d.path {
+		if e.name != "" {
+			b.WriteString(pathKey([]byte(e.name)))
+		} else {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(e.index))
+			b.WriteByte(']')
+		}
+	}
+	return b.String()
+}
+
+// pathKey writes a field name as a path step: .name for plain names, and
+// ["…"] (quoted, shortened) for anything else.
+func pathKey(k []byte) string {
+	plain := len(k) > 0 && len(k) <= 64
+	for _, c := range k {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return "." + string(k)
+	}
+	return "[" + quote(k) + "]"
+}
+
+func (d *decoder) unknownField(n *node, key []byte) {
+	if len(d.findings) >= MaxDecodeFindings {
+		d.failAt(CodeDecodeUnknownField, nil, nil, "")
+		return
+	}
+	d.failAt(CodeDecodeUnknownField, key, func() string {
+		return fmt.Sprintf("unknown field %s", quote(key))
+	}, suggest(key, n))
 }
 
 // suggest names the known field closest to a misspelt one.
-func suggest(k string, fields map[string]int) string {
-	best, bestDist := "", 3
-	for name := range fields {
-		if dist := editDistance(strings.ToLower(k), strings.ToLower(name)); dist < bestDist || dist == bestDist && name < best {
-			best, bestDist = name, dist
+func suggest(key []byte, n *node) string {
+	if len(key) <= n.maxName+2 {
+		k := strings.ToLower(string(key))
+		best, bestDist := "", 3
+		for _, name := range n.names {
+			if dist := editDistance(k, strings.ToLower(name)); dist < bestDist {
+				best, bestDist = name, dist
+			}
+		}
+		if best != "" {
+			return fmt.Sprintf("did you mean %q?", best)
 		}
 	}
-	if best != "" {
-		return fmt.Sprintf("did you mean %q?", best)
-	}
-	names := make([]string, 0, len(fields))
-	for name := range fields {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return "known fields here: " + strings.Join(names, ", ")
+	return "known fields here: " + strings.Join(n.names, ", ")
 }
 
 func editDistance(a, b string) int {
@@ -359,22 +938,67 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-func describe(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return fmt.Sprintf("the string %q", v)
-	case json.Number:
-		return "the number " + v.String()
-	case bool:
-		return fmt.Sprintf("%t", v)
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "an object"
+// mismatch reports a value of the wrong type and skips it.
+func (d *decoder) mismatch(want string) {
+	if len(d.findings) >= MaxDecodeFindings {
+		d.skip()
+		d.fail(CodeDecodeType, nil, "")
+		return
 	}
-	return fmt.Sprintf("%T", v)
+	found := d.describe()
+	d.fail(CodeDecodeType, func() string { return fmt.Sprintf("expected %s, found %s", want, found) }, "")
+}
+
+// describe reads one value and says what it is, quoting a short prefix.
+func (d *decoder) describe() string {
+	switch d.peek() {
+	case '"':
+		s, _ := d.readString(&d.scratch)
+		return "the string " + quote(s)
+	case '{':
+		d.skip()
+		return "an object"
+	case '[':
+		d.skip()
+		return "a list"
+	case 't':
+		d.literal("true")
+		return "true"
+	case 'f':
+		d.literal("false")
+		return "false"
+	case 'n':
+		d.literal("null")
+		return "null"
+	}
+	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
+		d.syntax("expected a value")
+	}
+	return "the number " + clip(string(d.number()))
+}
+
+// quote quotes a value for a message: at most maxQuotedRunes characters,
+// then "…" and the full length, with invalid UTF-8 and control characters
+// escaped so a message is one printable line.
+func quote(s []byte) string {
+	n := 0
+	for i := 0; i < len(s); {
+		if n == maxQuotedRunes {
+			return fmt.Sprintf("%q… (%d bytes)", s[:i], len(s))
+		}
+		_, size := utf8.DecodeRune(s[i:])
+		i += size
+		n++
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// clip shortens text that is not quoted (numbers, parser reasons).
+func clip(s string) string {
+	if len(s) <= 2*maxQuotedRunes {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strings.ToValidUTF8(s[:2*maxQuotedRunes], ""), len(s))
 }
 
 func typeName(t reflect.Type) string {
@@ -395,4 +1019,365 @@ func exampleOf(t reflect.Type) string {
 		return `write an address as "192.0.2.1" or "2001:db8::1"`
 	}
 	return ""
+}
+
+// ---- JSON text ----
+
+func (d *decoder) ws() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+// peek returns the byte at the current position; the end of the document
+// in the middle of a value is a syntax error.
+func (d *decoder) peek() byte {
+	if d.pos >= len(d.data) {
+		d.truncated()
+	}
+	return d.data[d.pos]
+}
+
+func (d *decoder) truncated() {
+	panic(abort{Finding{Code: CodeDecodeSyntax, Severity: SeverityError, Path: "$",
+		Message: "the document ends in the middle of a JSON value", Hint: "the file may be truncated"}})
+}
+
+func (d *decoder) syntax(what string) {
+	if d.pos >= len(d.data) {
+		d.truncated()
+	}
+	line, col := d.position(d.pos)
+	panic(abort{Finding{Code: CodeDecodeSyntax, Severity: SeverityError, Path: "$",
+		Message: fmt.Sprintf("invalid JSON at line %d, column %d: %s, found %s", line, col, what, d.char())}})
+}
+
+// char describes the byte at the current position for a syntax error.
+func (d *decoder) char() string {
+	r, size := utf8.DecodeRune(d.data[d.pos:])
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return fmt.Sprintf("the byte %#02x", d.data[d.pos])
+	case r < 0x20 || r >= 0x7f && r <= 0x9f:
+		return fmt.Sprintf("the control character U+%04X", r)
+	}
+	return strconv.QuoteRune(r)
+}
+
+func (d *decoder) position(offset int) (line, col int) {
+	before := d.data[:min(offset, len(d.data))]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
+	return line, col
+}
+
+func (d *decoder) enter() {
+	d.depth++
+	if d.depth > MaxDocumentDepth {
+		line, col := d.position(d.pos - 1)
+		panic(abort{Finding{Code: CodeDecodeTooDeep, Severity: SeverityError, Path: d.pathString(),
+			Message: fmt.Sprintf("objects and lists nest more than %d levels deep at line %d, column %d", MaxDocumentDepth, line, col),
+			Hint:    "a plan nests a few levels; this is not a plan document"}})
+	}
+}
+
+func (d *decoder) literal(lit string) {
+	if !bytes.HasPrefix(d.data[d.pos:], []byte(lit)) {
+		for i := 0; i < len(lit); i++ {
+			if d.pos >= len(d.data) {
+				d.truncated()
+			}
+			if d.data[d.pos] != lit[i] {
+				d.syntax(fmt.Sprintf("expected the literal %s", lit))
+			}
+			d.pos++
+		}
+	}
+	d.pos += len(lit)
+}
+
+// number reads a number by the JSON grammar and returns its text.
+func (d *decoder) number() []byte {
+	start := d.pos
+	if d.peek() == '-' {
+		d.pos++
+	}
+	switch c := d.peek(); {
+	case c == '0':
+		d.pos++
+	case c >= '1' && c <= '9':
+		d.digits()
+	default:
+		d.syntax("expected a digit")
+	}
+	if d.pos < len(d.data) && d.data[d.pos] == '.' {
+		d.pos++
+		if c := d.peek(); c < '0' || c > '9' {
+			d.syntax("expected a digit after the decimal point")
+		}
+		d.digits()
+	}
+	if d.pos < len(d.data) && (d.data[d.pos] == 'e' || d.data[d.pos] == 'E') {
+		d.pos++
+		if c := d.peek(); c == '+' || c == '-' {
+			d.pos++
+		}
+		if c := d.peek(); c < '0' || c > '9' {
+			d.syntax("expected a digit in the exponent")
+		}
+		d.digits()
+	}
+	return d.data[start:d.pos]
+}
+
+func (d *decoder) digits() {
+	for d.pos < len(d.data) && d.data[d.pos] >= '0' && d.data[d.pos] <= '9' {
+		d.pos++
+	}
+}
+
+// readString reads a JSON string at the current position (a '"'). Without
+// escapes its text is a slice of the document; with escapes it is
+// unescaped into *buf. The text stays valid until *buf is reused.
+func (d *decoder) readString(buf *[]byte) ([]byte, strInfo) {
+	info := strInfo{badUTF8: -1, control: -1, hidden: -1}
+	start := d.pos + 1
+	data := d.data
+	i := start
+	for i < len(data) {
+		c := data[i]
+		if c == '"' {
+			d.pos = i + 1
+			info.raw = true
+			return data[start:i], info
+		}
+		if c == '\\' || c < 0x20 || c >= 0x7f {
+			break
+		}
+		i++
+	}
+	out := append((*buf)[:0], data[start:i]...)
+	escaped := false
+	for {
+		if i >= len(data) {
+			d.pos = i
+			d.truncated()
+		}
+		c := data[i]
+		switch {
+		case c == '"':
+			d.pos = i + 1
+			*buf = out
+			if !escaped {
+				info.raw = true
+				return data[start:i], info
+			}
+			return out, info
+		case c < 0x20:
+			d.pos = i
+			d.syntax("a control character must be escaped in a string (e.g. \\n)")
+		case c == '\\':
+			escaped = true
+			d.pos = i
+			r, n := d.escape()
+			i += n
+			if r < 0 {
+				info.surrogate = true
+				r = utf8.RuneError
+			}
+			info.noteControl(r)
+			out = utf8.AppendRune(out, r)
+		case c < utf8.RuneSelf:
+			info.noteControl(rune(c))
+			out = append(out, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size == 1 && info.badUTF8 < 0 {
+				info.badUTF8 = len(out)
+			}
+			info.noteControl(r)
+			out = append(out, data[i:i+size]...)
+			i += size
+		}
+	}
+}
+
+func (info *strInfo) noteControl(r rune) {
+	if r < 0x20 || r >= 0x7f && r <= 0x9f {
+		if info.control < 0 {
+			info.control = r
+		}
+		if info.hidden < 0 && r != '\t' && r != '\n' && r != '\r' {
+			info.hidden = r
+		}
+	}
+}
+
+// escape decodes the escape sequence at the current position (a '\') and
+// returns the rune (-1 for a lone surrogate) and the bytes it took.
+func (d *decoder) escape() (rune, int) {
+	data := d.data[d.pos:]
+	if len(data) < 2 {
+		d.truncated()
+	}
+	switch data[1] {
+	case '"', '\\', '/':
+		return rune(data[1]), 2
+	case 'b':
+		return '\b', 2
+	case 'f':
+		return '\f', 2
+	case 'n':
+		return '\n', 2
+	case 'r':
+		return '\r', 2
+	case 't':
+		return '\t', 2
+	case 'u':
+		r := d.hex4(data, 2)
+		switch {
+		case r < 0xd800 || r > 0xdfff:
+			return r, 6
+		case r <= 0xdbff && len(data) >= 12 && data[6] == '\\' && data[7] == 'u':
+			if lo := d.hex4(data, 8); lo >= 0xdc00 && lo <= 0xdfff {
+				return 0x10000 + (r-0xd800)<<10 + (lo - 0xdc00), 12
+			}
+		}
+		return -1, 6
+	}
+	d.pos++
+	d.syntax("invalid escape in a string")
+	return 0, 0
+}
+
+func (d *decoder) hex4(data []byte, at int) rune {
+	var r rune
+	for k := at; k < at+4; k++ {
+		if k >= len(data) {
+			d.truncated()
+		}
+		c := data[k]
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			d.pos += k
+			d.syntax("expected four hex digits after \\u")
+		}
+	}
+	return r
+}
+
+// open reads the '{' or '[' at the current position and reports whether
+// members or elements follow before the closing byte.
+func (d *decoder) open(closing byte) bool {
+	d.pos++
+	d.enter()
+	d.ws()
+	if d.peek() == closing {
+		d.pos++
+		d.depth--
+		return false
+	}
+	return true
+}
+
+// next reads what follows a member or element: a ',' (true: another one
+// follows) or the closing byte (false).
+func (d *decoder) next(closing byte) bool {
+	d.ws()
+	switch d.peek() {
+	case ',':
+		d.pos++
+		d.ws()
+		return true
+	case closing:
+		d.pos++
+		d.depth--
+		return false
+	}
+	if closing == '}' {
+		d.syntax("expected ',' or '}' after a field's value")
+	}
+	d.syntax("expected ',' or ']' after a list element")
+	return false
+}
+
+// fieldName checks that a field name starts at the current position.
+func (d *decoder) fieldName() {
+	d.ws()
+	if d.peek() != '"' {
+		d.syntax("expected a field name in double quotes")
+	}
+}
+
+// colon reads the ':' after a field name.
+func (d *decoder) colon() {
+	d.ws()
+	if d.peek() != ':' {
+		d.syntax("expected ':' after a field name")
+	}
+	d.pos++
+	d.ws()
+}
+
+// skip reads past one value, checking its syntax, without storing it.
+func (d *decoder) skip() {
+	d.ws()
+	switch d.peek() {
+	case '"':
+		d.skipString()
+	case '{':
+		for more := d.open('}'); more; more = d.next('}') {
+			d.fieldName()
+			d.skipString()
+			d.colon()
+			d.skip()
+		}
+	case '[':
+		for more := d.open(']'); more; more = d.next(']') {
+			d.skip()
+		}
+	case 't':
+		d.literal("true")
+	case 'f':
+		d.literal("false")
+	case 'n':
+		d.literal("null")
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		d.number()
+	default:
+		d.syntax("expected a value")
+	}
+}
+
+// skipString reads past a string, checking only its syntax.
+func (d *decoder) skipString() {
+	data := d.data
+	for i := d.pos + 1; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '"':
+			d.pos = i + 1
+			return
+		case c == '\\':
+			d.pos = i
+			_, n := d.escape()
+			i += n - 1
+		case c < 0x20:
+			d.pos = i
+			d.syntax("a control character must be escaped in a string (e.g. \\n)")
+		}
+	}
+	d.pos = len(data)
+	d.truncated()
 }

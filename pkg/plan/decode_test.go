@@ -84,6 +84,69 @@ func TestDecodeErrors(t *testing.T) {
 		{"prefix not string", `{"version":1,"borderGateway":{"attachments":[{"cidrs":[10]}]}}`, CodeDecodeType, "$.borderGateway.attachments[0].cidrs[0]", "string"},
 		{"list expected", `{"version":1,"idc":{"segments":{}}}`, CodeDecodeType, "$.idc.segments", "list"},
 		{"bool expected", `{"version":1,"vpn":{"connection":{"bgp":"yes"}}}`, CodeDecodeType, "$.vpn.connection.bgp", "true or false"},
+
+		// Integers are read from their digits, never through float64.
+		{"asn fraction below float precision", `{"version":1,"idc":{"asn":65010.0000000000001}}`, CodeDecodeType, "$.idc.asn", "whole number, found the number 65010.0000000000001"},
+		{"underflow to zero", `{"version":1,"idc":{"asn":1e-400}}`, CodeDecodeType, "$.idc.asn", "1e-400"},
+		{"huge exponent", `{"version":1,"idc":{"asn":1e400}}`, CodeDecodeType, "$.idc.asn", "plain digits"},
+		{"one and a half", `{"version":1,"directConnection":{"interfaces":[{"vlan":1.5}]}}`, CodeDecodeType, "$.directConnection.interfaces[0].vlan", "1.5"},
+		{"exponent spelling", `{"version":1,"directConnection":{"interfaces":[{"vlan":1e2}]}}`, CodeDecodeType, "$.directConnection.interfaces[0].vlan", "write 100"},
+		{"point zero spelling", `{"version":1,"directConnection":{"interfaces":[{"vlan":100.0}]}}`, CodeDecodeType, "$.directConnection.interfaces[0].vlan", "write 100"},
+		{"fraction spelled as exponent", `{"version":1,"idc":{"asn":6501e-1}}`, CodeDecodeType, "$.idc.asn", "6501e-1"},
+		{"minus zero", `{"version":1,"strategy":{"asPath":{"prepend":-0}}}`, CodeDecodeType, "$.strategy.asPath.prepend", "write 0"},
+		{"int overflow", `{"version":1,"strategy":{"asPath":{"prepend":9223372036854775808}}}`, CodeDecodeValue, "$.strategy.asPath.prepend", "out of range (-9223372036854775808 to 9223372036854775807)"},
+		{"int underflow", `{"version":1,"strategy":{"asPath":{"prepend":-9223372036854775809}}}`, CodeDecodeValue, "$.strategy.asPath.prepend", "out of range"},
+		{"beyond 64 bits", `{"version":1,"idc":{"asn":123456789012345678901234567890}}`, CodeDecodeValue, "$.idc.asn", "out of range (0 to 4294967295)"},
+		{"long number quoted short", `{"version":1,"idc":{"asn":` + strings.Repeat("9", 5000) + `}}`, CodeDecodeValue, "$.idc.asn", "(5000 bytes)"},
+		{"uint in a list", `{"version":1,"profile":{"asn":{"vpnPathToCustomer":[65000,-1]}}}`, CodeDecodeValue, "$.profile.asn.vpnPathToCustomer[1]", "out of range"},
+
+		// The version follows the same rule as every integer.
+		{"version 1.0", `{"version":1.0}`, CodeDecodeVersion, "$.version", `write "version": 1`},
+		{"version 1e0", `{"version":1e0}`, CodeDecodeVersion, "$.version", "not written as a whole number"},
+		{"version string", `{"version":"1"}`, CodeDecodeVersion, "$.version", `must be a number, not the string "1"`},
+		{"version null", `{"version":null}`, CodeDecodeVersion, "$.version", "not null"},
+		{"version zero", `{"version":0}`, CodeDecodeVersion, "$.version", "not a plan version"},
+		{"version minus zero", `{"version":-0}`, CodeDecodeVersion, "$.version", "not written as a whole number"},
+		{"version huge", `{"version":99999999999999999999999}`, CodeDecodeVersion, "$.version", "not a plan version"},
+		{"version comes last", `{"idc":{"asnn":1},"version":2}`, CodeDecodeVersion, "$.version", "newer"},
+
+		// Text: valid UTF-8, no control characters in names.
+		{"invalid utf8 in a name", "{\"version\":1,\"idc\":{\"segments\":[{\"name\":\"ab\xff\"}]}}", CodeDecodeUTF8, "$.idc.segments[0].name", "byte 0xff at byte 2"},
+		{"invalid utf8 in a description", "{\"version\":1,\"description\":\"\xc3\"}", CodeDecodeUTF8, "$.description", "not valid UTF-8"},
+		{"overlong utf8", "{\"version\":1,\"name\":\"\xc0\xaf\"}", CodeDecodeUTF8, "$.name", "not valid UTF-8"},
+		{"utf8 surrogate", "{\"version\":1,\"name\":\"\xed\xa0\x80\"}", CodeDecodeUTF8, "$.name", "not valid UTF-8"},
+		{"lone surrogate escape", `{"version":1,"name":"a\ud800b"}`, CodeDecodeUTF8, "$.name", "surrogate"},
+		{"reversed surrogates", `{"version":1,"name":"\udc00\ud800"}`, CodeDecodeUTF8, "$.name", "surrogate"},
+		{"invalid utf8 in an address", "{\"version\":1,\"idc\":{\"routerId\":\"1.2.3.4\xff\"}}", CodeDecodeUTF8, "$.idc.routerId", "not valid UTF-8"},
+		{"NUL in a name", `{"version":1,"borderGateway":{"name":"bgw\u0000"}}`, CodeDecodeControl, "$.borderGateway.name", "U+0000"},
+		{"newline in a name", `{"version":1,"name":"a\nb"}`, CodeDecodeControl, "$.name", "U+000A"},
+		{"DEL in an id", "{\"version\":1,\"directConnection\":{\"connectionId\":\"dc\x7f\"}}", CodeDecodeControl, "$.directConnection.connectionId", "U+007F"},
+		{"C1 control in a ref", "{\"version\":1,\"vpn\":{\"tunnels\":[{\"pskRef\":\"env:\xc2\x85X\"}]}}", CodeDecodeControl, "$.vpn.tunnels[0].pskRef", "U+0085"},
+		{"NUL in a description", `{"version":1,"idc":{"segments":[{"description":"a\u0000"}]}}`, CodeDecodeControl, "$.idc.segments[0].description", "only tabs and line breaks"},
+		{"escape in a description", `{"version":1,"description":"line\n\tnext\u001b[31m"}`, CodeDecodeControl, "$.description", "U+001B"},
+		{"raw newline in a string", "{\"version\":1,\"name\":\"a\nb\"}", CodeDecodeSyntax, "$", "must be escaped"},
+
+		// Byte-order marks.
+		{"UTF-16 BOM", "\xff\xfe{\x00", CodeDecodeSyntax, "$", "UTF-16"},
+		{"BOM then nothing", "\xef\xbb\xbf", CodeDecodeSyntax, "$", "empty"},
+		{"BOM twice", "\xef\xbb\xbf\xef\xbb\xbf{}", CodeDecodeSyntax, "$", `found '\ufeff'`},
+
+		// Structure.
+		{"duplicate field", `{"version":1,"idc":{"asn":65001,"asn":65002}}`, CodeDecodeDuplicate, "$.idc.asn", "more than once"},
+		{"duplicate version", `{"version":1,"version":1}`, CodeDecodeDuplicate, "$.version", "more than once"},
+		{"null list element", `{"version":1,"idc":{"segments":[{"name":"a"},null]}}`, CodeDecodeType, "$.idc.segments[1]", "null"},
+		{"null string element", `{"version":1,"borderGateway":{"attachments":[{"routeTables":["a",null]}]}}`, CodeDecodeType, "$.borderGateway.attachments[0].routeTables[1]", "null"},
+		{"too deep in an unknown field", `{"version":1,"x":` + strings.Repeat("[", MaxDocumentDepth) + strings.Repeat("]", MaxDocumentDepth) + `}`, CodeDecodeTooDeep, "$", "more than 64 levels"},
+		{"too deep in a wrong type", `{"version":1,"idc":{"segments":[` + strings.Repeat("[", MaxDocumentDepth) + `]}}`, CodeDecodeTooDeep, "$.idc.segments[0]", "line 1"},
+		{"unknown field quoted short", `{"version":1,"` + strings.Repeat("k", 10000) + `":1}`, CodeDecodeUnknownField, `$["` + strings.Repeat("k", 40) + `"… (10000 bytes)]`, "known fields here"},
+		{"unknown field with a dot", `{"version":1,"idc.asn":1}`, CodeDecodeUnknownField, `$["idc.asn"]`, "unknown field"},
+		{"long string quoted short", `{"version":1,"idc":{"asn":"` + strings.Repeat("x", 1<<20) + `"}}`, CodeDecodeType, "$.idc.asn", "(1048576 bytes)"},
+		{"long prefix quoted short", `{"version":1,"idc":{"segments":[{"cidr":"10.0.0.0/` + strings.Repeat("1", 100000) + `"}]}}`, CodeDecodeValue, "$.idc.segments[0].cidr", "(100009 bytes)"},
+		{"bad escape", `{"version":1,"name":"\q"}`, CodeDecodeSyntax, "$", "invalid escape"},
+		{"leading zero", `{"version":01}`, CodeDecodeSyntax, "$", "line 1, column 13"},
+		{"trailing comma", `{"version":1,}`, CodeDecodeSyntax, "$", "field name"},
+		{"single quotes", `{'version':1}`, CodeDecodeSyntax, "$", "field name"},
+		{"bare word", `{"version":1,"name":abc}`, CodeDecodeSyntax, "$", "expected a value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,6 +171,124 @@ func TestDecodeReportsEveryProblem(t *testing.T) {
 	var de *DecodeError
 	if !errors.As(err, &de) || len(de.Findings) != 3 {
 		t.Fatalf("want 3 findings, got %v", err)
+	}
+}
+
+// A message quotes at most a short prefix of any value, whatever its size.
+func TestDecodeMessagesAreShort(t *testing.T) {
+	huge := strings.Repeat("é", 1<<20)
+	for _, doc := range []string{
+		`{"version":1,"idc":{"asn":"` + huge + `"}}`,
+		`{"version":1,"` + huge + `":1}`,
+		`{"version":1,"idc":{"routerId":"` + huge + `"}}`,
+		`{"version":1,"name":"` + huge + "\\u0000" + `"}`,
+		`{"version":"` + huge + `"}`,
+		`{"version":1,"idc":{"asn":1.` + strings.Repeat("5", 1<<20) + `}}`,
+	} {
+		_, err := DecodeBytes([]byte(doc))
+		if err == nil {
+			t.Fatal("decoded, want an error")
+		}
+		if len(err.Error()) > 400 {
+			t.Errorf("error of %d bytes: %.200s…", len(err.Error()), err)
+		}
+	}
+}
+
+// Past MaxDecodeFindings problems, one finding counts the rest by code.
+func TestDecodeCapsFindings(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		n     int
+		want  int
+		count string
+	}{
+		{"at the cap", MaxDecodeFindings, MaxDecodeFindings, ""},
+		{"one over", MaxDecodeFindings + 1, MaxDecodeFindings + 1, "1 more problems not listed (decode.type 1)"},
+		{"a million over", 1_000_000, MaxDecodeFindings + 1, "999900 more problems not listed (decode.type 999900)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := `{"version":1,"idc":{"segments":[null` + strings.Repeat(",null", tt.n-1) + `]}}`
+			_, err := DecodeBytes([]byte(doc))
+			var de *DecodeError
+			if !errors.As(err, &de) || len(de.Findings) != tt.want {
+				t.Fatalf("want %d findings, got %v", tt.want, err)
+			}
+			last := de.Findings[len(de.Findings)-1]
+			if tt.count == "" {
+				if last.Code == CodeDecodeMore {
+					t.Errorf("a %s finding at the cap", CodeDecodeMore)
+				}
+				return
+			}
+			if last.Code != CodeDecodeMore || last.Path != "$" || !strings.Contains(last.Message, tt.count) {
+				t.Errorf("last finding %v, want %s with %q", last, CodeDecodeMore, tt.count)
+			}
+			if p := de.Findings[MaxDecodeFindings-1].Path; p != "$.idc.segments[99]" {
+				t.Errorf("the 100th finding is at %s", p)
+			}
+		})
+	}
+}
+
+// Mixed kinds past the cap are counted by code, in code order.
+func TestDecodeMoreCountsByCode(t *testing.T) {
+	doc := `{"version":1,"idc":{"segments":[` + strings.Repeat(`{"nam":1},`, 150) + strings.Repeat(`{"name":1},`, 20) + `{}]}}`
+	_, err := DecodeBytes([]byte(doc))
+	var de *DecodeError
+	if !errors.As(err, &de) {
+		t.Fatal(err)
+	}
+	last := de.Findings[len(de.Findings)-1]
+	if want := "70 more problems not listed (decode.type 20, decode.unknown-field 50)"; last.Message != want {
+		t.Errorf("got %q, want %q", last.Message, want)
+	}
+}
+
+// What the decoder accepts where it could be strict.
+func TestDecodeAccepts(t *testing.T) {
+	tests := []struct {
+		name  string
+		doc   string
+		check func(p *Plan) bool
+	}{
+		{"UTF-8 BOM skipped", "\xef\xbb\xbf{\"version\":1,\"name\":\"x\"}", func(p *Plan) bool { return p.Name == "x" }},
+		{"line breaks and tabs in a description", `{"version":1,"description":"one\n\ttwo\r\n"}`, func(p *Plan) bool { return p.Description == "one\n\ttwo\r\n" }},
+		{"escaped pair", `{"version":1,"name":"\ud83d\ude00\u00e9\/"}`, func(p *Plan) bool { return p.Name == "😀é/" }},
+		{"Chinese name", `{"version":1,"borderGateway":{"name":"边界网关-1"}}`, func(p *Plan) bool { return p.BorderGateway.Name == "边界网关-1" }},
+		{"null keeps the default", `{"version":1,"idc":null,"vpn":null}`, func(p *Plan) bool { return p.VPN == nil }},
+		{"empty list stays a list", `{"version":1,"idc":{"segments":[]}}`, func(p *Plan) bool { return p.IDC.Segments != nil && len(p.IDC.Segments) == 0 }},
+		{"int extremes", `{"version":1,"strategy":{"asPath":{"prepend":-9223372036854775808},"prefixSplit":{"extraBits":9223372036854775807}}}`,
+			func(p *Plan) bool {
+				return *p.Strategy.ASPath.Prepend == -1<<63 && *p.Strategy.PrefixSplit.ExtraBits == 1<<63-1
+			}},
+		{"uint32 maximum", `{"version":1,"idc":{"asn":4294967295}}`, func(p *Plan) bool { return p.IDC.ASN == 1<<32-1 }},
+		{"pointer fields", `{"version":1,"vpn":{"connection":{"bgp":false},"tunnels":[{"ike":{"dpdSeconds":0}}]}}`,
+			func(p *Plan) bool { return !*p.VPN.Connection.BGP && *p.VPN.Tunnels[0].IKE.DPDSeconds == 0 }},
+		{"many elements", `{"version":1,"profile":{"customerGatewayIpCounts":[` + strings.TrimSuffix(strings.Repeat("7,", 1000), ",") + `]}}`,
+			func(p *Plan) bool { c := p.Profile.CustomerGatewayIPCounts; return len(c) == 1000 && c[999] == 7 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := DecodeBytes([]byte(tt.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.check(p) {
+				t.Errorf("decoded %+v", p)
+			}
+		})
+	}
+}
+
+// Nesting up to MaxDocumentDepth is a question of fields, not of depth.
+func TestDecodeDepthEdge(t *testing.T) {
+	inner := MaxDocumentDepth - 1 // the plan object is the first level
+	doc := `{"version":1,"x":` + strings.Repeat("[", inner) + strings.Repeat("]", inner) + `}`
+	_, err := DecodeBytes([]byte(doc))
+	var de *DecodeError
+	if !errors.As(err, &de) || len(de.Findings) != 1 || de.Findings[0].Code != CodeDecodeUnknownField {
+		t.Fatalf("want only %s at depth %d, got %v", CodeDecodeUnknownField, MaxDocumentDepth, err)
 	}
 }
 

@@ -140,20 +140,30 @@ func (a Attachment) Propagated() []netip.Prefix {
 	return out
 }
 
-// SplitExtraBits is the prefix-split depth, 1 by default.
+// Defaults of the strategy's numbers, used when the plan leaves them out.
+const (
+	DefaultExtraBits = 1
+	DefaultPrepend   = 3
+)
+
+// SplitExtraBits is the prefix-split depth as written, DefaultExtraBits
+// when absent. An explicit 0 stays 0. Validation reports values outside
+// 0–cidr.MaxSplitBits; users of the value clamp it.
 func (s Strategy) SplitExtraBits() int {
-	if s.PrefixSplit != nil && s.PrefixSplit.ExtraBits > 0 {
-		return s.PrefixSplit.ExtraBits
+	if s.PrefixSplit != nil && s.PrefixSplit.ExtraBits != nil {
+		return *s.PrefixSplit.ExtraBits
 	}
-	return 1
+	return DefaultExtraBits
 }
 
-// Prepend is the AS_PATH prepend count on the VPN, 3 by default.
+// Prepend is the AS_PATH prepend count on the VPN as written,
+// DefaultPrepend when absent. An explicit 0 stays 0. Validation reports
+// values outside 0–MaxPrepend; users of the value clamp it.
 func (s Strategy) Prepend() int {
-	if s.ASPath != nil && s.ASPath.Prepend > 0 {
-		return s.ASPath.Prepend
+	if s.ASPath != nil && s.ASPath.Prepend != nil {
+		return *s.ASPath.Prepend
 	}
-	return 3
+	return DefaultPrepend
 }
 
 // IKEOptions returns the tunnel's IKE options with the profile's defaults

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Severity of a finding.
@@ -63,4 +64,121 @@ func SortFindings(fs []Finding) {
 // HasErrors reports whether any finding is an error.
 func HasErrors(fs []Finding) bool {
 	return slices.ContainsFunc(fs, func(f Finding) bool { return f.Severity == SeverityError })
+}
+
+// MaxQuotedRunes is how much of a value a finding's message quotes: names,
+// references and other strings come from untrusted plans and can be
+// megabytes long, so a message shows a recognisable prefix, never the whole.
+const MaxQuotedRunes = 40
+
+// Quote returns s as a quoted Go string for a message, shortened to its
+// first MaxQuotedRunes characters with "…" and the full length when longer.
+// Invalid UTF-8 and control characters are escaped, so a message is always
+// one printable line.
+func Quote(s string) string {
+	n := 0
+	for i := range s {
+		if n == MaxQuotedRunes {
+			return fmt.Sprintf("%q… (%d bytes)", s[:i], len(s))
+		}
+		n++
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// MaxFindingsPerCode is how many findings of one code a check lists; the
+// rest are counted in one CodeFindingsNotListed finding. A plan of 100,000
+// unnamed segments is broken in one way, and listing every instance would
+// stall the browser and flood a terminal.
+const MaxFindingsPerCode = 100
+
+// CodeFindingsNotListed counts the findings beyond MaxFindingsPerCode, per
+// code; its severity is the worst among them.
+const (
+	CodeFindingsNotListed = "findings.not-listed"
+)
+
+// Collector gathers findings, keeping the first MaxFindingsPerCode of each
+// code and counting the rest. Checks ask Full before building an expensive
+// message. The zero value is ready to use; a Collector is not safe for
+// concurrent use.
+type Collector struct {
+	out     []Finding
+	perCode map[string]int
+	// dropped counts, per code, the findings not kept, and worst is their
+	// most severe severity.
+	dropped map[string]int
+	worst   Severity
+}
+
+// Full reports whether findings of code are no longer kept (Add only
+// counts them).
+func (c *Collector) Full(code string) bool { return c.perCode[code] >= MaxFindingsPerCode }
+
+// Add keeps f, or counts it when its code is full.
+func (c *Collector) Add(f Finding) {
+	if c.perCode == nil {
+		c.perCode, c.dropped = map[string]int{}, map[string]int{}
+	}
+	if c.perCode[f.Code] >= MaxFindingsPerCode {
+		c.Count(f.Code, f.Severity)
+		return
+	}
+	c.perCode[f.Code]++
+	c.out = append(c.out, f)
+}
+
+// Count records a finding of code that is not kept, without building it.
+func (c *Collector) Count(code string, sev Severity) {
+	if c.perCode == nil {
+		c.perCode, c.dropped = map[string]int{}, map[string]int{}
+	}
+	c.dropped[code]++
+	if c.worst == "" || sev.rank() < c.worst.rank() {
+		c.worst = sev
+	}
+}
+
+// AddAll adds every finding of fs.
+func (c *Collector) AddAll(fs []Finding) {
+	for _, f := range fs {
+		c.Add(f)
+	}
+}
+
+// Findings returns the kept findings and, when any were dropped, one
+// CodeFindingsNotListed finding, sorted with SortFindings. Never nil.
+func (c *Collector) Findings() []Finding {
+	out := make([]Finding, 0, len(c.out)+1)
+	out = append(out, c.out...)
+	SortFindings(out)
+	if len(c.dropped) == 0 {
+		return out
+	}
+	codes := make([]string, 0, len(c.dropped))
+	total := 0
+	for code, n := range c.dropped {
+		codes = append(codes, code)
+		total += n
+	}
+	slices.SortFunc(codes, func(a, b string) int {
+		return cmp.Or(cmp.Compare(c.dropped[b], c.dropped[a]), cmp.Compare(a, b))
+	})
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d more findings are not listed (only the first %d of each code are):", total, MaxFindingsPerCode)
+	const maxCodes = 20
+	for i, code := range codes {
+		if i == maxCodes {
+			fmt.Fprintf(&b, " and %d more codes", len(codes)-maxCodes)
+			break
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, " %d %s", c.dropped[code], code)
+	}
+	out = append(out, Finding{Code: CodeFindingsNotListed, Severity: c.worst, Path: "$", Message: b.String(),
+		Hint: "fix the listed findings and check again; the same mistake repeated is usually one fix"})
+	SortFindings(out)
+	return out
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"errors"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,6 +28,18 @@ func FuzzDecode(f *testing.F) {
 		`{"version":1,"name":"\u0000\ud800"}`, `{"version":1,"vpn":{"tunnels":[{"ike":{"dpdSeconds":null}}]}}`,
 		"{\"version\":1,\"name\":\"" + strings.Repeat("x", 4096) + "\"}",
 		`{"version":1,"strategy":{"prefixSplit":{"vpnAggregates":["::/0","0.0.0.0/0"]}}}`,
+		// The strict decoder's cases: integer spellings, text, structure, bounds.
+		`{"version":1.0}`, `{"version":-0}`, `{"version":1,"idc":{"asn":65010.0000000000001}}`,
+		`{"version":1,"idc":{"asn":1e-400}}`, `{"version":1,"directConnection":{"interfaces":[{"vlan":1e2}]}}`,
+		`{"version":1,"strategy":{"asPath":{"prepend":-9223372036854775809}}}`,
+		"{\"version\":1,\"name\":\"a\xffb\"}", "\xef\xbb\xbf{\"version\":1}", "\xff\xfe{\x00",
+		`{"version":1,"name":"\ud83d\ude00\udc00"}`, `{"version":1,"borderGateway":{"name":"bgw\u0000"}}`,
+		`{"version":1,"description":"a\n\tb\u001b"}`, "{\"version\":1,\"name\":\"\xc2\x85\"}",
+		`{"version":1,"idc":{"asn":1,"asn":2}}`, `{"version":1,"idc":{"segments":[null,{},null]}}`,
+		`{"version":1,"x":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`,
+		`{"version":1,"idc":{"segments":[` + strings.Repeat("0,", 150) + `0]}}`,
+		`{"version":1,"vpn":{"tunnels":[{},{},{}]}}`, `{"version":1,"idc.asn":1,"\u0000":2}`,
+		`{"version":1,"idc":{"routerId":"1.2.3.4","segments":[{"name":"a","cidr":"10.0.0.0/08"}]}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -37,9 +50,16 @@ func FuzzDecode(f *testing.F) {
 			if !errors.As(err, &de) || len(de.Findings) == 0 {
 				t.Fatalf("error %v is not a *DecodeError with findings", err)
 			}
+			if len(de.Findings) > MaxDecodeFindings+1 {
+				t.Fatalf("%d findings, more than the cap", len(de.Findings))
+			}
 			for _, fd := range de.Findings {
 				if !strings.HasPrefix(fd.Path, "$") || fd.Code == "" || fd.Message == "" {
 					t.Fatalf("finding without path, code or message: %+v", fd)
+				}
+				// Quoted values are short, whatever the input's size.
+				if len(fd.Path)+len(fd.Message)+len(fd.Hint) > 2000 {
+					t.Fatalf("finding of %d bytes: %.300v", len(fd.Path)+len(fd.Message)+len(fd.Hint), fd)
 				}
 			}
 			return
@@ -58,6 +78,31 @@ func FuzzDecode(f *testing.F) {
 		}
 		if !bytes.Equal(buf.Bytes(), buf2.Bytes()) {
 			t.Fatalf("round trip changed the plan:\n%s\n---\n%s", buf.Bytes(), buf2.Bytes())
+		}
+	})
+}
+
+// FuzzFastIPv4 checks the decoder's IPv4 shortcut against net/netip: what
+// the shortcut takes, netip must parse to the same value.
+func FuzzFastIPv4(f *testing.F) {
+	for _, s := range []string{"10.0.0.0/8", "0.0.0.0/0", "255.255.255.255/32", "1.2.3.4", "01.2.3.4/8",
+		"1.2.3.4/08", "1.2.3.4/33", "1.2.3.256", "1.2.3", "1.2.3.4/", "1.2.3.4/3a", "::1", "1.2.3.4%eth0", "1.2.3.4/00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var p netip.Prefix
+		if fastIPv4(&p, []byte(s)) {
+			want, err := netip.ParsePrefix(s)
+			if err != nil || want != p {
+				t.Fatalf("prefix %q: shortcut %v, netip %v %v", s, p, want, err)
+			}
+		}
+		var a netip.Addr
+		if fastIPv4(&a, []byte(s)) {
+			want, err := netip.ParseAddr(s)
+			if err != nil || want != a {
+				t.Fatalf("address %q: shortcut %v, netip %v %v", s, a, want, err)
+			}
 		}
 	})
 }

@@ -238,8 +238,9 @@ type Strategy struct {
 // PrefixSplit parameters.
 type PrefixSplit struct {
 	// ExtraBits splits each IDC segment into 2^ExtraBits more-specifics for
-	// Direct Connection (default 1: a /16 becomes two /17s).
-	ExtraBits int `json:"extraBits,omitempty"`
+	// Direct Connection. Absent (nil) means the default 1: a /16 becomes two
+	// /17s; an explicit 0 splits nothing (a warning says what that leaves).
+	ExtraBits *int `json:"extraBits,omitempty"`
 	// Overrides set the advertisements of single segments by hand.
 	Overrides []SplitOverride `json:"overrides,omitempty"`
 	// VPNAggregates, when set, replace the segments as the VPN
@@ -257,8 +258,9 @@ type SplitOverride struct {
 // ASPath parameters.
 type ASPath struct {
 	// Prepend is how many extra times the customer ASN goes on the VPN
-	// advertisements (default 3).
-	Prepend int `json:"prepend,omitempty"`
+	// advertisements. Absent (nil) means the default 3; an explicit 0
+	// prepends nothing (a warning says what that leaves).
+	Prepend *int `json:"prepend,omitempty"`
 }
 
 // LocalPreference values the customer router sets on routes received from

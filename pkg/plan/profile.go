@@ -22,7 +22,31 @@ type Profile struct {
 	CustomerGatewayIPCounts []int `json:"customerGatewayIpCounts"`
 	// VPNCloudPublicIPs is how many public IPs a VPN connection has.
 	VPNCloudPublicIPs int `json:"vpnCloudPublicIps"`
+
+	// --- JDCLOUD (issue 10): region availability ---
+
+	// Regions are the regions JD Cloud's documents say offer what a plan
+	// needs; a plan elsewhere gets a warning (region.availability).
+	Regions ProfileRegions `json:"regions"`
+	// --- end JDCLOUD (issue 10) ---
 }
+
+// --- JDCLOUD (issue 10): region availability ---
+
+// ProfileRegions lists where JD Cloud's documents say the border gateway's
+// features are offered. The statements may be outdated: a plan outside the
+// list gets a warning, not an error, and `hybridplan jdcloud preflight`
+// asks the region itself.
+type ProfileRegions struct {
+	// BorderGatewayBGP are the regions where VPC attachments and BGP on
+	// the border gateway are released. One version of JD Cloud's
+	// Direct Connection documentation says "only released in Guangzhou and
+	// Shanghai" (cn-south-1, cn-east-2); later versions no longer say so,
+	// and list no regions instead. Empty means no restriction is known.
+	BorderGatewayBGP []string `json:"borderGatewayBgp"`
+}
+
+// --- end JDCLOUD (issue 10) ---
 
 // IntRange is an inclusive range.
 type IntRange struct {
@@ -57,6 +81,10 @@ type ProfileASN struct {
 type ProfileInterconnect struct {
 	PrefixLength int            `json:"prefixLength"`
 	Allowed      []netip.Prefix `json:"allowed"`
+	// BandwidthMbps is the range of a private virtual interface's
+	// bandwidth: a physical connection carries up to 10 Gbps (added for
+	// issue 13: one verdict).
+	BandwidthMbps IntRange `json:"bandwidthMbps"`
 }
 
 // ProfileTunnel holds the VPN tunnel rules.
@@ -162,8 +190,9 @@ func DefaultProfile() Profile {
 		},
 		VLAN: IntRange{2, 4000},
 		Interconnect: ProfileInterconnect{
-			PrefixLength: 30,
-			Allowed:      append([]netip.Prefix(nil), rfc1918...),
+			PrefixLength:  30,
+			Allowed:       append([]netip.Prefix(nil), rfc1918...),
+			BandwidthMbps: IntRange{1, 10000},
 		},
 		Tunnel: ProfileTunnel{
 			InsidePrefixLength: 30,
@@ -217,31 +246,41 @@ func DefaultProfile() Profile {
 		},
 		CustomerGatewayIPCounts: []int{1, 2, 4},
 		VPNCloudPublicIPs:       2,
+		// JDCLOUD (issue 10): possibly outdated, see ProfileRegions.
+		Regions: ProfileRegions{BorderGatewayBGP: []string{"cn-south-1", "cn-east-2"}},
 	}
 }
 
-// ProfileSources names, for each group of profile values, the JD Cloud
-// document it comes from (in the jdcloudcom documentation repository under
-// documentation/Networking/) or says that it is an assumption.
+// ProfileSources names, for each group of profile values, where it comes
+// from: a JD Cloud document (in the jdcloudcom documentation repository
+// under documentation/Networking/), a model file of the Go SDK
+// (github.com/jdcloud-api/jdcloud-sdk-go v1.64.0–v1.66.0,
+// services/bgw/models/, whose field comments document ranges and
+// defaults), or "assumption" — which includes every value that JD Cloud's
+// own documents state in conflicting ways, naming the conflict.
+//
+// JDCLOUD (issue 10): sources checked against the SDK and the docs
+// repositories (../shared/jdcloud-facts.md, last section).
 func ProfileSources() map[string]string {
 	return map[string]string{
 		"asn.borderGateway":                  "VPN/Operation-Guide/Border-Gateway-Management/Border-Gateway-Configuration.md (fixed at 65000)",
-		"asn.customer":                       "Direct-Connection/Introduction/Features/Direct-Connect-Features.md (65001–65499)",
-		"asn.vpnLocal":                       "VPN connection creation: local ASN 64512–65534, default the border gateway's",
-		"asn.directConnectionPeer":           "Direct-Connection setup guides: JD Cloud's dedicated line router (DLR) peers as 64512; the docs also name 65501",
+		"asn.customer":                       "SDK models BgpSpec.go and CustomerGatewaySpec.go ([65001,65499]); Direct-Connect-Features.md agrees",
+		"asn.vpnLocal":                       "SDK model VpnConnectionSpec.go (64512–65534, default inherited from the border gateway's 65000)",
+		"asn.directConnectionPeer":           "SDK model BgpSpec.go (JD Cloud uses 64512); the docs also name 65501 for JD Cloud",
 		"asn.directConnectionPathToCustomer": "assumption: the DLR's ASN alone (JD Cloud does not document whether the border gateway's 65000 follows it)",
 		"asn.vpnPathToCustomer":              "assumption: the VPN connection's local ASN",
-		"vlan":                               "Direct-Connect-Features.md (2–4000); the SDK's CreatePrivateVifSpec accepts [1,4000]",
-		"interconnect":                       "Direct-Connect-Features.md: a /30 per BGP session from 10/8, 172.16/12, 192.168/16",
-		"tunnel":                             "VPN tunnel creation: inside /30 in 169.254.0.0/20 or RFC 1918, MTU ≤ 1450, 1–1500 Mbps",
-		"healthCheck":                        "Direct-Connect-Features.md: NQA and BFD ranges",
-		"ike":                                "VPN tunnel creation: IKE options and defaults",
-		"ipsec":                              "VPN tunnel creation: IPsec options and defaults",
-		"psk":                                "VPN tunnel creation: letters, digits, _ and -, ≤ 20, not 0x/0s",
+		"vlan":                               "Direct-Connect-Features.md (2–4000); the SDK model CreatePrivateVifSpec.go accepts [1,4000]",
+		"interconnect":                       "SDK model PeerIpsSpec.go (two addresses of one subnet, customer first, JD Cloud second); Direct-Connect-Features.md: a /30 from 10/8, 172.16/12, 192.168/16; up to 10 Gbps per physical connection",
+		"tunnel":                             "SDK model VpnTunnelSpec.go (inside /30 in 169.254.0.0/20 or RFC 1918, local address neither first nor last, bandwidthMbps [1,1500]); MTU ≤ 1450 from VPN tunnel creation in the docs",
+		"healthCheck":                        "SDK models NqaSpec.go (interval 1–20 s, count 3–8, timeout 1–10 s) and BfdSpec.go (200–1000 ms, multiplier 3–10)",
+		"ike":                                "SDK model VpnTunnelSpec.go (versions, modes, DH groups, ciphers, auths, DPD 0|10 default 10, SA lifetime [60,86400] default 14400). Assumption on conflicting documents: the VPN features page lists only SHA1/SHA256, AES128/AES256 and DH groups 2/5, and the tunnel guide says DPD is disabled by default; the SDK's wider list and default 10 are used",
+		"ipsec":                              "SDK model VpnTunnelSpec.go (ciphers aes128/192/256, auths, PFS null or a DH group, default null; SA lifetime [60,86400] default 3600). Assumption: the VPN features page's narrower list (AES128/AES256, SHA1/SHA256, groups 2/5) may be what the console offers",
+		"psk":                                "SDK model VpnTunnelSpec.go (letters, digits, _ and -, ≤ 20, not 0x/0s)",
 		"borderGateway":                      "Direct-Connection/Introduction/Features/Border-Gateway-Features.md (route selection)",
-		"quotas":                             "Direct-Connection/Introduction/Restrictions.md (default quotas)",
-		"customerGatewayIpCounts":            "VPN customer gateway creation: 1, 2 or 4 public IPs",
-		"vpnCloudPublicIps":                  "VPN connection creation: 2 cloud public IPs",
+		"quotas":                             "Direct-Connection/Introduction/Restrictions.md (default quotas, raisable by ticket). Assumption on conflicting documents: border gateways per region is 5 in two versions and 1 in another; 5 is used. The physical connection's 10 Gbps ceiling may be outdated: a newer Restrictions page lists a 100GBase-LR4 port",
+		"customerGatewayIpCounts":            "SDK model CustomerGatewaySpec.go (one, two or four distinct IPs)",
+		"vpnCloudPublicIps":                  "SDK model VpnConnectionSpec.go (two public IP lines)",
+		"regions":                            "assumption, possibly outdated: one version of the Direct Connection docs says VPC attachments and BGP on the border gateway are only released in Guangzhou and Shanghai (cn-south-1, cn-east-2); later versions do not restrict them. A plan elsewhere gets the warning region.availability; hybridplan jdcloud preflight asks the region",
 	}
 }
 

@@ -8,6 +8,7 @@ command -v chromium >/dev/null 2>&1 || bash "$(dirname "$0")/../apt-install.sh" 
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
-  --disable-component-update --disable-sync --disable-dev-shm-usage \
+  --disable-component-update --disable-sync --disable-dev-shm-usage --disable-quic \
+  --host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost" \
   --user-data-dir="$profile" --dump-dom about:blank >/dev/null 2>&1 ||
   { echo "e2e.sh: chromium is installed but does not start headless" >&2; exit 1; }

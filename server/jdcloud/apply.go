@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	bgw "github.com/jdcloud-api/jdcloud-sdk-go/services/bgw/models"
 	common "github.com/jdcloud-api/jdcloud-sdk-go/services/common/models"
@@ -39,13 +40,21 @@ func (e *ConflictError) Error() string {
 // Apply performs one call idempotently: before creating, it looks for what
 // an earlier attempt already created (by name, or for tunnels by their
 // connection and public IP pair, for route rules by prefix and next hop)
-// and returns that; transient errors (5xx, 429, timeouts) are retried with
-// exponential backoff and full jitter within the policy, reporting each
+// and returns that; transient errors (IsTransient: by JD Cloud's error
+// status, not the HTTP code alone) are retried with exponential backoff
+// and full jitter within the policy, reporting each
 // attempt to observe; a permanent error returns *APIError with JD Cloud's
 // code and message (or *ConflictError when an existing resource differs).
 // outputs holds the outputs of earlier calls by Call.ID (e.g.
 // {"bgw": {"id": "bgw-…"}}). The returned outputs never hold a secret.
 func (c *Client) Apply(ctx context.Context, call provision.Call, outputs map[string]map[string]string, observe func(Attempt)) (map[string]string, error) {
+	if call.Action == provision.ActionCreateBgw && len(c.cfg.PlanCalls) > 0 {
+		// Provisioning does not start when preflight finds an operation
+		// missing (Config.PlanCalls).
+		if err := c.CheckOperations(ctx, c.cfg.PlanCalls); err != nil {
+			return nil, err
+		}
+	}
 	var secrets []string
 	params, err := call.Resolve(outputs, func(ref string) (string, error) {
 		if c.cfg.Secrets == nil {
@@ -471,13 +480,110 @@ func (c *Client) delete(ctx context.Context, call provision.Call, outputs map[st
 		}
 		id = out[provision.OutputID]
 	}
-	_, err := c.send(ctx, del, map[string]any{"regionId": region, idParam: id})
-	var api *APIError
-	if errors.As(err, &api) && api.HTTPStatus == 404 {
+	target := map[string]any{"regionId": region, idParam: id}
+	switch call.Action {
+	case provision.ActionCreateVpnTunnel:
+		// JD Cloud deletes a tunnel only when its management status is
+		// DOWN, and tunnels start UP (VPN-Tunnel-Configuration.md).
+		_, err := c.send(ctx, "ModifyAdminStatus", map[string]any{"regionId": region, "vpnTunnelId": id, "adminStatus": "DOWN"})
+		if gone(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	case provision.ActionCreatePrivateVif, provision.ActionCreateVpcAttachment:
+		return c.deleteAndWait(ctx, call.Action, del, target)
+	}
+	_, err := c.send(ctx, del, target)
+	if gone(err) {
 		return nil
 	}
 	return err
 }
+
+// gone reports an answer saying the resource does not exist.
+func gone(err error) bool {
+	var api *APIError
+	return errors.As(err, &api) && api.HTTPStatus == 404
+}
+
+// describeFor is the describe operation, result field and status field of
+// the kinds whose deletion is asynchronous.
+var describeFor = map[string]struct{ action, field, status string }{
+	provision.ActionCreatePrivateVif:    {"DescribePrivateVif", "privateVif", "privateVifStatus"},
+	provision.ActionCreateVpcAttachment: {"DescribeVpcAttachment", "vpcAttachment", "status"},
+}
+
+// deletingStatus and deletedStatus are PrivateVif.go's "Deleting" and
+// "Deleted" (VpcAttachment.go documents only "active"; the same words,
+// compared case-insensitively, are assumed).
+const (
+	deletingStatus = "deleting"
+	deletedStatus  = "deleted"
+)
+
+// deleteAndWait deletes a private virtual interface or VPC attachment and
+// waits until it is gone: JD Cloud deletes them asynchronously ("lasts for
+// a while") and refuses to delete the border gateway until they are. It
+// describes first, so that a teardown resumed after a crash (kill -9) while
+// the resource was deleting does not delete it twice but goes on waiting:
+// the journal has the step as started, and this is where it resumes. It
+// polls with exponential backoff (PollInterval doubling up to
+// PollMaxInterval) for at most DeleteWait.
+func (c *Client) deleteAndWait(ctx context.Context, kind, del string, target map[string]any) error {
+	d := describeFor[kind]
+	status := func() (string, error) {
+		raw, err := c.send(ctx, d.action, target)
+		if gone(err) {
+			return deletedStatus, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		var r map[string]map[string]any
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return "", &transportError{action: d.action, err: err}
+		}
+		st, _ := r[d.field][d.status].(string)
+		return strings.ToLower(st), nil
+	}
+	st, err := status()
+	if err != nil {
+		return err
+	}
+	if st == deletedStatus {
+		return nil
+	}
+	if st != deletingStatus {
+		if _, err := c.send(ctx, del, target); err != nil && !gone(err) {
+			return err
+		}
+	}
+	deadline := time.Now().Add(c.policy.DeleteWait)
+	wait := c.policy.PollInterval
+	for {
+		if st, err = status(); err != nil {
+			return err
+		}
+		if st == deletedStatus {
+			return nil
+		}
+		if time.Now().Add(wait).After(deadline) {
+			return fmt.Errorf("%s %v is still %q after %s: the border gateway cannot be deleted before it is gone; run the teardown again later to resume waiting", d.field, target[idParamOf(d.field)], st, c.policy.DeleteWait)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		wait = min(2*wait, c.policy.PollMaxInterval)
+	}
+}
+
+func idParamOf(field string) string { return field + "Id" }
 
 // errNotFound is what a find-only apply reports when there is nothing.
 var errNotFound = errors.New("not found")

@@ -37,10 +37,15 @@ type Config struct {
 	Secrets func(ref string) (string, error)
 	// Retry bounds retries of transient errors; zero fields take defaults.
 	Retry RetryPolicy
+	// PlanCalls, when set, are all the calls of the plan being
+	// provisioned: before the first call (CreateBgw) Apply runs
+	// preflight's operation checks over them and refuses to start, with a
+	// *PreflightError, when JD Cloud lacks an operation they need.
+	PlanCalls []provision.Call
 }
 
-// RetryPolicy bounds retries of transient errors (HTTP 5xx, 429, network
-// errors and timeouts) with exponential backoff and full jitter: before
+// RetryPolicy bounds retries of transient errors (see IsTransient: JD
+// Cloud's RATE_LIMIT, INTERNAL, UNAVAILABLE…, network errors and timeouts) with exponential backoff and full jitter: before
 // attempt n+1 the client waits a random time in [0, min(MaxDelay,
 // BaseDelay·2^(n-1))).
 type RetryPolicy struct {
@@ -54,6 +59,12 @@ type RetryPolicy struct {
 	// RequestTimeout bounds one HTTP request (default 30s); the SDK takes no
 	// context, so this is also how long a cancelled run may wait.
 	RequestTimeout time.Duration
+	// PollInterval is the first wait between describes while an
+	// asynchronous delete completes (default 2s); it doubles up to
+	// PollMaxInterval (default 30s). DeleteWait bounds the whole wait of
+	// one resource (default 10 minutes); past it the teardown step fails
+	// and a new teardown resumes the wait.
+	PollInterval, PollMaxInterval, DeleteWait time.Duration
 }
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
@@ -68,6 +79,15 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	}
 	if p.RequestTimeout <= 0 {
 		p.RequestTimeout = 30 * time.Second
+	}
+	if p.PollInterval <= 0 {
+		p.PollInterval = 2 * time.Second
+	}
+	if p.PollMaxInterval <= 0 {
+		p.PollMaxInterval = 30 * time.Second
+	}
+	if p.DeleteWait <= 0 {
+		p.DeleteWait = 10 * time.Minute
 	}
 	return p
 }
@@ -139,12 +159,45 @@ func (e *transportError) Error() string {
 }
 func (e *transportError) Unwrap() error { return e.err }
 
-// IsTransient reports whether err is worth retrying: JD Cloud answered 5xx
-// or 429, or the request got no usable answer (network error, timeout).
+// errorStatuses are JD Cloud's error statuses (its common error table,
+// docs.jdcloud.com/cn/common-declaration/api/error-codes) and whether each
+// is worth retrying. The HTTP code alone cannot say: 429 is both
+// RATE_LIMIT (throttled: wait and retry) and QUOTA_EXCEEDED (permanent
+// until the quota is raised by ticket), and 501 NOT_IMPLEMENTED will not
+// start working on a retry.
+var errorStatuses = map[string]bool{
+	"INVALID_ARGUMENT":    false, // 400
+	"FAILED_PRECONDITION": false, // 400
+	"OUT_OF_RANGE":        false, // 400
+	"UNAUTHENTICATED":     false, // 401
+	"HTTP_FORBIDDEN":      false, // 403
+	"NOT_FOUND":           false, // 404
+	// 409 "operation aborted": a concurrent change got in the way. Every
+	// call is idempotent (find before create), so trying again is safe.
+	"ABORTED":            true,
+	"ALREADY_EXISTS":     false, // 409
+	"QUOTA_EXCEEDED":     false, // 429
+	"RATE_LIMIT":         true,  // 429
+	"CANCELLED":          false, // 499
+	"UNKNOWN":            true,  // 500
+	"INTERNAL":           true,  // 500
+	"NOT_IMPLEMENTED":    false, // 501
+	"SOURCE_UNAVAILABLE": true,  // 502
+	"UNAVAILABLE":        true,  // 503
+}
+
+// IsTransient reports whether err is worth retrying: JD Cloud answered an
+// error status its table marks transient (RATE_LIMIT, INTERNAL,
+// UNAVAILABLE, …), or a status it does not list with HTTP 5xx other than
+// 501, or the request got no usable answer (network error, timeout). A 429
+// whose status is not RATE_LIMIT is not retried: it may be a quota.
 func IsTransient(err error) bool {
 	var api *APIError
 	if errors.As(err, &api) {
-		return api.HTTPStatus == 429 || api.HTTPStatus >= 500
+		if t, ok := errorStatuses[api.Status]; ok {
+			return t
+		}
+		return api.HTTPStatus >= 500 && api.HTTPStatus != 501
 	}
 	var te *transportError
 	return errors.As(err, &te)

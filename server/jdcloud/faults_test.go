@@ -41,7 +41,7 @@ func TestFaults(t *testing.T) {
 			f.Add(standin.Fault{Action: "CreateVpcAttachment", Status: 400, ErrorStatus: "INVALID_ARGUMENT", Message: "vpc is being deleted"})
 		}, "INVALID_ARGUMENT", "attachment/attach-prod", 1},
 		{"transient beyond the policy gives up", func(f *standin.Faults) { f.FailNext("CreateCustomerGateway", 10, 503) }, "UNAVAILABLE", "cgw", 4},
-		{"403 is permanent", func(f *standin.Faults) { f.FailNext("CreateBgw", 1, 403) }, "PERMISSION_DENIED", "bgw", 1},
+		{"403 is permanent", func(f *standin.Faults) { f.FailNext("CreateBgw", 1, 403) }, "HTTP_FORBIDDEN", "bgw", 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -44,9 +44,11 @@ type env struct {
 
 func newEnv(t testing.TB, plans []*plan.Plan, mutate func(*standin.Options, *jdcloud.Config)) env {
 	t.Helper()
-	opts := standin.Options{Credentials: map[string]string{testAK: testSK}, Fixtures: standin.FixturesFor(plans...), Seed: 1}
+	opts := standin.Options{Credentials: map[string]string{testAK: testSK}, Fixtures: standin.FixturesFor(plans...), Seed: 1,
+		DeletingFor: 30 * time.Millisecond}
 	cfg := jdcloud.Config{AccessKey: testAK, SecretKey: testSK, Secrets: psks,
-		Retry: jdcloud.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, RequestTimeout: 5 * time.Second}}
+		Retry: jdcloud.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, RequestTimeout: 5 * time.Second,
+			PollInterval: 2 * time.Millisecond, PollMaxInterval: 10 * time.Millisecond, DeleteWait: 5 * time.Second}}
 	if mutate != nil {
 		mutate(&opts, &cfg)
 	}

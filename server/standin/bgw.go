@@ -7,12 +7,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	bgw "github.com/jdcloud-api/jdcloud-sdk-go/services/bgw/models"
-
-	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
 // Handlers of the border-gateway service. Each runs with s.mu held.
@@ -57,8 +56,10 @@ func checkRegion(c call, bodyRegion string) *apiError {
 	return nil
 }
 
+// quota is JD Cloud's "quota exceeded": HTTP 429 like throttling, but with
+// status QUOTA_EXCEEDED, and permanent until a quota is raised.
 func quota(what string, limit int) *apiError {
-	return errf(400, "QUOTA_EXCEEDED", "the quota of %d %s is reached: delete one or raise the quota by ticket", limit, what)
+	return errf(429, "QUOTA_EXCEEDED", "the quota of %d %s is reached: delete one or raise the quota by ticket", limit, what)
 }
 
 // listQuery is a parsed list request.
@@ -167,8 +168,8 @@ func (s *Server) bgwView(b *bgwRes) bgw.Bgw {
 
 func (s *Server) createBgw(c call) (any, *apiError) {
 	var req struct {
-		RegionId string       `json:"regionId"`
-		BgwSpec  *bgw.BgwSpec `json:"bgwSpec"`
+		RegionId string     `json:"regionId"`
+		BgwSpec  *bgwSpecIn `json:"bgwSpec"`
 	}
 	if e := decode(c.body, &req); e != nil {
 		return nil, e
@@ -176,10 +177,11 @@ func (s *Server) createBgw(c call) (any, *apiError) {
 	if e := checkRegion(c, req.RegionId); e != nil {
 		return nil, e
 	}
-	sp := req.BgwSpec
-	if sp == nil {
+	if req.BgwSpec == nil {
 		return nil, invalid("bgwSpec is required")
 	}
+	m := req.BgwSpec.model()
+	sp := &m
 	if e := checkName("border gateway", sp.BgwName); e != nil {
 		return nil, e
 	}
@@ -274,8 +276,8 @@ func (s *Server) deleteBgw(c call) (any, *apiError) {
 
 func (s *Server) createAttachment(c call) (any, *apiError) {
 	var req struct {
-		RegionId          string                 `json:"regionId"`
-		VpcAttachmentSpec *bgw.VpcAttachmentSpec `json:"vpcAttachmentSpec"`
+		RegionId          string               `json:"regionId"`
+		VpcAttachmentSpec *vpcAttachmentSpecIn `json:"vpcAttachmentSpec"`
 	}
 	if e := decode(c.body, &req); e != nil {
 		return nil, e
@@ -283,10 +285,11 @@ func (s *Server) createAttachment(c call) (any, *apiError) {
 	if e := checkRegion(c, req.RegionId); e != nil {
 		return nil, e
 	}
-	sp := req.VpcAttachmentSpec
-	if sp == nil {
+	if req.VpcAttachmentSpec == nil {
 		return nil, invalid("vpcAttachmentSpec is required")
 	}
+	m := req.VpcAttachmentSpec.model()
+	sp := &m
 	if e := checkName("VPC attachment", sp.VpcAttachmentName); e != nil {
 		return nil, e
 	}
@@ -393,7 +396,14 @@ func (s *Server) deleteAttachment(c call) (any, *apiError) {
 			}
 		}
 	}
-	delete(s.st.attachments, c.id)
+	if !a.gone.IsZero() {
+		return nil, errf(400, "FAILED_PRECONDITION", "VPC attachment %s is already being deleted", c.id)
+	}
+	s.startDeleting(&a.gone)
+	a.Status = "deleting"
+	if !a.gone.After(s.now()) {
+		delete(s.st.attachments, c.id)
+	}
 	return map[string]any{}, nil
 }
 
@@ -418,8 +428,8 @@ func inRanges(a netip.Addr, ranges []netip.Prefix) bool {
 
 func (s *Server) createVif(c call) (any, *apiError) {
 	var req struct {
-		RegionId       string                    `json:"regionId"`
-		PrivateVifSpec *bgw.CreatePrivateVifSpec `json:"privateVifSpec"`
+		RegionId       string            `json:"regionId"`
+		PrivateVifSpec *privateVifSpecIn `json:"privateVifSpec"`
 	}
 	if e := decode(c.body, &req); e != nil {
 		return nil, e
@@ -434,7 +444,7 @@ func (s *Server) createVif(c call) (any, *apiError) {
 	if e := checkName("private virtual interface", sp.PrivateVifName); e != nil {
 		return nil, e
 	}
-	if e := checkDescription(sp.Description); e != nil {
+	if e := checkDescription(deref(sp.Description)); e != nil {
 		return nil, e
 	}
 	conn, ok := s.st.connections[sp.ConnectionId]
@@ -444,18 +454,25 @@ func (s *Server) createVif(c call) (any, *apiError) {
 	if _, e := s.findBgw(c, sp.BgwId); e != nil {
 		return nil, e
 	}
-	if !s.profile.VLAN.Contains(sp.Vlan) {
-		return nil, invalid("vlan %d is outside [%d,%d]", sp.Vlan, s.profile.VLAN.Min, s.profile.VLAN.Max)
+	if sp.Vlan == nil {
+		return nil, invalid("vlan is required")
 	}
-	if !sp.EnableBgp {
+	vlan, e := intIn("vlan", sp.Vlan, s.profile.VLAN, 0)
+	if e != nil {
+		return nil, e
+	}
+	if sp.EnableBgp != nil && !*sp.EnableBgp {
 		return nil, invalid("enableBgp must be true: only BGP is supported")
 	}
-	asn := sp.BgpSpec.CustomerAsn
-	if !s.profile.ASN.Customer.Contains(asn) {
-		return nil, invalid("bgpSpec.customerAsn %d is outside [%d,%d]", asn, s.profile.ASN.Customer.Min, s.profile.ASN.Customer.Max)
+	if sp.BgpSpec == nil || sp.BgpSpec.CustomerAsn == nil {
+		return nil, invalid("bgpSpec.customerAsn is required")
 	}
-	if af := sp.BgpSpec.AddressFamily; af != "" && af != "ipv4" {
-		return nil, invalid("bgpSpec.addressFamily %q: only ipv4 is supported", af)
+	asn, e := intIn("bgpSpec.customerAsn", sp.BgpSpec.CustomerAsn, s.profile.ASN.Customer, 0)
+	if e != nil {
+		return nil, e
+	}
+	if _, e := oneOf("bgpSpec.addressFamily", sp.BgpSpec.AddressFamily, "ipv4", []string{"ipv4"}); e != nil {
+		return nil, e
 	}
 	if len(sp.PeerIps) == 0 {
 		return nil, invalid("peerIps is required: the customer and JD Cloud addresses of the BGP session")
@@ -495,8 +512,8 @@ func (s *Server) createVif(c call) (any, *apiError) {
 	for _, o := range s.st.vifs {
 		if o.ConnectionId == sp.ConnectionId {
 			n++
-			if o.Vlan == sp.Vlan {
-				return nil, errf(400, "ALREADY_EXISTS", "vlan %d is already used on connection %s by %s", sp.Vlan, sp.ConnectionId, o.PrivateVifId)
+			if o.Vlan == vlan {
+				return nil, errf(400, "ALREADY_EXISTS", "vlan %d is already used on connection %s by %s", vlan, sp.ConnectionId, o.PrivateVifId)
 			}
 		}
 	}
@@ -506,7 +523,7 @@ func (s *Server) createVif(c call) (any, *apiError) {
 	id := s.newID("pvif")
 	s.st.vifs[id] = &vifRes{region: c.region, PrivateVif: bgw.PrivateVif{
 		PrivateVifId: id, PrivateVifName: sp.PrivateVifName, ConnectionId: sp.ConnectionId, Type: "directed",
-		BgwId: sp.BgwId, Vlan: sp.Vlan, PrivateVifStatus: "Active", Description: sp.Description, CreatedTime: s.created(),
+		BgwId: sp.BgwId, Vlan: vlan, PrivateVifStatus: "Active", Description: deref(sp.Description), CreatedTime: s.created(),
 		EnableBgp: true, Peers: peers,
 		Bgp:         bgw.Bgp{AddressFamily: "ipv4", CustomerAsn: asn, JdCloudAsn: int(s.profile.ASN.DirectConnectionPeer)},
 		HealthCheck: hc,
@@ -514,29 +531,57 @@ func (s *Server) createVif(c call) (any, *apiError) {
 	return map[string]string{"privateVifId": id}, nil
 }
 
-func (s *Server) healthCheck(h bgw.HealthCheckSpec) (bgw.HealthCheck, *apiError) {
+// healthCheck reads the health check as HealthCheckSpec.go, NqaSpec.go
+// and BfdSpec.go document it: the NQA block only with type NQA, the BFD
+// block only with BFD, every field present within its range, absent ones
+// taking the documented default.
+func (s *Server) healthCheck(h *healthCheckIn) (bgw.HealthCheck, *apiError) {
 	p := s.profile.HealthCheck
-	out := bgw.HealthCheck{HealthCheckType: or(h.HealthCheckType, "NO_CHECK")}
-	switch out.HealthCheckType {
-	case "NO_CHECK":
+	out := bgw.HealthCheck{HealthCheckType: "NO_CHECK"}
+	if h == nil {
+		return out, nil
+	}
+	t, e := oneOf("healthCheck.healthCheckType", h.HealthCheckType, "NO_CHECK", []string{"NO_CHECK", "NQA", "BFD"})
+	if e != nil {
+		return out, e
+	}
+	out.HealthCheckType = t
+	if h.NqaInfo != nil && t != "NQA" {
+		return out, invalid("healthCheck.nqaInfo is only for healthCheckType NQA, not %s", t)
+	}
+	if h.BfdInfo != nil && t != "BFD" {
+		return out, invalid("healthCheck.bfdInfo is only for healthCheckType BFD, not %s", t)
+	}
+	switch t {
 	case "NQA":
-		n := h.NqaInfo
-		if !p.NQAIntervalSeconds.Contains(n.TxInterval) || !p.NQACount.Contains(n.ThresholdCount) || !p.NQATimeoutSeconds.Contains(n.ResponseTimeout) {
-			return out, invalid("healthCheck.nqaInfo: txInterval %d must be in [%d,%d] s, thresholdCount %d in [%d,%d], responseTimeout %d in [%d,%d] s",
-				n.TxInterval, p.NQAIntervalSeconds.Min, p.NQAIntervalSeconds.Max, n.ThresholdCount, p.NQACount.Min, p.NQACount.Max, n.ResponseTimeout, p.NQATimeoutSeconds.Min, p.NQATimeoutSeconds.Max)
+		n := deref(h.NqaInfo)
+		var e1, e2, e3 *apiError
+		out.NqaInfo.TxInterval, e1 = intIn("healthCheck.nqaInfo.txInterval", n.TxInterval, p.NQAIntervalSeconds, 4)
+		out.NqaInfo.ThresholdCount, e2 = intIn("healthCheck.nqaInfo.thresholdCount", n.ThresholdCount, p.NQACount, 5)
+		out.NqaInfo.ResponseTimeout, e3 = intIn("healthCheck.nqaInfo.responseTimeout", n.ResponseTimeout, p.NQATimeoutSeconds, 3)
+		if e := first(e1, e2, e3); e != nil {
+			return out, e
 		}
-		out.NqaInfo = bgw.Nqa{TxInterval: n.TxInterval, ThresholdCount: n.ThresholdCount, ResponseTimeout: n.ResponseTimeout}
 	case "BFD":
-		b := h.BfdInfo
-		if !p.BFDIntervalMillis.Contains(b.MinTxInterval) || !p.BFDIntervalMillis.Contains(b.MinRxInterval) || !p.BFDMultiplier.Contains(b.DetectMultiplier) {
-			return out, invalid("healthCheck.bfdInfo: minTxInterval %d and minRxInterval %d must be in [%d,%d] ms, detectMultiplier %d in [%d,%d]",
-				b.MinTxInterval, b.MinRxInterval, p.BFDIntervalMillis.Min, p.BFDIntervalMillis.Max, b.DetectMultiplier, p.BFDMultiplier.Min, p.BFDMultiplier.Max)
+		b := deref(h.BfdInfo)
+		var e1, e2, e3 *apiError
+		out.BfdInfo.MinTxInterval, e1 = intIn("healthCheck.bfdInfo.minTxInterval", b.MinTxInterval, p.BFDIntervalMillis, 1000)
+		out.BfdInfo.MinRxInterval, e2 = intIn("healthCheck.bfdInfo.minRxInterval", b.MinRxInterval, p.BFDIntervalMillis, 1000)
+		out.BfdInfo.DetectMultiplier, e3 = intIn("healthCheck.bfdInfo.detectMultiplier", b.DetectMultiplier, p.BFDMultiplier, 3)
+		if e := first(e1, e2, e3); e != nil {
+			return out, e
 		}
-		out.BfdInfo = bgw.Bfd{MinTxInterval: b.MinTxInterval, MinRxInterval: b.MinRxInterval, DetectMultiplier: b.DetectMultiplier}
-	default:
-		return out, invalid("healthCheck.healthCheckType %q: use NO_CHECK, NQA or BFD", h.HealthCheckType)
 	}
 	return out, nil
+}
+
+func first(es ...*apiError) *apiError {
+	for _, e := range es {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
 }
 
 func (s *Server) describeVifs(c call) (any, *apiError) {
@@ -570,20 +615,39 @@ func (s *Server) describeVif(c call) (any, *apiError) {
 	return map[string]any{"privateVif": s.vifView(v)}, nil
 }
 
+// deleteVif accepts the delete and leaves the interface "Deleting" for
+// Options.DeletingFor: JD Cloud documents that deleting one "lasts for a
+// while", and its border gateway cannot be deleted until it is gone.
 func (s *Server) deleteVif(c call) (any, *apiError) {
-	if _, e := s.findVif(c); e != nil {
+	v, e := s.findVif(c)
+	if e != nil {
 		return nil, e
 	}
-	delete(s.st.vifs, c.id)
+	if !v.gone.IsZero() {
+		return nil, errf(400, "FAILED_PRECONDITION", "private virtual interface %s is already being deleted", c.id)
+	}
+	s.startDeleting(&v.gone)
+	v.PrivateVifStatus = "Deleting"
+	if !v.gone.After(s.now()) {
+		delete(s.st.vifs, c.id)
+	}
 	return map[string]any{}, nil
+}
+
+// startDeleting sets when an accepted asynchronous delete completes.
+func (s *Server) startDeleting(gone *time.Time) {
+	*gone = s.now().Add(max(s.opts.DeletingFor, 0))
+	if s.opts.DeletingFor < 0 {
+		*gone = s.now()
+	}
 }
 
 // Customer gateways.
 
 func (s *Server) createCgw(c call) (any, *apiError) {
 	var req struct {
-		RegionId            string                   `json:"regionId"`
-		CustomerGatewaySpec *bgw.CustomerGatewaySpec `json:"customerGatewaySpec"`
+		RegionId            string                 `json:"regionId"`
+		CustomerGatewaySpec *customerGatewaySpecIn `json:"customerGatewaySpec"`
 	}
 	if e := decode(c.body, &req); e != nil {
 		return nil, e
@@ -598,7 +662,7 @@ func (s *Server) createCgw(c call) (any, *apiError) {
 	if e := checkName("customer gateway", sp.CustomerGatewayName); e != nil {
 		return nil, e
 	}
-	if e := checkDescription(sp.Description); e != nil {
+	if e := checkDescription(deref(sp.Description)); e != nil {
 		return nil, e
 	}
 	if !slices.Contains(s.profile.CustomerGatewayIPCounts, len(sp.CustomerIps)) {
@@ -615,8 +679,12 @@ func (s *Server) createCgw(c call) (any, *apiError) {
 		}
 		seen[a] = true
 	}
-	if !s.profile.ASN.Customer.Contains(sp.BgpAsn) {
-		return nil, invalid("bgpAsn %d is outside [%d,%d]", sp.BgpAsn, s.profile.ASN.Customer.Min, s.profile.ASN.Customer.Max)
+	if sp.BgpAsn == nil {
+		return nil, invalid("bgpAsn is required")
+	}
+	cgwAsn, e := intIn("bgpAsn", sp.BgpAsn, s.profile.ASN.Customer, 0)
+	if e != nil {
+		return nil, e
 	}
 	n := 0
 	for _, g := range s.st.cgws {
@@ -631,7 +699,7 @@ func (s *Server) createCgw(c call) (any, *apiError) {
 	now := s.created()
 	s.st.cgws[id] = &cgwRes{region: c.region, CustomerGateway: bgw.CustomerGateway{
 		CustomerGatewayId: id, CustomerGatewayName: sp.CustomerGatewayName, CustomerIps: slices.Clone(sp.CustomerIps),
-		BgpAsn: sp.BgpAsn, Description: sp.Description, CreatedTime: now, UpdatedTime: now,
+		BgpAsn: cgwAsn, Description: deref(sp.Description), CreatedTime: now, UpdatedTime: now,
 	}}
 	return map[string]string{"customerGatewayId": id}, nil
 }
@@ -700,8 +768,8 @@ func (s *Server) vpnView(v *vpnRes) bgw.VpnConnection {
 
 func (s *Server) createVpn(c call) (any, *apiError) {
 	var req struct {
-		RegionId          string                 `json:"regionId"`
-		VpnConnectionSpec *bgw.VpnConnectionSpec `json:"vpnConnectionSpec"`
+		RegionId          string               `json:"regionId"`
+		VpnConnectionSpec *vpnConnectionSpecIn `json:"vpnConnectionSpec"`
 	}
 	if e := decode(c.body, &req); e != nil {
 		return nil, e
@@ -716,7 +784,7 @@ func (s *Server) createVpn(c call) (any, *apiError) {
 	if e := checkName("VPN connection", sp.VpnConnectionName); e != nil {
 		return nil, e
 	}
-	if e := checkDescription(sp.Description); e != nil {
+	if e := checkDescription(deref(sp.Description)); e != nil {
 		return nil, e
 	}
 	if _, e := s.findBgw(c, sp.BgwId); e != nil {
@@ -725,13 +793,11 @@ func (s *Server) createVpn(c call) (any, *apiError) {
 	if _, e := s.findCgw(c, sp.CgwId); e != nil {
 		return nil, e
 	}
-	asn := sp.LocalAsn
-	if asn == 0 {
-		asn = int(s.profile.ASN.BorderGateway)
+	asn, e := intIn("localAsn", sp.LocalAsn, s.profile.ASN.VPNLocal, int(s.profile.ASN.BorderGateway))
+	if e != nil {
+		return nil, e
 	}
-	if !s.profile.ASN.VPNLocal.Contains(asn) {
-		return nil, invalid("localAsn %d is outside [%d,%d]", asn, s.profile.ASN.VPNLocal.Min, s.profile.ASN.VPNLocal.Max)
-	}
+	bgpEnabled := sp.BgpEnabled == nil || *sp.BgpEnabled // VpnConnectionSpec.go: default true
 	n := 0
 	for _, v := range s.st.vpns {
 		if v.BgwId == sp.BgwId {
@@ -749,8 +815,8 @@ func (s *Server) createVpn(c call) (any, *apiError) {
 	now := s.created()
 	s.st.vpns[id] = &vpnRes{region: c.region, VpnConnection: bgw.VpnConnection{
 		VpnConnectionId: id, VpnConnectionName: sp.VpnConnectionName, BgwId: sp.BgwId, CgwId: sp.CgwId,
-		BgpEnabled: sp.BgpEnabled, LocalAsn: asn, CloudPublicIp: ips, Providers: []string{"bgp", "bgp"},
-		Description: sp.Description, CreatedTime: now, UpdatedTime: now, AzType: "standard",
+		BgpEnabled: bgpEnabled, LocalAsn: asn, CloudPublicIp: ips, Providers: []string{"bgp", "bgp"},
+		Description: deref(sp.Description), CreatedTime: now, UpdatedTime: now, AzType: "standard",
 	}}
 	return map[string]string{"vpnConnectionId": id}, nil
 }
@@ -832,8 +898,8 @@ func (s *Server) checkPSK(psk string) *apiError {
 
 func (s *Server) createTunnel(c call) (any, *apiError) {
 	var req struct {
-		RegionId      string             `json:"regionId"`
-		VpnTunnelSpec *bgw.VpnTunnelSpec `json:"vpnTunnelSpec"`
+		RegionId      string           `json:"regionId"`
+		VpnTunnelSpec *vpnTunnelSpecIn `json:"vpnTunnelSpec"`
 	}
 	if e := decode(c.body, &req); e != nil {
 		return nil, e
@@ -872,9 +938,14 @@ func (s *Server) createTunnel(c call) (any, *apiError) {
 	if limit := len(vc.CloudPublicIp) * len(g.CustomerIps); n >= limit {
 		return nil, quota("tunnels of this VPN connection (cloud IPs × customer IPs)", limit)
 	}
-	inside, err := netip.ParsePrefix(sp.TunnelIp)
+	// tunnelIp is Optional in VpnTunnelSpec.go; JD Cloud would then pick
+	// one, which the stand-in does not model: hybridplan always sends it.
+	if sp.TunnelIp == nil {
+		return nil, invalid("tunnelIp is required by this stand-in (JD Cloud would choose one; hybridplan always sends it)")
+	}
+	inside, err := netip.ParsePrefix(*sp.TunnelIp)
 	if err != nil || !inside.Addr().Is4() || inside.Bits() != s.profile.Tunnel.InsidePrefixLength || inside.Masked() != inside {
-		return nil, invalid("tunnelIp %q must be an IPv4 /%d network", sp.TunnelIp, s.profile.Tunnel.InsidePrefixLength)
+		return nil, invalid("tunnelIp %q must be an IPv4 /%d network", *sp.TunnelIp, s.profile.Tunnel.InsidePrefixLength)
 	}
 	if !slices.ContainsFunc(s.profile.Tunnel.InsideAllowed, func(p netip.Prefix) bool { return p.Bits() <= inside.Bits() && p.Contains(inside.Addr()) }) {
 		return nil, invalid("tunnelIp %s is outside %v", inside, s.profile.Tunnel.InsideAllowed)
@@ -886,10 +957,10 @@ func (s *Server) createTunnel(c call) (any, *apiError) {
 		}
 	}
 	local := netip.Addr{}
-	if sp.LocalTunnelIp != "" {
-		local, err = netip.ParseAddr(sp.LocalTunnelIp)
+	if sp.LocalTunnelIp != nil {
+		local, err = netip.ParseAddr(*sp.LocalTunnelIp)
 		if err != nil || !inside.Contains(local) || local == inside.Addr() || local == lastAddr(inside) {
-			return nil, invalid("localTunnelIp %q must be inside %s and neither its first nor its last address", sp.LocalTunnelIp, inside)
+			return nil, invalid("localTunnelIp %q must be inside %s and neither its first nor its last address", *sp.LocalTunnelIp, inside)
 		}
 	} else {
 		local = inside.Addr().Next()
@@ -902,71 +973,53 @@ func (s *Server) createTunnel(c call) (any, *apiError) {
 		remote = local.Next()
 	}
 	p := s.profile
-	check := func(field, v, def string, allowed []string) (string, *apiError) {
-		if v == "" {
-			return def, nil
-		}
-		if !slices.Contains(allowed, v) {
-			return "", invalid("%s %q: use one of %v", field, v, allowed)
-		}
-		return v, nil
-	}
 	var ae *apiError
 	t := bgw.VpnTunnel{VpnConnectionId: vc.VpnConnectionId, CloudPublicIp: sp.CloudPublicIp, CustomerIp: sp.CustomerIp, Psk: sp.Psk,
 		LocalIp: sp.CloudPublicIp, RemoteIp: sp.CustomerIp, TunnelIp: inside.String(), LocalTunnelIp: local.String(), RemoteTunnelIp: remote.String(),
 		AdminStatus: "UP", CreatedTime: s.created()}
-	if t.IkeVersion, ae = check("ikeVersion", sp.IkeVersion, p.IKE.Default.Version, p.IKE.Versions); ae != nil {
-		return nil, ae
-	}
-	if t.IkeMode, ae = check("ikeMode", sp.IkeMode, p.IKE.Default.Mode, p.IKE.Modes); ae != nil {
-		return nil, ae
-	}
-	if t.IkeKeyExchange, ae = check("ikeKeyExchange", sp.IkeKeyExchange, p.IKE.Default.DHGroup, p.IKE.DHGroups); ae != nil {
-		return nil, ae
-	}
-	if t.IkeCipher, ae = check("ikeCipher", sp.IkeCipher, p.IKE.Default.Cipher, p.IKE.Ciphers); ae != nil {
-		return nil, ae
-	}
-	if t.IkeAuth, ae = check("ikeAuth", sp.IkeAuth, p.IKE.Default.Auth, p.IKE.Auths); ae != nil {
-		return nil, ae
-	}
-	if t.IpsecCipher, ae = check("ipsecCipher", sp.IpsecCipher, p.IPsec.Default.Cipher, p.IPsec.Ciphers); ae != nil {
-		return nil, ae
-	}
-	if t.IpsecAuth, ae = check("ipsecAuth", sp.IpsecAuth, p.IPsec.Default.Auth, p.IPsec.Auths); ae != nil {
-		return nil, ae
-	}
-	if t.IpsecKeyExchange, ae = check("ipsecKeyExchange", sp.IpsecKeyExchange, "", p.IPsec.PFS); ae != nil {
-		return nil, ae
-	}
-	if !slices.Contains(p.IKE.DPDSeconds, sp.IkeDpdSec) {
-		return nil, invalid("ikeDpdSec %d: use one of %v", sp.IkeDpdSec, p.IKE.DPDSeconds)
-	}
-	t.IkeDpdSec = sp.IkeDpdSec
-	for _, lt := range []struct {
+	// Each optional field: absent takes VpnTunnelSpec.go's default; present
+	// (even as "" or 0) must be one of the documented values.
+	for _, f := range []struct {
 		field string
-		v     *int
-		in    *int
-		r     plan.IntRange
-		def   int
+		in    *string
+		out   *string
+		def   string
+		ok    []string
 	}{
-		{"ikeSaLifeSec", &t.IkeSaLifeSec, &sp.IkeSaLifeSec, p.IKE.LifetimeSeconds, p.IKE.Default.LifetimeSeconds},
-		{"ipsecSaLifeSec", &t.IpsecSaLifeSec, &sp.IpsecSaLifeSec, p.IPsec.LifetimeSeconds, p.IPsec.Default.LifetimeSeconds},
+		{"ikeVersion", sp.IkeVersion, &t.IkeVersion, p.IKE.Default.Version, p.IKE.Versions},
+		{"ikeMode", sp.IkeMode, &t.IkeMode, p.IKE.Default.Mode, p.IKE.Modes},
+		{"ikeKeyExchange", sp.IkeKeyExchange, &t.IkeKeyExchange, p.IKE.Default.DHGroup, p.IKE.DHGroups},
+		{"ikeCipher", sp.IkeCipher, &t.IkeCipher, p.IKE.Default.Cipher, p.IKE.Ciphers},
+		{"ikeAuth", sp.IkeAuth, &t.IkeAuth, p.IKE.Default.Auth, p.IKE.Auths},
+		{"ipsecCipher", sp.IpsecCipher, &t.IpsecCipher, p.IPsec.Default.Cipher, p.IPsec.Ciphers},
+		{"ipsecAuth", sp.IpsecAuth, &t.IpsecAuth, p.IPsec.Default.Auth, p.IPsec.Auths},
+		// No PFS is null (absent): "" is not a DH group.
+		// The profile's "none" is the plan's word for that, not a wire value.
+		{"ipsecKeyExchange", sp.IpsecKeyExchange, &t.IpsecKeyExchange, "", slices.DeleteFunc(slices.Clone(p.IPsec.PFS), func(g string) bool { return g == "none" })},
 	} {
-		if *lt.in == 0 {
-			*lt.v = lt.def
-			continue
+		if *f.out, ae = oneOf(f.field, f.in, f.def, f.ok); ae != nil {
+			return nil, ae
 		}
-		if !lt.r.Contains(*lt.in) {
-			return nil, invalid("%s %d is outside [%d,%d]", lt.field, *lt.in, lt.r.Min, lt.r.Max)
-		}
-		*lt.v = *lt.in
 	}
-	if sp.BandwidthMbps != 0 && !p.Tunnel.BandwidthMbps.Contains(sp.BandwidthMbps) {
-		return nil, invalid("bandwidthMbps %d is outside [%d,%d]", sp.BandwidthMbps, p.Tunnel.BandwidthMbps.Min, p.Tunnel.BandwidthMbps.Max)
+	if sp.IkeDpdSec != nil && !slices.Contains(p.IKE.DPDSeconds, *sp.IkeDpdSec) {
+		return nil, invalid("ikeDpdSec %d: use one of %v", *sp.IkeDpdSec, p.IKE.DPDSeconds)
 	}
-	t.BandwidthMbps = sp.BandwidthMbps
-	t.IpsecSaLifepkt, t.IpsecSaLifebyte = sp.IpsecSaLifepkt, sp.IpsecSaLifebyte
+	t.IkeDpdSec = p.IKE.DefaultDPDSecond
+	if sp.IkeDpdSec != nil {
+		t.IkeDpdSec = *sp.IkeDpdSec
+	}
+	if t.IkeSaLifeSec, ae = intIn("ikeSaLifeSec", sp.IkeSaLifeSec, p.IKE.LifetimeSeconds, p.IKE.Default.LifetimeSeconds); ae != nil {
+		return nil, ae
+	}
+	if t.IpsecSaLifeSec, ae = intIn("ipsecSaLifeSec", sp.IpsecSaLifeSec, p.IPsec.LifetimeSeconds, p.IPsec.Default.LifetimeSeconds); ae != nil {
+		return nil, ae
+	}
+	// bandwidthMbps is Optional with range [1,1500]: absent means no limit,
+	// a present 0 is out of range.
+	if t.BandwidthMbps, ae = intIn("bandwidthMbps", sp.BandwidthMbps, p.Tunnel.BandwidthMbps, 0); ae != nil {
+		return nil, ae
+	}
+	t.IpsecSaLifepkt, t.IpsecSaLifebyte = deref(sp.IpsecSaLifepkt), deref(sp.IpsecSaLifebyte)
 	t.VpnTunnelId = s.newID("vpnt")
 	t.UpdatedTime = t.CreatedTime
 	s.st.tunnels[t.VpnTunnelId] = &tunnelRes{region: c.region, VpnTunnel: t}
@@ -1012,12 +1065,124 @@ func (s *Server) describeTunnel(c call) (any, *apiError) {
 	return map[string]any{"vpnTunnel": s.tunnelView(t)}, nil
 }
 
+// deleteTunnel refuses a tunnel whose management status is UP: JD Cloud
+// deletes a tunnel only when it is DOWN (VPN-Tunnel-Configuration.md), and
+// tunnels start UP.
 func (s *Server) deleteTunnel(c call) (any, *apiError) {
-	if _, e := s.findTunnel(c); e != nil {
+	t, e := s.findTunnel(c)
+	if e != nil {
 		return nil, e
+	}
+	if t.AdminStatus != "DOWN" {
+		return nil, errf(400, "FAILED_PRECONDITION", "VPN tunnel %s has admin status %s: set it DOWN (modifyAdminStatus) before deleting it", c.id, t.AdminStatus)
 	}
 	delete(s.st.tunnels, c.id)
 	return map[string]any{}, nil
+}
+
+// modifyAdminStatus is the SDK's generated ModifyAdminStatus: POST
+// .../vpnTunnels/{vpnTunnelId}:adminStatus with adminStatus UP or DOWN.
+func (s *Server) modifyAdminStatus(c call) (any, *apiError) {
+	var req struct {
+		RegionId    string  `json:"regionId"`
+		VpnTunnelId string  `json:"vpnTunnelId"`
+		AdminStatus *string `json:"adminStatus"`
+	}
+	if e := decode(c.body, &req); e != nil {
+		return nil, e
+	}
+	if e := checkRegion(c, req.RegionId); e != nil {
+		return nil, e
+	}
+	if req.VpnTunnelId != c.id {
+		return nil, invalid("vpnTunnelId %q in the body differs from %q in the path", req.VpnTunnelId, c.id)
+	}
+	t, e := s.findTunnel(c)
+	if e != nil {
+		return nil, e
+	}
+	if req.AdminStatus == nil {
+		return nil, invalid("adminStatus is required: UP or DOWN")
+	}
+	st, e := oneOf("adminStatus", req.AdminStatus, "", []string{"UP", "DOWN"})
+	if e != nil {
+		return nil, e
+	}
+	t.AdminStatus = st
+	t.UpdatedTime = s.created()
+	return map[string]any{}, nil
+}
+
+// describeQuota answers the quota of one resource type (models/Quota.go
+// of bgw and vpc): type, parentResourceId, maxLimit and count.
+func (s *Server) describeQuota(c call) (any, *apiError) {
+	var typ, parent string
+	for k, vs := range c.query {
+		switch k {
+		case "type":
+			typ = vs[0]
+		case "parentResourceId":
+			parent = vs[0]
+		default:
+			return nil, invalid("unknown query parameter %q", k)
+		}
+	}
+	q := s.profile.Quotas
+	count := func(n int, limit int) (any, *apiError) {
+		return map[string]any{"quota": map[string]any{"type": typ, "parentResourceId": parent, "maxLimit": limit, "count": n}}, nil
+	}
+	n := 0
+	switch c.service + "/" + typ {
+	case "bgw/bgw":
+		for _, b := range s.st.bgws {
+			if b.region == c.region {
+				n++
+			}
+		}
+		return count(n, q.BorderGatewaysPerRegion)
+	case "bgw/customer_gateway":
+		for _, g := range s.st.cgws {
+			if g.region == c.region {
+				n++
+			}
+		}
+		return count(n, q.CustomerGatewaysPerRegion)
+	case "bgw/connection":
+		for _, k := range s.st.connections {
+			if k.region == c.region {
+				n++
+			}
+		}
+		return count(n, q.ConnectionsPerRegion)
+	case "bgw/vpc_attachment", "bgw/vpn_connection", "bgw/vif":
+		if parent == "" {
+			return nil, invalid("quota type %s needs parentResourceId", typ)
+		}
+		switch typ {
+		case "vpc_attachment":
+			for _, a := range s.st.attachments {
+				if a.BgwId == parent {
+					n++
+				}
+			}
+			return count(n, q.AttachmentsPerBorderGateway)
+		case "vpn_connection":
+			for _, v := range s.st.vpns {
+				if v.BgwId == parent {
+					n++
+				}
+			}
+			return count(n, q.VPNConnectionsPerBorderGateway)
+		default:
+			for _, v := range s.st.vifs {
+				if v.ConnectionId == parent {
+					n++
+				}
+			}
+			return count(n, q.PrivateInterfacesPerConnection)
+		}
+	}
+	return nil, invalid("quota type %q is not one the stand-in models for service %s", typ, c.service)
 }
 
 // Physical connections.

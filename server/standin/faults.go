@@ -111,13 +111,17 @@ func (f *Faults) take(n int, action string) *Fault {
 
 // statusFor is the error status JD Cloud writes for an HTTP status.
 func statusFor(code int) (status, message string) {
+	// JD Cloud's common error table (docs.jdcloud.com, common-declaration/
+	// api/error-codes): 429 is RATE_LIMIT for throttling (QUOTA_EXCEEDED is
+	// also 429, see quota in bgw.go), 502 SOURCE_UNAVAILABLE, 403
+	// HTTP_FORBIDDEN. 504 is not in the table.
 	switch code {
 	case http.StatusTooManyRequests:
-		return "RESOURCE_EXHAUSTED", "request rate limit exceeded: retry later"
+		return "RATE_LIMIT", "request rate limit exceeded: retry later"
 	case http.StatusInternalServerError:
 		return "INTERNAL", "internal error: retry later"
 	case http.StatusBadGateway:
-		return "UNAVAILABLE", "bad gateway: retry later"
+		return "SOURCE_UNAVAILABLE", "bad gateway: retry later"
 	case http.StatusServiceUnavailable:
 		return "UNAVAILABLE", "service unavailable: retry later"
 	case http.StatusGatewayTimeout:
@@ -125,7 +129,7 @@ func statusFor(code int) (status, message string) {
 	case http.StatusBadRequest:
 		return "INVALID_ARGUMENT", "injected invalid argument"
 	case http.StatusForbidden:
-		return "PERMISSION_DENIED", "injected permission denied"
+		return "HTTP_FORBIDDEN", "injected permission denied"
 	case http.StatusNotFound:
 		return "NOT_FOUND", "injected not found"
 	}

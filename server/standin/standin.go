@@ -19,6 +19,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -48,6 +49,15 @@ type Options struct {
 	// BGPUp reports BGP sessions and tunnels as up in describes; by default
 	// they are down, as they are until the customer router is configured.
 	BGPUp bool
+	// DeletingFor is how long a deleted private virtual interface or VPC
+	// attachment stays in the "Deleting" state before it is gone (JD Cloud:
+	// deleting an interface "lasts for a while"); its border gateway cannot
+	// be deleted meanwhile. Zero means 1 second; negative deletes at once.
+	DeletingFor time.Duration
+	// Unknown lists operations (e.g. "DescribeVpnTunnels") answered as an
+	// API without them would answer: HTTP 404, status NOT_FOUND, "unknown
+	// action". Preflight must report them missing.
+	Unknown []string
 	// Now is the clock (default time.Now), for testing stale dates.
 	Now func() time.Time
 	// Seed makes generated ids reproducible; zero seeds from the clock.
@@ -165,6 +175,9 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.DeletingFor == 0 {
+		opts.DeletingFor = time.Second
+	}
 	seed := opts.Seed
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
@@ -216,10 +229,11 @@ func notFound(format string, args ...any) *apiError {
 
 // call is one routed request.
 type call struct {
-	region string
-	id     string
-	body   []byte
-	query  url.Values
+	region  string
+	service string
+	id      string
+	body    []byte
+	query   url.Values
 }
 
 type handler func(s *Server, c call) (any, *apiError)
@@ -256,6 +270,8 @@ var routes = map[string]route{
 	"GET vpnTunnels":                              {"DescribeVpnTunnels", "bgw", (*Server).describeTunnels},
 	"GET vpnTunnels/{id}":                         {"DescribeVpnTunnel", "bgw", (*Server).describeTunnel},
 	"DELETE vpnTunnels/{id}":                      {"DeleteVpnTunnel", "bgw", (*Server).deleteTunnel},
+	"POST vpnTunnels/{id}:adminStatus":            {"ModifyAdminStatus", "bgw", (*Server).modifyAdminStatus},
+	"GET quotas":                                  {"DescribeQuota", "", (*Server).describeQuota},
 	"GET connections":                             {"DescribeConnections", "bgw", (*Server).describeConnections},
 	"GET vpcs/{id}":                               {"DescribeVpc", "vpc", (*Server).describeVpc},
 	"GET routeTables/{id}":                        {"DescribeRouteTable", "vpc", (*Server).describeRouteTable},
@@ -316,11 +332,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action = rt.action
+	if slices.Contains(s.opts.Unknown, rt.action) {
+		fail(notFound("unknown action %s (%s %s)", rt.action, r.Method, r.URL.Path))
+		return
+	}
 
 	cred, err := s.verify(r, body)
 	if err != nil {
 		fail(errf(http.StatusUnauthorized, "UNAUTHENTICATED", "%s", err.Error()))
 		return
+	}
+	if rt.service == "" {
+		// Both services have an operation at this path (quotas): the
+		// signature's service says which one is meant.
+		rt.service = cred.service
+		if slices.Contains(s.opts.Unknown, rt.action+"@"+cred.service) {
+			fail(notFound("unknown action %s of service %s", rt.action, cred.service))
+			return
+		}
 	}
 	if cred.service != rt.service {
 		fail(errf(http.StatusUnauthorized, "UNAUTHENTICATED", "the request is signed for service %q but %s belongs to %q", cred.service, rt.action, rt.service))
@@ -352,8 +381,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	c := call{region: region, id: id, body: body, query: r.URL.Query()}
+	c := call{region: region, id: id, body: body, query: r.URL.Query(), service: rt.service}
 	s.mu.Lock()
+	s.st.purge(s.now())
 	res, aerr := rt.h(s, c)
 	s.mu.Unlock()
 	if ft != nil && ft.Status != 0 {

@@ -273,6 +273,26 @@ func TestRules(t *testing.T) {
 			"vpnConnectionId": "$vpn", "cloudPublicIp": fmt.Sprintf("$ip%d", cloudIdx), "customerIp": customer, "psk": psk,
 			"tunnelIp": inside, "ikeDpdSec": 10}}}
 	}
+	// with returns s with extra fields set in its spec (the body's only
+	// object besides regionId and path parameters).
+	with := func(s step, extra map[string]any) step {
+		fields := map[string]any{}
+		for k, v := range s.fields {
+			if m, ok := v.(map[string]any); ok && strings.HasSuffix(k, "Spec") {
+				spec := map[string]any{}
+				for kk, vv := range m {
+					spec[kk] = vv
+				}
+				for kk, vv := range extra {
+					spec[kk] = vv
+				}
+				v = spec
+			}
+			fields[k] = v
+		}
+		return step{s.service, s.method, s.path, fields}
+	}
+	hc := func(h map[string]any) map[string]any { return map[string]any{"healthCheck": h} }
 	five := []step{bgw("g1"), bgw("g2"), bgw("g3"), bgw("g4"), bgw("g5")}
 	vpnSetup := []step{bgw("g"), cgw("c", "203.0.113.1"), vpn}
 
@@ -284,7 +304,7 @@ func TestRules(t *testing.T) {
 		wantStatus string
 		wantInMsg  string
 	}{
-		{"bgw quota per region", five, bgw("g6"), 400, "QUOTA_EXCEEDED", "5 border gateways per region"},
+		{"bgw quota per region", five, bgw("g6"), 429, "QUOTA_EXCEEDED", "5 border gateways per region"},
 		{"bgw name rule", nil, bgw("bad name!"), 400, "INVALID_ARGUMENT", "name"},
 		{"unknown body field", nil, step{"bgw", "POST", "/regions/{regionId}/bgws/", map[string]any{"bgwSpec": map[string]any{"bgwName": "g"}, "clientToken": "x"}}, 400, "INVALID_ARGUMENT", "clientToken"},
 		{"one attachment per VPC and bgw", []step{bgw("g"), att("a1", "vpc-a")}, att("a2", "vpc-a"), 400, "ALREADY_EXISTS", "one attachment per VPC"},
@@ -300,10 +320,44 @@ func TestRules(t *testing.T) {
 		{"tunnel inside range", vpnSetup, tunnel(1, "203.0.113.1", "169.254.20.0/30", "k1"), 400, "INVALID_ARGUMENT", "outside"},
 		{"tunnel inside unique per bgw", append(vpnSetup, tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1")), tunnel(2, "203.0.113.1", "169.254.1.0/30", "k2"), 400, "INVALID_ARGUMENT", "overlaps"},
 		{"PSK rule, key not echoed", vpnSetup, tunnel(1, "203.0.113.1", "169.254.1.0/30", "0xSECRETKEY"), 400, "INVALID_ARGUMENT", "must not start with"},
+		// Optional fields sent as zero values are checked against the
+		// ranges the SDK's model comments document, not read as "unset".
+		{"tunnel bandwidth 0 (VpnTunnelSpec.go: 1–1500)", vpnSetup, with(tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1"), map[string]any{"bandwidthMbps": 0}), 400, "INVALID_ARGUMENT", "bandwidthMbps 0 is outside [1,1500]"},
+		{"tunnel bandwidth 1501", vpnSetup, with(tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1"), map[string]any{"bandwidthMbps": 1501}), 400, "INVALID_ARGUMENT", "bandwidthMbps 1501"},
+		{"no PFS is null, not \"\"", vpnSetup, with(tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1"), map[string]any{"ipsecKeyExchange": ""}), 400, "INVALID_ARGUMENT", `ipsecKeyExchange ""`},
+		{"ikeSaLifeSec 0", vpnSetup, with(tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1"), map[string]any{"ikeSaLifeSec": 0}), 400, "INVALID_ARGUMENT", "ikeSaLifeSec 0 is outside [60,86400]"},
+		{"ikeDpdSec as a string", vpnSetup, with(tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1"), map[string]any{"ikeDpdSec": "10"}), 400, "INVALID_ARGUMENT", "ikeDpdSec"},
+		{"vlan as a string", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), map[string]any{"vlan": "100"}), 400, "INVALID_ARGUMENT", "vlan"},
+		{"zeroed NQA block with NO_CHECK", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "NO_CHECK",
+			"nqaInfo": map[string]any{"txInterval": 0, "thresholdCount": 0, "responseTimeout": 0}})), 400, "INVALID_ARGUMENT", "nqaInfo is only for healthCheckType NQA"},
+		{"NQA interval 0 (NqaSpec.go: 1–20 s)", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "NQA",
+			"nqaInfo": map[string]any{"txInterval": 0}})), 400, "INVALID_ARGUMENT", "txInterval 0 is outside [1,20]"},
+		{"NQA count 9 (3–8)", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "NQA",
+			"nqaInfo": map[string]any{"thresholdCount": 9}})), 400, "INVALID_ARGUMENT", "thresholdCount 9 is outside [3,8]"},
+		{"NQA timeout 11 (1–10 s)", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "NQA",
+			"nqaInfo": map[string]any{"responseTimeout": 11}})), 400, "INVALID_ARGUMENT", "responseTimeout 11 is outside [1,10]"},
+		{"BFD tx 100 ms (BfdSpec.go: 200–1000)", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "BFD",
+			"bfdInfo": map[string]any{"minTxInterval": 100}})), 400, "INVALID_ARGUMENT", "minTxInterval 100 is outside [200,1000]"},
+		{"BFD multiplier 11 (3–10)", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "BFD",
+			"bfdInfo": map[string]any{"detectMultiplier": 11}})), 400, "INVALID_ARGUMENT", "detectMultiplier 11 is outside [3,10]"},
+		{"BFD block with NQA", []step{bgw("g")}, with(vif("p", 100, "10.9.0.1", "10.9.0.2"), hc(map[string]any{"healthCheckType": "NQA",
+			"bfdInfo": map[string]any{"detectMultiplier": 3}})), 400, "INVALID_ARGUMENT", "bfdInfo is only for healthCheckType BFD"},
+		{"customer gateway ASN 0", nil, with(cgw("c", "203.0.113.1"), map[string]any{"bgpAsn": 0}), 400, "INVALID_ARGUMENT", "bgpAsn 0 is outside"},
+		{"VPN localAsn 0 (64512–65534)", []step{bgw("g"), cgw("c", "203.0.113.1")}, with(vpn, map[string]any{"localAsn": 0}), 400, "INVALID_ARGUMENT", "localAsn 0 is outside"},
 		{"route to bgw needs the attachment", []step{bgw("g")}, step{"vpc", "POST", "/regions/{regionId}/routeTables/{routeTableId}:addRouteTableRules", map[string]any{
 			"routeTableId": "rtb-a", "routeTableRuleSpecs": []any{map[string]any{"nextHopType": "bgw", "nextHopId": "$bgw", "addressPrefix": "192.168.0.0/16"}}}},
 			400, "FAILED_PRECONDITION", "not attached"},
 		{"delete bgw in use", []step{bgw("g"), att("a1", "vpc-a")}, step{"bgw", "DELETE", "/regions/{regionId}/bgws/{bgwId}", map[string]any{"bgwId": "$bgw"}}, 400, "FAILED_PRECONDITION", "delete them first"},
+		{"delete a tunnel that is UP", append(vpnSetup, tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1")),
+			step{"bgw", "DELETE", "/regions/{regionId}/vpnTunnels/{vpnTunnelId}", map[string]any{"vpnTunnelId": "$vpnTunnel"}}, 400, "FAILED_PRECONDITION", "set it DOWN"},
+		{"adminStatus must be UP or DOWN", append(vpnSetup, tunnel(1, "203.0.113.1", "169.254.1.0/30", "k1")),
+			step{"bgw", "POST", "/regions/{regionId}/vpnTunnels/{vpnTunnelId}:adminStatus", map[string]any{"vpnTunnelId": "$vpnTunnel", "adminStatus": "down"}}, 400, "INVALID_ARGUMENT", "adminStatus"},
+		{"delete bgw while its interface is deleting", []step{bgw("g"), vif("p", 100, "10.9.0.1", "10.9.0.2"),
+			{"bgw", "DELETE", "/regions/{regionId}/privateVifs/{privateVifId}", map[string]any{"privateVifId": "$privateVif"}}},
+			step{"bgw", "DELETE", "/regions/{regionId}/bgws/{bgwId}", map[string]any{"bgwId": "$bgw"}}, 400, "FAILED_PRECONDITION", "1 private virtual interfaces"},
+		{"delete an interface twice while deleting", []step{bgw("g"), vif("p", 100, "10.9.0.1", "10.9.0.2"),
+			{"bgw", "DELETE", "/regions/{regionId}/privateVifs/{privateVifId}", map[string]any{"privateVifId": "$privateVif"}}},
+			step{"bgw", "DELETE", "/regions/{regionId}/privateVifs/{privateVifId}", map[string]any{"privateVifId": "$privateVif"}}, 400, "FAILED_PRECONDITION", "already being deleted"},
 		{"unknown filter", nil, step{"bgw", "GET", "/regions/{regionId}/bgws/", map[string]any{"filters": []any{map[string]any{"name": "color", "values": []any{"red"}}}}}, 400, "INVALID_ARGUMENT", "unknown filter"},
 		{"describe unknown", nil, step{"bgw", "GET", "/regions/{regionId}/bgws/{bgwId}", map[string]any{"bgwId": "bgw-nope"}}, 404, "NOT_FOUND", "bgw-nope"},
 	}
@@ -424,5 +478,25 @@ func TestConcurrentCreatesRespectTheQuota(t *testing.T) {
 	}
 	if ok != 5 || quota != n-5 || len(e.srv.Snapshot().Bgws) != 5 {
 		t.Errorf("%d created, %d refused, %d held; want 5, %d, 5", ok, quota, len(e.srv.Snapshot().Bgws), n-5)
+	}
+}
+
+// TestTunnelDownThenDelete: a tunnel set DOWN with the SDK's generated
+// ModifyAdminStatus can be deleted.
+func TestTunnelDownThenDelete(t *testing.T) {
+	e := newTenv(t, nil)
+	g := e.createBgw("g")
+	c := e.ok(e.send("bgw", "POST", "/regions/{regionId}/customerGateways/", map[string]any{"customerGatewaySpec": map[string]any{
+		"customerGatewayName": "c", "customerIps": []string{"203.0.113.1"}, "bgpAsn": 65001}}))["customerGatewayId"]
+	v := e.ok(e.send("bgw", "POST", "/regions/{regionId}/vpnConnections/", map[string]any{"vpnConnectionSpec": map[string]any{
+		"vpnConnectionName": "v", "bgwId": g, "cgwId": c}}))["vpnConnectionId"].(string)
+	d := e.ok(e.send("bgw", "GET", "/regions/{regionId}/vpnConnections/{vpnConnectionId}", map[string]any{"vpnConnectionId": v}))
+	ip := d["vpnConnection"].(map[string]any)["cloudPublicIp"].([]any)[0]
+	tn := e.ok(e.send("bgw", "POST", "/regions/{regionId}/vpnTunnels/", map[string]any{"vpnTunnelSpec": map[string]any{
+		"vpnConnectionId": v, "cloudPublicIp": ip, "customerIp": "203.0.113.1", "psk": "k1", "tunnelIp": "169.254.1.0/30"}}))["vpnTunnelId"].(string)
+	e.ok(e.send("bgw", "POST", "/regions/{regionId}/vpnTunnels/{vpnTunnelId}:adminStatus", map[string]any{"vpnTunnelId": tn, "adminStatus": "DOWN"}))
+	e.ok(e.send("bgw", "DELETE", "/regions/{regionId}/vpnTunnels/{vpnTunnelId}", map[string]any{"vpnTunnelId": tn}))
+	if n := len(e.srv.Snapshot().VpnTunnels); n != 0 {
+		t.Errorf("%d tunnels left", n)
 	}
 }

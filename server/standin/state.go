@@ -3,6 +3,7 @@ package standin
 import (
 	"net/netip"
 	"slices"
+	"time"
 
 	bgw "github.com/jdcloud-api/jdcloud-sdk-go/services/bgw/models"
 	vpc "github.com/jdcloud-api/jdcloud-sdk-go/services/vpc/models"
@@ -32,11 +33,15 @@ type bgwRes struct {
 type attachmentRes struct {
 	region string
 	bgw.VpcAttachment
+	// gone is when an accepted delete completes (zero: not deleting).
+	gone time.Time
 }
 
 type vifRes struct {
 	region string
 	bgw.PrivateVif
+	// gone is when an accepted delete completes (zero: not deleting).
+	gone time.Time
 }
 
 type cgwRes struct {
@@ -142,4 +147,19 @@ func (st *state) takeIP() string {
 	ip := st.nextIP
 	st.nextIP = ip.Next()
 	return ip.String()
+}
+
+// purge removes the resources whose asynchronous deletion has completed.
+// Callers hold s.mu.
+func (st *state) purge(now time.Time) {
+	for id, a := range st.attachments {
+		if !a.gone.IsZero() && !now.Before(a.gone) {
+			delete(st.attachments, id)
+		}
+	}
+	for id, v := range st.vifs {
+		if !v.gone.IsZero() && !now.Before(v.gone) {
+			delete(st.vifs, id)
+		}
+	}
 }

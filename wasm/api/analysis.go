@@ -12,7 +12,7 @@ import (
 	"github.com/hybridplan/hybridplan/pkg/plan/provision"
 	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
-	"github.com/hybridplan/hybridplan/pkg/plan/validate"
+	"github.com/hybridplan/hybridplan/pkg/plan/verdict"
 )
 
 // Codes of the analysis functions.
@@ -54,7 +54,7 @@ func decodeValid(doc, doing string) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	fs := validate.Check(p)
+	fs := verdict.Check(p)
 	if !plan.HasErrors(fs) {
 		return p, nil
 	}

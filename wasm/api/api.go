@@ -17,7 +17,7 @@ import (
 	"github.com/hybridplan/hybridplan/examples"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/share"
-	"github.com/hybridplan/hybridplan/pkg/plan/validate"
+	"github.com/hybridplan/hybridplan/pkg/plan/verdict"
 )
 
 // Error codes that are not another package's.
@@ -126,7 +126,7 @@ func Validate(doc string) ValidateResult {
 		}
 		fs = append(fs, de.Findings...)
 	} else {
-		fs = append(fs, validate.Check(p)...)
+		fs = append(fs, verdict.Quick(p)...)
 	}
 	if fs == nil {
 		fs = []plan.Finding{}

@@ -22,7 +22,7 @@ import (
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/provision"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
-	"github.com/hybridplan/hybridplan/pkg/plan/validate"
+	"github.com/hybridplan/hybridplan/pkg/plan/verdict"
 )
 
 // Format names accepted by Render.
@@ -61,11 +61,16 @@ type Options struct {
 	// takes ge-0/0/0.0. IOS XE and VRP source tunnels from the customer
 	// gateway's public IP instead and ignore it.
 	WANInterface string
+	// Force renders a plan the verdict finds errors in (hybridplan export
+	// --force): the output then implements a design that does not work as
+	// planned. Without it such a plan gets *InvalidPlanError.
+	Force bool
 }
 
-// InvalidPlanError is returned by Render for a plan that validation
-// rejects: configuration for a plan with errors would be wrong on a real
-// router. Findings are every validation finding, errors first.
+// InvalidPlanError is returned by Render for a plan the verdict
+// (verdict.Check: validation, strategy and simulation) finds errors in:
+// configuration for such a plan would be wrong on a real router. Findings
+// are every finding, errors first.
 type InvalidPlanError struct {
 	Findings []plan.Finding
 }
@@ -81,7 +86,7 @@ func (e *InvalidPlanError) Error() string {
 }
 
 // Render writes plan p in the given format (one of Formats). It refuses a
-// plan with validation errors (*InvalidPlanError) and reports a bad format
+// plan with errors (*InvalidPlanError) unless opts.Force and reports a bad format
 // or bad options as an error naming the valid values.
 func Render(p *plan.Plan, format string, opts Options) ([]byte, error) {
 	if p == nil {
@@ -93,7 +98,7 @@ func Render(p *plan.Plan, format string, opts Options) ([]byte, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
-	if fs := validate.Check(p); plan.HasErrors(fs) {
+	if fs := verdict.Check(p); plan.HasErrors(fs) && !opts.Force {
 		return nil, &InvalidPlanError{Findings: fs}
 	}
 	if format == FormatPlan {

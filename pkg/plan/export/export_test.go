@@ -653,19 +653,21 @@ func TestObjectNames(t *testing.T) {
 	p.DirectConnection.Interfaces[0].Name = "pvif a"
 	p.DirectConnection.Interfaces[1].Name = "pvif.a"
 	p.DirectConnection.Interfaces[1].HealthCheck = p.DirectConnection.Interfaces[0].HealthCheck // BFD on both
-	junos := mustRender(t, p, FormatJunos, Options{})
+	// JD Cloud refuses "pvif a" as a name (name.jdcloud-format); the
+	// router names are what is tested here.
+	junos := mustRender(t, p, FormatJunos, Options{Force: true})
 	for _, w := range []string{"set security ike gateway JDC-TUN-1 ", "set security ike gateway JDC-TUN-2 ", "set security ike gateway JDC-TUN-3 ", "set security ike gateway JDC-tun-b2 "} {
 		if !strings.Contains(junos, w) {
 			t.Errorf("junos lacks %q", w)
 		}
 	}
-	frr := mustRender(t, p, FormatFRR, Options{})
+	frr := mustRender(t, p, FormatFRR, Options{Force: true})
 	for _, w := range []string{" profile JDC-pvif-a\n", " profile JDC-pvif.a\n"} {
 		if !strings.Contains(frr, w) {
 			t.Errorf("frr lacks %q", w)
 		}
 	}
-	ios := mustRender(t, p, FormatIOSXE, Options{})
+	ios := mustRender(t, p, FormatIOSXE, Options{Force: true})
 	if strings.Count(ios, "crypto ikev2 profile JDC-TUN-") != 3 {
 		t.Errorf("ios-xe: want 3 numbered IKEv2 profiles")
 	}

@@ -5,8 +5,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
@@ -36,28 +34,6 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// maxNameLen and the name alphabet are JD Cloud's rule for the names of
-// border gateways, VPC attachments, customer gateways and VPN connections
-// (the SDK's BgwSpec, VpcAttachmentSpec, CustomerGatewaySpec and
-// VpnConnectionSpec): Chinese characters, digits, letters, "_" and "-", not
-// empty, at most 32 characters.
-const maxNameLen = 32
-
-func validName(s string) bool {
-	if s == "" || utf8.RuneCountInString(s) > maxNameLen {
-		return false
-	}
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '-':
-		case unicode.Is(unicode.Han, r):
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // Calls returns the exact, ordered JD Cloud calls that provision p:
 //
 //  1. create the border gateway;
@@ -80,7 +56,10 @@ func Calls(p *plan.Plan) ([]Call, error) {
 	if p == nil {
 		return nil, &Error{[]Problem{{Path: "$", Message: "no plan given"}}}
 	}
-	b := &builder{p: p, desc: "hybridplan: " + p.Name}
+	b := &builder{p: p, desc: p.ProvisionDescription()}
+	if !plan.ValidDescription(b.desc) {
+		b.problem("$.name", "the plan's name makes the resources' descriptions longer than JD Cloud's %d characters: use at most %d characters", plan.MaxDescriptionRunes, plan.MaxPlanNameRunes)
+	}
 	b.borderGateway()
 	b.attachments()
 	b.interfaces()
@@ -113,8 +92,8 @@ func (b *builder) add(c Call) {
 }
 
 func (b *builder) name(path, kind, name string) {
-	if !validName(name) {
-		b.problem(path, "%s name %q is not accepted by JD Cloud: use 1–32 letters, digits, Chinese characters, \"_\" or \"-\"", kind, name)
+	if !plan.ValidResourceName(name) {
+		b.problem(path, "%s name %s is not accepted by JD Cloud: use %s", kind, plan.Quote(name), plan.ResourceNameRule)
 	}
 }
 
@@ -131,6 +110,9 @@ func (b *builder) borderGateway() {
 	desc := g.Description
 	if desc == "" {
 		desc = b.desc
+	}
+	if !plan.ValidDescription(g.Description) {
+		b.problem("$.borderGateway.description", "the border gateway's description is longer than JD Cloud's %d characters: shorten it", plan.MaxDescriptionRunes)
 	}
 	b.add(Call{
 		Step: StepBorderGateway, ID: bgwID, Service: ServiceBGW, Action: ActionCreateBgw,

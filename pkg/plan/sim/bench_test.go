@@ -18,7 +18,7 @@ func largePlan(t testing.TB, advertised int) *plan.Plan {
 	p := example(t, "aspath-two-vpcs-redundant-dc")
 	p.Strategy = plan.Strategy{
 		Mode:            plan.StrategyPrefixSplit,
-		PrefixSplit:     &plan.PrefixSplit{ExtraBits: 1},
+		PrefixSplit:     &plan.PrefixSplit{ExtraBits: new(1)},
 		LocalPreference: &plan.LocalPreference{DirectConnection: 200, VPN: 100},
 	}
 	p.IDC.Segments = nil

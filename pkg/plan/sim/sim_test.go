@@ -442,7 +442,7 @@ func TestClassicMistakes(t *testing.T) {
 	})
 	t.Run("as-path mode: the next-hop type decides equal prefixes", func(t *testing.T) {
 		p := example(t, "aspath-two-vpcs-redundant-dc")
-		p.Strategy.ASPath.Prepend = 0 // even without a prepend
+		p.Strategy.ASPath.Prepend = new(0) // even without a prepend
 		st, err := sim.Run(p, scenario(t, p, "normal"))
 		if err != nil {
 			t.Fatal(err)
@@ -701,7 +701,7 @@ func TestDegeneratePlans(t *testing.T) {
 			// Capped at what a /26 holds; a /16 would make 65,536 prefixes.
 			p.IDC.Segments = p.IDC.Segments[:1]
 			p.IDC.Segments[0].CIDR = netip.MustParsePrefix("192.168.0.0/26")
-			p.Strategy.PrefixSplit.ExtraBits = 40
+			p.Strategy.PrefixSplit.ExtraBits = new(40)
 		},
 		"unknown mode":     func(p *plan.Plan) { p.Strategy.Mode = "" },
 		"nil prefix split": func(p *plan.Plan) { p.Strategy.PrefixSplit = nil },

@@ -26,8 +26,14 @@ const (
 	// /128, or fewer free bits than ExtraBits); it goes out whole or split
 	// as far as it can be.
 	CodeUnsplittable = "strategy.unsplittable"
-	// CodeSplitTooDeep: ExtraBits asks for more than cidr.MaxSplitBits.
+	// CodeSplitTooDeep: splitting by ExtraBits would make more than
+	// plan.MaxSplitPrefixes Direct Connection prefixes over all segments;
+	// the strategy splits only as deep as that bound allows. (ExtraBits
+	// outside 0–cidr.MaxSplitBits is clamped; validation reports it.)
 	CodeSplitTooDeep = "strategy.split-too-deep"
+	// CodeTooLarge: the plan exceeds one of plan's hard limits
+	// (plan.LimitBreaches), so nothing is computed.
+	CodeTooLarge = "strategy.too-large"
 	// CodeVPNMoreSpecific: the VPN carries a more specific prefix than Direct
 	// Connection for the same addresses, so the border gateway sends that
 	// traffic over the VPN (longest prefix wins before any preference).
@@ -91,6 +97,17 @@ func Compute(p *plan.Plan) Result {
 		Findings:          []plan.Finding{},
 		Notes:             []string{},
 		Assumptions:       []string{},
+	}
+	if bs := p.LimitBreaches(); len(bs) > 0 {
+		// Bounded before any work: validation reports each limit as
+		// limit.NAME; the strategy only says why it computed nothing.
+		b := bs[0]
+		r.Findings = append(r.Findings, plan.Finding{
+			Code: CodeTooLarge, Severity: plan.SeverityError, Path: b.Path,
+			Message: fmt.Sprintf("the advertisements are not computed: the plan has %d %s, over the planner's limit of %d", b.Count, b.What, b.Limit),
+			Hint:    "bring the plan within the limits (docs/plan.md lists them)",
+		})
+		return r
 	}
 	c := computer{p: p, prof: prof, r: &r}
 	c.idcToCloud()
@@ -199,7 +216,8 @@ func (c *computer) idcToCloud() {
 	case plan.StrategyPrefixSplit:
 		c.prefixSplit()
 	case plan.StrategyASPath:
-		c.asPath(c.p.Strategy.Prepend())
+		// Validation reports a prepend outside 0–MaxPrepend.
+		c.asPath(min(max(c.p.Strategy.Prepend(), 0), plan.MaxPrepend))
 	default:
 		c.add(plan.Finding{
 			Code: CodeMode, Severity: plan.SeverityError, Path: "$.strategy.mode",
@@ -234,15 +252,8 @@ func (c *computer) prefixSplit() {
 	if ps == nil {
 		ps = &plan.PrefixSplit{}
 	}
-	extra := c.p.Strategy.SplitExtraBits()
-	if extra > cidr.MaxSplitBits {
-		c.add(plan.Finding{
-			Code: CodeSplitTooDeep, Severity: plan.SeverityError, Path: "$.strategy.prefixSplit.extraBits",
-			Message: fmt.Sprintf("splitting by %d bits would make %d prefixes of every segment; the planner splits by at most %d bits", extra, uint64(1)<<min(extra, 63), cidr.MaxSplitBits),
-			Hint:    "1 extra bit (two halves) is enough for longest-prefix match to prefer Direct Connection",
-		})
-		extra = cidr.MaxSplitBits
-	}
+	// Validation reports extraBits outside 0–MaxSplitBits.
+	extra := min(max(c.p.Strategy.SplitExtraBits(), 0), cidr.MaxSplitBits)
 	segIndex := map[string]int{}
 	for i, s := range c.p.IDC.Segments {
 		if _, dup := segIndex[s.Name]; !dup {
@@ -257,12 +268,25 @@ func (c *computer) prefixSplit() {
 			c.add(plan.Finding{
 				Code: CodeOverrideUnknownSegment, Severity: plan.SeverityError,
 				Path:    fmt.Sprintf("$.strategy.prefixSplit.overrides[%d].segment", k),
-				Message: fmt.Sprintf("the override names segment %q, which is not one of the IDC segments, so it changes nothing", o.Segment),
+				Message: fmt.Sprintf("the override names segment %s, which is not one of the IDC segments, so it changes nothing", plan.Quote(o.Segment)),
 				Hint:    "use the name of a segment in $.idc.segments, or remove the override",
 			})
 			continue
 		}
 		overrides[i] = k
+	}
+	// Bound the split before making it: at most plan.MaxSplitPrefixes
+	// Direct Connection prefixes over all segments.
+	if n := c.splitCount(extra, overrides, ps); n > plan.MaxSplitPrefixes {
+		want := extra
+		for extra > 0 && c.splitCount(extra, overrides, ps) > plan.MaxSplitPrefixes {
+			extra--
+		}
+		c.add(plan.Finding{
+			Code: CodeSplitTooDeep, Severity: plan.SeverityError, Path: "$.strategy.prefixSplit.extraBits",
+			Message: fmt.Sprintf("splitting the segments by %d bits would make more than %d Direct Connection prefixes, the most the planner makes, so it splits by %d bits", want, plan.MaxSplitPrefixes, extra),
+			Hint:    fmt.Sprintf("1 extra bit (two halves) is enough for longest-prefix match to prefer Direct Connection; the border gateway keeps only %d dynamic routes", c.prof.Quotas.DynamicRoutesPerBorderGateway),
+		})
 	}
 
 	var dc, vpn []announced
@@ -710,17 +734,60 @@ func (c *computer) checkIPv6() {
 	}
 }
 
+// splitCount is how many Direct Connection prefixes splitting by extra
+// bits makes: 2^min(extra, free bits) per segment without a Direct
+// Connection override, plus the overrides' prefixes. It stops counting
+// past plan.MaxSplitPrefixes, so it never overflows.
+func (c *computer) splitCount(extra int, overrides map[int]int, ps *plan.PrefixSplit) int {
+	n := 0
+	for i, seg := range c.p.IDC.Segments {
+		if k, ok := overrides[i]; ok && len(ps.Overrides[k].DirectConnection) > 0 {
+			n += len(ps.Overrides[k].DirectConnection)
+		} else {
+			n += 1 << max(min(extra, seg.CIDR.Addr().BitLen()-seg.CIDR.Bits()), 0)
+		}
+		if n > plan.MaxSplitPrefixes {
+			return n
+		}
+	}
+	return n
+}
+
 // countRoutes counts what the border gateway learns over BGP: every prefix
 // on every established session is one route in its table, so two private
 // virtual interfaces carrying the same /17 count twice. That is the
-// conservative reading of the quota; JD Cloud drops routes beyond it.
+// conservative reading of the quota; JD Cloud drops routes beyond it. It
+// multiplies counts per kind and family instead of walking sessions ×
+// prefixes.
 func (c *computer) countRoutes() {
-	n := 0
-	for _, s := range c.r.Sessions {
-		for _, a := range c.r.IDCToCloud.For(s.Kind) {
-			if s.Carries(a.Prefix) {
-				n++
+	var prefixes, sessions [2][2]int // [kind: DC 0, VPN 1][family: IPv4 0, IPv6 1]
+	kind := func(k PathKind) int {
+		if k == DirectConnection {
+			return 0
+		}
+		return 1
+	}
+	for _, k := range []PathKind{DirectConnection, VPN} {
+		for _, a := range c.r.IDCToCloud.For(k) {
+			f := 0
+			if !a.Prefix.Addr().Is4() {
+				f = 1
 			}
+			prefixes[kind(k)][f]++
+		}
+	}
+	for _, s := range c.r.Sessions {
+		if s.CustomerIP.IsValid() {
+			sessions[kind(s.Kind)][0]++
+		}
+		if s.CustomerIPv6.IsValid() {
+			sessions[kind(s.Kind)][1]++
+		}
+	}
+	n := 0
+	for k := range 2 {
+		for f := range 2 {
+			n += prefixes[k][f] * sessions[k][f]
 		}
 	}
 	c.r.DynamicRoutes = n

@@ -302,7 +302,7 @@ func TestComputeFindings(t *testing.T) {
 			name: "quota exceeded",
 			base: "seed-dc-primary-vpn-backup",
 			mutate: func(p *plan.Plan) {
-				p.Strategy.PrefixSplit.ExtraBits = 8 // 2 segments × 256 on DC + 2 × 2 on the tunnels
+				p.Strategy.PrefixSplit.ExtraBits = new(8) // 2 segments × 256 on DC + 2 × 2 on the tunnels
 			},
 			want: []string{"error strategy.quota-exceeded $.strategy"},
 		},
@@ -311,11 +311,11 @@ func TestComputeFindings(t *testing.T) {
 			base: "seed-dc-primary-vpn-backup",
 			mutate: func(p *plan.Plan) {
 				p.IDC.Segments = []plan.Segment{{Name: "small", CIDR: netip.MustParsePrefix("192.168.0.0/28")}}
-				p.Strategy.PrefixSplit.ExtraBits = 40
+				p.Strategy.PrefixSplit.ExtraBits = new(40)
 			},
-			// Split as far as the /28 allows: 16 /32s.
+			// Clamped to 16 (validation reports extraBits 40), then split as
+			// far as the /28 allows: 16 /32s.
 			want: []string{
-				"error strategy.split-too-deep $.strategy.prefixSplit.extraBits",
 				"info strategy.unsplittable $.idc.segments[0].cidr",
 			},
 		},

@@ -27,7 +27,7 @@ func generatedPlan(tb testing.TB, n int) *plan.Plan {
 	for i := range idc {
 		var c netip.Prefix
 		if i%10 == 9 {
-			c = netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, byte(i >> 16), byte(i >> 8), byte(i)}), 56)
+			c = netip.PrefixFrom(netip.AddrFrom16([16]byte{0xfd, 0x00, 0x0d, 0xb8, byte(i >> 16), byte(i >> 8), byte(i)}), 56)
 		} else {
 			c = netip.PrefixFrom(netip.AddrFrom4([4]byte{172, byte(16 + i>>16), byte(i >> 8), byte(i)}), 32)
 			if i < 1<<16 {

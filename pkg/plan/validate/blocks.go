@@ -167,10 +167,15 @@ func (c *checker) checkBlocks() {
 		if !b.prefix.IsValid() {
 			// Optional IPv6 fields are collected only when set, so an
 			// invalid prefix here is a required one left out.
+			if c.full(CodeAddressMissing) {
+				c.col.Count(CodeAddressMissing, plan.SeverityError)
+				continue
+			}
 			c.err(CodeAddressMissing, b.path(), fmt.Sprintf("the %s has no address block", b.kind.label()),
 				`give one such as "10.1.0.0/16"`)
 			continue
 		}
+		c.checkSpecial(b)
 		if canon, ok := cidr.Canonical(b.prefix); !ok {
 			// An error, not a warning: a plan that provisions must say
 			// exactly which block it means, and 10.0.0.1/16 reads as a

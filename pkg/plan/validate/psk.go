@@ -153,3 +153,70 @@ func (c *checker) checkIKE(tp string, t plan.Tunnel) {
 			"prefer aes128 or aes256, sha256 and ecp256 unless the customer's device cannot do them")
 	}
 }
+
+// maxResolverError bounds how much of a resolver's error a finding quotes.
+const maxResolverError = 200
+
+// CollectKeys resolves every tunnel's well-formed pskRef with resolve and
+// checks the key with ValidatePSK, adding findings on the tunnel's pskRef
+// path. A reference used by several tunnels is resolved once; a malformed
+// one is left to Check (vpn.psk-ref-*), never resolved. Findings never
+// contain a key: ValidatePSK's errors do not, and a resolver's error is
+// quoted (shortened) as the caller wrote it, so a resolver must not put the
+// value in its errors. A nil resolve or plan does nothing.
+func CollectKeys(col *plan.Collector, p *plan.Plan, resolve func(ref string) (string, error)) {
+	if resolve == nil || p == nil || p.VPN == nil {
+		return
+	}
+	prof := p.EffectiveProfile()
+	type result struct {
+		unresolved string
+		invalid    error
+	}
+	done := map[string]result{}
+	for i, t := range p.VPN.Tunnels {
+		if !wellFormedPSKRef(t.PSKRef) {
+			continue
+		}
+		r, ok := done[t.PSKRef]
+		if !ok {
+			key, err := resolve(t.PSKRef)
+			switch {
+			case err != nil:
+				r.unresolved = err.Error()
+				if len(r.unresolved) > maxResolverError {
+					r.unresolved = strings.ToValidUTF8(r.unresolved[:maxResolverError], "") + "…"
+				}
+			default:
+				r.invalid = ValidatePSK(prof, key)
+			}
+			done[t.PSKRef] = r
+		}
+		path := idx("$.vpn.tunnels", i) + ".pskRef"
+		switch {
+		case r.unresolved != "":
+			col.Add(plan.Finding{Code: CodeVPNPSKUnresolved, Severity: plan.SeverityError, Path: path,
+				Message: fmt.Sprintf("tunnel %s's pre-shared key reference %s does not resolve: %s", plan.Quote(t.Name), plan.Quote(t.PSKRef), r.unresolved),
+				Hint:    "store the key where the reference points (an environment variable or a file readable where the check runs)"})
+		case r.invalid != nil:
+			col.Add(plan.Finding{Code: CodeVPNPSKInvalid, Severity: plan.SeverityError, Path: path,
+				Message: fmt.Sprintf("tunnel %s's pre-shared key (from %s) is refused: %s", plan.Quote(t.Name), plan.Quote(t.PSKRef), r.invalid),
+				Hint:    "store a new key of letters, digits, _ and -, at most 20 characters, not starting with 0x or 0s"})
+		}
+	}
+}
+
+// wellFormedPSKRef reports whether ref is an "env:NAME" or an absolute,
+// clean "file:/path" reference, the only ones worth resolving.
+func wellFormedPSKRef(ref string) bool {
+	kind, rest, ok := strings.Cut(ref, ":")
+	switch {
+	case !ok:
+		return false
+	case kind == "env":
+		return isEnvName(rest)
+	case kind == "file":
+		return strings.HasPrefix(rest, "/") && path.Clean(rest) == rest && !strings.ContainsRune(rest, 0)
+	}
+	return false
+}

@@ -43,12 +43,20 @@ func (c *checker) checkNames(what string, n int, name func(int) string, path fun
 	for i := range n {
 		s := name(i)
 		if strings.TrimSpace(s) == "" {
+			if c.full(CodeNameMissing) {
+				c.col.Count(CodeNameMissing, plan.SeverityError)
+				continue
+			}
 			c.err(CodeNameMissing, path(i), fmt.Sprintf("the %s has no name", what),
 				"give it a name that says what it is; findings, exports and the provisioning log refer to it")
 			continue
 		}
 		if j, dup := first[s]; dup {
-			c.err(CodeNameDuplicate, path(i), fmt.Sprintf("%s name %q is already used by another %s", what, s, what),
+			if c.full(CodeNameDuplicate) {
+				c.col.Count(CodeNameDuplicate, plan.SeverityError)
+				continue
+			}
+			c.err(CodeNameDuplicate, path(i), fmt.Sprintf("%s name %s is already used by another %s", what, plan.Quote(s), what),
 				"names identify items in findings, strategy overrides and exports: make each one unique", path(j))
 			continue
 		}
@@ -69,6 +77,7 @@ func (c *checker) checkProfile() {
 		{"$.profile.asn.vpnLocal", pr.ASN.VPNLocal},
 		{"$.profile.vlan", pr.VLAN},
 		{"$.profile.tunnel.bandwidthMbps", pr.Tunnel.BandwidthMbps},
+		{"$.profile.interconnect.bandwidthMbps", pr.Interconnect.BandwidthMbps},
 		{"$.profile.healthCheck.nqaIntervalSeconds", pr.HealthCheck.NQAIntervalSeconds},
 		{"$.profile.healthCheck.nqaCount", pr.HealthCheck.NQACount},
 		{"$.profile.healthCheck.nqaTimeoutSeconds", pr.HealthCheck.NQATimeoutSeconds},
@@ -227,9 +236,13 @@ func (c *checker) checkPropagation(ap string, a plan.Attachment) {
 			c.err(CodePropagationEmpty, pp+".subnets", fmt.Sprintf("VPC %q propagates no subnet, so the IDC can reach none of it", a.VPCName),
 				"list the subnets the IDC must reach, or use mode \"all\"")
 		}
+		names := make(map[string]bool, len(a.Subnets))
+		for _, s := range a.Subnets {
+			names[s.Name] = true
+		}
 		for k, name := range a.Propagation.Subnets {
-			if !slices.ContainsFunc(a.Subnets, func(s plan.Subnet) bool { return s.Name == name }) {
-				c.err(CodePropagationUnknown, idx(pp+".subnets", k), fmt.Sprintf("subnet %q is not among VPC %q's subnets", name, a.VPCName),
+			if !names[name] {
+				c.err(CodePropagationUnknown, idx(pp+".subnets", k), fmt.Sprintf("subnet %s is not among VPC %s's subnets", plan.Quote(name), plan.Quote(a.VPCName)),
 					"add the subnet to the attachment's subnets, or fix the name")
 			}
 		}
@@ -296,8 +309,12 @@ func (c *checker) checkDirectConnection() {
 		} else {
 			vlans[f.VLAN] = i
 		}
-		if f.BandwidthMbps < 0 {
+		switch r := pr.Interconnect.BandwidthMbps; {
+		case f.BandwidthMbps < 0:
 			c.err(CodeDCBandwidth, fp+".bandwidthMbps", fmt.Sprintf("bandwidth %d Mbps is negative", f.BandwidthMbps), "give the interface's bandwidth in Mbps, or leave it out")
+		case f.BandwidthMbps != 0 && !r.Contains(f.BandwidthMbps):
+			c.err(CodeDCBandwidthRange, fp+".bandwidthMbps", fmt.Sprintf("bandwidth %d Mbps is outside %s Mbps: a physical connection carries at most %d Mbps", f.BandwidthMbps, rangeText(r), r.Max),
+				fmt.Sprintf("choose %s Mbps, or leave it out; if your port is faster, set profile.interconnect.bandwidthMbps", rangeText(r)))
 		}
 		c.checkInterconnect(fp, f)
 		c.checkInterfaceASNs(fp, f)

@@ -127,6 +127,32 @@
 //	quota.dynamic-routes            error    more IDC segments than the border gateway's dynamic-route quota (a first estimate; the strategy refines it)
 //	profile.range                   error    a profile range has min above max
 //	profile.prefix-length           error    a profile prefix length cannot hold two peer addresses (outside 0–31)
+//
+// Added for one verdict (issue 13): hard limits (plan.Max*, not moved by
+// the profile), JD Cloud's naming rules, bandwidth, the strategy's numbers
+// and special-purpose addresses:
+//
+//	limit.segments                  error    more IDC segments than plan.MaxSegments
+//	limit.attachments               error    more VPC attachments than plan.MaxAttachments
+//	limit.vpc-blocks                error    more VPC CIDRs and subnets (or propagated subnet names) than plan.MaxVPCBlocks
+//	limit.route-tables              error    more route tables than plan.MaxRouteTables
+//	limit.interfaces                error    more private virtual interfaces than plan.MaxInterfaces
+//	limit.tunnels                   error    more VPN tunnels than plan.MaxTunnels
+//	limit.public-ips                error    more public IPs on a gateway than plan.MaxPublicIPs
+//	limit.strategy-prefixes         error    more strategy overrides and prefixes than plan.MaxStrategyPrefixes
+//	plan.name-too-long              error    the plan name does not fit JD Cloud's descriptions (plan.MaxPlanNameRunes)
+//	name.jdcloud-format             error    a provisioned resource's name breaks JD Cloud's rule (plan.ValidResourceName)
+//	description.too-long            error    the border gateway's description is over 256 characters
+//	dc.bandwidth-range              error    interface bandwidth outside the profile's range (physical port: 10 Gbps)
+//	strategy.extra-bits-range       error    prefixSplit.extraBits outside 0–16
+//	strategy.split-none             warning  extraBits 0: nothing is split
+//	strategy.prepend-range          error    asPath.prepend outside 0–plan.MaxPrepend (10)
+//	strategy.prepend-none           warning  prepend 0: nothing is prepended
+//	address.ipv4-mapped             error    an IPv4-mapped IPv6 prefix (refused, not unmapped)
+//	address.special-purpose         error    a block in or covering loopback, multicast, unspecified, link-local or reserved space
+//	address.documentation           warning  a block inside a documentation or benchmarking range
+//	vpn.psk-unresolved              error    with a key resolver (CollectKeys), a pskRef does not resolve
+//	vpn.psk-invalid                 error    the resolved key breaks JD Cloud's rules (ValidatePSK); never quoted
 package validate
 
 import (
@@ -231,24 +257,68 @@ const (
 	CodeProfilePrefixLength = "profile.prefix-length"
 )
 
-// Check returns every finding about p, sorted with plan.SortFindings. A nil
-// plan gives one error.
+// Codes added for issue 13 (one verdict): hard limits, JD Cloud naming,
+// bandwidth, the strategy's numbers and special-purpose addresses.
+const (
+	CodeLimitSegments         = "limit.segments"
+	CodeLimitAttachments      = "limit.attachments"
+	CodeLimitVPCBlocks        = "limit.vpc-blocks"
+	CodeLimitRouteTables      = "limit.route-tables"
+	CodeLimitInterfaces       = "limit.interfaces"
+	CodeLimitTunnels          = "limit.tunnels"
+	CodeLimitPublicIPs        = "limit.public-ips"
+	CodeLimitStrategyPrefixes = "limit.strategy-prefixes"
+
+	CodePlanNameTooLong    = "plan.name-too-long"
+	CodeNameJDCloud        = "name.jdcloud-format"
+	CodeDescriptionTooLong = "description.too-long"
+	CodeDCBandwidthRange   = "dc.bandwidth-range"
+
+	CodeStrategyExtraBits   = "strategy.extra-bits-range"
+	CodeStrategySplitNone   = "strategy.split-none"
+	CodeStrategyPrepend     = "strategy.prepend-range"
+	CodeStrategyPrependNone = "strategy.prepend-none"
+
+	CodeAddressMapped        = "address.ipv4-mapped"
+	CodeAddressSpecial       = "address.special-purpose"
+	CodeAddressDocumentation = "address.documentation"
+
+	// The key check runs only where keys are available (CollectKeys).
+	CodeVPNPSKUnresolved = "vpn.psk-unresolved"
+	CodeVPNPSKInvalid    = "vpn.psk-invalid"
+)
+
+// Check returns every finding about p, sorted with plan.SortFindings, at
+// most plan.MaxFindingsPerCode of each code (then one
+// plan.CodeFindingsNotListed finding counts the rest). A nil plan gives one
+// error.
 func Check(p *plan.Plan) []plan.Finding {
+	var col plan.Collector
+	Collect(&col, p)
+	return col.Findings()
+}
+
+// Collect adds every finding about p to col, so that a caller that runs
+// further checks (the verdict) caps and sorts all of them together.
+func Collect(col *plan.Collector, p *plan.Plan) {
 	if p == nil {
-		return []plan.Finding{{Code: CodeAddressMissing, Severity: plan.SeverityError, Path: "$",
-			Message: "there is no plan to check", Hint: "decode a plan document first"}}
+		col.Add(plan.Finding{Code: CodeAddressMissing, Severity: plan.SeverityError, Path: "$",
+			Message: "there is no plan to check", Hint: "decode a plan document first"})
+		return
 	}
-	c := &checker{p: p, prof: p.EffectiveProfile()}
+	c := &checker{p: p, prof: p.EffectiveProfile(), col: col}
 	c.checkProfile()
+	c.checkLimits()
 	c.checkPlan()
+	c.checkNaming()
 	c.checkBlocks()
 	c.checkAttachments()
 	c.checkPaths()
 	c.checkDirectConnection()
 	c.checkVPN()
 	c.checkQuotas()
-	plan.SortFindings(c.out)
-	return c.out
+	c.checkStrategyValues()
+	c.checkRegionAvailability() // JDCLOUD (issue 10): region.go
 }
 
 // checker collects findings for one plan. It lives for one Check call, so
@@ -256,7 +326,7 @@ func Check(p *plan.Plan) []plan.Finding {
 type checker struct {
 	p    *plan.Plan
 	prof plan.Profile
-	out  []plan.Finding
+	col  *plan.Collector
 	// blocks are the plan's address blocks (set by checkBlocks, which runs
 	// before the rules that suggest free blocks); free is built from them
 	// when the first hint needs it.
@@ -265,8 +335,13 @@ type checker struct {
 }
 
 func (c *checker) add(sev plan.Severity, code, path, msg, hint string, related ...string) {
-	c.out = append(c.out, plan.Finding{Code: code, Severity: sev, Path: path, Related: related, Message: msg, Hint: hint})
+	c.col.Add(plan.Finding{Code: code, Severity: sev, Path: path, Related: related, Message: msg, Hint: hint})
 }
+
+// full reports whether findings of code are only counted from now on; a
+// rule that repeats per item asks before building its message, and then
+// counts the finding with c.col.Count.
+func (c *checker) full(code string) bool { return c.col.Full(code) }
 
 func (c *checker) err(code, path, msg, hint string, related ...string) {
 	c.add(plan.SeverityError, code, path, msg, hint, related...)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -24,6 +25,10 @@ func seed(t testing.TB) *plan.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// JDCLOUD (issue 10): the seed's cn-north-1 is outside the profile's
+	// (possibly outdated) region list, which region_test.go covers; the
+	// tests here are about the other rules, so they run in a listed region.
+	p.Region = plan.DefaultProfile().Regions.BorderGatewayBGP[0]
 	return p
 }
 
@@ -85,6 +90,16 @@ func checkWellFormed(t *testing.T, fs []plan.Finding, doc map[string]bool) {
 			break
 		}
 	}
+}
+
+// withoutDocumentation drops address.documentation warnings, which the
+// many tests written with 2001:db8::/32 blocks are not about, unless want
+// (keys) expects one.
+func withoutDocumentation(fs []plan.Finding, want []string) []plan.Finding {
+	if slices.ContainsFunc(want, func(k string) bool { return strings.Contains(k, " "+CodeAddressDocumentation+" ") }) {
+		return fs
+	}
+	return slices.DeleteFunc(slices.Clone(fs), func(f plan.Finding) bool { return f.Code == CodeAddressDocumentation })
 }
 
 func TestSeedIsClean(t *testing.T) {
@@ -158,9 +173,11 @@ func TestRules(t *testing.T) {
 			p.IDC.Segments = append(p.IDC.Segments, plan.Segment{Name: "v6", CIDR: mp("2001:db8::/48")})
 			p.BorderGateway.Attachments[0].CIDRs = append(p.BorderGateway.Attachments[0].CIDRs, mp("2001:db8:1::/48"))
 		}, nil},
-		{"ipv4 and ipv6 never overlap", func(p *plan.Plan) {
+		// IPv4-mapped prefixes are refused, not unmapped: the one case
+		// of an IPv6 block that names IPv4 addresses.
+		{"ipv4 and ipv6 never overlap; mapped is refused", func(p *plan.Plan) {
 			p.IDC.Segments = append(p.IDC.Segments, plan.Segment{Name: "mapped", CIDR: mp("::ffff:10.0.0.0/112")})
-		}, nil},
+		}, []string{"error address.ipv4-mapped $.idc.segments[2].cidr"}},
 		{"non-canonical", func(p *plan.Plan) { p.IDC.Segments[0].CIDR = mp("192.168.0.1/16") },
 			[]string{"error address.non-canonical $.idc.segments[0].cidr"}},
 		{"missing block", func(p *plan.Plan) { p.IDC.Segments[0].CIDR = netip.Prefix{} },
@@ -301,7 +318,7 @@ func TestRules(t *testing.T) {
 		{"strategy mode unknown", func(p *plan.Plan) { p.Strategy.Mode = "static" }, []string{"error strategy.mode-unknown $.strategy.mode"}},
 		{"strategy options for the other mode", func(p *plan.Plan) { p.Strategy.Mode = plan.StrategyASPath },
 			[]string{"warning strategy.options-ignored $.strategy.prefixSplit"}},
-		{"as-path options in prefix-split", func(p *plan.Plan) { p.Strategy.ASPath = &plan.ASPath{Prepend: 2} },
+		{"as-path options in prefix-split", func(p *plan.Plan) { p.Strategy.ASPath = &plan.ASPath{Prepend: intp(2)} },
 			[]string{"warning strategy.options-ignored $.strategy.asPath"}},
 
 		// Direct Connection.
@@ -535,7 +552,7 @@ func TestRules(t *testing.T) {
 			fs := Check(p)
 			checkWellFormed(t, fs, doc)
 			var got []string
-			for _, f := range fs {
+			for _, f := range withoutDocumentation(fs, tt.want) {
 				got = append(got, key(f))
 			}
 			want := slices.Clone(tt.want)
@@ -557,8 +574,10 @@ func TestNilPlan(t *testing.T) {
 	}
 }
 
-// A plan with hundreds of findings: every one is listed with its own path,
-// and the hints never offer the same free block twice.
+// A plan with hundreds of findings of one code: the first
+// plan.MaxFindingsPerCode are listed with their own paths, one
+// findings.not-listed counts the rest, and the hints never offer the same
+// free block twice.
 func TestHundredsOfFindings(t *testing.T) {
 	p := seed(t)
 	// 300 IDC segments, each the same as one of 300 VPC CIDRs.
@@ -574,12 +593,18 @@ func TestHundredsOfFindings(t *testing.T) {
 	p.Profile = &pr
 	fs := Check(p)
 	checkWellFormed(t, fs, documentedCodes(t))
-	if len(fs) != 300 {
-		t.Fatalf("%d findings, want 300", len(fs))
+	if len(fs) != plan.MaxFindingsPerCode+1 {
+		t.Fatalf("%d findings, want %d", len(fs), plan.MaxFindingsPerCode+1)
 	}
 	paths := map[string]bool{}
 	hints := map[string]bool{}
 	for _, f := range fs {
+		if f.Code == plan.CodeFindingsNotListed {
+			if f.Severity != plan.SeverityError || !strings.Contains(f.Message, "200 address.duplicate.idc-vpc") {
+				t.Errorf("summary %s", f)
+			}
+			continue
+		}
 		if f.Code != "address.duplicate.idc-vpc" || len(f.Related) != 1 {
 			t.Fatalf("unexpected finding %s", f)
 		}
@@ -591,15 +616,16 @@ func TestHundredsOfFindings(t *testing.T) {
 			hints[f.Hint] = true
 		}
 	}
-	if len(paths) != 300 {
-		t.Errorf("%d distinct paths, want 300", len(paths))
+	if len(paths) != plan.MaxFindingsPerCode {
+		t.Errorf("%d distinct paths, want %d", len(paths), plan.MaxFindingsPerCode)
 	}
 	if len(hints) != maxFreeHints {
 		t.Errorf("%d free-block hints, want %d", len(hints), maxFreeHints)
 	}
 }
 
-// Beyond maxOverlapFindings the rest are counted in one finding.
+// Beyond maxOverlapFindings the rest are counted in one finding, and
+// beyond the per-code cap in another.
 func TestOverlapListingLimit(t *testing.T) {
 	p := seed(t)
 	p.IDC.Segments = nil
@@ -608,17 +634,23 @@ func TestOverlapListingLimit(t *testing.T) {
 	}
 	fs := Check(p)
 	pairs := 60 * 59 / 2
-	if len(fs) != maxOverlapFindings+1 {
-		t.Fatalf("%d findings, want %d", len(fs), maxOverlapFindings+1)
+	if len(fs) != plan.MaxFindingsPerCode+2 {
+		t.Fatalf("%d findings, want %d", len(fs), plan.MaxFindingsPerCode+2)
 	}
-	var summary *plan.Finding
+	var summary, capped *plan.Finding
 	for i := range fs {
-		if fs[i].Code == CodeAddressOverlapsNotListed {
+		switch fs[i].Code {
+		case CodeAddressOverlapsNotListed:
 			summary = &fs[i]
+		case plan.CodeFindingsNotListed:
+			capped = &fs[i]
 		}
 	}
 	if summary == nil || summary.Severity != plan.SeverityError || !strings.Contains(summary.Message, fmt.Sprint(pairs-maxOverlapFindings)) {
 		t.Fatalf("summary finding %+v", summary)
+	}
+	if capped == nil || !strings.Contains(capped.Message, fmt.Sprintf("%d address.duplicate.idc-idc", maxOverlapFindings-plan.MaxFindingsPerCode)) {
+		t.Fatalf("per-code summary %+v", capped)
 	}
 }
 
@@ -689,6 +721,12 @@ func TestCodesDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// JDCLOUD (issue 10): the region rule keeps its code in its own file.
+	region, err := os.ReadFile("region.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = append(src, region...)
 	consts := map[string]bool{}
 	for _, m := range regexp.MustCompile(`(?m)^\s+Code\w+\s*=\s*"([^"]+)"`).FindAllStringSubmatch(string(src), -1) {
 		consts[m[1]] = true
@@ -704,7 +742,25 @@ func TestCodesDocumented(t *testing.T) {
 			t.Errorf("code %q is not in the package doc's table", c)
 		}
 	}
+	// codes.md also lists the codes the verdict adds from the strategy,
+	// the simulation, the finding collector and the decoder.
+	others := map[string]bool{}
+	for _, file := range []string{"../strategy/compute.go", "../sim/findings.go", "../finding.go", "../decode.go"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`(?m)^\s+Code\w+\s*=\s*"([^"]+)"`).FindAllStringSubmatch(string(src), -1) {
+			others[m[1]] = true
+		}
+	}
 	for c := range doc {
+		if others[c] {
+			continue
+		}
+		if _, err := strconv.ParseFloat(c, 64); err == nil {
+			continue // a number quoted as an example (`1.0`)
+		}
 		if strings.ContainsAny(c, "KOI") || strings.HasPrefix(c, "profile.") && c != CodeProfileRange {
 			continue // patterns (K1-K2, OUTER-INNER) and profile field names
 		}
@@ -762,13 +818,13 @@ func TestFreeBlockHints(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := seed(t)
 			tt.mutate(p)
-			fs := Check(p)
+			fs := withoutDocumentation(Check(p), nil)
 			if len(fs) != 1 || fs[0].Hint != tt.hint {
 				t.Fatalf("findings %v, want one with hint %q", fs, tt.hint)
 			}
 			free := hintBlock(t, fs[0].Hint)
 			tt.apply(p, free)
-			if fs := Check(p); len(fs) != 0 {
+			if fs := withoutDocumentation(Check(p), nil); len(fs) != 0 {
 				t.Errorf("after following the hint: %v", fs)
 			}
 		})
