@@ -139,12 +139,23 @@ func (b *browser) enabled() map[string]bool {
 	return eval[map[string]bool](b, `Object.fromEntries([...document.querySelectorAll('#provision [data-action]')].map(e => [e.dataset.action, !e.disabled]))`)
 }
 
-// noNullText fails when the page shows the text "null" anywhere.
+// noNullText fails when the page shows a null or undefined that code put
+// there: a text node that is just "null"/"undefined" (a value rendered as
+// text) or "nullnull". Prose that uses the word (a JD Cloud source saying
+// "PFS null or a DH group") is not one.
 func (b *browser) noNullText(where string) {
 	b.t.Helper()
-	if txt := eval[string](b, `document.body.innerText`); strings.Contains(txt, "null") {
-		i := strings.Index(txt, "null")
-		b.t.Errorf("%s: the page shows %q", where, txt[max(0, i-80):min(len(txt), i+20)])
+	bad := eval[[]string](b, `(() => {
+		const out = [], w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+		for (let n = w.nextNode(); n; n = w.nextNode()) {
+			const t = n.textContent;
+			if (!n.parentElement || n.parentElement.closest('[hidden], script, style, dialog:not([open])')) continue;
+			if (/^\s*(null|undefined)\s*$/.test(t) || /nullnull|undefinedundefined|\bnull[A-Z]|\bundefined\b/.test(t)) out.push((n.parentElement.textContent || '').slice(0, 120));
+		}
+		return out;
+	})()`)
+	for _, s := range bad {
+		b.t.Errorf("%s: the page shows %q", where, s)
 	}
 }
 

@@ -52,9 +52,7 @@ func TestDocumentNeverScrolls(t *testing.T) {
 			t.Errorf("%s: wheel-scrolling the analysis pane scrolled the page by %v px", vp.name, y)
 		}
 		b.screenshot("no-document-scroll-" + vp.name)
-		if txt := eval[string](b, `document.body.innerText`); strings.Contains(txt, "null") {
-			t.Errorf("%s: the page shows the text null", vp.name)
-		}
+		b.noNullText(vp.name)
 	}
 	b.noProblems(healthProbe404)
 }

@@ -108,6 +108,8 @@ class Panel {
       submit: h('button', { type: 'button', 'data-action': 'submit', onclick: () => this.act(() => this.submit()) }, 'Submit plan'),
       approve: h('button', { type: 'button', 'data-action': 'approve', onclick: () => this.act(() => this.approve()) }, 'Approve'),
       dryRun: h('button', { type: 'button', 'data-action': 'dry-run', onclick: () => this.act(() => this.dryRun()) }, 'Dry run'),
+      preflight: h('button', { type: 'button', 'data-action': 'preflight', onclick: () => this.act(() => this.preflight()) }, 'Check the cloud'),
+      preflightOut: h('div', { class: 'prov-preflight', 'aria-live': 'polite', hidden: true }),
       provision: h('button', { type: 'button', class: 'primary', 'data-action': 'provision', onclick: () => this.act(() => this.provision()) }, 'Provision'),
       approveTeardown: h('button', { type: 'button', 'data-action': 'approve-teardown', onclick: () => this.act(() => this.approveTeardown()) }, 'Approve teardown'),
       teardown: h('button', { type: 'button', class: 'danger', 'data-action': 'teardown', onclick: () => this.act(() => this.teardown()) }, 'Tear down'),
@@ -124,9 +126,9 @@ class Panel {
     this.work = h('div', { class: 'prov-work', hidden: true },
       e.plan,
       h('div', { class: 'prov-actions', role: 'group', 'aria-label': 'Workflow' },
-        e.submit, h('label', { class: 'sr-only', for: id('comment') }, 'Approval note'), e.comment, e.approve, e.dryRun, e.provision,
+        e.submit, h('label', { class: 'sr-only', for: id('comment') }, 'Approval note'), e.comment, e.approve, e.dryRun, e.preflight, e.provision,
         h('span', { class: 'prov-sep', 'aria-hidden': 'true' }), e.approveTeardown, e.teardown),
-      e.whys, e.teardownPreview, e.calls, e.run);
+      e.whys, e.preflightOut, e.teardownPreview, e.calls, e.run);
     this.root.replaceChildren(
       h('div', { class: 'card-head' },
         h('h2', { id: 'provision-h' }, 'Provision'),
@@ -338,6 +340,9 @@ class Panel {
     set(this.el.approve, this.has('approver') && p && !p.approval && p.submittedBy !== this.user.name,
       !this.has('approver') ? 'needs the approver role' : !p ? 'submit the plan first' : p.approval ? 'already approved' : 'you submitted this plan; another approver must approve it');
     set(this.el.dryRun, !!p, 'submit the plan first');
+    set(this.el.preflight, this.has('operator') && p && this.cloudCheck !== false,
+      !this.has('operator') ? 'needs the operator role: it reads JD Cloud with the server\u2019s credentials'
+        : !p ? 'submit the plan first' : 'this server has no cloud check');
     set(this.el.provision, this.has('operator') && p && p.approval && !active,
       !this.has('operator') ? 'needs the operator role' : !p?.approval ? 'the plan must be approved first' : 'a run is in progress');
     const finished = prov && (prov.state === 'succeeded' || prov.state === 'failed');
@@ -348,12 +353,13 @@ class Panel {
         : !finished ? 'needs a finished provisioning run'
           : torn ? `run ${prov.id} was already torn down`
             : tdApproval ? `already approved by ${tdApproval.by}${tdApproval.at ? `, ${when(tdApproval.at)}` : ''}` : '');
-    set(this.el.teardown, this.has('operator') && finished && !torn && !!tdApproval && !active,
+    set(this.el.teardown, this.has('operator') && finished && !torn && !!tdApproval && tdApproval.by !== this.user.name && !active,
       !this.has('operator') ? 'needs the operator role'
         : !finished ? 'needs a finished provisioning run'
           : torn ? `run ${prov.id} was already torn down`
             : !tdApproval ? 'an approver must approve the teardown first'
-              : 'a run is in progress');
+              : tdApproval.by === this.user.name ? 'you approved this teardown; another operator must start it'
+                : 'a run is in progress');
     this.el.whys.replaceChildren(...whys);
     this.el.whys.hidden = whys.length === 0;
     this.el.comment.disabled = b || !(this.has('approver'));
@@ -371,6 +377,31 @@ class Panel {
     this.el.comment.value = '';
     this.say(`Approved ${short(this.hash)}.`);
     await this.refresh();
+  }
+
+  /**
+   * preflight reads the region with the server's credentials (read-only
+   * describe calls: POST plans/{hash}/preflight) and shows the plan against
+   * the cloud: how many resources of each kind the plan creates against
+   * what the region already holds and its quotas, what the plan needs that
+   * is present or absent, and any operation JD Cloud does not offer.
+   */
+  async preflight() {
+    let res;
+    try {
+      res = await call('POST', `plans/${this.hash}/preflight`, { token: this.token });
+    } catch (err) {
+      if (err instanceof APIError && (err.status === 501 || err.status === 404 || err.status === 405)) {
+        this.cloudCheck = false; // this server cannot: say so once
+        this.el.preflightOut.replaceChildren(h('p', { class: 'muted' }, 'This server has no cloud check (preflight).'));
+        this.el.preflightOut.hidden = false;
+        return;
+      }
+      throw err;
+    }
+    this.el.preflightOut.replaceChildren(renderPreflight(res));
+    this.el.preflightOut.hidden = false;
+    this.say(`Cloud checked: ${res.report?.ready ? 'ready' : 'not ready'}.`);
   }
 
   async dryRun() {
@@ -574,6 +605,40 @@ class RunView {
       case 'run.failed': this.setState('failed', ev.failure); this.panel.say(`Run ${this.run.id} failed: ${ev.failure ? ev.failure.message : ev.message}`); break;
     }
   }
+}
+
+/**
+ * renderPreflight shows a preflight report (docs/provisioning.md) as the
+ * plan against the cloud: a headline, a table per resource kind (the plan
+ * creates N; the region holds M of a quota of L), the plan's needs
+ * (present / absent / unknown) and operations JD Cloud refused or lacks.
+ */
+export function renderPreflight(res) {
+  const r = res?.report || {};
+  const quotas = r.quotas || [], needs = r.needs || [], ops = r.operations || [];
+  const create = quotas.reduce((n, q) => n + (q.need || 0), 0);
+  const short = quotas.filter((q) => q.result === 'insufficient');
+  const absent = needs.filter((n) => n.result === 'absent');
+  const badOps = ops.filter((o) => o.result !== 'accepted');
+  const parts = [];
+  if (create) parts.push(`${create} resource${create === 1 ? '' : 's'} to create`);
+  if (short.length) parts.push(`${short.length} quota${short.length === 1 ? '' : 's'} too small`);
+  if (absent.length) parts.push(`${absent.length} thing${absent.length === 1 ? '' : 's'} the plan refers to absent`);
+  if ((r.missing || []).length) parts.push(`operations JD Cloud does not offer: ${r.missing.join(', ')}`);
+  const head = `${r.ready ? 'Ready' : 'Not ready'} in ${r.region || 'the region'}${parts.length ? ': ' + parts.join('; ') : ''}.`;
+  const cls = (x) => (['ok', 'present', 'accepted'].includes(x) ? 'ok' : ['warning', 'unknown', 'unreadable'].includes(x) ? 'warn' : 'bad');
+  return h('div', { 'data-ready': String(!!r.ready) },
+    h('p', { class: `prov-verdict-line ${r.ready ? 'ready' : 'attention'}` }, h('strong', {}, head)),
+    quotas.length ? h('table', { class: 'grid prov-pf-quotas' },
+      h('caption', {}, 'The plan against the region (read-only describe calls; nothing was created)'),
+      h('thead', {}, h('tr', {}, ['Resource', 'Plan creates', 'In the region', 'Quota', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, quotas.map((q) => h('tr', {},
+        h('td', {}, q.type, q.parentResourceId ? h('span', { class: 'muted mono' }, ` ${q.parentResourceId}`) : null),
+        h('td', {}, String(q.need ?? '')), h('td', {}, String(q.count ?? '')), h('td', {}, q.maxLimit ? String(q.maxLimit) : '—'),
+        h('td', { class: cls(q.result) }, q.result, q.message ? h('div', { class: 'muted' }, q.message) : null))))) : null,
+    needs.length ? h('ul', { class: 'prov-pf-needs' }, needs.map((n) => h('li', { class: cls(n.result) }, h('strong', {}, n.result), ' ', n.what, n.message ? h('span', { class: 'muted' }, ` — ${n.message}`) : null))) : null,
+    badOps.length ? h('ul', { class: 'prov-pf-ops' }, badOps.map((o) => h('li', { class: 'bad' }, h('code', {}, o.action), ` ${o.result}`, o.message ? ` — ${o.message}` : ''))) : null,
+    h('p', { class: 'muted' }, `${ops.length} describe call${ops.length === 1 ? '' : 's'} to ${res?.cloud || r.endpoint || 'the cloud'}.`));
 }
 
 /**
