@@ -37,6 +37,11 @@ function readablePath(p) {
   try { return decodeURI(String(p)).replace(/%3C/gi, '<').replace(/%3E/gi, '>'); } catch { return String(p); }
 }
 
+// A run has stopped for good: what it created can be torn down.
+function isFinished(state) {
+  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
+}
+
 function short(hash) { return hash ? hash.slice(0, 12) : ''; }
 
 function when(iso) {
@@ -111,6 +116,7 @@ class Panel {
       preflight: h('button', { type: 'button', 'data-action': 'preflight', onclick: () => this.act(() => this.preflight()) }, 'Check the cloud'),
       preflightOut: h('div', { class: 'prov-preflight', 'aria-live': 'polite', hidden: true }),
       provision: h('button', { type: 'button', class: 'primary', 'data-action': 'provision', onclick: () => this.act(() => this.provision()) }, 'Provision'),
+      cancel: h('button', { type: 'button', class: 'danger', 'data-action': 'cancel', onclick: () => this.act(() => this.cancel()) }, 'Cancel run'),
       approveTeardown: h('button', { type: 'button', 'data-action': 'approve-teardown', onclick: () => this.act(() => this.approveTeardown()) }, 'Approve teardown'),
       teardown: h('button', { type: 'button', class: 'danger', 'data-action': 'teardown', onclick: () => this.act(() => this.teardown()) }, 'Tear down'),
       whys: h('ul', { class: 'prov-whys', 'aria-label': 'Why some steps are not available' }),
@@ -126,7 +132,7 @@ class Panel {
     this.work = h('div', { class: 'prov-work', hidden: true },
       e.plan,
       h('div', { class: 'prov-actions', role: 'group', 'aria-label': 'Workflow' },
-        e.submit, h('label', { class: 'sr-only', for: id('comment') }, 'Approval note'), e.comment, e.approve, e.dryRun, e.preflight, e.provision,
+        e.submit, h('label', { class: 'sr-only', for: id('comment') }, 'Approval note'), e.comment, e.approve, e.dryRun, e.preflight, e.provision, e.cancel,
         h('span', { class: 'prov-sep', 'aria-hidden': 'true' }), e.approveTeardown, e.teardown),
       e.whys, e.preflightOut, e.teardownPreview, e.calls, e.run);
     this.root.replaceChildren(
@@ -238,6 +244,8 @@ class Panel {
       throw err;
     }
     if (seq !== this.refreshSeq) return; // a newer refresh is under way
+    await this.loadTeardownApproval(runs.find((r) => r.kind === 'provision'));
+    if (seq !== this.refreshSeq) return;
     const changed = hash !== this.hash;
     this.hash = hash;
     this.planState = planState;
@@ -262,8 +270,7 @@ class Panel {
    */
   renderTeardownPreview(prov) {
     const box = this.el.teardownPreview;
-    const finished = prov && (prov.state === 'succeeded' || prov.state === 'failed');
-    if (!finished || this.tornDown(prov)) { box.hidden = true; box.replaceChildren(); return; }
+    if (!prov || !isFinished(prov.state) || this.tornDown(prov)) { box.hidden = true; box.replaceChildren(); return; }
     const steps = this.runSteps.get(prov.id);
     if (!steps) {
       this.runSteps.set(prov.id, null);
@@ -291,7 +298,31 @@ class Panel {
    * the server's record of the run, or from this tab's approval.
    */
   teardownApproval(prov) {
-    return prov.teardownApproval || this.teardownApprovals.get(prov.id) || null;
+    const a = this.teardownApprovals.get(prov.id) || null;
+    // One approval allows one teardown: a used one allows no other.
+    return a && !a.usedBy ? a : null;
+  }
+
+  /**
+   * loadTeardownApproval asks the server for the teardown approval of a
+   * finished provisioning run (GET runs/{id}/teardown/approval; 404: none).
+   * A server without that call leaves what this tab saw.
+   */
+  async loadTeardownApproval(prov) {
+    if (!prov || !isFinished(prov.state)) return;
+    try {
+      const a = await call('GET', `runs/${encodeURIComponent(prov.id)}/teardown/approval`, { token: this.token });
+      this.teardownApprovals.set(prov.id, a);
+    } catch (err) {
+      if (err instanceof APIError && err.code === 'teardown.no-approval') this.teardownApprovals.delete(prov.id);
+    }
+  }
+
+  async cancel() {
+    const run = this.runs.find((r) => r.state === 'queued' || r.state === 'running');
+    if (!run) return;
+    await call('POST', `runs/${encodeURIComponent(run.id)}/cancel`, { token: this.token, body: {} });
+    this.say(`Cancel of run ${run.id} requested: it stops at its current call. What it created stays, for a teardown.`);
   }
 
   render() {
@@ -316,7 +347,7 @@ class Panel {
       const torn = this.tornDown(prov0);
       rows.push(['Teardown', torn ? `run ${prov0.id} was torn down`
         : a ? `approved by ${a.by}${a.at ? `, ${when(a.at)}` : ''}${a.comment ? ` — “${a.comment}”` : ''}`
-          : prov0.state === 'succeeded' || prov0.state === 'failed' ? h('span', { class: 'muted' }, 'not approved') : '—']);
+          : isFinished(prov0.state) ? h('span', { class: 'muted' }, 'not approved') : '—']);
     }
     this.el.plan.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
     this.renderTeardownPreview(prov0);
@@ -345,7 +376,10 @@ class Panel {
         : !p ? 'submit the plan first' : 'this server has no cloud check');
     set(this.el.provision, this.has('operator') && p && p.approval && !active,
       !this.has('operator') ? 'needs the operator role' : !p?.approval ? 'the plan must be approved first' : 'a run is in progress');
-    const finished = prov && (prov.state === 'succeeded' || prov.state === 'failed');
+    const running = this.runs.find((r) => r.state === 'queued' || r.state === 'running');
+    set(this.el.cancel, (this.has('operator') || this.has('canceller')) && !!running,
+      !(this.has('operator') || this.has('canceller')) ? 'needs the operator or canceller role' : 'no run of this plan is queued or running');
+    const finished = prov && isFinished(prov.state);
     const torn = prov && this.tornDown(prov);
     const tdApproval = prov && this.teardownApproval(prov);
     set(this.el.approveTeardown, this.has('approver') && finished && !torn && !tdApproval,
@@ -430,7 +464,7 @@ class Panel {
     const prov = this.latestProvision();
     const body = this.el.comment.value.trim() ? { comment: this.el.comment.value.trim() } : {};
     const a = await call('POST', `runs/${prov.id}/teardown/approval`, { token: this.token, body });
-    this.teardownApprovals.set(prov.id, a || { by: this.user.name });
+    this.teardownApprovals.set(prov.id, a && a.by ? a : { by: this.user.name });
     this.el.comment.value = '';
     this.say(`Teardown of run ${prov.id} approved.`);
   }
@@ -438,6 +472,8 @@ class Panel {
   async teardown() {
     const prov = this.latestProvision();
     const run = await call('POST', `runs/${prov.id}/teardown`, { token: this.token, body: {} });
+    const used = this.teardownApprovals.get(prov.id);
+    if (used) used.usedBy = run.id; // consumed: another teardown needs another approval
     this.say(`Teardown started: run ${run.id}.`);
     this.runs.unshift(run);
     this.watchRun(run.id);
@@ -602,6 +638,7 @@ class RunView {
     switch (ev.type) {
       case 'run.started': case 'run.resumed': this.setState('running'); break;
       case 'run.succeeded': this.setState('succeeded'); this.panel.say(`Run ${this.run.id} succeeded.`); break;
+      case 'run.cancelled': this.setState('cancelled'); this.panel.say(`Run ${this.run.id} was cancelled: ${ev.message}`); break;
       case 'run.failed': this.setState('failed', ev.failure); this.panel.say(`Run ${this.run.id} failed: ${ev.failure ? ev.failure.message : ev.message}`); break;
     }
   }
