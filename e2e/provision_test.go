@@ -225,6 +225,14 @@ func TestProvisionWorkflowButtons(t *testing.T) {
 		t.Errorf("the read-back is not shown: %q", b.text(".prov-readback"))
 	}
 	b.screenshot("provision-verdict")
+	// Check again: a new run of the approved plan finds every resource
+	// (creates nothing) and reads the state back.
+	first := eval[string](b, `document.querySelector('.prov-runview h3 code').textContent`)
+	b.act("check-again")
+	b.waitFor(fmt.Sprintf(`document.querySelector('.prov-runview h3 code').textContent !== %q && document.querySelector('.prov-runview [data-verdict]') !== null`, first))
+	if got := countsOf(e.standin); got != seedCounts {
+		t.Errorf("checking again changed the region: %s, want %s", got, seedCounts)
+	}
 	en = b.enabled()
 	if en["teardown"] {
 		t.Error("Tear down is enabled before a teardown approval")
@@ -256,3 +264,15 @@ func TestProvisionWorkflowButtons(t *testing.T) {
 	// way of asking, logged by Chromium as a failed resource.
 	b.noProblems("status of 404")
 }
+
+func countsOf(s *standin.Server) string {
+	c := s.Snapshot().Counts()
+	return fmt.Sprintf("bgws=%d attachments=%d vifs=%d cgws=%d vpns=%d tunnels=%d routeRules=%d",
+		c["bgws"], c["vpcAttachments"], c["privateVifs"], c["customerGateways"], c["vpnConnections"], c["vpnTunnels"], c["routeRules"])
+}
+
+// What the seed plan creates: one of each, two tunnels, a rule per IDC
+// segment in its one route table.
+const seedCounts = "bgws=1 attachments=1 vifs=1 cgws=1 vpns=1 tunnels=2 routeRules=2"
+
+const noCounts = "bgws=0 attachments=0 vifs=0 cgws=0 vpns=0 tunnels=0 routeRules=0"

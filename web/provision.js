@@ -453,9 +453,9 @@ class Panel {
     this.say(`Dry run: ${res.calls.length} calls. Nothing was sent.`);
   }
 
-  async provision() {
+  async provision({ again = false } = {}) {
     const run = await call('POST', `plans/${this.hash}/runs`, { token: this.token, body: {} });
-    this.say(`Provisioning started: run ${run.id}.`);
+    this.say(again ? `Checking again: run ${run.id} finds what exists and reads the state back.` : `Provisioning started: run ${run.id}.`);
     this.runs.unshift(run);
     this.watchRun(run.id);
   }
@@ -561,8 +561,21 @@ class RunView {
     }
     const rows = j.items.map((i) => h('tr', { 'data-ok': String(i.ok) },
       h('td', {}, i.what), h('td', { class: i.ok ? 'ok' : 'bad' }, i.state), h('td', { class: 'muted mono' }, i.call)));
+    // Check again: provisioning is idempotent (each call first finds what
+    // exists and creates only what is missing), so a new run of the same
+    // approved plan re-reads JD Cloud's state in its read-back step.
+    const p = this.panel;
+    const again = j.verdict === 'ready' ? null : h('p', { class: 'prov-again' },
+      h('button', {
+        type: 'button', 'data-action': 'check-again', disabled: !p.has('operator') || p.busy,
+        onclick: () => p.act(() => p.provision({ again: true })),
+      }, 'Check again'),
+      h('span', { class: 'muted' }, p.has('operator')
+        ? ' runs the approved plan again: every resource that exists is found, not created, then JD Cloud\u2019s state is read back.'
+        : ' needs the operator role (it runs the approved plan again, which finds what exists and reads the state back).'));
     this.verdict.replaceChildren(
       h('p', { class: `prov-verdict-line ${j.verdict}`, 'data-verdict': j.verdict }, h('strong', {}, j.headline)),
+      again,
       h('div', { class: 'prov-verify-grid' },
         h('div', { class: 'prov-readback' },
           h('h4', {}, 'What JD Cloud reports (read-back)'),
