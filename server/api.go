@@ -1,13 +1,14 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
-	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/server/auth"
 	"github.com/hybridplan/hybridplan/server/engine"
 	"github.com/hybridplan/hybridplan/server/store"
@@ -26,6 +27,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/plans/{hash}", s.handle(auth.Viewer, s.getPlan))
 	m.HandleFunc("POST /api/v1/plans/{hash}/approval", s.handle(auth.Approver, s.approve))
 	m.HandleFunc("POST /api/v1/plans/{hash}/dry-run", s.handle(auth.Viewer, s.dryRun))
+	m.HandleFunc("POST /api/v1/plans/{hash}/preflight", s.handle(auth.Operator, s.preflight)) // JDCLOUD (issue 10): preflight.go
 	m.HandleFunc("POST /api/v1/plans/{hash}/runs", s.handle(auth.Operator, s.provision))
 	m.HandleFunc("GET /api/v1/runs", s.handle(auth.Viewer, s.listRuns))
 	m.HandleFunc("GET /api/v1/runs/{id}", s.handle(auth.Viewer, s.getRun))
@@ -34,6 +36,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/runs/{id}/verification", s.handle(auth.Viewer, s.verification))
 	m.HandleFunc("POST /api/v1/runs/{id}/teardown/approval", s.handle(auth.Approver, s.approveTeardown))
 	m.HandleFunc("POST /api/v1/runs/{id}/teardown", s.handle(auth.Operator, s.teardown))
+	m.HandleFunc("GET /api/v1/runs/{id}/teardown/approval", s.handle(auth.Viewer, s.getTeardownApproval))
+	m.HandleFunc("POST /api/v1/runs/{id}/cancel", s.handle(auth.Viewer, s.cancel))
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(http.StatusNotFound, "api.not-found", "no API endpoint %s %s; see docs/server.md", r.Method, r.URL.Path))
 	})
@@ -123,7 +127,7 @@ func (s *Server) validatePlan(r *http.Request, _ auth.User) (int, any, *apiError
 }
 
 func (s *Server) findings(p *plan.Plan) []plan.Finding {
-	fs := s.validate(p)
+	fs := append(s.validate(p), s.pskFindings(p)...)
 	if fs == nil {
 		fs = []plan.Finding{}
 	}
@@ -333,11 +337,12 @@ func (s *Server) provision(r *http.Request, u auth.User) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, errorf(http.StatusUnprocessableEntity, "plan.calls", "the plan's provisioning calls cannot be made: %v", err)
 	}
-	run := store.Run{ID: newRunID(), Kind: store.KindProvision, PlanHash: rec.Hash, StartedBy: u.Name, Calls: engine.ProvisionCalls(prog)}
-	// Any unfinished run of the plan conflicts: two provisionings would
-	// race each other's find-before-create, and provisioning during a
-	// teardown would rebuild what is being deleted.
-	return s.startRun(run, func(o store.Run) bool { return o.PlanHash == rec.Hash },
+	run := store.Run{ID: newRunID(), Kind: store.KindProvision, PlanHash: rec.Hash, StartedBy: u.Name, Calls: engine.ProvisionCalls(prog), Resources: resourceIdentities(p, prog)}
+	// Any unfinished run of the plan, or of another plan naming the same
+	// resources, conflicts: two provisionings would race each other's
+	// find-before-create, and provisioning during a teardown would rebuild
+	// what is being deleted.
+	return s.startRun(run, func(o store.Run) bool { return o.PlanHash == rec.Hash || overlaps(o.Resources, run.Resources) },
 		fmt.Sprintf("%s started provisioning plan %s", u.Name, rec.Hash[:12]))
 }
 
@@ -345,6 +350,9 @@ func (s *Server) provision(r *http.Request, u auth.User) (int, any, *apiError) {
 func (s *Server) startRun(run store.Run, conflicts func(store.Run) bool, msg string) (int, any, *apiError) {
 	s.startMu.Lock()
 	defer s.startMu.Unlock()
+	if s.shuttingDown() {
+		return 0, nil, errorf(http.StatusServiceUnavailable, "server.shutting-down", "the server is shutting down and starts no new runs; start the run again once it is back")
+	}
 	runs, err := s.st.Runs()
 	if err != nil {
 		return 0, nil, internal(err)
@@ -355,7 +363,15 @@ func (s *Server) startRun(run store.Run, conflicts func(store.Run) bool, msg str
 		}
 	}
 	created, _, err := s.st.CreateRun(run, store.Event{Type: "run.queued", Message: msg})
-	if err != nil {
+	var owned *store.OwnedError
+	switch {
+	case errors.Is(err, store.ErrNotApproved), errors.Is(err, store.ErrApprovalUsed):
+		return 0, nil, errorf(http.StatusConflict, "teardown.not-approved", "tearing down run %s is not approved (%v); an approver must approve this teardown first", run.Of, err)
+	case errors.As(err, &owned):
+		return 0, nil, errorf(http.StatusConflict, "resource.owned", "the plan's %s; a run never creates, adopts or deletes another plan's resources. Tear down plan %s first, or rename the resources in this plan", owned, owned.PlanHash)
+	case errors.Is(err, store.ErrOwnApproval):
+		return 0, nil, errorf(http.StatusForbidden, "approval.own-teardown", "%s approved this teardown and cannot start it too; another operator must start it", run.StartedBy)
+	case err != nil:
 		return 0, nil, internal(err)
 	}
 	s.log.Info("run created", "run", created.ID, "kind", created.Kind, "plan", created.PlanHash, "by", created.StartedBy)
@@ -405,15 +421,17 @@ func (s *Server) getRun(r *http.Request, _ auth.User) (int, any, *apiError) {
 	return http.StatusOK, runView{Run: run, Steps: steps}, nil
 }
 
-// parseAfter reads the ?after=SEQ cursor.
-func parseAfter(r *http.Request) (uint64, *apiError) {
+// parseAfter reads the ?after=SEQ cursor: a whole number from 0 to the
+// run's last sequence number (a larger one would be a cursor from another
+// run or server, and near 2^64 it would wrap to the start).
+func parseAfter(r *http.Request, run store.Run) (uint64, *apiError) {
 	v := r.URL.Query().Get("after")
 	if v == "" {
 		return 0, nil
 	}
-	n, err := strconv.ParseUint(v, 10, 64)
-	if err != nil {
-		return 0, errorf(http.StatusBadRequest, "request.after", "after=%q is not an event sequence number (a whole number ≥ 0)", v)
+	n, err := strconv.ParseUint(v, 10, 63)
+	if err != nil || n > run.LastSeq {
+		return 0, errorf(http.StatusBadRequest, "request.after", "after=%q is not an event sequence number of run %s (a whole number from 0 to %d)", v, run.ID, run.LastSeq)
 	}
 	return n, nil
 }
@@ -426,7 +444,7 @@ func (s *Server) events(r *http.Request, _ auth.User) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
-	after, e := parseAfter(r)
+	after, e := parseAfter(r, run)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -448,7 +466,8 @@ type verificationView struct {
 	Run      string                       `json:"run"`
 	State    string                       `json:"state"`
 	ReadBack map[string]map[string]string `json:"readBack"`
-	Matrix   sim.ConnectivityMatrix       `json:"matrix"`
+	// Matrix is sim.ConnectivityMatrix, encoded once per plan.
+	Matrix json.RawMessage `json:"matrix"`
 }
 
 func (s *Server) verification(r *http.Request, _ auth.User) (int, any, *apiError) {
@@ -481,7 +500,10 @@ func (s *Server) verification(r *http.Request, _ auth.User) (int, any, *apiError
 			v.ReadBack[st.CallID] = st.Outputs
 		}
 	}
-	if v.Matrix, err = sim.Matrix(p); err != nil {
+	if v.Matrix, err = s.matrices.get(r.Context(), run.PlanHash, p); err != nil {
+		if r.Context().Err() != nil {
+			return 0, nil, errorf(http.StatusServiceUnavailable, "plan.matrix-busy", "the request ended while the verification matrix was being computed; ask again")
+		}
 		return 0, nil, errorf(http.StatusUnprocessableEntity, "plan.matrix", "the verification matrix cannot be computed: %v", err)
 	}
 	return http.StatusOK, v, nil
@@ -530,10 +552,16 @@ func (s *Server) teardown(r *http.Request, u auth.User) (int, any, *apiError) {
 	if src.Kind != store.KindProvision {
 		return 0, nil, errorf(http.StatusConflict, "teardown.not-provision", "run %s is a %s run; only what a provisioning run created can be torn down", src.ID, src.Kind)
 	}
-	if _, err := s.st.GetTeardownApproval(src.ID); errors.Is(err, store.ErrNotFound) {
+	a, err := s.st.GetTeardownApproval(src.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return 0, nil, errorf(http.StatusConflict, "teardown.not-approved", "tearing down run %s is not approved; an approver must approve the teardown first", src.ID)
-	} else if err != nil {
+	case err != nil:
 		return 0, nil, internal(err)
+	case a.UsedBy != "":
+		return 0, nil, errorf(http.StatusConflict, "teardown.not-approved", "the teardown approval of run %s was used by teardown %s; one approval allows one teardown, so an approver must approve again", src.ID, a.UsedBy)
+	case a.By == u.Name:
+		return 0, nil, errorf(http.StatusForbidden, "approval.own-teardown", "%s approved this teardown and cannot start it too; another operator must start it", u.Name)
 	}
 	if !src.Finished() {
 		return 0, nil, errorf(http.StatusConflict, "run.active", "run %s is still %s; tear it down once it has finished", src.ID, src.State)
@@ -554,7 +582,83 @@ func (s *Server) teardown(r *http.Request, u auth.User) (int, any, *apiError) {
 	if len(calls) == 0 {
 		return 0, nil, errorf(http.StatusConflict, "teardown.nothing", "run %s created nothing, so there is nothing to tear down", src.ID)
 	}
-	run := store.Run{ID: newRunID(), Kind: store.KindTeardown, PlanHash: src.PlanHash, Of: src.ID, StartedBy: u.Name, Calls: calls}
-	return s.startRun(run, func(o store.Run) bool { return o.PlanHash == src.PlanHash },
+	run := store.Run{ID: newRunID(), Kind: store.KindTeardown, PlanHash: src.PlanHash, Of: src.ID, StartedBy: u.Name, Calls: calls, Resources: resourceIdentities(p, prog)}
+	return s.startRun(run, func(o store.Run) bool { return o.PlanHash == src.PlanHash || overlaps(o.Resources, run.Resources) },
 		fmt.Sprintf("%s started tearing down what run %s created", u.Name, src.ID))
+}
+
+func (s *Server) getTeardownApproval(r *http.Request, _ auth.User) (int, any, *apiError) {
+	run, e := s.loadRun(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	a, err := s.st.GetTeardownApproval(run.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil, errorf(http.StatusNotFound, "teardown.no-approval", "nobody has approved tearing down run %s", run.ID)
+	} else if err != nil {
+		return 0, nil, internal(err)
+	}
+	return http.StatusOK, a, nil
+}
+
+// cancel stops a queued or running run at its current call. The request is
+// journalled first, so a server that dies mid-cancel finishes the cancel
+// when it starts again rather than resuming the run.
+func (s *Server) cancel(r *http.Request, u auth.User) (int, any, *apiError) {
+	if !u.Has(auth.Canceller) && !u.Has(auth.Operator) {
+		return 0, nil, errorf(http.StatusForbidden, "auth.role", "%s has neither the canceller nor the operator role needed to cancel a run; ask the administrator, or sign in as someone who has it", u.Name)
+	}
+	data, e := readBody(r, MaxRequestBytes, true)
+	if e != nil {
+		return 0, nil, e
+	}
+	if e := decodeStrict(data, &struct{}{}); e != nil {
+		return 0, nil, e
+	}
+	run, e := s.loadRun(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	_, evs, err := s.st.RequestCancel(run.ID, u.Name)
+	switch {
+	case errors.Is(err, store.ErrFinished):
+		return 0, nil, errorf(http.StatusConflict, "run.finished", "run %s has already finished (%s); nothing to cancel", run.ID, run.State)
+	case err != nil:
+		return 0, nil, internal(err)
+	}
+	s.engine.Published(run.ID, evs)
+	if err := s.engine.Cancel(run.ID); err != nil {
+		return 0, nil, internal(err)
+	}
+	s.log.Info("run cancel requested", "run", run.ID, "by", u.Name)
+	cur, err := s.st.GetRun(run.ID)
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	steps, err := s.st.Steps(run.ID)
+	if err != nil {
+		return 0, nil, internal(err)
+	}
+	return http.StatusAccepted, runView{Run: cur, Steps: steps}, nil
+}
+
+// resourceIdentities are the region, kind and name of each resource a
+// plan's calls create: what two plans must not share.
+func resourceIdentities(p *plan.Plan, prog engine.Program) []string {
+	var out []string
+	for _, c := range prog.Calls() {
+		if c.Creates && c.Name != "" {
+			out = append(out, p.Region+"/"+c.Action+"/"+c.Name)
+		}
+	}
+	return out
+}
+
+func overlaps(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
 }

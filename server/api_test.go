@@ -14,6 +14,7 @@ import (
 	"github.com/hybridplan/hybridplan/examples"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/server/auth"
+	"github.com/hybridplan/hybridplan/server/jdcloud"
 	"github.com/hybridplan/hybridplan/server/store"
 )
 
@@ -25,6 +26,9 @@ var testUsers = []auth.UserConfig{
 	{Name: "olive", Roles: []string{"operator"}, Token: "olive-token-0123456789abcdef"},
 	// sam plans and approves: allowed to approve others' plans only.
 	{Name: "sam", Roles: []string{"planner", "approver"}, Token: "sam-token-0123456789abcdef"},
+	// cara may only cancel; oscar approves and operates.
+	{Name: "cara", Roles: []string{"canceller"}, Token: "cara-token-0123456789abcdef"},
+	{Name: "oscar", Roles: []string{"approver", "operator"}, Token: "oscar-token-0123456789abcdef"},
 }
 
 func tokenOf(name string) string {
@@ -46,11 +50,15 @@ type testServer struct {
 }
 
 type testOptions struct {
-	cloud    Cloud
-	validate func(*plan.Plan) []plan.Finding
-	dir      string
-	redactor *Redactor
-	web      fs.FS
+	cloud                           Cloud
+	validate                        func(*plan.Plan) []plan.Finding
+	dir                             string
+	redactor                        *Redactor
+	web                             fs.FS
+	keys                            KeySource
+	maxWatchers, maxWatchersPerUser int
+	// sources, for newE2EServer: where keys come from.
+	sources *jdcloud.SecretSources
 }
 
 func newTestServer(t testing.TB, o testOptions) *testServer {
@@ -76,10 +84,13 @@ func newTestServer(t testing.TB, o testOptions) *testServer {
 	must(t, err)
 	logs := &syncBuffer{}
 	log := slog.New(o.redactor.LogHandler(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	s, err := New(Options{Store: st, Auth: a, Cloud: o.cloud, Validate: o.validate, Log: log, Redactor: o.redactor, Web: o.web})
+	hs := httptest.NewUnstartedServer(nil)
+	s, err := New(Options{Store: st, Auth: a, Cloud: o.cloud, Validate: o.validate, Log: log, Redactor: o.redactor, Web: o.web, Keys: o.keys,
+		PublicOrigin: "http://" + hs.Listener.Addr().String(), MaxWatchers: o.maxWatchers, MaxWatchersPerUser: o.maxWatchersPerUser})
 	must(t, err)
 	must(t, s.Start())
-	hs := httptest.NewServer(s)
+	hs.Config.Handler = s
+	hs.Start()
 	ts := &testServer{t: t, srv: s, http: hs, st: st, cloud: o.cloud, logs: logs}
 	t.Cleanup(ts.close)
 	return ts

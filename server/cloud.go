@@ -74,6 +74,9 @@ func (c *JDCloud) Program(p *plan.Plan) (engine.Program, error) {
 	}
 	cfg := c.cfg
 	cfg.Region = p.Region
+	// JDCLOUD (issue 10): the first call runs preflight's operation check
+	// and the run does not start when an operation is missing.
+	cfg.PlanCalls = calls
 	client, err := jdcloud.NewClient(cfg)
 	if err != nil {
 		return nil, err
@@ -152,6 +155,12 @@ func failure(err error) error {
 			msg = strings.TrimSuffix(full, ": "+api.Error()) + ": " + api.Message
 		}
 		return &store.Failure{Code: api.Code, Status: api.Status, HTTPStatus: api.HTTPStatus, Message: msg, RequestID: api.RequestID}
+	}
+	// JDCLOUD (issue 10): preflight found operations missing; nothing was
+	// created.
+	var pre *jdcloud.PreflightError
+	if errors.As(err, &pre) {
+		return &store.Failure{Code: "preflight.missing", Message: err.Error()}
 	}
 	var conflict *jdcloud.ConflictError
 	if errors.As(err, &conflict) {

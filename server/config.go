@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
 	"github.com/hybridplan/hybridplan/server/auth"
+	"github.com/hybridplan/hybridplan/server/jdcloud"
 )
 
 // Config is the server's configuration file (JSON, unknown fields are
@@ -19,11 +21,42 @@ import (
 type Config struct {
 	// Users and their tokens; at least one.
 	Users []auth.UserConfig `json:"users"`
-	// AllowedOrigins may open WebSockets besides the server's own origin.
+	// PublicOrigin is the origin people open the page at
+	// ("https://planner.example.com" behind a proxy); WebSockets from it
+	// are allowed. Default: http:// and the listen address.
+	PublicOrigin string `json:"publicOrigin,omitempty"`
+	// AllowedOrigins may open WebSockets besides the public origin.
 	AllowedOrigins []string `json:"allowedOrigins,omitempty"`
 	// DataDir holds the store; --data overrides it.
 	DataDir string        `json:"dataDir,omitempty"`
 	JDCloud JDCloudConfig `json:"jdcloud"`
+	// PSKSources are where tunnels' pre-shared keys may come from; nil
+	// allows environment variables HYBRIDPLAN_PSK_<NAME> only.
+	PSKSources *PSKSources `json:"pskSources,omitempty"`
+}
+
+// PSKSources name where pre-shared keys may come from: a plan's pskRef
+// naming anything else is refused when it is submitted.
+type PSKSources struct {
+	// Dir is an absolute directory of key files (file:DIR/NAME).
+	Dir string `json:"dir,omitempty"`
+	// EnvPrefix allows env:NAME for names starting with it.
+	EnvPrefix string `json:"envPrefix,omitempty"`
+}
+
+// SecretSources are the configured key sources, never including the cloud
+// credentials file.
+func (c Config) SecretSources() (jdcloud.SecretSources, error) {
+	src := jdcloud.SecretSources{EnvPrefix: jdcloud.DefaultEnvPrefix}
+	if c.PSKSources != nil {
+		src = jdcloud.SecretSources{Dir: c.PSKSources.Dir, EnvPrefix: c.PSKSources.EnvPrefix}
+	}
+	if c.JDCloud.CredentialsFile != "" {
+		if abs, err := filepath.Abs(c.JDCloud.CredentialsFile); err == nil {
+			src.Forbidden = append(src.Forbidden, abs)
+		}
+	}
+	return src, src.CheckSources()
 }
 
 // JDCloudConfig says where provisioning calls go and with which keys.
@@ -38,6 +71,28 @@ type JDCloudConfig struct {
 	CredentialsFile string `json:"credentialsFile,omitempty"`
 	// MaxAttempts of a call that fails transiently (default 5).
 	MaxAttempts int `json:"maxAttempts,omitempty"`
+}
+
+// CheckFileMode refuses a file (or directory) others may write, and one
+// others may read when secret says it holds secrets; it returns a warning
+// for a configuration readable by others. kind names it in messages.
+func CheckFileMode(path, kind string, secret bool) (warning string, err error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("%s %s: %w", kind, path, err)
+	}
+	m := fi.Mode().Perm()
+	switch {
+	case fi.IsDir() && m&0o002 != 0:
+		return "", fmt.Errorf("%s %s has mode %04o: it is writable by everyone; run chmod 700 %s", kind, path, m, path)
+	case !fi.IsDir() && m&0o022 != 0:
+		return "", fmt.Errorf("%s %s has mode %04o: others may change it; run chmod go-w %s", kind, path, m, path)
+	case secret && m&0o077 != 0:
+		return "", fmt.Errorf("%s %s has mode %04o: others may read the keys in it; run chmod 600 %s", kind, path, m, path)
+	case m&0o077 != 0:
+		return fmt.Sprintf("%s %s has mode %04o: others may read it; chmod go-rwx %s keeps it private", kind, path, m, path), nil
+	}
+	return "", nil
 }
 
 // MaxConfigBytes bounds the configuration file.
@@ -74,6 +129,9 @@ func ParseConfig(data []byte, name string) (Config, error) {
 	if _, err := auth.New(c.Users); err != nil {
 		return Config{}, fmt.Errorf("%s: %w", name, err)
 	}
+	if _, err := c.SecretSources(); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", name, err)
+	}
 	return c, nil
 }
 
@@ -88,6 +146,9 @@ type Credentials struct {
 func LoadCredentials(file string, getenv func(string) string) (Credentials, error) {
 	var c Credentials
 	if file != "" {
+		if _, err := CheckFileMode(file, "the JD Cloud credentials file", true); err != nil {
+			return c, err
+		}
 		data, err := os.ReadFile(file)
 		if err != nil {
 			return c, fmt.Errorf("reading the JD Cloud credentials file: %w", err)
@@ -110,15 +171,18 @@ func LoadCredentials(file string, getenv func(string) string) (Credentials, erro
 	return c, nil
 }
 
-// Secrets resolves a tunnel's pskRef ("env:NAME" or "file:/path") to the
-// pre-shared key, registering each key with the redactor so that it never
-// reaches a log line or an event. Errors name the reference, never a key.
+// Secrets resolves a tunnel's pskRef to the pre-shared key, but only from
+// the sources the configuration allows (Sources), registering each key
+// with the redactor so that it never reaches a log line or an event.
+// Errors name the reference, never a key or an OS error.
 type Secrets struct {
 	Redactor *Redactor
-	Getenv   func(string) string
+	Sources  jdcloud.SecretSources
 	// DemoKeys, for the in-process stand-in only, stands in a generated
-	// key for a reference that does not resolve, so the demo runs without
-	// setting up keys. Never set for a real endpoint.
+	// key for an allowed reference that does not resolve, so the demo runs
+	// without setting up keys. Never set for a real endpoint. With no
+	// sources configured it reads nothing at all and every reference gets a
+	// generated key.
 	DemoKeys bool
 	// OnDemoKey is told which reference got a generated key.
 	OnDemoKey func(ref string)
@@ -127,46 +191,34 @@ type Secrets struct {
 	demo map[string]string
 }
 
+// demoOnly: nothing is ever read, every key is generated.
+func (s *Secrets) demoOnly() bool {
+	return s.DemoKeys && s.Sources.Dir == "" && s.Sources.EnvPrefix == ""
+}
+
+// Check says whether ref is an allowed source, reading nothing: the
+// server refuses plans whose references fail it.
+func (s *Secrets) Check(ref string) error {
+	if s.demoOnly() {
+		return nil
+	}
+	return s.Sources.Check(ref)
+}
+
 // Resolve returns the secret a reference names.
 func (s *Secrets) Resolve(ref string) (string, error) {
-	v, err := s.lookup(ref)
-	if err != nil && s.DemoKeys {
-		v, err = s.demoKey(ref), nil
-	}
-	if err != nil {
-		return "", err
+	var v string
+	var err error
+	if s.demoOnly() {
+		v = s.demoKey(ref)
+	} else if v, err = s.Sources.Resolve(ref); err != nil {
+		if !s.DemoKeys || !errors.Is(err, jdcloud.ErrRefNotFound) {
+			return "", err
+		}
+		v = s.demoKey(ref)
 	}
 	s.Redactor.Add(v)
 	return v, nil
-}
-
-func (s *Secrets) lookup(ref string) (string, error) {
-	kind, where, ok := strings.Cut(ref, ":")
-	switch {
-	case !ok || where == "":
-		return "", fmt.Errorf("secret reference %q: write env:NAME or file:/path", ref)
-	case kind == "env":
-		getenv := s.Getenv
-		if getenv == nil {
-			getenv = os.Getenv
-		}
-		v := getenv(where)
-		if v == "" {
-			return "", fmt.Errorf("secret reference %s: the environment variable %s is not set on the server; set it and restart the server, then start the run again", ref, where)
-		}
-		return v, nil
-	case kind == "file":
-		data, err := os.ReadFile(where)
-		if err != nil {
-			return "", fmt.Errorf("secret reference %s: %v", ref, errors.Unwrap(err))
-		}
-		v := strings.TrimRight(string(data), "\r\n")
-		if v == "" {
-			return "", fmt.Errorf("secret reference %s: the file is empty", ref)
-		}
-		return v, nil
-	}
-	return "", fmt.Errorf("secret reference %q: unknown kind %q; write env:NAME or file:/path", ref, kind)
 }
 
 // demoKey is a random key that satisfies JD Cloud's rules for pre-shared

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"errors"
+	"github.com/hybridplan/hybridplan/server/jdcloud"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -85,16 +86,20 @@ func TestSecretsResolve(t *testing.T) {
 	pskFile := filepath.Join(dir, "psk")
 	must(t, os.WriteFile(pskFile, []byte("pskFromFile123\n"), 0o600))
 	r := &Redactor{}
-	s := &Secrets{Redactor: r, Getenv: func(k string) string { return map[string]string{"PSK1": "pskFromEnv456"}[k] }}
+	env := map[string]string{"HYBRIDPLAN_PSK_1": "pskFromEnv456", "JDCLOUD_SECRET_KEY": "SKneverAkey"}
+	s := &Secrets{Redactor: r, Sources: jdcloud.SecretSources{Dir: dir, EnvPrefix: "HYBRIDPLAN_PSK_",
+		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}}
 	tests := []struct {
 		ref, want, err string
 	}{
-		{"env:PSK1", "pskFromEnv456", ""},
+		{"env:HYBRIDPLAN_PSK_1", "pskFromEnv456", ""},
 		{"file:" + pskFile, "pskFromFile123", ""},
-		{"env:UNSET", "", "variable UNSET is not set"},
-		{"file:" + filepath.Join(dir, "none"), "", "no such file"},
-		{"vault:x", "", `unknown kind "vault"`},
-		{"PSK1", "", "write env:NAME or file:/path"},
+		{"env:HYBRIDPLAN_PSK_UNSET", "", "key reference not found"},
+		{"env:JDCLOUD_SECRET_KEY", "", "key reference not allowed"},
+		{"file:" + filepath.Join(dir, "none"), "", "key reference not found"},
+		{"file:/etc/passwd", "", "key reference not allowed"},
+		{"vault:x", "", "key reference not allowed"},
+		{"PSK1", "", "key reference not allowed"},
 	}
 	for _, tc := range tests {
 		got, err := s.Resolve(tc.ref)
@@ -114,23 +119,29 @@ func TestSecretsResolve(t *testing.T) {
 	}
 }
 
-// Demo keys stand in only for references that do not resolve, are stable
-// per reference, and follow JD Cloud's rules for pre-shared keys.
+// Demo keys stand in only for allowed references that do not resolve, are
+// stable per reference, and follow JD Cloud's rules for pre-shared keys;
+// with no sources configured nothing is read at all.
 func TestDemoKeys(t *testing.T) {
 	var told []string
-	s := &Secrets{Redactor: &Redactor{}, Getenv: func(k string) string {
-		if k == "SET" {
-			return "pskSetByHand1"
+	var looked []string
+	s := &Secrets{Redactor: &Redactor{}, Sources: jdcloud.SecretSources{EnvPrefix: "HYBRIDPLAN_PSK_", LookupEnv: func(k string) (string, bool) {
+		looked = append(looked, k)
+		if k == "HYBRIDPLAN_PSK_SET" {
+			return "pskSetByHand1", true
 		}
-		return ""
-	}, DemoKeys: true, OnDemoKey: func(ref string) { told = append(told, ref) }}
-	a1, err := s.Resolve("env:A")
+		return "", false
+	}}, DemoKeys: true, OnDemoKey: func(ref string) { told = append(told, ref) }}
+	a1, err := s.Resolve("env:HYBRIDPLAN_PSK_A")
 	must(t, err)
-	a2, _ := s.Resolve("env:A")
-	b, _ := s.Resolve("env:B")
-	set, _ := s.Resolve("env:SET")
+	a2, _ := s.Resolve("env:HYBRIDPLAN_PSK_A")
+	b, _ := s.Resolve("env:HYBRIDPLAN_PSK_B")
+	set, _ := s.Resolve("env:HYBRIDPLAN_PSK_SET")
 	if a1 != a2 || a1 == b || set != "pskSetByHand1" {
 		t.Errorf("demo keys: A %q/%q, B %q, SET %q", a1, a2, b, set)
+	}
+	if _, err := s.Resolve("env:JDCLOUD_SECRET_KEY"); err == nil {
+		t.Error("a demo key stood in for a reference that is not allowed")
 	}
 	rule := regexp.MustCompile(`^[A-Za-z0-9_-]{1,20}$`)
 	for _, k := range []string{a1, b} {
@@ -138,8 +149,13 @@ func TestDemoKeys(t *testing.T) {
 			t.Errorf("demo key %q breaks JD Cloud's rules", k)
 		}
 	}
-	if strings.Join(told, ",") != "env:A,env:B" {
+	if strings.Join(told, ",") != "env:HYBRIDPLAN_PSK_A,env:HYBRIDPLAN_PSK_B" {
 		t.Errorf("told about %v, want each generated reference once", told)
+	}
+	looked = nil
+	only := &Secrets{Redactor: &Redactor{}, DemoKeys: true, Sources: jdcloud.SecretSources{LookupEnv: s.Sources.LookupEnv}}
+	if k, err := only.Resolve("file:/etc/shadow"); err != nil || !strings.HasPrefix(k, "demo") || len(looked) > 0 {
+		t.Errorf("demo without sources: %q, %v, looked at %v", k, err, looked)
 	}
 }
 

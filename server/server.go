@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,14 +51,33 @@ type Options struct {
 	Cloud Cloud
 	// Web are the app's files (index.html, web/…); nil serves no app.
 	Web fs.FS
-	// AllowedOrigins are extra origins (scheme://host:port) allowed to open
-	// WebSockets; the server's own host is always allowed.
+	// PublicOrigin is the origin (scheme://host[:port]) people reach the
+	// page at: WebSockets from it are allowed. cmd/hybridplan defaults it
+	// to the listen address.
+	PublicOrigin string
+	// AllowedOrigins are extra origins allowed to open WebSockets.
 	AllowedOrigins []string
-	Log            *slog.Logger
-	Redactor       *Redactor
+	// MaxWatchers and MaxWatchersPerUser bound open WebSockets (defaults
+	// DefaultMaxWatchers, DefaultMaxWatchersPerUser).
+	MaxWatchers, MaxWatchersPerUser int
+	Log                             *slog.Logger
+	Redactor                        *Redactor
 	// Validate re-validates plans; it is validate.Check in production.
 	Validate func(*plan.Plan) []plan.Finding
+	// Keys is where pre-shared keys come from: plans naming a source it
+	// does not allow are refused, and every run resolves and checks its
+	// plan's keys before it sends anything. Nil checks nothing (tests of
+	// fake clouds).
+	Keys KeySource
 }
+
+// WebSocket limits: 500 watchers cost about 20 MB (docs/server.md), so the
+// total bounds memory and descriptors, and the per-user cap keeps one
+// viewer from taking every slot.
+const (
+	DefaultMaxWatchers        = 2000
+	DefaultMaxWatchersPerUser = 64
+)
 
 // Server is the HTTP handler and the engine behind it.
 type Server struct {
@@ -69,8 +89,17 @@ type Server struct {
 	log      *slog.Logger
 	redactor *Redactor
 	validate func(*plan.Plan) []plan.Finding
+	keys     KeySource
 	engine   *engine.Engine
 	mux      *http.ServeMux
+
+	csp      string
+	matrices *matrixCache
+
+	wsMu                            sync.Mutex
+	wsTotal                         int
+	wsByUser                        map[string]int
+	maxWatchers, maxWatchersPerUser int
 
 	// startMu makes "no unfinished run of this plan" and "create the run"
 	// one step, so two operators clicking at once start one run.
@@ -94,16 +123,28 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{
 		st: o.Store, auth: o.Auth, cloud: o.Cloud, log: o.Log, redactor: o.Redactor,
-		validate: o.Validate, origins: map[string]bool{}, closing: make(chan struct{}),
+		validate: o.Validate, keys: o.Keys, origins: map[string]bool{}, closing: make(chan struct{}),
 	}
-	for _, origin := range o.AllowedOrigins {
-		s.origins[origin] = true
+	for _, origin := range append([]string{o.PublicOrigin}, o.AllowedOrigins...) {
+		if origin != "" {
+			s.origins[strings.ToLower(strings.TrimSuffix(origin, "/"))] = true
+		}
+	}
+	s.wsByUser = map[string]int{}
+	s.maxWatchers, s.maxWatchersPerUser = o.MaxWatchers, o.MaxWatchersPerUser
+	if s.maxWatchers <= 0 {
+		s.maxWatchers = DefaultMaxWatchers
+	}
+	if s.maxWatchersPerUser <= 0 {
+		s.maxWatchersPerUser = DefaultMaxWatchersPerUser
 	}
 	if o.Web != nil {
 		s.web = newWebFiles(o.Web)
 	}
+	s.csp = contentSecurityPolicy(inlineStyleHashes(o.Web))
+	s.matrices = newMatrixCache()
 	s.engine = engine.New(engine.Options{
-		Store: o.Store, Build: o.Cloud.Program, Log: o.Log, Redact: o.Redactor.Redact,
+		Store: o.Store, Build: o.Cloud.Program, Log: o.Log, Redact: o.Redactor.Redact, Admit: s.admitKeys,
 	})
 	s.routes()
 	return s, nil
@@ -118,25 +159,39 @@ func (s *Server) Start() error {
 	return err
 }
 
-// Close stops runs at their current call (they resume at the next start)
-// and ends WebSocket streams.
+// Close refuses new runs, stops runs at their current call (they resume
+// at the next start; Close waits for them a bounded time) and ends
+// WebSocket streams.
 func (s *Server) Close() {
 	s.once.Do(func() { close(s.closing) })
 	s.engine.Close()
+}
+
+// shuttingDown reports whether Close has begun.
+func (s *Server) shuttingDown() bool {
+	select {
+	case <-s.closing:
+		return true
+	default:
+		return false
+	}
 }
 
 // ServeHTTP serves the API and the app.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	h := rec.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
+	s.setSecurityHeaders(rec.Header())
 	s.mux.ServeHTTP(rec, r)
 	// The query is left out of the log: it carries nothing but cursors
 	// today, and logging it would invite leaking something tomorrow.
-	s.log.Info("http", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+	// Successful reads are DEBUG (under load they were most of the log);
+	// changes and failures are INFO.
+	level := slog.LevelInfo
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && rec.status < 400 {
+		level = slog.LevelDebug
+	}
+	s.log.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 		"ms", time.Since(start).Milliseconds(), "user", rec.user)
 }
 

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -24,23 +23,38 @@ const (
 	wsBatch = 256
 )
 
-// checkOrigin allows WebSockets from the server's own host and the
-// configured origins. Browsers always send Origin on a WebSocket
-// handshake; a missing one means a non-browser client, which has to
-// present a token anyway.
+// checkOrigin allows WebSockets from the server's public origin and the
+// configured origins. The Host header is not trusted: a page on another
+// site whose name was made to resolve to this server (DNS rebinding) sends
+// its own name as Host and Origin alike. Browsers always send Origin on a
+// WebSocket handshake; a missing one means a non-browser client, which has
+// to present a token anyway.
 func (s *Server) checkOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true
+	return origin == "" || s.origins[strings.ToLower(origin)]
+}
+
+// watcherSlot takes one of the WebSocket slots (per user and in total), or
+// says why not; release gives it back.
+func (s *Server) watcherSlot(user string) (release func(), e *apiError) {
+	s.wsMu.Lock()
+	defer s.wsMu.Unlock()
+	switch {
+	case s.wsTotal >= s.maxWatchers:
+		return nil, errorf(http.StatusTooManyRequests, "ws.too-many", "the server already streams to %d watchers, its limit; watch again later, or read GET runs/{id}/events", s.maxWatchers)
+	case s.wsByUser[user] >= s.maxWatchersPerUser:
+		return nil, errorf(http.StatusTooManyRequests, "ws.too-many", "%s already watches over %d WebSockets, the limit per user; close some (other tabs) and try again", user, s.maxWatchersPerUser)
 	}
-	if s.origins[origin] {
-		return true
-	}
-	u, err := url.Parse(origin)
-	if err != nil {
-		return false
-	}
-	return strings.EqualFold(u.Host, r.Host)
+	s.wsTotal++
+	s.wsByUser[user]++
+	return func() {
+		s.wsMu.Lock()
+		defer s.wsMu.Unlock()
+		s.wsTotal--
+		if s.wsByUser[user]--; s.wsByUser[user] <= 0 {
+			delete(s.wsByUser, user)
+		}
+	}, nil
 }
 
 // watch streams a run's events over a WebSocket: first those after
@@ -65,11 +79,17 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	after, e := parseAfter(r)
+	after, e := parseAfter(r, run)
 	if e != nil {
 		writeError(w, e)
 		return
 	}
+	release, e := s.watcherSlot(u.Name)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	defer release()
 	up := websocket.Upgrader{
 		Subprotocols: []string{auth.WebSocketProtocol},
 		CheckOrigin:  s.checkOrigin,

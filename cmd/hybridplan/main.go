@@ -26,6 +26,7 @@ func commands() []command {
 		{"trace", "show the path from one address to another, both ways", runTrace},
 		{"export", "write router configuration or the provisioning calls", runExport},
 		{"serve", "start the web app and the provisioning server", runServe},
+		{"jdcloud", "JD Cloud tools: preflight (read-only checks of a plan against the API)", runJDCloud},
 	}
 }
 

@@ -29,7 +29,10 @@ import (
 
 // serveFlags are the options of `hybridplan serve`.
 type serveFlags struct {
-	addr, data, config, endpoint string
+	addr, data, config, endpoint, publicOrigin string
+	// insecureEndpoint allows a plain-HTTP JD Cloud endpoint beyond
+	// loopback.
+	insecureEndpoint bool
 }
 
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -40,8 +43,10 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.data, "data", "", "`DIR` of the server's state (default: the config's dataDir, else $XDG_STATE_HOME/hybridplan)")
 	fs.StringVar(&f.config, "config", "", "configuration `FILE` (JSON: users, tokens, roles, JD Cloud; see docs/server.md); without it a loopback-only demo starts")
 	fs.StringVar(&f.endpoint, "jdcloud-endpoint", "", "JD Cloud API `URL` (http://127.0.0.1:PORT for a stand-in, \"jdcloud\" for JD Cloud's public endpoints); without it, and without one in the config, a stand-in runs in this process")
+	fs.StringVar(&f.publicOrigin, "public-origin", "", "`ORIGIN` people open the page at, e.g. https://planner.example.com behind a TLS proxy; WebSockets from other origins are refused (default: the config's publicOrigin, else http:// and the listen address)")
+	fs.BoolVar(&f.insecureEndpoint, "allow-insecure-endpoint", false, "allow a plain-HTTP --jdcloud-endpoint on a non-loopback host (signed requests and pre-shared keys then cross the network in clear)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hybridplan serve --addr HOST:PORT [--data DIR] [--config FILE] [--jdcloud-endpoint URL]")
+		fmt.Fprintln(stderr, "usage: hybridplan serve --addr HOST:PORT [--data DIR] [--config FILE] [--jdcloud-endpoint URL] [--public-origin ORIGIN] [--allow-insecure-endpoint]")
 		fmt.Fprintln(stderr, "Serves the web app and the provisioning API. Stop it with Ctrl-C; unfinished runs resume at the next start.")
 		fs.PrintDefaults()
 	}
@@ -113,6 +118,13 @@ func serve(ctx context.Context, f serveFlags, getenv func(string) string, stdout
 		}
 		cfg.Users = users
 	} else {
+		warn, err := server.CheckFileMode(f.config, "the configuration file", false)
+		if err != nil {
+			return usageError{err}
+		}
+		if warn != "" {
+			fmt.Fprintln(stderr, "hybridplan serve: warning:", warn)
+		}
 		if cfg, err = server.LoadConfig(f.config); err != nil {
 			return usageError{err}
 		}
@@ -130,6 +142,9 @@ func serve(ctx context.Context, f serveFlags, getenv func(string) string, stdout
 	if endpoint == "" {
 		endpoint = cfg.JDCloud.Endpoint
 	}
+	if err := checkEndpoint(endpoint, f.insecureEndpoint); err != nil {
+		return usageError{err}
+	}
 
 	redactor := &server.Redactor{}
 	log := slog.New(redactor.LogHandler(slog.NewTextHandler(stderr, nil)))
@@ -138,13 +153,31 @@ func serve(ctx context.Context, f serveFlags, getenv func(string) string, stdout
 	if err != nil {
 		return usageError{err}
 	}
+	if _, err := os.Stat(dataDir); err == nil {
+		warn, err := server.CheckFileMode(dataDir, "the data directory", false)
+		if err != nil {
+			return usageError{err}
+		}
+		if warn != "" {
+			fmt.Fprintln(stderr, "hybridplan serve: warning:", warn)
+		}
+	}
 	st, err := store.Open(dataDir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	secrets := &server.Secrets{Redactor: redactor, Getenv: getenv}
+	// Without a configuration (the demo) no key is ever read: every tunnel
+	// gets a generated key for the stand-in.
+	var sources jdcloud.SecretSources
+	if !demo {
+		if sources, err = cfg.SecretSources(); err != nil {
+			return usageError{err}
+		}
+		sources.LookupEnv = func(k string) (string, bool) { v := getenv(k); return v, v != "" }
+	}
+	secrets := &server.Secrets{Redactor: redactor, Sources: sources}
 	jcfg := jdcloud.Config{Secrets: secrets.Resolve, Retry: jdcloud.RetryPolicy{MaxAttempts: cfg.JDCloud.MaxAttempts}}
 	var describe string
 	var standinSrv *http.Server
@@ -199,16 +232,18 @@ func serve(ctx context.Context, f serveFlags, getenv func(string) string, stdout
 	if err != nil {
 		return usageError{err}
 	}
-	srv, err := server.New(server.Options{
-		Store: st, Auth: authn, Cloud: cloud, Web: hybridplan.WebFiles, AllowedOrigins: cfg.AllowedOrigins,
-		Log: log, Redactor: redactor, Validate: verdict.Check,
-	})
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", f.addr, err)
+	}
+	origin, aliases := publicOrigin(f.publicOrigin, cfg.PublicOrigin, ln.Addr().String())
+	srv, err := server.New(server.Options{
+		Store: st, Auth: authn, Cloud: cloud, Web: hybridplan.WebFiles, PublicOrigin: origin, AllowedOrigins: append(aliases, cfg.AllowedOrigins...),
+		Log: log, Redactor: redactor, Validate: verdict.Check, Keys: secrets,
+	})
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	// Bounded reads keep a client that trickles its request from holding a
 	// connection; WebSockets set their own deadlines once upgraded, and
@@ -257,4 +292,47 @@ func printBanner(w io.Writer, url, dataDir, cloud string, demo bool, users []aut
 		fmt.Fprintf(&b, "  curl -H 'Authorization: Bearer TOKEN' %sapi/v1/me\n", url)
 	}
 	io.WriteString(w, b.String())
+}
+
+// checkEndpoint refuses a plain-HTTP JD Cloud endpoint beyond loopback
+// unless insecure says so: signed requests carry pre-shared keys in their
+// bodies.
+func checkEndpoint(endpoint string, insecure bool) error {
+	rest, ok := strings.CutPrefix(strings.ToLower(endpoint), "http://")
+	if !ok || insecure {
+		return nil
+	}
+	host := rest
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if ip := net.ParseIP(host); host == "localhost" || ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("--jdcloud-endpoint %s is plain HTTP to a host beyond loopback: signed requests and pre-shared keys would cross the network in clear. Use https://, or add --allow-insecure-endpoint if that network is trusted", endpoint)
+}
+
+// publicOrigin is the origin WebSockets must come from: the flag, else the
+// configuration, else the listen address (with its localhost and 127.0.0.1
+// spellings for a loopback address, which people type either way).
+func publicOrigin(flagValue, configValue, listen string) (string, []string) {
+	switch {
+	case flagValue != "":
+		return flagValue, nil
+	case configValue != "":
+		return configValue, nil
+	}
+	origin := "http://" + listen
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return origin, nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() || host == "localhost" {
+		return origin, []string{"http://localhost:" + port, "http://127.0.0.1:" + port, "http://[::1]:" + port}
+	}
+	return origin, nil
 }

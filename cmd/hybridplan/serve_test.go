@@ -25,11 +25,32 @@ func TestServeRefusals(t *testing.T) {
 	os.WriteFile(unknownField, []byte(`{"users": [], "listen": "0.0.0.0:80"}`), 0o600)
 	realCfg := filepath.Join(dir, "real.json")
 	os.WriteFile(realCfg, []byte(`{"users": [{"name": "pat", "roles": ["planner"], "token": "pat-0123456789abcdefghijk"}], "jdcloud": {"endpoint": "jdcloud"}}`), 0o600)
+	worldCfg := filepath.Join(dir, "world.json")
+	os.WriteFile(worldCfg, []byte(`{"users": [{"name": "pat", "roles": ["planner"], "token": "pat-0123456789abcdefghijk"}]}`), 0o666)
+	os.Chmod(worldCfg, 0o666)
+	creds := filepath.Join(dir, "creds.json")
+	os.WriteFile(creds, []byte(`{"accessKey": "AK", "secretKey": "SK"}`), 0o644)
+	os.Chmod(creds, 0o644)
+	credsCfg := filepath.Join(dir, "creds-cfg.json")
+	os.WriteFile(credsCfg, []byte(`{"users": [{"name": "pat", "roles": ["planner"], "token": "pat-0123456789abcdefghijk"}], "jdcloud": {"endpoint": "jdcloud", "credentialsFile": "`+creds+`"}}`), 0o600)
+	openData := filepath.Join(dir, "open-data")
+	os.Mkdir(openData, 0o777)
+	os.Chmod(openData, 0o777)
+	twins := filepath.Join(dir, "twins.json")
+	os.WriteFile(twins, []byte(`{"users": [{"name": "pat", "roles": ["planner"], "token": "pat-0123456789abcdefghijk"}, {"name": "Pat", "roles": ["approver"], "token": "pat-0123456789abcdefghijkl"}]}`), 0o600)
+	badSources := filepath.Join(dir, "sources.json")
+	os.WriteFile(badSources, []byte(`{"users": [{"name": "pat", "roles": ["planner"], "token": "pat-0123456789abcdefghijk"}], "pskSources": {"envPrefix": "JDCLOUD_"}}`), 0o600)
 	tests := []struct {
 		name string
 		args []string
 		want string
 	}{
+		{"world-writable config", []string{"--addr", "127.0.0.1:0", "--data", dir, "--config", worldCfg}, "others may change it"},
+		{"readable credentials", []string{"--addr", "127.0.0.1:0", "--data", dir, "--config", credsCfg}, "others may read the keys"},
+		{"world-writable data dir", []string{"--addr", "127.0.0.1:0", "--data", openData, "--config", realCfg}, "writable by everyone"},
+		{"plain HTTP endpoint beyond loopback", []string{"--addr", "127.0.0.1:0", "--data", dir, "--config", realCfg, "--jdcloud-endpoint", "http://10.1.2.3:8000"}, "--allow-insecure-endpoint"},
+		{"names equal once folded", []string{"--addr", "127.0.0.1:0", "--data", dir, "--config", twins}, "used twice"},
+		{"credentials as a key source", []string{"--addr", "127.0.0.1:0", "--data", dir, "--config", badSources}, "cloud credential"},
 		{"demo on all interfaces", []string{"--addr", "0.0.0.0:0", "--data", dir}, "refusing to listen on 0.0.0.0:0 without --config"},
 		{"demo on a public name", []string{"--addr", "example.com:8080", "--data", dir}, "without --config"},
 		{"malformed addr", []string{"--addr", "8080", "--data", dir}, "is not HOST:PORT"},

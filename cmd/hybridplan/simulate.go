@@ -39,8 +39,9 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	withdraw := fs.String("withdraw", "", "simulate withdrawing these comma-separated prefixes from Direct Connection")
 	asJSON := fs.Bool("json", false, "print the result as JSON (see docs/simulate.md)")
 	force := fs.Bool("force", false, "simulate a plan that has errors anyway (the errors are printed first)")
+	simOpts := addSimFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hybridplan simulate [--scenario NAME | --all | --withdraw PREFIX,…] [--json] [--force] FILE|-")
+		fmt.Fprintln(stderr, "usage: hybridplan simulate [--scenario NAME | --all | --withdraw PREFIX,…] [--bring-up ORDER] [--scenarios FILE] [--json] [--force] FILE|-")
 		fmt.Fprintln(stderr, "Shows, per failure scenario, the border gateway's and the customer router's route tables with the")
 		fmt.Fprintln(stderr, "reason for every choice, and which path traffic takes between every VPC and IDC segment.")
 		fmt.Fprintln(stderr, "exit status: 0 simulated, 1 the plan has errors (see hybridplan validate; --force simulates anyway), 2 bad input or usage")
@@ -63,8 +64,18 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if p == nil {
 		return code
 	}
+	fromFile, code := simOpts.apply("simulate", p, stderr)
+	if code != 0 {
+		return code
+	}
 	var scenarios []sim.Scenario
 	switch {
+	case len(fromFile) > 0 && !*all && *scenarioName == "" && *withdraw == "":
+		// Only a scenarios file: simulate its scenarios.
+		for _, name := range fromFile {
+			s, _ := sim.FindScenario(p, name)
+			scenarios = append(scenarios, s)
+		}
 	case *all:
 		scenarios = sim.Scenarios(p)
 	case *withdraw != "":
@@ -246,6 +257,9 @@ func printSimulation(w io.Writer, p *plan.Plan, r simulateReport, m sim.Connecti
 			state := "down"
 			if s.Up {
 				state = fmt.Sprintf("up #%d", s.Established)
+			}
+			if s.IPv6 != nil && s.IPv6.Up != s.Up {
+				state += map[bool]string{true: ", IPv6 up", false: ", IPv6 down"}[s.IPv6.Up]
 			}
 			if len(s.Withdrawn) > 0 {
 				state += fmt.Sprintf(", %d withdrawn", len(s.Withdrawn))

@@ -25,8 +25,9 @@ func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	all := fs.Bool("all", false, "trace in every standard scenario")
 	asJSON := fs.Bool("json", false, "print the result as JSON (see docs/simulate.md)")
 	force := fs.Bool("force", false, "trace in a plan that has errors anyway (the errors are printed first)")
+	simOpts := addSimFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hybridplan trace [--scenario NAME | --all] [--json] [--force] FILE|- SRC DST")
+		fmt.Fprintln(stderr, "usage: hybridplan trace [--scenario NAME | --all] [--bring-up ORDER] [--scenarios FILE] [--json] [--force] FILE|- SRC DST")
 		fmt.Fprintln(stderr, "Follows traffic from SRC to DST and back (one address in a VPC, the other in an IDC segment):")
 		fmt.Fprintln(stderr, "which session each direction uses, whether it is symmetric and reachable, and why.")
 		fmt.Fprintln(stderr, "exit status: 0 traced, 1 the plan has errors (see hybridplan validate; --force traces anyway), 2 bad input or usage")
@@ -56,6 +57,9 @@ func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	p, code := readValidPlan("trace", rest[0], stdin, stderr, *force)
 	if p == nil {
+		return code
+	}
+	if _, code := simOpts.apply("trace", p, stderr); code != 0 {
 		return code
 	}
 	scenarios := sim.Scenarios(p)

@@ -38,9 +38,11 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print findings as JSON (see docs/cli.md)")
-	secrets := fs.Bool("secrets", false, "resolve each tunnel's pskRef (env:NAME from this environment, file:/path from this machine) and check the key; keys are never printed")
+	secrets := fs.Bool("secrets", false, "resolve each tunnel's pskRef from the allowed sources (--psk-env-prefix, --psk-dir) and check the key; keys are never printed")
+	envPrefix := fs.String("psk-env-prefix", jdcloud.DefaultEnvPrefix, "with --secrets: env:NAME references may name variables starting with this prefix (never the cloud credentials)")
+	pskDir := fs.String("psk-dir", "", "with --secrets: file:PATH references may name regular files inside this absolute directory (default: no files)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hybridplan validate [--json] [--secrets] FILE|- [FILE…]")
+		fmt.Fprintln(stderr, "usage: hybridplan validate [--json] [--secrets [--psk-env-prefix P] [--psk-dir DIR]] FILE|- [FILE…]")
 		fmt.Fprintln(stderr, "exit status: 0 no errors (warnings allowed), 1 a plan has errors, 2 a file could not be read or parsed")
 		fs.PrintDefaults()
 	}
@@ -57,7 +59,14 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *secrets {
 		// Only on request: a plan names the references, and resolving them
 		// reads this machine's environment and files.
-		opts.Secrets = jdcloud.ResolveSecretRef
+		// Even then only from the sources named on the command line,
+		// the same fence the server's pskSources are (jdcloud.SecretSources).
+		src := jdcloud.SecretSources{EnvPrefix: *envPrefix, Dir: *pskDir}
+		if err := src.CheckSources(); err != nil {
+			fmt.Fprintln(stderr, "hybridplan validate:", err)
+			return 2
+		}
+		opts.Secrets = src.Resolve
 	}
 	for _, name := range fs.Args() {
 		r := validateOne(name, stdin, opts)

@@ -187,3 +187,119 @@ func FuzzValidateCLI(f *testing.F) {
 		}
 	})
 }
+
+// TestOneVerdict: a strategy error (a split over the dynamic-route quota)
+// fails validate with exit 1, and simulate, trace and export refuse the
+// plan with exit 1 unless --force.
+func TestOneVerdict(t *testing.T) {
+	name := writePlan(t, func(doc map[string]any) {
+		doc["strategy"].(map[string]any)["prefixSplit"].(map[string]any)["extraBits"] = 8
+	})
+	tests := []struct {
+		args     []string
+		code     int
+		errHas   string
+		outEmpty bool
+	}{
+		{[]string{"validate", name}, 1, "", false},
+		{[]string{"simulate", name}, 1, "strategy.quota-exceeded", true},
+		{[]string{"simulate", "--force", name}, 0, "going on because of --force", false},
+		{[]string{"trace", name, "10.0.0.1", "192.168.0.1"}, 1, "give --force", true},
+		{[]string{"trace", "--force", name, "10.0.0.1", "192.168.0.1"}, 0, "--force", false},
+		{[]string{"export", "--format", "frr", name}, 1, "strategy.quota-exceeded", true},
+		{[]string{"export", "--format", "frr", "--force", name}, 0, "--force", false},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args[:len(tt.args)-1], " "), func(t *testing.T) {
+			code, out, errOut := runCmd(t, "", tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tt.code, out, errOut)
+			}
+			if !strings.Contains(errOut, tt.errHas) {
+				t.Errorf("stderr lacks %q:\n%s", tt.errHas, errOut)
+			}
+			if tt.outEmpty != (out == "") {
+				t.Errorf("stdout %.200q", out)
+			}
+			if tt.args[0] == "validate" && !strings.Contains(out, "strategy.quota-exceeded") {
+				t.Errorf("validate does not report the strategy error:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestValidateSecrets: --secrets resolves env: references here and checks
+// the keys; without it nothing is resolved. The key is never printed.
+func TestValidateSecrets(t *testing.T) {
+	const bad = "0xdeadbeef-secret"
+	t.Setenv("HYBRIDPLAN_PSK_TUN1", bad)
+	t.Setenv("HYBRIDPLAN_PSK_TUN2", "Good_key_2")
+	if code, out, errOut := runCmd(t, "", "validate", seedFile); code != 0 {
+		t.Fatalf("without --secrets: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, asJSON := range []bool{false, true} {
+		args := []string{"validate", "--secrets", seedFile}
+		if asJSON {
+			args = []string{"validate", "--json", "--secrets", seedFile}
+		}
+		code, out, errOut := runCmd(t, "", args...)
+		if code != 1 || !strings.Contains(out, "vpn.psk-invalid") || !strings.Contains(out, "$.vpn.tunnels[0].pskRef") {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		if strings.Contains(out+errOut, bad) || strings.Contains(out+errOut, "deadbeef") {
+			t.Errorf("%v prints the key:\n%s%s", args, out, errOut)
+		}
+		if strings.Contains(out, "$.vpn.tunnels[1].pskRef") {
+			t.Errorf("%v: a finding on the good key:\n%s", args, out)
+		}
+	}
+	t.Setenv("HYBRIDPLAN_PSK_TUN2", "")
+	if code, out, _ := runCmd(t, "", "validate", "--secrets", seedFile); code != 1 || !strings.Contains(out, "vpn.psk-unresolved") {
+		t.Errorf("unset variable: exit %d\n%s", code, out)
+	}
+}
+
+// TestValidateSecretsOnlyFromAllowedSources: with --secrets, a plan's
+// reference to the cloud credentials, another prefix or a file outside
+// --psk-dir is refused (vpn.psk-unresolved) and nothing is read.
+func TestValidateSecretsOnlyFromAllowedSources(t *testing.T) {
+	const secret = "Sup3r_secret_value"
+	t.Setenv("JDCLOUD_SECRET_KEY", secret)
+	t.Setenv("OTHER_TEAM_PSK", secret)
+	keyFile := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(keyFile, []byte(secret), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range []string{"env:JDCLOUD_SECRET_KEY", "env:OTHER_TEAM_PSK", "file:" + keyFile, "file:/proc/self/environ", "file:/dev/zero"} {
+		t.Run(ref, func(t *testing.T) {
+			f := writePlan(t, func(doc map[string]any) {
+				doc["vpn"].(map[string]any)["tunnels"].([]any)[0].(map[string]any)["pskRef"] = ref
+			})
+			code, out, errOut := runCmd(t, "", "validate", "--secrets", f)
+			if code != 1 || !strings.Contains(out, "vpn.psk-unresolved") || !strings.Contains(out, "not allowed") {
+				t.Fatalf("exit %d\n%s%s", code, out, errOut)
+			}
+			if strings.Contains(out+errOut, secret) {
+				t.Errorf("the secret is printed:\n%s%s", out, errOut)
+			}
+		})
+	}
+	// The same file is read once its directory is allowed.
+	f := writePlan(t, func(doc map[string]any) {
+		doc["vpn"].(map[string]any)["tunnels"].([]any)[0].(map[string]any)["pskRef"] = "file:" + keyFile
+	})
+	t.Setenv("HYBRIDPLAN_PSK_TUN2", "Good_key_2")
+	if code, out, errOut := runCmd(t, "", "validate", "--secrets", "--psk-dir", filepath.Dir(keyFile), f); code != 0 {
+		t.Errorf("allowed directory: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestValidateDecodeErrorExitTwo: a document that does not decode is exit
+// 2 even when another file has plan errors.
+func TestValidateDecodeErrorExitTwo(t *testing.T) {
+	withErrors := writePlan(t, func(doc map[string]any) { doc["name"] = "" })
+	code, out, errOut := runCmd(t, "{\"version\": 1, \"idc\": 5}", "validate", withErrors, "-")
+	if code != 2 || !strings.Contains(out, "CANNOT BE READ") || !strings.Contains(out, "HAS ERRORS") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,6 +44,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	sk := fs.String("secret-key", "", "secret key of that access key (or $JDCLOUD_STANDIN_SECRET_KEY, which keeps it out of the process list)")
 	fixtures := fs.String("fixtures", "", "JSON file of existing VPCs, route tables and connections (default: those of the example plans)")
 	bgpUp := fs.Bool("bgp-up", false, "report BGP sessions and tunnels as up")
+	unknown := fs.String("unknown", "", "comma-separated `ACTIONS` to answer as an API without them would (404 \"unknown action\"), e.g. DescribeVpnTunnels, for trying preflight")
+	deleting := fs.Duration("deleting-for", 0, "how long a deleted private interface or VPC attachment stays Deleting (default 1s; negative: at once)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -63,7 +66,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "jdcloud-standin: %v\n", err)
 		return 2
 	}
-	srv := standin.New(standin.Options{Credentials: map[string]string{*ak: *sk}, Fixtures: f, BGPUp: *bgpUp})
+	var unknownActions []string
+	for _, a := range strings.Split(*unknown, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			unknownActions = append(unknownActions, a)
+		}
+	}
+	srv := standin.New(standin.Options{Credentials: map[string]string{*ak: *sk}, Fixtures: f, BGPUp: *bgpUp, Unknown: unknownActions, DeletingFor: *deleting})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "jdcloud-standin: %v\n", err)

@@ -53,7 +53,13 @@ func PlanScenarios(cfg Config) []sim.Scenario {
 //     topology is reset: every session shut down, every learned route gone,
 //     and the initial state built again.
 func Check(ctx context.Context, cfg Config) ([]ScenarioResult, error) {
-	scs := PlanScenarios(cfg)
+	return CheckScenarios(ctx, cfg, PlanScenarios(cfg))
+}
+
+// CheckScenarios is Check for chosen scenarios (a regression test's, or a
+// plan's user-written ones), replayed the same way.
+func CheckScenarios(ctx context.Context, cfg Config, scs []sim.Scenario) ([]ScenarioResult, error) {
+	scs = slices.Clone(scs)
 	slices.SortStableFunc(scs, func(a, b sim.Scenario) int { return compareEvents(a.Events, b.Events) })
 	var order []string
 	for _, e := range sim.InitialEvents(cfg.Plan) {

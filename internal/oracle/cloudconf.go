@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
 
@@ -70,6 +71,15 @@ func namesFor(i int) sessionNames {
 func cloudConfig(p *plan.Plan, res strategy.Result, hostname string, timers [2]int) (string, error) {
 	prof := p.EffectiveProfile()
 	asn := p.BorderGatewayASN()
+	// The stand-in is one router with one router ID: it can present the
+	// profile's router IDs only when they are one (or unset).
+	routerID := cloudRouterID
+	switch ids := prof.RouterIDs; {
+	case ids.DirectConnection == ids.VPN && ids.VPN.IsValid():
+		routerID = ids.VPN.String()
+	case ids.DirectConnection != ids.VPN:
+		return "", fmt.Errorf("the profile gives the dedicated line router (%s) and the border gateway (%s) different router IDs; the oracle's stand-in is one FRR router with one router ID and cannot check that", ids.DirectConnection, ids.VPN)
+	}
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	w("frr defaults traditional")
@@ -154,7 +164,7 @@ func cloudConfig(p *plan.Plan, res strategy.Result, hostname string, timers [2]i
 	}
 	w("!")
 	w("router bgp %d", asn)
-	w(" bgp router-id %s", cloudRouterID)
+	w(" bgp router-id %s", routerID)
 	w(" no bgp ebgp-requires-policy")
 	w(" no bgp network import-check")
 	w(" no bgp default ipv4-unicast")
@@ -211,19 +221,13 @@ type asPathGroup struct {
 }
 
 // groupByASPath groups a session's announcements by the AS_PATH the
-// customer router must receive. An eBGP speaker always puts its own ASN
-// first, so a path that starts with another ASN cannot be produced.
+// customer router must receive: the simulator's sim.ReceivedASPath, the
+// session's ASN first (an eBGP speaker always sends its own) and the rest
+// of the profile's path after it.
 func groupByASPath(s strategy.Session, anns []strategy.Announcement) ([]asPathGroup, error) {
 	var groups []asPathGroup
 	for _, a := range anns {
-		path := a.ASPath
-		if len(path) == 0 {
-			path = []uint32{s.CloudASN}
-		}
-		if path[0] != s.CloudASN {
-			return nil, fmt.Errorf("session %s: prefix %s must reach the customer with AS_PATH %s, but the session's ASN is %d and a BGP speaker always sends its own ASN first; make the profile's path start with %d",
-				s.Name, a.Prefix, joinASNs(path), s.CloudASN, s.CloudASN)
-		}
+		path := sim.ReceivedASPath(s, a.ASPath)
 		prepend := path[1:]
 		i := slices.IndexFunc(groups, func(g asPathGroup) bool { return slices.Equal(g.prepend, prepend) })
 		if i < 0 {

@@ -89,7 +89,7 @@ func TestCloudConfigASPath(t *testing.T) {
 		{"the session's ASN alone", []uint32{65000}, "", ""},
 		{"no path given: the session's ASN", nil, "", ""},
 		{"a longer path is prepended after the session's ASN", []uint32{65000, 65000, 64600}, "65000 64600", ""},
-		{"a path not starting with the session's ASN cannot be sent", []uint32{64512}, "", "always sends its own ASN first"},
+		{"a path starting with another ASN: the session's own replaces it", []uint32{64512, 64600}, "64600", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -129,6 +129,10 @@ func Compare(planName string, st *sim.State, obs Observation, l Lookups) []Misma
 				add(side.router, "paths for "+pfx.String(), describeFRR(fr), describeSim(sr))
 				continue
 			}
+			if d := asPathDiff(fr, sr); d != "" {
+				add(side.router, "AS_PATH for "+pfx.String(), describeFRR(fr)+"; "+d, describeSim(sr))
+				continue
+			}
 			var frrBest []string
 			if side.router == sim.RouterCustomerRouter {
 				for _, p := range fr.Paths {
@@ -176,6 +180,24 @@ func Compare(planName string, st *sim.State, obs Observation, l Lookups) []Misma
 		}
 	}
 	return out
+}
+
+// asPathDiff compares the AS_PATH of every path FRR holds with the
+// simulator's candidate from the same session (issue 9: the plan's cloud
+// ASNs must be what the customer router sees). "" means they agree.
+func asPathDiff(fr Route, sr sim.Route) string {
+	var diffs []string
+	for _, p := range fr.Paths {
+		for _, c := range sr.Candidates {
+			if c.Session != p.Session {
+				continue
+			}
+			if want := joinASNs(c.ASPath); want != p.ASPath {
+				diffs = append(diffs, fmt.Sprintf("AS_PATH %q via %s, the simulator %q", p.ASPath, p.Session, want))
+			}
+		}
+	}
+	return strings.Join(diffs, ", ")
 }
 
 func sessionsOf(paths []sim.Path) []string {

@@ -27,7 +27,7 @@ func observationOf(st *sim.State, l Lookups) Observation {
 			for i, c := range r.Candidates {
 				best := len(r.Decision.Best) > 0 && r.Decision.Best[0] == i
 				multi := !best && slices.Contains(r.Decision.Best, i)
-				route.Paths = append(route.Paths, Path{Session: c.Session, Best: best, Multipath: multi, Reason: map[bool]string{true: r.Decision.FRRReason}[best]})
+				route.Paths = append(route.Paths, Path{Session: c.Session, Best: best, Multipath: multi, Reason: map[bool]string{true: r.Decision.FRRReason}[best], ASPath: joinASNs(c.ASPath)})
 			}
 			side.into[r.Prefix] = route
 		}
@@ -89,6 +89,10 @@ func TestCompare(t *testing.T) {
 			o.Cloud[x] = Route{Prefix: x, Paths: []Path{{Session: "tun-1", Best: true}}}
 		}, []string{"border-gateway, paths for 10.99.0.0/16|no route learned over BGP"}},
 		{"a missing route", func(o *Observation) { delete(o.Customer, vpc) }, []string{"paths for 10.0.0.0/16"}},
+		{"another AS_PATH", func(o *Observation) {
+			r := o.Customer[vpc]
+			r.Paths[0].ASPath = "64600"
+		}, []string{"customer-router, AS_PATH for 10.0.0.0/16|AS_PATH \"64600\" via tun-1, the simulator \"65000\""}},
 		{"another selection reason", func(o *Observation) {
 			r := o.Customer[vpc]
 			for i := range r.Paths {

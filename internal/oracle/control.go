@@ -73,8 +73,35 @@ func (t *Topology) Apply(ctx context.Context, e Event) error {
 	}
 	switch e.Kind {
 	case sim.EventSessionUp, sim.EventSessionDown:
-		if err := t.setShut(ctx, ss, e.Kind == sim.EventSessionDown); err != nil {
-			return err
+		down := e.Kind == sim.EventSessionDown
+		switch e.Family {
+		case "":
+			if !down {
+				for _, s := range ss {
+					s.famShut = [2]bool{}
+				}
+			}
+			if err := t.setShut(ctx, ss, down); err != nil {
+				return err
+			}
+		case sim.FamilyIPv4, sim.FamilyIPv6:
+			// One family's neighbor alone: the exported configuration has
+			// one per family.
+			f := 0
+			if e.Family == sim.FamilyIPv6 {
+				f = 1
+			}
+			for _, s := range ss {
+				if f == 1 && !s.CustomerIPv6.IsValid() {
+					return fmt.Errorf("oracle: session %s has no IPv6 neighbor", s.Name)
+				}
+				s.famShut[f] = down
+				if err := t.setShut(ctx, []*liveSession{s}, s.shut); err != nil {
+					return err
+				}
+			}
+		default:
+			return fmt.Errorf("oracle: unknown family %q in %s", e.Family, e)
 		}
 	case sim.EventLinkDown, sim.EventLinkUp:
 		up := e.Kind == sim.EventLinkUp
@@ -149,8 +176,13 @@ func (t *Topology) linkUpInOrder(ctx context.Context, ss []*liveSession) error {
 	if err := t.settle(ctx); err != nil {
 		return err
 	}
+	// Enabled one by one, each settled before the next; a family shut
+	// down on its own stays down, as in the simulator.
 	for _, s := range held {
-		if err := t.Apply(ctx, Event{Kind: sim.EventSessionUp, Session: s.Name}); err != nil {
+		if err := t.setShut(ctx, []*liveSession{s}, false); err != nil {
+			return err
+		}
+		if err := t.settle(ctx); err != nil {
 			return err
 		}
 	}
@@ -158,13 +190,13 @@ func (t *Topology) linkUpInOrder(ctx context.Context, ss []*liveSession) error {
 }
 
 // setShut shuts the sessions' neighbors down on the cloud router, or
-// enables them.
+// enables them (except a family shut down on its own).
 func (t *Topology) setShut(ctx context.Context, ss []*liveSession, shut bool) error {
 	cmds := []string{fmt.Sprintf("router bgp %d", t.cfg.Plan.BorderGatewayASN())}
 	for _, s := range ss {
 		s.shut = shut
 		for _, f := range s.families() {
-			cmds = append(cmds, neg(!shut)+fmt.Sprintf("neighbor %s shutdown", f.cust))
+			cmds = append(cmds, neg(!s.neighborShut(f))+fmt.Sprintf("neighbor %s shutdown", f.cust))
 		}
 	}
 	return t.cloud.configure(ctx, cmds...)
@@ -221,8 +253,8 @@ func (t *Topology) syncWithdrawn(ctx context.Context, s *liveSession) error {
 		}
 	}
 	for _, f := range s.families() {
-		if s.shut || s.linkDown {
-			break
+		if s.neighborShut(f) || s.linkDown {
+			continue
 		}
 		if _, err := t.cloud.vtysh(ctx, fmt.Sprintf("clear bgp %s %s soft in", afiWord(f.v6), f.cust)); err != nil {
 			return err
@@ -273,7 +305,7 @@ func (t *Topology) expectations() []*expectation {
 	var out []*expectation
 	for _, s := range t.sessions {
 		for _, f := range s.families() {
-			e := &expectation{s: s, f: f, up: !s.shut && !s.linkDown}
+			e := &expectation{s: s, f: f, up: !s.neighborShut(f) && !s.linkDown}
 			for _, a := range t.cfg.Strategy.CloudToIDC.On(s.Session) {
 				if a.Prefix.Addr().Is6() == f.v6 {
 					e.custPfx++
@@ -369,6 +401,9 @@ func (t *Topology) settle(ctx context.Context) error {
 // withdrawn routes, every session shut down and every learned route gone,
 // so the next Establish starts the routers' history afresh.
 func (t *Topology) Reset(ctx context.Context) error {
+	for _, s := range t.sessions {
+		s.famShut = [2]bool{}
+	}
 	if err := t.setShut(ctx, t.sessions, true); err != nil {
 		return err
 	}
@@ -530,7 +565,7 @@ func (t *Topology) EstablishInitial(ctx context.Context, order []string) error {
 // withdrawn, as in the initial state.
 func (t *Topology) pristine() bool {
 	for _, s := range t.sessions {
-		if s.shut || s.linkDown || len(s.withdrawn) > 0 {
+		if s.shut || s.famShut != [2]bool{} || s.linkDown || len(s.withdrawn) > 0 {
 			return false
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 	"github.com/hybridplan/hybridplan/pkg/plan/validate"
 )
@@ -51,6 +52,22 @@ type variant struct {
 	// reverseTunnels numbers the tunnels' inside addresses against plan
 	// order, so the older tunnel has the higher neighbor address.
 	reverseTunnels bool
+	// reverseInterfaces numbers the private virtual interfaces'
+	// interconnects against plan order (pvif-1 on 10.254.0.4/30, pvif-2 on
+	// 10.254.0.0/30), so the interface that comes back first has the higher
+	// neighbor address (issue 9, case 1).
+	reverseInterfaces bool
+	// bringUp is the plan's bring-up order (empty: Direct Connection first).
+	bringUp string
+	// scenarios adds issue 9's user-written scenarios (two interfaces and
+	// at least two tunnels).
+	scenarios bool
+	// ipv6Scenarios adds user-written scenarios in which an IPv6 session
+	// fails alone (two interfaces, dual stack).
+	ipv6Scenarios bool
+	// lastIfaceCloudASN sets cloudAsn on the last interface; vpnLocalASN
+	// the VPN connection's localAsn (issue 9, case 5).
+	lastIfaceCloudASN, vpnLocalASN uint32
 }
 
 var (
@@ -108,6 +125,31 @@ func corpusVariants() []variant {
 		{name: "ps-1dc-2tun-lp-reversed-tunnels", description: "the first tunnel has the higher inside addresses: session age and neighbor address disagree", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpDC, reverseTunnels: true},
 		{name: "asp-1dc-2tun-nolp-reversed-tunnels", description: "AS_PATH, no local-preference, the first tunnel has the higher inside addresses", mode: plan.StrategyASPath, dcIfaces: 1, tunnels: 2, localPref: noLP, reverseTunnels: true},
 		{name: "ps-2dc-2tun-nolp-reversed-tunnels", description: "two interfaces, no local-preference, the first tunnel has the higher inside addresses: after the port goes down, which tunnel wins", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: noLP, reverseTunnels: true},
+		// Issue 9, case 1: two interfaces whose addresses run against plan
+		// order; failback must keep the interface that came back first.
+		{name: "ps-dc-only-2dc-reversed-ifaces-lp", description: "Direct Connection only, two interfaces, the second on the lower interconnect, local-preference", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 0, localPref: lpDC, reverseInterfaces: true},
+		{name: "ps-dc-only-2dc-reversed-ifaces-nolp", description: "Direct Connection only, two interfaces, the second on the lower interconnect, no local-preference", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 0, localPref: noLP, reverseInterfaces: true},
+		{name: "ps-2dc-2tun-lp-reversed-ifaces", description: "two interfaces on interconnects against plan order, two tunnels, local-preference", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: lpDC, reverseInterfaces: true},
+		{name: "asp-2dc-2tun-nolp-reversed-ifaces", description: "AS_PATH, two interfaces on interconnects against plan order, two tunnels, no local-preference", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: noLP, reverseInterfaces: true},
+		// Two interfaces × both strategies × both bring-up orders, with and
+		// without local-preference (ps-2dc-2tun-nolp is the fourth
+		// Direct-Connection-first one).
+		{name: "ps-2dc-2tun-lp", description: "two interfaces, two tunnels, local-preference", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: lpDC},
+		{name: "asp-2dc-2tun-lp", description: "AS_PATH, two interfaces, two tunnels, local-preference", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: lpDC},
+		{name: "asp-2dc-2tun-nolp", description: "AS_PATH, two interfaces, two tunnels, no local-preference", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: noLP},
+		{name: "ps-2dc-2tun-lp-vpn-first", description: "two interfaces, two tunnels, local-preference, the VPN brought up first", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: lpDC, bringUp: plan.BringUpVPNFirst},
+		{name: "ps-2dc-2tun-nolp-vpn-first", description: "two interfaces, two tunnels, no local-preference, the VPN brought up first: it keeps the return traffic", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: noLP, bringUp: plan.BringUpVPNFirst},
+		{name: "asp-2dc-2tun-lp-vpn-first", description: "AS_PATH, two interfaces, two tunnels, local-preference, the VPN brought up first", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: lpDC, bringUp: plan.BringUpVPNFirst},
+		{name: "asp-2dc-2tun-nolp-vpn-first", description: "AS_PATH, two interfaces, two tunnels, no local-preference, the VPN brought up first", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: noLP, bringUp: plan.BringUpVPNFirst},
+		{name: "ps-1dc-2tun-lp-vpn-first", description: "the seed's shape, the VPN brought up first", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: lpDC, bringUp: plan.BringUpVPNFirst},
+		{name: "ps-1dc-2tun-nolp-vpn-first", description: "prefix split without local-preference, the VPN brought up first", mode: plan.StrategyPrefixSplit, dcIfaces: 1, tunnels: 2, localPref: noLP, bringUp: plan.BringUpVPNFirst},
+		// Issue 9, case 3: user-written scenarios.
+		{name: "ps-2dc-2tun-lp-scenarios", description: "user-written scenarios: an interface shut then the other withdraws, the port down then a tunnel, one prefix withdrawn on one session", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: lpDC, scenarios: true},
+		{name: "asp-2dc-2tun-nolp-vpn-first-scenarios", description: "the same user-written scenarios without local-preference, the VPN brought up first", mode: plan.StrategyASPath, dcIfaces: 2, tunnels: 2, localPref: noLP, bringUp: plan.BringUpVPNFirst, scenarios: true},
+		{name: "ps-dual-2dc-2tun-nolp-ipv6-scenarios", description: "dual stack, two interfaces, no local-preference; user-written scenarios in which an IPv6 session fails alone", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: noLP, dualStack: true, segments: dual,
+			vpcs: [][]string{{"10.0.0.0/16", "2001:db8:200::/56"}}, ipv6Scenarios: true},
+		// Issue 9, case 5: the plan's own cloud ASNs reach the customer.
+		{name: "ps-2dc-2tun-nolp-cloudasns", description: "pvif-2 peers with cloudAsn 64600 and the VPN connection has local ASN 64700: the AS_PATHs the customer router receives start with them", mode: plan.StrategyPrefixSplit, dcIfaces: 2, tunnels: 2, localPref: noLP, lastIfaceCloudASN: 64600, vpnLocalASN: 64700},
 		{name: "asp-vpn-only-2tun", description: "VPN only, two tunnels", mode: plan.StrategyASPath, dcIfaces: 0, tunnels: 2, localPref: noLP},
 	}
 }
@@ -161,17 +203,21 @@ func (v variant) build() (*plan.Plan, error) {
 	if v.dcIfaces > 0 {
 		p.DirectConnection = &plan.DirectConnection{ConnectionID: "dc-oracle-1"}
 		for i := range v.dcIfaces {
+			slot := i
+			if v.reverseInterfaces {
+				slot = v.dcIfaces - 1 - i
+			}
 			itf := plan.PrivateInterface{
 				Name:         fmt.Sprintf("pvif-%d", i+1),
 				VLAN:         100 + i,
-				Interconnect: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 254, 0, byte(4 * i)}), 30),
+				Interconnect: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 254, 0, byte(4 * slot)}), 30),
 				HealthCheck:  plan.HealthCheck{Type: plan.HealthCheckNone},
 			}
 			if i == 0 {
 				itf.HealthCheck = plan.HealthCheck{Type: plan.HealthCheckBFD, BFD: &plan.BFD{MinTxMillis: 300, MinRxMillis: 300, Multiplier: 3}}
 			}
 			if v.dualStack {
-				itf.InterconnectIPv6 = netip.MustParsePrefix(fmt.Sprintf("2001:db8:ffff:%x::/126", i))
+				itf.InterconnectIPv6 = netip.MustParsePrefix(fmt.Sprintf("2001:db8:ffff:%x::/126", slot))
 			}
 			p.DirectConnection.Interfaces = append(p.DirectConnection.Interfaces, itf)
 		}
@@ -221,6 +267,34 @@ func (v variant) build() (*plan.Plan, error) {
 			p.Strategy.ASPath.Prepend = new(v.prepend)
 		}
 	}
+	p.BringUp = v.bringUp
+	if v.lastIfaceCloudASN != 0 {
+		p.DirectConnection.Interfaces[len(p.DirectConnection.Interfaces)-1].CloudASN = v.lastIfaceCloudASN
+	}
+	if v.vpnLocalASN != 0 {
+		p.VPN.Connection.LocalASN = v.vpnLocalASN
+	}
+	if v.scenarios {
+		p.Scenarios = issueScenarios(p)
+	}
+	if v.ipv6Scenarios {
+		p.Scenarios = append(p.Scenarios,
+			plan.UserScenario{Name: "pvif-1-ipv6-down", Description: "the IPv6 session on pvif-1 fails; its IPv4 session stays up", Events: []plan.ScenarioEvent{
+				{Kind: "session-down", Session: "pvif-1", Family: "ipv6"},
+			}},
+			plan.UserScenario{Name: "pvif-1-ipv6-down-then-pvif-2-down-and-back", Description: "pvif-1's IPv6 session fails, then pvif-2 goes down: IPv6 has only the VPN; then both come back", Events: []plan.ScenarioEvent{
+				{Kind: "session-down", Session: "pvif-1", Family: "ipv6"},
+				{Kind: "session-down", Session: "pvif-2"},
+				{Kind: "session-up", Session: "pvif-2"},
+				{Kind: "session-up", Session: "pvif-1", Family: "ipv6"},
+			}},
+			plan.UserScenario{Name: "pvif-1-ipv6-down-port-flaps", Description: "pvif-1's IPv6 session is shut down, then the port goes down and up: it stays down", Events: []plan.ScenarioEvent{
+				{Kind: "session-down", Session: "pvif-1", Family: "ipv6"},
+				{Kind: "link-down"},
+				{Kind: "link-up"},
+			}},
+		)
+	}
 	if v.cloudASN != 0 {
 		prof := plan.DefaultProfile()
 		prof.ASN.DirectConnectionPeer = v.cloudASN
@@ -233,6 +307,40 @@ func (v variant) build() (*plan.Plan, error) {
 		p.Profile.Quotas.DynamicRoutesPerBorderGateway = strategy.Compute(p).DynamicRoutes
 	}
 	return p, nil
+}
+
+// issueScenarios are issue 9's user-written scenarios for a plan with
+// interfaces pvif-1, pvif-2 and tunnels tun-1, tun-2. "The Direct
+// Connection fails silently" is a port going down here: the oracle has no
+// silent failure yet (the rehearsal adds it), and after detection the
+// routers are where a port down leaves them.
+func issueScenarios(p *plan.Plan) []plan.UserScenario {
+	firstDC := strategy.Compute(p).IDCToCloud.DirectConnection[0].Prefix
+	return []plan.UserScenario{
+		{Name: "pvif-1-shut-then-pvif-2-withdraws", Description: "DC interface 1 shut down, then DC interface 2 withdraws its routes", Events: []plan.ScenarioEvent{
+			{Kind: "session-down", Session: "pvif-1"},
+			{Kind: "withdraw", Session: "pvif-2"},
+		}},
+		{Name: "pvif-1-shut-pvif-2-withdraws-and-back", Description: "the same, then pvif-2 advertises again and pvif-1 comes back", Events: []plan.ScenarioEvent{
+			{Kind: "session-down", Session: "pvif-1"},
+			{Kind: "withdraw", Session: "pvif-2"},
+			{Kind: "restore", Session: "pvif-2"},
+			{Kind: "session-up", Session: "pvif-1"},
+		}},
+		{Name: "dc-fails-then-tun-1-down", Description: "the Direct Connection fails (port down), then tunnel 1 goes down", Events: []plan.ScenarioEvent{
+			{Kind: "link-down"},
+			{Kind: "session-down", Session: "tun-1"},
+		}},
+		{Name: "dc-fails-tun-1-down-and-back", Description: "the same, then the port and the tunnel come back", Events: []plan.ScenarioEvent{
+			{Kind: "link-down"},
+			{Kind: "session-down", Session: "tun-1"},
+			{Kind: "link-up"},
+			{Kind: "session-up", Session: "tun-1"},
+		}},
+		{Name: "withdraw-one-prefix-on-pvif-2", Description: "withdraw only " + firstDC.String() + " on only pvif-2", Events: []plan.ScenarioEvent{
+			{Kind: "withdraw", Session: "pvif-2", Prefixes: []netip.Prefix{firstDC}},
+		}},
+	}
 }
 
 // TestCorpus checks the corpus: at least 20 plans, each what its variant
@@ -298,8 +406,16 @@ func TestCorpus(t *testing.T) {
 					errs = append(errs, f.String())
 				}
 			}
+			for _, f := range sim.CheckPlan(dp) {
+				if f.Severity == plan.SeverityError {
+					errs = append(errs, f.String())
+				}
+			}
 			if len(errs) > 0 {
 				t.Fatalf("%s does not validate:\n%s", path, strings.Join(errs, "\n"))
+			}
+			if len(sim.UserScenarios(dp)) != len(dp.Scenarios) {
+				t.Fatalf("%s: only %d of %d user scenarios can run", path, len(sim.UserScenarios(dp)), len(dp.Scenarios))
 			}
 			res := strategy.Compute(dp)
 			if v.atQuota && res.DynamicRoutes != res.DynamicRouteQuota {

@@ -59,11 +59,14 @@ const dcPort = "dc"
 // liveSession is a plan session in a running topology.
 type liveSession struct {
 	strategy.Session
-	index    int
-	dev      string // interface carrying the session, same name on both sides
-	linkDev  string // what a port-down sets down on the cloud side
-	names    sessionNames
-	shut     bool // cloud-side neighbor shut down
+	index   int
+	dev     string // interface carrying the session, same name on both sides
+	linkDev string // what a port-down sets down on the cloud side
+	names   sessionNames
+	shut    bool // cloud-side neighbors shut down
+	// famShut shuts one address family's cloud-side neighbor down alone
+	// (a session-down event with a family; index 0 IPv4, 1 IPv6).
+	famShut  [2]bool
 	linkDown bool
 	// withdrawn are prefixes the border gateway no longer accepts from the
 	// customer on this session (a "routes withdrawn" event).
@@ -84,6 +87,18 @@ type family struct {
 	v6          bool
 	cust, cloud netip.Addr
 }
+
+// index is the family's index in liveSession.famShut.
+func (f family) index() int {
+	if f.v6 {
+		return 1
+	}
+	return 0
+}
+
+// neighborShut reports whether the session's neighbor of family f should
+// be shut down on the cloud router.
+func (s *liveSession) neighborShut(f family) bool { return s.shut || s.famShut[f.index()] }
 
 func (f family) afi() string {
 	if f.v6 {

@@ -33,8 +33,9 @@ const MaxDecodeFindings = 100
 const MaxDocumentDepth = 64
 
 // maxListBytes bounds the memory the lists of one document take once
-// decoded. A clean plan at the size limit needs about 20 MiB; a document of
-// 8 MiB of empty objects in a list of tunnels would need a gigabyte.
+// decoded, counted by capacity. A clean plan at the size limit needs about
+// 20 MiB; a document of 8 MiB of empty objects in a list of tunnels would
+// need a gigabyte.
 const maxListBytes = 8 * MaxDocumentBytes
 
 // maxQuotedRunes is how much of an offending value a message quotes: values
@@ -484,7 +485,6 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 }
 
 func (d *decoder) list(n *node, dst reflect.Value) {
-	start := d.pos
 	if !d.open(']') {
 		if d.keep {
 			// An empty list stays an empty list, not null.
@@ -493,30 +493,34 @@ func (d *decoder) list(n *node, dst reflect.Value) {
 		return
 	}
 	if d.keep {
-		// The list is allocated once at its final length, within the
-		// budget: growing it by doubling costs twice the memory and most of
-		// the time of decoding a large plan.
-		count := countElements(d.data, start)
-		if size := uint64(count) * uint64(n.typ.Elem().Size()); size > d.budget {
-			d.fail(CodeDecodeTooLarge, func() string {
-				return fmt.Sprintf("the list's %d elements would take %d MiB decoded, more than the %d MiB all lists of a plan may take", count, size>>20, maxListBytes>>20)
-			}, "a plan within the size limit of real segments, subnets and tunnels needs a fraction of that; look for empty or repeated elements")
-		} else {
-			d.budget -= size
-			dst.Set(reflect.MakeSlice(n.typ, 0, count))
-		}
+		dst.Set(reflect.MakeSlice(n.typ, 0, 0))
 	}
+	elemSize := uint64(n.typ.Elem().Size())
 	var scratch reflect.Value // one element, reused once values are not kept
 	d.path = append(d.path, pathElem{})
 	top := len(d.path) - 1
 	for i := 0; ; i++ {
 		d.path[top].index = i
-		d.ws()
 		var el reflect.Value
-		if d.keep {
-			if dst.Len() == dst.Cap() {
-				dst.Grow(1)
+		if d.keep && dst.Len() == dst.Cap() {
+			// Lists grow by doubling, each step within the budget.
+			// (Counting a list's elements first to allocate it once took
+			// more time than the copies it saves: it reads nested lists
+			// twice.)
+			want := max(dst.Cap()*2, 4)
+			if grow := uint64(want-dst.Cap()) * elemSize; grow <= d.budget {
+				d.budget -= grow
+				dst.Grow(want - dst.Len())
+			} else {
+				count := i + countElements(d.data, d.pos-1)
+				d.path = d.path[:top] // the finding is on the list
+				d.fail(CodeDecodeTooLarge, func() string {
+					return fmt.Sprintf("the list's %d elements would take %d MiB decoded, more than is left of the %d MiB all lists of a plan may take", count, uint64(count)*elemSize>>20, maxListBytes>>20)
+				}, "a plan within the size limit of real segments, subnets and tunnels needs a fraction of that; look for empty or repeated elements")
+				d.path = append(d.path, pathElem{index: i})
 			}
+		}
+		if d.keep {
 			dst.SetLen(i + 1)
 			el = dst.Index(i)
 		} else {
@@ -676,27 +680,24 @@ func (d *decoder) text(s []byte, info strInfo) string {
 	return d.doc[end-len(s) : end]
 }
 
-// countElements counts the elements of the list that opens at data[open],
-// assuming it is well-formed (the decoder checks that as it reads them).
+// countElements counts the elements of a list from data[open+1] to its
+// end, assuming it is well-formed; for the message of a list over budget.
 func countElements(data []byte, open int) int {
-	n, depth := 1, 0
+	n, depth, inString := 1, 0, false
 	for i := open + 1; i < len(data); i++ {
-		switch data[i] {
-		case '"':
-			for {
-				q := bytes.IndexByte(data[i+1:], '"')
-				if q < 0 {
-					return n
-				}
-				i += q + 1
-				backslashes := 0
-				for j := i - 1; data[j] == '\\'; j-- {
-					backslashes++
-				}
-				if backslashes%2 == 0 {
-					break
-				}
+		c := data[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
 			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
 		case '[', '{':
 			depth++
 		case ']', '}':
@@ -998,7 +999,11 @@ func clip(s string) string {
 	if len(s) <= 2*maxQuotedRunes {
 		return s
 	}
-	return fmt.Sprintf("%s… (%d bytes)", strings.ToValidUTF8(s[:2*maxQuotedRunes], ""), len(s))
+	cut := 2 * maxQuotedRunes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
 }
 
 func typeName(t reflect.Type) string {

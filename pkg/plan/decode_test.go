@@ -292,6 +292,25 @@ func TestDecodeDepthEdge(t *testing.T) {
 	}
 }
 
+// The lists of one document may take at most maxListBytes decoded: 8 MiB
+// of empty tunnels would take a gigabyte.
+func TestDecodeListBudget(t *testing.T) {
+	tunnels := func(n int) []byte {
+		return []byte(`{"version":1,"vpn":{"tunnels":[{}` + strings.Repeat(",{}", n-1) + `]}}`)
+	}
+	if _, err := DecodeBytes(tunnels(10_000)); err != nil {
+		t.Fatalf("10k empty tunnels: %v", err)
+	}
+	_, err := DecodeBytes(tunnels((MaxDocumentBytes - 40) / 3))
+	var de *DecodeError
+	if !errors.As(err, &de) || len(de.Findings) != 1 {
+		t.Fatalf("want one finding, got %.500v", err)
+	}
+	if f := de.Findings[0]; f.Code != CodeDecodeTooLarge || f.Path != "$.vpn.tunnels" || !strings.Contains(f.Message, "elements would take 938 MiB") {
+		t.Errorf("got %v", f)
+	}
+}
+
 func TestDecodeTooLarge(t *testing.T) {
 	big := make([]byte, MaxDocumentBytes+1)
 	_, err := Decode(bytes.NewReader(big))

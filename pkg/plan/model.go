@@ -25,6 +25,11 @@ type Plan struct {
 	// Profile overrides JD Cloud's documented rules and limits for this plan.
 	// Absent fields keep DefaultProfile's values; nil means all defaults.
 	Profile *Profile `json:"profile,omitempty"`
+
+	// Simulation parameters: see the block "Simulation: bring-up order and
+	// user-written scenarios" at the end of this file.
+	BringUp   string         `json:"bringUp,omitempty"`
+	Scenarios []UserScenario `json:"scenarios,omitempty"`
 }
 
 // IDC is the enterprise data centre and its customer (edge) router.
@@ -268,4 +273,63 @@ type ASPath struct {
 type LocalPreference struct {
 	DirectConnection uint32 `json:"directConnection"`
 	VPN              uint32 `json:"vpn"`
+}
+
+// ---- Simulation: bring-up order and user-written scenarios ----
+//
+// Owned by the simulator (pkg/plan/sim, docs/simulate.md). The simulator
+// checks these fields (sim.CheckPlan: unknown kinds, sessions and prefixes,
+// and the limits below, each finding with its JSON path).
+
+// Bring-up orders: which path's BGP sessions were established first in the
+// initial state. BGP keeps the older of two otherwise equal eBGP paths, so
+// with equal AS_PATHs and no local-preference the order decides the normal
+// state's return path.
+const (
+	// BringUpDirectConnectionFirst: the private virtual interfaces, then the
+	// tunnels, each in plan order (the default when BringUp is empty).
+	BringUpDirectConnectionFirst = "direct-connection-first"
+	// BringUpVPNFirst: the tunnels, then the private virtual interfaces, as
+	// when the VPN runs for weeks before the line is delivered.
+	BringUpVPNFirst = "vpn-first"
+)
+
+// BringUpOrders lists the bring-up orders, the default first.
+func BringUpOrders() []string { return []string{BringUpDirectConnectionFirst, BringUpVPNFirst} }
+
+// Limits on user-written scenarios: each scenario is simulated (and
+// replayed by the oracle) event by event, so their number is bounded
+// before any work is done.
+const (
+	MaxUserScenarios      = 32
+	MaxScenarioEvents     = 64
+	MaxScenarioPrefixes   = 256
+	MaxScenarioNameLength = 64
+)
+
+// UserScenario is a scenario the architect writes: an ordered list of events
+// applied after the initial state, like the standard scenarios.
+type UserScenario struct {
+	// Name is unique among the plan's scenarios and differs from every
+	// standard scenario's name.
+	Name        string          `json:"name"`
+	Description string          `json:"description,omitempty"`
+	Events      []ScenarioEvent `json:"events"`
+}
+
+// ScenarioEvent is one event of a user-written scenario; the kinds and
+// fields are the simulator's (docs/simulate.md, "Scenarios and events").
+type ScenarioEvent struct {
+	// Kind is session-up, session-down, link-down, link-up, withdraw or
+	// restore.
+	Kind string `json:"kind"`
+	// Session names a session (a private virtual interface or a tunnel), or
+	// for link events the Direct Connection; empty means every Direct
+	// Connection session (withdraw/restore) or the port (link events).
+	Session string `json:"session,omitempty"`
+	// Prefixes restricts withdraw/restore to these announcements.
+	Prefixes []netip.Prefix `json:"prefixes,omitempty"`
+	// Family limits session-up/session-down to one address family's BGP
+	// session, "ipv4" or "ipv6"; empty means both.
+	Family string `json:"family,omitempty"`
 }

@@ -29,6 +29,31 @@ type Profile struct {
 	// needs; a plan elsewhere gets a warning (region.availability).
 	Regions ProfileRegions `json:"regions"`
 	// --- end JDCLOUD (issue 10) ---
+	// RouterIDs: see the block "Simulation assumptions: router IDs of JD
+	// Cloud's BGP peers" below.
+	RouterIDs ProfileRouterIDs `json:"routerIds"`
+}
+
+// ---- Simulation assumptions: router IDs of JD Cloud's BGP peers ----
+//
+// Owned by the simulator (pkg/plan/sim). JD Cloud's dedicated line router
+// (the Direct Connection's peer) and the border gateway (the VPN's peer)
+// are likely different routers with different BGP router IDs. The customer
+// router compares router IDs after "older path", before the neighbor
+// address: when the paths' router IDs differ, they, not the addresses,
+// decide a tie with no incumbent. JD Cloud documents neither value; both
+// are unset by default (the simulator then treats every peer as one
+// router, and the neighbor address decides). Set them when they are known
+// (show bgp neighbors on the customer router).
+
+// ProfileRouterIDs are the BGP router IDs of JD Cloud's peers, as the
+// customer router sees them.
+type ProfileRouterIDs struct {
+	// DirectConnection is the dedicated line router's, on every private
+	// virtual interface.
+	DirectConnection netip.Addr `json:"directConnection,omitzero"`
+	// VPN is the border gateway's, on every tunnel.
+	VPN netip.Addr `json:"vpn,omitzero"`
 }
 
 // --- JDCLOUD (issue 10): region availability ---
@@ -269,6 +294,7 @@ func ProfileSources() map[string]string {
 		"asn.directConnectionPeer":           "SDK model BgpSpec.go (JD Cloud uses 64512); the docs also name 65501 for JD Cloud",
 		"asn.directConnectionPathToCustomer": "assumption: the DLR's ASN alone (JD Cloud does not document whether the border gateway's 65000 follows it)",
 		"asn.vpnPathToCustomer":              "assumption: the VPN connection's local ASN",
+		"routerIds":                          "assumption: undocumented; unset means one router (the neighbor address decides ties), set the dedicated line router's and the border gateway's when known",
 		"vlan":                               "Direct-Connect-Features.md (2–4000); the SDK model CreatePrivateVifSpec.go accepts [1,4000]",
 		"interconnect":                       "SDK model PeerIpsSpec.go (two addresses of one subnet, customer first, JD Cloud second); Direct-Connect-Features.md: a /30 from 10/8, 172.16/12, 192.168/16; up to 10 Gbps per physical connection",
 		"tunnel":                             "SDK model VpnTunnelSpec.go (inside /30 in 169.254.0.0/20 or RFC 1918, local address neither first nor last, bandwidthMbps [1,1500]); MTU ≤ 1450 from VPN tunnel creation in the docs",

@@ -33,10 +33,14 @@ const (
 	Approver Role = "approver"
 	// Operator starts provisioning and teardown runs of approved plans.
 	Operator Role = "operator"
+	// Canceller cancels queued and running runs (an on-call engineer who
+	// must be able to stop a run without being able to start one).
+	// Operators may cancel too.
+	Canceller Role = "canceller"
 )
 
 // Roles lists every role, in the order the documentation gives them.
-var roles = []Role{Viewer, Planner, Approver, Operator}
+var roles = []Role{Viewer, Planner, Approver, Operator, Canceller}
 
 // ParseRole checks a role name from a configuration file.
 func ParseRole(s string) (Role, error) {
@@ -44,7 +48,7 @@ func ParseRole(s string) (Role, error) {
 	if slices.Contains(roles, r) {
 		return r, nil
 	}
-	return "", fmt.Errorf("unknown role %q: use one of viewer, planner, approver, operator", s)
+	return "", fmt.Errorf("unknown role %q: use one of viewer, planner, approver, operator, canceller", s)
 }
 
 // User is a signed-in caller.
@@ -86,15 +90,19 @@ func New(users []UserConfig) (*Authenticator, error) {
 		if uc.Name == "" {
 			return nil, fmt.Errorf("%s: a user needs a name (it is recorded on submissions, approvals and runs)", where)
 		}
-		where = fmt.Sprintf("users[%d] (%s)", i, uc.Name)
-		if names[uc.Name] {
-			return nil, fmt.Errorf("%s: the name is used twice; each person needs their own user so that nobody approves their own plan", where)
+		name, err := NormalizeName(uc.Name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
 		}
-		names[uc.Name] = true
+		where = fmt.Sprintf("users[%d] (%s)", i, name)
+		if names[name] {
+			return nil, fmt.Errorf("%s: the name is used twice (names are compared trimmed and case-folded); each person needs their own user so that nobody approves their own plan", where)
+		}
+		names[name] = true
 		if len(uc.Roles) == 0 {
 			return nil, fmt.Errorf("%s: no roles; give at least one of viewer, planner, approver, operator", where)
 		}
-		u := User{Name: uc.Name}
+		u := User{Name: name}
 		for _, s := range uc.Roles {
 			r, err := ParseRole(s)
 			if err != nil {

@@ -75,6 +75,13 @@ type Options struct {
 	// Redact scrubs secrets from messages that came from elsewhere (error
 	// texts) before they reach an event or a log line; nil keeps them.
 	Redact func(string) string
+	// Admit, when set, is asked before any call of a run is sent, each
+	// time the run starts or resumes (teardowns included); an error fails
+	// the run before it acts (a *store.Failure keeps its code).
+	Admit func(r store.Run, p *plan.Plan) error
+	// CloseWait bounds how long Close waits for runs (DefaultCloseWait
+	// when zero).
+	CloseWait time.Duration
 }
 
 // Engine runs runs. Create one per server.
@@ -83,22 +90,34 @@ type Engine struct {
 	build  Builder
 	log    *slog.Logger
 	redact func(string) string
+	admit  func(store.Run, *plan.Plan) error
 	hub    *Hub
 
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu     sync.Mutex
-	active map[string]bool
+	mu sync.Mutex
+	// active are the runs executing in this process, with the function
+	// that cancels each one's context.
+	active map[string]context.CancelFunc
+	// closeWait bounds how long Close waits for runs to stop.
+	closeWait time.Duration
 }
+
+// DefaultCloseWait is how long Close waits for running calls to notice
+// the shutdown before it returns anyway.
+const DefaultCloseWait = 10 * time.Second
 
 // New makes an engine. Call Close to stop it.
 func New(o Options) *Engine {
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{
-		st: o.Store, build: o.Build, log: o.Log, redact: o.Redact, hub: NewHub(),
-		ctx: ctx, cancel: cancel, active: map[string]bool{},
+		st: o.Store, build: o.Build, log: o.Log, redact: o.Redact, admit: o.Admit, hub: NewHub(),
+		ctx: ctx, cancel: cancel, active: map[string]context.CancelFunc{}, closeWait: o.CloseWait,
+	}
+	if e.closeWait <= 0 {
+		e.closeWait = DefaultCloseWait
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
@@ -109,14 +128,36 @@ func New(o Options) *Engine {
 	return e
 }
 
+// Published hands events someone else recorded for a run (the cancel
+// request) to its watchers.
+func (e *Engine) Published(runID string, evs []store.Event) {
+	if len(evs) > 0 {
+		e.hub.publish(runID, evs, false)
+	}
+}
+
 // Hub is where watchers wait for a run's next event.
 func (e *Engine) Hub() *Hub { return e.hub }
 
-// Close stops every run at its current call and waits for them. Stopped
-// runs stay "running" in the store and resume at the next start.
-func (e *Engine) Close() {
+// Close stops every run at its current call and waits for them, at most
+// CloseWait: a call that ignores its context (a hung file system, a
+// program that does not honour cancellation) must not keep the process
+// from exiting. Stopped runs stay "running" in the store and resume at the
+// next start. It reports whether every run stopped in time.
+func (e *Engine) Close() bool {
 	e.cancel()
-	e.wg.Wait()
+	done := make(chan struct{})
+	go func() { e.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(e.closeWait):
+		e.mu.Lock()
+		n := len(e.active)
+		e.mu.Unlock()
+		e.log.Error("runs did not stop in time for the shutdown; they resume at the next start", "runs", n, "waited", e.closeWait)
+		return false
+	}
 }
 
 // Start executes a stored run in the background, unless it is already
@@ -124,25 +165,61 @@ func (e *Engine) Close() {
 func (e *Engine) Start(runID string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.active[runID] || e.ctx.Err() != nil {
+	if e.active[runID] != nil || e.ctx.Err() != nil {
 		return
 	}
-	e.active[runID] = true
+	ctx, cancel := context.WithCancel(e.ctx)
+	e.active[runID] = cancel
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
-		e.execute(runID)
+		e.execute(ctx, runID)
 		e.mu.Lock()
 		delete(e.active, runID)
 		e.mu.Unlock()
+		cancel()
 	}()
+}
+
+// Cancel stops a run whose cancellation the store has recorded
+// (store.RequestCancel): a run executing here stops at its current call and
+// records itself cancelled; one not executing is recorded cancelled now.
+func (e *Engine) Cancel(runID string) error {
+	e.mu.Lock()
+	if cancel := e.active[runID]; cancel != nil {
+		cancel()
+		e.mu.Unlock()
+		return nil
+	}
+	defer e.mu.Unlock()
+	r, err := e.st.GetRun(runID)
+	if err != nil || r.Finished() {
+		return err
+	}
+	return e.cancelled(r, nil, "")
+}
+
+// cancelled records the end of a cancelled run. step is the call in
+// flight, if any: it stays "started" in the journal, since the cloud may
+// have created its resource, so a teardown looks for it.
+func (e *Engine) cancelled(r store.Run, step *store.Step, during string) error {
+	by := "someone"
+	if r.Cancel != nil {
+		by = r.Cancel.By
+	}
+	msg := fmt.Sprintf("cancelled by %s before it sent anything more", by)
+	if during != "" {
+		msg = fmt.Sprintf("cancelled by %s during %s; whatever the run created stays in its journal, so a teardown of this run removes it", by, during)
+	}
+	e.log.Info("run cancelled", "run", r.ID, "by", by)
+	return e.record(r.ID, store.Change{State: store.StateCancelled, Step: step, Events: []store.Event{{Type: "run.cancelled", Message: msg}}})
 }
 
 // Active reports whether a run is executing in this process.
 func (e *Engine) Active(runID string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.active[runID]
+	return e.active[runID] != nil
 }
 
 // ResumeAll starts every unfinished run in the store; the server calls it
@@ -171,7 +248,7 @@ func (e *Engine) record(runID string, c store.Change) error {
 		e.log.Error("writing the run journal failed; the run stops until the server restarts", "run", runID, "err", err)
 		return err
 	}
-	e.hub.publish(runID, evs, c.State == store.StateSucceeded || c.State == store.StateFailed)
+	e.hub.publish(runID, evs, (store.Run{State: c.State}).Finished())
 	return nil
 }
 
@@ -188,7 +265,7 @@ func (e *Engine) fail(runID string, step *store.Step, f *store.Failure, msg stri
 	_ = e.record(runID, store.Change{State: store.StateFailed, Failure: f, Step: step, Events: evs})
 }
 
-func (e *Engine) execute(runID string) {
+func (e *Engine) execute(ctx context.Context, runID string) {
 	r, err := e.st.GetRun(runID)
 	if err != nil {
 		e.log.Error("cannot read the run to execute", "run", runID, "err", err)
@@ -198,6 +275,12 @@ func (e *Engine) execute(runID string) {
 		return
 	}
 	e.hub.open(runID, r.LastSeq)
+	if r.Cancel != nil {
+		// Cancelled before it started, or the server stopped (even by
+		// kill -9) between the request and the run stopping.
+		_ = e.cancelled(r, nil, "")
+		return
+	}
 	prog, calls, outputs, err := e.prepare(r)
 	if err != nil {
 		var f *store.Failure
@@ -247,6 +330,9 @@ func (e *Engine) execute(runID string) {
 				msg = fmt.Sprintf("step %d, %s %s (%s), created by run %s", c.Step, verb, c.ID, c.Name, r.Of)
 			}
 		}
+		if e.stopping(ctx, runID, nil, "") {
+			return
+		}
 		if e.record(runID, store.Change{Step: &st, Events: []store.Event{{
 			Type: "step.started", Step: st.CallID, Index: st.Index, Message: msg,
 		}}}) != nil {
@@ -266,13 +352,14 @@ func (e *Engine) execute(runID string) {
 		}
 		var out map[string]string
 		if r.Kind == store.KindTeardown {
-			err = prog.Delete(e.ctx, st.CallID, outputs, observe)
+			err = prog.Delete(ctx, st.CallID, outputs, observe)
 		} else {
-			out, err = prog.Apply(e.ctx, st.CallID, outputs, observe)
+			out, err = prog.Apply(ctx, st.CallID, outputs, observe)
 		}
-		if e.ctx.Err() != nil {
-			// Shutting down: the step stays "started" and resumes later.
-			e.log.Info("run paused for shutdown", "run", runID, "step", st.CallID)
+		// A call that finished despite the cancel is journalled as usual
+		// (its outputs let teardown find what it made); one cut short
+		// stays "started".
+		if err != nil && e.stopping(ctx, runID, &st, st.CallID) {
 			return
 		}
 		done := time.Now().UTC()
@@ -308,6 +395,26 @@ func (e *Engine) execute(runID string) {
 	e.log.Info("run succeeded", "run", runID)
 }
 
+// stopping reports whether the run must stop here: for a shutdown (the
+// step stays "started" and resumes at the next start) or a cancel (the run
+// is recorded cancelled).
+func (e *Engine) stopping(ctx context.Context, runID string, step *store.Step, during string) bool {
+	if ctx.Err() == nil {
+		return false
+	}
+	if e.ctx.Err() != nil {
+		e.log.Info("run paused for shutdown", "run", runID, "step", during)
+		return true
+	}
+	r, err := e.st.GetRun(runID)
+	if err != nil {
+		e.log.Error("cannot read the cancelled run", "run", runID, "err", err)
+		return true
+	}
+	_ = e.cancelled(r, step, during)
+	return true
+}
+
 // prepare rebuilds the program from the stored plan and checks that it
 // still has the calls the run journalled, and gathers the outputs a
 // teardown needs from the run it undoes.
@@ -322,6 +429,11 @@ func (e *Engine) prepare(r store.Run) (Program, map[string]Call, Outputs, error)
 	p, err := plan.DecodeBytes(rec.Document)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("the stored plan cannot be decoded: %w", err)
+	}
+	if e.admit != nil {
+		if err := e.admit(r, p); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	prog, err := e.build(p)
 	if err != nil {

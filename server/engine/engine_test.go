@@ -303,6 +303,9 @@ func TestTeardownDeletesCreatedInReverse(t *testing.T) {
 	if !slices.Equal(calls, []string{"b", "a"}) {
 		t.Fatalf("teardown calls %v, want [b a]: reverse order, read-backs skipped", calls)
 	}
+	if _, _, err := st.ApproveTeardown("r1", store.Approval{By: "alex"}); err != nil {
+		t.Fatal(err)
+	}
 	newRun(t, st, "r2", store.KindTeardown, hash, "r1", calls)
 	e.Start("r2")
 	if r := waitFinished(t, e, st, "r2"); r.State != store.StateSucceeded {
@@ -368,5 +371,44 @@ func tamperPlan(t *testing.T, dir, hash string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// stubborn is a program whose call ignores cancellation (a hung file
+// system, a client without timeouts).
+type stubborn struct{ entered, release chan struct{} }
+
+func (s stubborn) Calls() []Call { return []Call{{ID: "a", Step: 1, Creates: true}} }
+func (s stubborn) Apply(context.Context, string, Outputs, func(Attempt)) (map[string]string, error) {
+	close(s.entered)
+	<-s.release
+	return nil, nil
+}
+func (s stubborn) Delete(context.Context, string, Outputs, func(Attempt)) error { return nil }
+
+// Close returns after CloseWait even when a call never notices the
+// shutdown, so the process can exit.
+func TestCloseIsBounded(t *testing.T) {
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	prog := stubborn{entered: make(chan struct{}), release: make(chan struct{})}
+	defer close(prog.release)
+	e := New(Options{Store: st, Build: func(*plan.Plan) (Program, error) { return prog, nil }, CloseWait: 50 * time.Millisecond})
+	hash := seedPlan(t, st)
+	newRun(t, st, "r1", store.KindProvision, hash, "", []string{"a"})
+	e.Start("r1")
+	<-prog.entered
+	done := make(chan bool)
+	go func() { done <- e.Close() }()
+	select {
+	case stopped := <-done:
+		if stopped {
+			t.Error("Close says every run stopped, but the call is still held")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Close waits for a call that ignores cancellation")
 	}
 }

@@ -68,6 +68,17 @@ func (h *Hub) publish(runID string, evs []store.Event, finished bool) {
 	f := h.feed(runID)
 	if f.open {
 		for _, e := range evs {
+			last := f.base
+			if n := len(f.frames); n > 0 {
+				last = f.frames[n-1].Seq
+			}
+			if e.Seq != last+1 {
+				// Recorded by another writer (a cancel request) and
+				// published out of order: the hub can no longer vouch for
+				// the sequence, so watchers read the store from now on.
+				f.open = false
+				break
+			}
 			data, err := json.Marshal(e)
 			if err != nil {
 				// Cannot happen for store.Event; if it did, the watcher

@@ -552,11 +552,16 @@ func (c *Client) deleteAndWait(ctx context.Context, kind, del string, target map
 	if err != nil {
 		return err
 	}
-	if st == deletedStatus {
-		return nil
-	}
 	if st != deletingStatus {
-		if _, err := c.send(ctx, del, target); err != nil && !gone(err) {
+		// Sent even when the describe says the resource is gone: the
+		// single-resource describe path is unverified, and a wrong one
+		// (always 404) must not make teardown skip the delete. A delete
+		// answered 404 confirms it.
+		_, err := c.send(ctx, del, target)
+		if gone(err) {
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 	}

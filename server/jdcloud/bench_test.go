@@ -8,6 +8,7 @@ import (
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/provision"
 	"github.com/hybridplan/hybridplan/server/jdcloud"
+	"github.com/hybridplan/hybridplan/server/standin"
 )
 
 // BenchmarkDryRun renders every call of the seed plan as the HTTP request
@@ -34,7 +35,9 @@ func BenchmarkDryRun(b *testing.B) {
 // tears it down again, so every iteration starts from an empty JD Cloud.
 func BenchmarkProvisionSeed(b *testing.B) {
 	p := examplePlans(b)[examples.Seed]
-	e := newEnv(b, []*plan.Plan{p}, nil)
+	// Deletions complete at once: the benchmark measures the client and
+	// the stand-in, not the modelled wait.
+	e := newEnv(b, []*plan.Plan{p}, func(o *standin.Options, _ *jdcloud.Config) { o.DeletingFor = -1 })
 	calls, err := provision.Calls(p)
 	if err != nil {
 		b.Fatal(err)
@@ -56,6 +59,25 @@ func BenchmarkProvisionSeed(b *testing.B) {
 			if err := e.client.Delete(ctx, calls[i], outputs, nil); err != nil {
 				b.Fatal(err)
 			}
+		}
+		requests = len(e.srv.Requests()) - before
+	}
+	b.ReportMetric(float64(requests), "requests/op")
+}
+
+// BenchmarkPreflightSeed runs the read-only preflight of the seed plan
+// through the real SDK against the stand-in; compare with
+// BenchmarkProvisionSeed of the same run.
+func BenchmarkPreflightSeed(b *testing.B) {
+	p := examplePlans(b)[examples.Seed]
+	e := newEnv(b, []*plan.Plan{p}, nil)
+	ctx := context.Background()
+	requests := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		before := len(e.srv.Requests())
+		if _, err := e.client.Preflight(ctx, p); err != nil {
+			b.Fatal(err)
 		}
 		requests = len(e.srv.Requests()) - before
 	}

@@ -246,13 +246,13 @@ func withPath(e endpoint, path string) endpoint {
 // Filter names of the list operations, in JD Cloud's style (the SDK's
 // DescribeConnections takes "connectionIds", DescribeVpcs "vpcNames").
 const (
-	filterBgwNames             = "bgwNames"
-	filterVpcAttachmentNames   = "vpcAttachmentNames"
-	filterPrivateVifNames      = "privateVifNames"
-	filterCustomerGatewayNames = "customerGatewayNames"
-	filterVpnConnectionNames   = "vpnConnectionNames"
-	filterVpnConnectionID      = "vpnConnectionId"
-	filterConnectionIDs        = "connectionIds"
+	filterBgwNames             = "bgwNames"             // unverified
+	filterVpcAttachmentNames   = "vpcAttachmentNames"   // unverified
+	filterPrivateVifNames      = "privateVifNames"      // unverified
+	filterCustomerGatewayNames = "customerGatewayNames" // unverified
+	filterVpnConnectionNames   = "vpnConnectionNames"   // unverified
+	filterVpnConnectionID      = "vpnConnectionId"      // unverified
+	filterConnectionIDs        = "connectionIds"        // apis/DescribeConnections.go
 )
 
 // DescribeListRequest is the request of every list operation: paging and
@@ -407,25 +407,35 @@ func (r DescribeQuotaRequest) GetRegionId() string { return r.RegionId }
 
 // Results of the operations, inside the response's "result".
 
+// Create results: the id field is named after the model's id field
+// (models/Bgw.go bgwId, VpcAttachment.go vpcAttachmentId, PrivateVif.go
+// privateVifId, CustomerGateway.go customerGatewayId, VpnConnection.go
+// vpnConnectionId, VpnTunnel.go vpnTunnelId); that the result carries it
+// under that name is unverified. (Apply reads the field by name, see
+// ensure; these types document the shape.)
 type createBgwResult struct {
-	BgwId string `json:"bgwId"`
+	BgwId string `json:"bgwId"` // unverified; name from models/Bgw.go
 }
 type createVpcAttachmentResult struct {
-	VpcAttachmentId string `json:"vpcAttachmentId"`
+	VpcAttachmentId string `json:"vpcAttachmentId"` // unverified; name from models/VpcAttachment.go
 }
 type createPrivateVifResult struct {
-	PrivateVifId string `json:"privateVifId"`
+	PrivateVifId string `json:"privateVifId"` // unverified; name from models/PrivateVif.go
 }
 type createCustomerGatewayResult struct {
-	CustomerGatewayId string `json:"customerGatewayId"`
+	CustomerGatewayId string `json:"customerGatewayId"` // unverified; name from models/CustomerGateway.go
 }
 type createVpnConnectionResult struct {
-	VpnConnectionId string `json:"vpnConnectionId"`
+	VpnConnectionId string `json:"vpnConnectionId"` // unverified; name from models/VpnConnection.go
 }
 type createVpnTunnelResult struct {
-	VpnTunnelId string `json:"vpnTunnelId"`
+	VpnTunnelId string `json:"vpnTunnelId"` // unverified; name from models/VpnTunnel.go
 }
 
+// Describe results: the items are the SDK's models (their fields are the
+// model files'); the wrapper field names and totalCount are unverified,
+// following the generated DescribeConnectionsResult ("connections",
+// "totalCount").
 type describeBgwsResult struct {
 	Bgws       []bgw.Bgw `json:"bgws"`
 	TotalCount int       `json:"totalCount"`

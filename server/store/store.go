@@ -26,6 +26,8 @@ var (
 	bucketPlans     = []byte("plans")
 	bucketApprovals = []byte("approvals")
 	bucketRuns      = []byte("runs")
+	// bucketOwners maps a resource identity to the plan whose runs own it.
+	bucketOwners = []byte("owners")
 	// Inside each run's bucket:
 	keyRun        = []byte("run")
 	bucketSteps   = []byte("steps")
@@ -64,7 +66,7 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketPlans, bucketApprovals, bucketRuns} {
+		for _, b := range [][]byte{bucketPlans, bucketApprovals, bucketRuns, bucketOwners} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -136,6 +138,10 @@ type Approval struct {
 	By      string    `json:"by"`
 	At      time.Time `json:"at"`
 	Comment string    `json:"comment,omitempty"`
+	// UsedBy is, for a teardown approval, the teardown run that consumed
+	// it: one approval allows one teardown.
+	UsedBy string     `json:"usedBy,omitempty"`
+	UsedAt *time.Time `json:"usedAt,omitempty"`
 }
 
 // Approve records the approval of a stored plan. A plan is approved once;
@@ -178,6 +184,10 @@ const (
 	StateRunning   = "running"
 	StateSucceeded = "succeeded"
 	StateFailed    = "failed"
+	// StateCancelled: someone cancelled the run; what it created stays in
+	// its journal (succeeded steps, and the step in flight as "started"),
+	// so a teardown of it removes that too.
+	StateCancelled = "cancelled"
 )
 
 // Failure is why a step or a run failed: the JD Cloud error when the cloud
@@ -216,10 +226,23 @@ type Run struct {
 	Failure *Failure `json:"failure,omitempty"`
 	// LastSeq is the sequence number of the run's latest event.
 	LastSeq uint64 `json:"lastSeq"`
+	// Resources are the identities (region, kind and name) of what the
+	// run's plan creates. A provisioning run claims them for its plan; no
+	// run of another plan may create, adopt or delete them until a
+	// teardown of the owner has succeeded.
+	Resources []string `json:"resources,omitempty"`
+	// Approval is, for a teardown, the approval it consumed.
+	Approval *Approval `json:"approval,omitempty"`
+	// Cancel records who asked to cancel the run, and when. It is written
+	// before the engine acts on it, so a server killed mid-cancel finishes
+	// the cancel at its next start instead of resuming the run.
+	Cancel *Approval `json:"cancel,omitempty"`
 }
 
 // Finished reports whether the run has stopped for good.
-func (r Run) Finished() bool { return r.State == StateSucceeded || r.State == StateFailed }
+func (r Run) Finished() bool {
+	return r.State == StateSucceeded || r.State == StateFailed || r.State == StateCancelled
+}
 
 // Step states.
 const (
@@ -258,13 +281,102 @@ type Event struct {
 	Outputs map[string]string `json:"outputs,omitempty"`
 }
 
+// OwnedError is CreateRun's refusal of a provisioning run whose resources
+// another plan owns.
+type OwnedError struct {
+	Resource, PlanHash, Run string
+}
+
+func (e *OwnedError) Error() string {
+	return fmt.Sprintf("%s belongs to plan %s (run %s)", e.Resource, e.PlanHash, e.Run)
+}
+
+// owner is a claim on a resource identity.
+type owner struct {
+	PlanHash string    `json:"planHash"`
+	Run      string    `json:"run"`
+	At       time.Time `json:"at"`
+}
+
+// claim makes r's plan the owner of r's resources, unless another plan
+// owns one of them.
+func claim(b *bolt.Bucket, r Run) error {
+	for _, id := range r.Resources {
+		var o owner
+		if err := getJSON(b, []byte(id), &o); err == nil && o.PlanHash != r.PlanHash {
+			return &OwnedError{Resource: id, PlanHash: o.PlanHash, Run: o.Run}
+		} else if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	for _, id := range r.Resources {
+		if b.Get([]byte(id)) != nil {
+			continue // the plan's first claim stays
+		}
+		if err := putJSON(b, []byte(id), owner{PlanHash: r.PlanHash, Run: r.ID, At: r.CreatedAt}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// release gives up r's plan's claims on r's resources.
+func release(b *bolt.Bucket, r Run) error {
+	for _, id := range r.Resources {
+		var o owner
+		if err := getJSON(b, []byte(id), &o); err == nil && o.PlanHash == r.PlanHash {
+			if err := b.Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Errors of CreateRun for a teardown.
+var (
+	ErrNotApproved  = errors.New("the teardown is not approved")
+	ErrApprovalUsed = errors.New("the teardown approval was used by another teardown")
+	ErrOwnApproval  = errors.New("the teardown was approved by the user starting it")
+)
+
 // CreateRun stores a new queued run with its pending steps and first event,
-// all in one transaction.
+// all in one transaction. A teardown consumes the unused teardown approval
+// of the run it undoes in the same transaction, so one approval allows one
+// teardown; it is refused if the approver is the one starting it.
 func (s *Store) CreateRun(r Run, first Event) (Run, Event, error) {
 	now := s.now()
 	r.State, r.CreatedAt, r.UpdatedAt = StateQueued, now, now
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		runs := tx.Bucket(bucketRuns)
+		if r.Kind == KindProvision {
+			if err := claim(tx.Bucket(bucketOwners), r); err != nil {
+				return err
+			}
+		}
+		if r.Kind == KindTeardown {
+			src := runs.Bucket([]byte(r.Of))
+			if src == nil {
+				return fmt.Errorf("run %s: %w", r.Of, ErrNotFound)
+			}
+			var a Approval
+			if err := getJSON(src, bucketTeardwn, &a); errors.Is(err, ErrNotFound) {
+				return ErrNotApproved
+			} else if err != nil {
+				return err
+			}
+			switch {
+			case a.UsedBy != "":
+				return ErrApprovalUsed
+			case a.By == r.StartedBy:
+				return ErrOwnApproval
+			}
+			a.UsedBy, a.UsedAt = r.ID, &now
+			if err := putJSON(src, bucketTeardwn, a); err != nil {
+				return err
+			}
+			r.Approval = &a
+		}
 		if runs.Bucket([]byte(r.ID)) != nil {
 			return fmt.Errorf("run %s: %w", r.ID, ErrExists)
 		}
@@ -318,6 +430,9 @@ func (s *Store) Record(runID string, c Change) ([]Event, error) {
 		}
 		if c.State != "" {
 			r.State = c.State
+			if err := releaseIfDone(tx, rb, r); err != nil {
+				return err
+			}
 		}
 		if c.Failure != nil {
 			r.Failure = c.Failure
@@ -340,6 +455,43 @@ func (s *Store) Record(runID string, c Change) ([]Event, error) {
 	return out, err
 }
 
+// releaseIfDone gives up a plan's claims once nothing of it can exist: a
+// teardown succeeded, or a provisioning run ended before any call began.
+func releaseIfDone(tx *bolt.Tx, rb *bolt.Bucket, r Run) error {
+	owners := tx.Bucket(bucketOwners)
+	switch {
+	case r.Kind == KindTeardown && r.State == StateSucceeded:
+		return release(owners, r)
+	case r.Kind == KindProvision && r.Finished() && r.State != StateSucceeded:
+		untouched := true
+		err := rb.Bucket(bucketSteps).ForEach(func(_, v []byte) error {
+			var st Step
+			if err := json.Unmarshal(v, &st); err != nil {
+				return err
+			}
+			untouched = untouched && st.State == StepPending
+			return nil
+		})
+		if err != nil || !untouched {
+			return err
+		}
+		// Another provisioning run of the plan may have made something.
+		runs := tx.Bucket(bucketRuns)
+		c := runs.Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			var o Run
+			if err := getJSON(runs.Bucket(k), keyRun, &o); err != nil || o.ID == r.ID || o.PlanHash != r.PlanHash {
+				continue
+			}
+			if o.Kind == KindProvision {
+				return nil // keep the claim; a teardown releases it
+			}
+		}
+		return release(owners, r)
+	}
+	return nil
+}
+
 func appendEvent(rb *bolt.Bucket, r *Run, e Event, now time.Time) (Event, error) {
 	r.LastSeq++
 	e.Seq, e.Time = r.LastSeq, now
@@ -349,6 +501,42 @@ func appendEvent(rb *bolt.Bucket, r *Run, e Event, now time.Time) (Event, error)
 // seqKey is big-endian so that bbolt's byte order is event order.
 func seqKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(nil, seq)
+}
+
+// ErrFinished is RequestCancel's answer for a run that has already stopped.
+var ErrFinished = errors.New("the run has finished")
+
+// RequestCancel records that by asked to cancel an unfinished run, with a
+// run.cancel-requested event, in one transaction. Asking again returns the
+// first request.
+func (s *Store) RequestCancel(runID, by string) (Run, []Event, error) {
+	now := s.now()
+	var r Run
+	var evs []Event
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		rb := tx.Bucket(bucketRuns).Bucket([]byte(runID))
+		if rb == nil {
+			return ErrNotFound
+		}
+		if err := getJSON(rb, keyRun, &r); err != nil {
+			return err
+		}
+		if r.Finished() {
+			return ErrFinished
+		}
+		if r.Cancel != nil {
+			return nil
+		}
+		r.Cancel = &Approval{By: by, At: now}
+		r.UpdatedAt = now
+		e, err := appendEvent(rb, &r, Event{Type: "run.cancel-requested", Message: by + " asked to cancel the run; it stops at the current call"}, now)
+		if err != nil {
+			return err
+		}
+		evs = append(evs, e)
+		return putJSON(rb, keyRun, r)
+	})
+	return r, evs, err
 }
 
 // GetRun returns a run.
@@ -443,7 +631,12 @@ func (s *Store) ApproveTeardown(runID string, a Approval) (got Approval, created
 			return ErrNotFound
 		}
 		if v := rb.Get(bucketTeardwn); v != nil {
-			return json.Unmarshal(v, &got)
+			if err := json.Unmarshal(v, &got); err != nil {
+				return err
+			}
+			if got.UsedBy == "" {
+				return nil // still waiting for its teardown
+			}
 		}
 		got, created = a, true
 		return putJSON(rb, bucketTeardwn, a)

@@ -139,6 +139,7 @@ var adversarial = []struct {
 	{"wrong-type-fields", `{"version":1,"idc":{"segments":[{}`, `{"name":1,"cidr":2,"description":[]}`, ",", `]}}`},
 	{"deep-nesting", `{"version":1,"idc":{"segments":[0`, strings.Repeat("[", 60) + strings.Repeat("]", 60), ",", `]}}`},
 	{"unknown-fields", `{"version":1`, `"segmentz":{"nme":[1,2]}`, ",", `}`},
+	{"empty-tunnels", `{"version":1,"vpn":{"tunnels":[{}`, "{}", ",", `]}}`},
 	{"duplicate-segments", `{"version":1,"idc":{"segments":[{"name":"a","cidr":"10.0.0.0/8"}`, `{"name":"a","cidr":"10.0.0.0/8"}`, ",", `]}}`},
 	{"bad-prefixes", `{"version":1,"idc":{"segments":[{}`, `{"cidr":"10.0.0.0/33"}`, ",", `]}}`},
 	{"huge-string", `{"version":1,"name":"`, "x", "", `"}`},

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
 
 // Codes of the simulation-level findings (Check). They are stable: the
@@ -64,6 +65,19 @@ func Check(p *plan.Plan) []plan.Finding {
 	if p == nil {
 		return nil
 	}
+	return check(p, nil)
+}
+
+// CheckWith is Check with the plan's strategy result (strategy.Compute(p)),
+// which the caller has already computed; it saves computing it again.
+func CheckWith(p *plan.Plan, strat strategy.Result) []plan.Finding {
+	if p == nil {
+		return nil
+	}
+	return check(p, &strat)
+}
+
+func check(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 	idc, vpc := checkSegments(p)
 	sessions := 0
 	if dc := p.DirectConnection; dc != nil {
@@ -90,7 +104,12 @@ func Check(p *plan.Plan) []plan.Finding {
 		return []plan.Finding{notChecked(fmt.Sprintf("simulating every scenario would take about %d steps; the simulation checks stop at %d", work, MaxCheckWork))}
 	}
 
-	m := newModel(p)
+	var m *model
+	if strat != nil {
+		m = newModelFrom(p, *strat)
+	} else {
+		m = newModel(p)
+	}
 	scenarios := Scenarios(p)
 	idcRefs := containing(m.bgw, addrsOf(idc))
 	vpcRefs := containing(m.cust, addrsOf(vpc))

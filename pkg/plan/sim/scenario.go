@@ -31,17 +31,31 @@ const (
 	EventRestore = "restore"
 )
 
+// Address families a session-up or session-down event may name: the
+// exporter configures one BGP neighbor per family, so an IPv6 session can
+// fail (or be shut down) while the IPv4 one stays up.
+const (
+	FamilyIPv4 = "ipv4"
+	FamilyIPv6 = "ipv6"
+)
+
 // Event is one change applied to the network.
 type Event struct {
 	Kind     string         `json:"kind"`
 	Session  string         `json:"session,omitempty"`
 	Prefixes []netip.Prefix `json:"prefixes,omitempty"`
+	// Family limits a session-up or session-down to one address family's
+	// BGP session (FamilyIPv4, FamilyIPv6); empty means both.
+	Family string `json:"family,omitempty"`
 }
 
 func (e Event) String() string {
 	s := e.Kind
 	if e.Session != "" {
 		s += " " + e.Session
+	}
+	if e.Family != "" {
+		s += " (" + e.Family + ")"
 	}
 	if len(e.Prefixes) > 0 {
 		ps := make([]string, len(e.Prefixes))
@@ -76,25 +90,66 @@ const (
 	FailbackSuffix           = "-failback"
 )
 
-// InitialEvents brings every session up in a defined order: the Direct
-// Connection's private virtual interfaces, then the VPN tunnels, each in
-// plan order. The oracle establishes its sessions in this order too; it
-// matters because BGP prefers the older of two otherwise equal eBGP paths.
+// InitialEvents brings every session up in the plan's bring-up order
+// (plan.BringUp): by default the Direct Connection's private virtual
+// interfaces, then the VPN tunnels; with plan.BringUpVPNFirst the tunnels
+// first. Within a path, plan order. The oracle establishes its sessions in
+// this order too; it matters because BGP prefers the older of two
+// otherwise equal eBGP paths.
 func InitialEvents(p *plan.Plan) []Event {
 	sessions := strategy.Sessions(p)
-	out := make([]Event, len(sessions))
-	for i, s := range sessions {
-		out[i] = Event{Kind: EventSessionUp, Session: s.Name}
+	out := make([]Event, 0, len(sessions))
+	first, second := strategy.DirectConnection, strategy.VPN
+	if p.BringUp == plan.BringUpVPNFirst {
+		first, second = second, first
+	}
+	for _, kind := range []strategy.PathKind{first, second} {
+		for _, s := range sessions {
+			if s.Kind == kind {
+				out = append(out, Event{Kind: EventSessionUp, Session: s.Name})
+			}
+		}
 	}
 	return out
 }
 
-// Scenarios returns the standard scenarios for the plan, each failure
-// followed by its failback: normal; every Direct Connection session shut
+// BringUp returns the plan's bring-up order, the default when it sets none.
+func BringUp(p *plan.Plan) string {
+	if p.BringUp == "" {
+		return plan.BringUpDirectConnectionFirst
+	}
+	return p.BringUp
+}
+
+// WithBringUp returns a shallow copy of p with the bring-up order set: the
+// simulator reads plans and never changes them, so the copy may share
+// everything else.
+func WithBringUp(p *plan.Plan, order string) *plan.Plan {
+	q := *p
+	q.BringUp = order
+	return &q
+}
+
+// bringUpPhrase describes the order for a person.
+func bringUpPhrase(p *plan.Plan) string {
+	if BringUp(p) == plan.BringUpVPNFirst {
+		return "brought up the VPN tunnels first, then Direct Connection"
+	}
+	return "brought up Direct Connection first, then the tunnels"
+}
+
+// Scenarios returns the standard scenarios for the plan, then the plan's
+// user-written ones that pass CheckPlan (UserScenarios). The standard ones,
+// each failure followed by its failback: normal; every Direct Connection session shut
 // down (and each one alone when there are several); the Direct Connection
 // routes withdrawn; the port down; each tunnel down; the VPN down; both
 // down.
 func Scenarios(p *plan.Plan) []Scenario {
+	return append(StandardScenarios(p), UserScenarios(p)...)
+}
+
+// StandardScenarios is Scenarios without the plan's user-written ones.
+func StandardScenarios(p *plan.Plan) []Scenario {
 	var dc, vpn []strategy.Session
 	for _, s := range strategy.Sessions(p) {
 		if s.Kind == strategy.DirectConnection {
@@ -105,7 +160,7 @@ func Scenarios(p *plan.Plan) []Scenario {
 	}
 	out := []Scenario{{
 		Name:        ScenarioNormal,
-		Description: "every session up, brought up Direct Connection first, then the tunnels",
+		Description: "every session up, " + bringUpPhrase(p),
 		Events:      []Event{},
 	}}
 	add := func(name, item, desc, failbackDesc string, events []Event) {
@@ -199,7 +254,8 @@ func WithdrawScenario(prefixes []netip.Prefix) Scenario {
 	}
 }
 
-// FindScenario returns the standard scenario with that name.
+// FindScenario returns the standard or user-written scenario with that
+// name.
 func FindScenario(p *plan.Plan, name string) (Scenario, error) {
 	all := Scenarios(p)
 	for _, s := range all {

@@ -52,6 +52,17 @@ type SessionState struct {
 	// Withdrawn are the prefixes the customer router no longer advertises
 	// on the session.
 	Withdrawn []netip.Prefix `json:"withdrawn,omitempty"`
+	// IPv6 is the session's IPv6 BGP session, when it has one: a separate
+	// neighbor, as the exported configuration sets it up, which can fail
+	// alone. Up and Established above are the IPv4 session's.
+	IPv6 *FamilySession `json:"ipv6,omitempty"`
+}
+
+// FamilySession is one address family's BGP session of an interface or
+// tunnel.
+type FamilySession struct {
+	Up          bool `json:"up"`
+	Established int  `json:"established,omitempty"`
 }
 
 // Table is one router's effective routes, sorted by prefix (IPv4 first).
@@ -122,8 +133,9 @@ type model struct {
 	// the matrix verdicts of routes with one next hop.
 	single [][]string
 	// Per-session attributes shared by all of a session's paths.
-	priority  []int    // border gateway next-hop priority
-	localPref []uint32 // customer router local-preference
+	priority  []int        // border gateway next-hop priority
+	localPref []uint32     // customer router local-preference
+	routerID  []netip.Addr // the cloud peer's router ID (profile routerIds)
 	nh        plan.NextHopPriority
 	rd        plan.RouteDistance
 }
@@ -145,10 +157,14 @@ type sessionPath struct {
 	asPath []uint32
 }
 
-func newModel(p *plan.Plan) *model {
+func newModel(p *plan.Plan) *model { return newModelFrom(p, strategy.Compute(p)) }
+
+// newModelFrom builds the model from a strategy result the caller already
+// computed for p (Check's callers have one).
+func newModelFrom(p *plan.Plan, strat strategy.Result) *model {
 	m := &model{
 		p:      p,
-		strat:  strategy.Compute(p),
+		strat:  strat,
 		byName: map[string]int{},
 	}
 	m.sessions = m.strat.Sessions
@@ -180,7 +196,12 @@ func newModel(p *plan.Plan) *model {
 	lp := p.Strategy.LocalPreference
 	m.priority = make([]int, len(m.sessions))
 	m.localPref = make([]uint32, len(m.sessions))
+	m.routerID = make([]netip.Addr, len(m.sessions))
 	for si, s := range m.sessions {
+		m.routerID[si] = prof.RouterIDs.VPN
+		if s.Kind == strategy.DirectConnection {
+			m.routerID[si] = prof.RouterIDs.DirectConnection
+		}
 		m.priority[si] = m.nh.PrivateInterface
 		if s.Kind == strategy.VPN {
 			m.priority[si] = m.nh.VPNConnection
@@ -208,9 +229,15 @@ func newModel(p *plan.Plan) *model {
 			}
 			bgw = append(bgw, sessionPath{prefix: a.Prefix, session: si, asPath: path})
 		}
+		// What the session's cloud end sends, one slice per distinct
+		// profile path (announcements share theirs).
+		var from, received []uint32
 		for _, a := range m.strat.CloudToIDC.For(s.Kind) {
 			if s.Carries(a.Prefix) {
-				cust = append(cust, sessionPath{prefix: a.Prefix, session: si, asPath: a.ASPath})
+				if received == nil || !slices.Equal(from, a.ASPath) {
+					from, received = a.ASPath, ReceivedASPath(s, a.ASPath)
+				}
+				cust = append(cust, sessionPath{prefix: a.Prefix, session: si, asPath: received})
 			}
 		}
 	}
@@ -262,17 +289,42 @@ func (l *lazyIndex) get() *cidr.Index {
 	return l.ix
 }
 
+// Address families of a session's BGP neighbors, as indexes: every
+// session has an IPv4 neighbor; one with IPv6 addresses has an IPv6
+// neighbor too, a separate BGP session (as the exporter configures it).
+const (
+	famIPv4 = 0
+	famIPv6 = 1
+)
+
+func familyOf(q netip.Prefix) int {
+	if q.Addr().Is6() {
+		return famIPv6
+	}
+	return famIPv4
+}
+
+// link is one address family's BGP session of one plan session.
+type link struct{ session, family int }
+
 // world is the sessions' state while events are applied.
 type world struct {
-	adminUp     []bool
-	linkUp      []bool
-	established []int // 0 when down
+	adminUp []bool
+	// famShut shuts one address family's neighbor of a session down on its
+	// own (a session-down event with a family).
+	famShut [2][]bool
+	linkUp  []bool
+	// established orders each family's sessions by when they came up; 0
+	// when down.
+	established [2][]int
 	// withdrawn holds each session's withdrawn prefixes; when allWithdrawn
 	// is set it holds the exceptions instead (prefixes restored since), so
 	// withdrawing everything costs nothing per prefix.
 	withdrawn    []map[netip.Prefix]bool
 	allWithdrawn []bool
-	clock        int
+	// clock counts each family's session establishments: paths of one
+	// prefix are all of one family, so only a family's order matters.
+	clock [2]int
 	// selected is the customer router's best path per prefix (indexing
 	// model.cust): the session, or -1. It is kept up to date after every
 	// session change, as a router does, because BGP keeps the current best
@@ -280,9 +332,39 @@ type world struct {
 	// change to the prefix's paths: the decision the router made then is
 	// the one it reports (FRR's selectionReason).
 	selected, incumbent []int
+	// pending marks sessions that one event brings up but that have not
+	// established yet: they come up one at a time, and until its turn a
+	// session offers the customer router no path.
+	pending [2][]bool
 }
 
-func (w *world) up(i int) bool { return w.adminUp[i] && w.linkUp[i] }
+// upFamily reports whether session i's neighbor of family f is up.
+func (w *world) upFamily(i, f int) bool {
+	return w.adminUp[i] && !w.famShut[f][i] && w.linkUp[i] && !w.pending[f][i]
+}
+
+// up reports whether session i's IPv4 session is up.
+func (w *world) up(i int) bool { return w.upFamily(i, famIPv4) }
+
+// families returns the address families session i has a neighbor for.
+func (m *model) families(i int) []int {
+	if m.sessions[i].CustomerIPv6.IsValid() {
+		return []int{famIPv4, famIPv6}
+	}
+	return []int{famIPv4}
+}
+
+// upLinks is every family session's state, for settle.
+func (m *model) upLinks(w *world) [2][]bool {
+	var out [2][]bool
+	for f := range out {
+		out[f] = make([]bool, len(m.sessions))
+		for i := range m.sessions {
+			out[f][i] = w.upFamily(i, f)
+		}
+	}
+	return out
+}
 
 // isWithdrawn reports whether the customer router holds q back on session i.
 func (w *world) isWithdrawn(i int, q netip.Prefix) bool {
@@ -320,33 +402,50 @@ func (w *world) setWithdrawn(i int, prefixes []netip.Prefix, withdraw bool) {
 // best-path selection once, so none of them leaves an incumbent behind);
 // sessions that come up establish one at a time, in session order, with a
 // choice after each, as BGP sessions do.
-func (m *model) settle(w *world, wasUp []bool) {
-	var down []int
+func (m *model) settle(w *world, wasUp [2][]bool) {
+	var down []link
 	for i := range w.adminUp {
-		if !w.up(i) && wasUp[i] {
-			w.established[i] = 0
-			down = append(down, i)
+		for _, f := range m.families(i) {
+			if !w.upFamily(i, f) && wasUp[f][i] {
+				w.established[f][i] = 0
+				down = append(down, link{i, f})
+			}
 		}
 	}
 	if len(down) > 0 {
 		m.reselect(w, down)
 	}
+	// Sessions that come up establish one at a time. Until its turn a
+	// session is pending (not up): otherwise the first one's choice would
+	// already see the later ones' paths, as if they had arrived together,
+	// and the neighbor address, not arrival, would decide between them
+	// (issue 9: after a port came back, the customer router returned over
+	// the interface that came back second).
+	var coming []link
 	for i := range w.adminUp {
-		if w.up(i) && !wasUp[i] {
-			w.clock++
-			w.established[i] = w.clock
-			m.reselect(w, []int{i})
+		for _, f := range m.families(i) {
+			if w.upFamily(i, f) && !wasUp[f][i] {
+				w.pending[f][i] = true
+				coming = append(coming, link{i, f})
+			}
 		}
+	}
+	for _, l := range coming {
+		w.pending[l.family][l.session] = false
+		w.clock[l.family]++
+		w.established[l.family][l.session] = w.clock[l.family]
+		m.reselect(w, []link{l})
 	}
 }
 
 // reselect lets the customer router choose again for the prefixes whose
 // paths changed when the sessions changed state.
-func (m *model) reselect(w *world, sessions []int) {
+func (m *model) reselect(w *world, links []link) {
 	var buf []Path
 	var best []int
 	for ref, pp := range m.cust {
-		if !slices.ContainsFunc(pp.paths, func(sp sessionPath) bool { return slices.Contains(sessions, sp.session) }) {
+		f := familyOf(pp.prefix)
+		if !slices.ContainsFunc(pp.paths, func(sp sessionPath) bool { return slices.Contains(links, link{sp.session, f}) }) {
 			continue
 		}
 		w.incumbent[ref] = w.selected[ref]
@@ -361,22 +460,8 @@ func (m *model) reselect(w *world, sessions []int) {
 
 // world applies InitialEvents and then the scenario's events.
 func (m *model) world(s Scenario) (*world, error) {
+	w := m.newWorld()
 	n := len(m.sessions)
-	w := &world{
-		adminUp:      make([]bool, n),
-		linkUp:       make([]bool, n),
-		established:  make([]int, n),
-		withdrawn:    make([]map[netip.Prefix]bool, n),
-		allWithdrawn: make([]bool, n),
-		selected:     make([]int, len(m.cust)),
-		incumbent:    make([]int, len(m.cust)),
-	}
-	for i := range w.linkUp {
-		w.linkUp[i] = true
-	}
-	for i := range w.selected {
-		w.selected[i], w.incumbent[i] = -1, -1
-	}
 	events := append(InitialEvents(m.p), s.Events...)
 	for k, e := range events {
 		if err := m.apply(w, e); err != nil {
@@ -389,6 +474,31 @@ func (m *model) world(s Scenario) (*world, error) {
 	return w, nil
 }
 
+// newWorld is the world before any event: every session down.
+func (m *model) newWorld() *world {
+	n := len(m.sessions)
+	w := &world{
+		adminUp:      make([]bool, n),
+		linkUp:       make([]bool, n),
+		withdrawn:    make([]map[netip.Prefix]bool, n),
+		allWithdrawn: make([]bool, n),
+		selected:     make([]int, len(m.cust)),
+		incumbent:    make([]int, len(m.cust)),
+	}
+	for f := range 2 {
+		w.famShut[f] = make([]bool, n)
+		w.established[f] = make([]int, n)
+		w.pending[f] = make([]bool, n)
+	}
+	for i := range w.linkUp {
+		w.linkUp[i] = true
+	}
+	for i := range w.selected {
+		w.selected[i], w.incumbent[i] = -1, -1
+	}
+	return w
+}
+
 func (m *model) run(s Scenario) (*State, error) {
 	w, err := m.world(s)
 	if err != nil {
@@ -397,7 +507,10 @@ func (m *model) run(s Scenario) (*State, error) {
 	n := len(m.sessions)
 	st := &State{Scenario: s, Sessions: make([]SessionState, n)}
 	for i, sess := range m.sessions {
-		ss := SessionState{Name: sess.Name, Kind: string(sess.Kind), Up: w.up(i), Established: w.established[i]}
+		ss := SessionState{Name: sess.Name, Kind: string(sess.Kind), Up: w.up(i), Established: w.established[famIPv4][i]}
+		if sess.CustomerIPv6.IsValid() {
+			ss.IPv6 = &FamilySession{Up: w.upFamily(i, famIPv6), Established: w.established[famIPv6][i]}
+		}
 		for _, a := range m.strat.IDCToCloud.For(sess.Kind) {
 			if sess.Carries(a.Prefix) && w.isWithdrawn(i, a.Prefix) {
 				ss.Withdrawn = append(ss.Withdrawn, a.Prefix)
@@ -411,28 +524,66 @@ func (m *model) run(s Scenario) (*State, error) {
 	return st, nil
 }
 
+// Fields of an event that an eventError can name.
+const (
+	fieldKind     = "kind"
+	fieldSession  = "session"
+	fieldPrefixes = "prefixes"
+	fieldFamily   = "family"
+)
+
+// eventError is an event the plan cannot apply, with the field at fault
+// (fieldKind, fieldSession or fieldPrefixes), so that a user-written
+// scenario's finding can point at it.
+type eventError struct {
+	field string
+	err   error
+}
+
+func (e *eventError) Error() string { return e.err.Error() }
+func (e *eventError) Unwrap() error { return e.err }
+
+func fieldErr(field string, err error) error { return &eventError{field, err} }
+
 // apply changes the world by one event.
 func (m *model) apply(w *world, e Event) error {
-	wasUp := make([]bool, len(m.sessions))
-	for i := range wasUp {
-		wasUp[i] = w.up(i)
+	wasUp := m.upLinks(w)
+	if e.Family != "" && e.Kind != EventSessionUp && e.Kind != EventSessionDown {
+		return fieldErr(fieldFamily, fmt.Errorf("a %s event takes no family; only session-up and session-down act on one address family's session", e.Kind))
 	}
 	switch e.Kind {
 	case EventSessionUp, EventSessionDown:
 		i, err := m.session(e.Session)
 		if err != nil {
-			return err
+			return fieldErr(fieldSession, err)
 		}
-		w.adminUp[i] = e.Kind == EventSessionUp
+		up := e.Kind == EventSessionUp
+		switch e.Family {
+		case "":
+			// The whole session: every family's neighbor.
+			w.adminUp[i] = up
+			if up {
+				w.famShut[famIPv4][i], w.famShut[famIPv6][i] = false, false
+			}
+		case FamilyIPv4:
+			w.famShut[famIPv4][i] = !up
+		case FamilyIPv6:
+			if !m.sessions[i].CustomerIPv6.IsValid() {
+				return fieldErr(fieldFamily, fmt.Errorf("%s has no IPv6 session (no IPv6 interconnect or inside addresses)", e.Session))
+			}
+			w.famShut[famIPv6][i] = !up
+		default:
+			return fieldErr(fieldFamily, fmt.Errorf("unknown family %q; use %s, %s, or leave it out for both", e.Family, FamilyIPv4, FamilyIPv6))
+		}
 	case EventLinkDown, EventLinkUp:
 		dc := m.p.DirectConnection
 		if dc == nil || len(dc.Interfaces) == 0 {
-			return fmt.Errorf("the plan has no Direct Connection interfaces to take %s", strings.TrimPrefix(e.Kind, "link-"))
+			return fieldErr(fieldKind, fmt.Errorf("the plan has no Direct Connection interfaces to take %s", strings.TrimPrefix(e.Kind, "link-")))
 		}
 		// The port is named by the connection or by any session on it.
 		if e.Session != "" && e.Session != dc.ConnectionID {
 			if i, ok := m.byName[e.Session]; !ok || m.sessions[i].Kind != strategy.DirectConnection {
-				return fmt.Errorf("%q is neither the plan's Direct Connection nor one of its interfaces; use %q or leave the session empty", e.Session, dc.ConnectionID)
+				return fieldErr(fieldSession, fmt.Errorf("%q is neither the plan's Direct Connection nor one of its interfaces; use %q or leave the session empty", e.Session, dc.ConnectionID))
 			}
 		}
 		for i, s := range m.sessions {
@@ -449,8 +600,8 @@ func (m *model) apply(w *world, e Event) error {
 			w.setWithdrawn(i, e.Prefixes, e.Kind == EventWithdraw)
 		}
 	default:
-		return fmt.Errorf("unknown event kind %q; use one of %s, %s, %s, %s, %s, %s", e.Kind,
-			EventSessionUp, EventSessionDown, EventLinkDown, EventLinkUp, EventWithdraw, EventRestore)
+		return fieldErr(fieldKind, fmt.Errorf("unknown event kind %q; use one of %s, %s, %s, %s, %s, %s", e.Kind,
+			EventSessionUp, EventSessionDown, EventLinkDown, EventLinkUp, EventWithdraw, EventRestore))
 	}
 	m.settle(w, wasUp)
 	return nil
@@ -482,12 +633,12 @@ func (m *model) withdrawTargets(e Event) ([]int, error) {
 			}
 		}
 		if len(targets) == 0 {
-			return nil, fmt.Errorf("the plan has no Direct Connection sessions to %s prefixes on; name a session", e.Kind)
+			return nil, fieldErr(fieldSession, fmt.Errorf("the plan has no Direct Connection sessions to %s prefixes on; name a session", e.Kind))
 		}
 	} else {
 		i, err := m.session(e.Session)
 		if err != nil {
-			return nil, err
+			return nil, fieldErr(fieldSession, err)
 		}
 		targets = []int{i}
 		kind = m.sessions[i].Kind
@@ -498,7 +649,7 @@ func (m *model) withdrawTargets(e Event) ([]int, error) {
 			for _, a := range m.strat.IDCToCloud.For(kind) {
 				list = append(list, a.Prefix.String())
 			}
-			return nil, fmt.Errorf("%s is not advertised over %s, so it cannot be withdrawn or restored; choose from: %s", q, kind, strings.Join(list, ", "))
+			return nil, fieldErr(fieldPrefixes, fmt.Errorf("%s is not advertised over %s, so it cannot be withdrawn or restored; choose from: %s", q, kind, strings.Join(list, ", ")))
 		}
 	}
 	return targets, nil
@@ -538,7 +689,8 @@ func (m *model) candidates(buf []Path, router string, ref int, pp prefixPaths, w
 			continue
 		}
 		i := sp.session
-		if !w.up(i) || router == RouterBorderGateway && w.isWithdrawn(i, pp.prefix) {
+		f := familyOf(pp.prefix)
+		if !w.upFamily(i, f) || router == RouterBorderGateway && w.isWithdrawn(i, pp.prefix) {
 			continue
 		}
 		if buf == nil {
@@ -559,7 +711,7 @@ func (m *model) candidates(buf []Path, router string, ref int, pp prefixPaths, w
 		buf = append(buf, Path{
 			Prefix: pp.prefix, Kind: string(s.Kind), Session: s.Name, NextHop: s.CloudAddrFor(pp.prefix),
 			ASPath: sp.asPath, LocalPref: m.localPref[i], Origin: OriginIGP, NeighborAS: neighborAS,
-			Received: w.established[i], Selected: w.incumbent[ref] == i,
+			Received: w.established[f][i], Selected: w.incumbent[ref] == i, RouterID: m.routerID[i],
 		})
 	}
 	return buf

@@ -167,6 +167,10 @@ type computer struct {
 	prof  plan.Profile
 	r     *Result
 	paths map[pathKey][]uint32
+	// origins caches segmentsIn per prefix; segIdx is its index of the
+	// segments, built on first use.
+	origins map[netip.Prefix]string
+	segIdx  *segmentIndex
 }
 
 func (c *computer) add(f plan.Finding) { c.r.Findings = append(c.r.Findings, f) }
@@ -221,7 +225,7 @@ func (c *computer) idcToCloud() {
 	default:
 		c.add(plan.Finding{
 			Code: CodeMode, Severity: plan.SeverityError, Path: "$.strategy.mode",
-			Message: fmt.Sprintf("strategy mode %q is not known, so nothing steers traffic: both paths get the segments unchanged", c.p.Strategy.Mode),
+			Message: fmt.Sprintf("strategy mode %s is not known, so nothing steers traffic: both paths get the segments unchanged", plan.Quote(c.p.Strategy.Mode)),
 			Hint:    fmt.Sprintf("set it to %q or %q", plan.StrategyPrefixSplit, plan.StrategyASPath),
 		})
 		c.asPath(0)
@@ -309,7 +313,7 @@ func (c *computer) prefixSplit() {
 					c.add(plan.Finding{
 						Code: CodeOverrideOutsideSegment, Severity: plan.SeverityError, Path: qpath,
 						Related: []string{fmt.Sprintf("$.idc.segments[%d].cidr", i)},
-						Message: fmt.Sprintf("%s is not inside segment %s (%s): Direct Connection would attract traffic for addresses the segment does not hold", q, seg.Name, prefix),
+						Message: fmt.Sprintf("%s is not inside segment %s (%s): Direct Connection would attract traffic for addresses the segment does not hold", q, plan.Quote(seg.Name), prefix),
 						Hint:    fmt.Sprintf("use prefixes inside %s", prefix),
 					})
 				}
@@ -325,7 +329,7 @@ func (c *computer) prefixSplit() {
 				}
 				c.add(plan.Finding{
 					Code: CodeUnsplittable, Severity: plan.SeverityInfo, Path: segPath,
-					Message: fmt.Sprintf("segment %s (%s) cannot be split by %d bits; it goes over Direct Connection %s", seg.Name, prefix, extra, what),
+					Message: fmt.Sprintf("segment %s (%s) cannot be split by %d bits; it goes over Direct Connection %s", plan.Quote(seg.Name), prefix, extra, what),
 				})
 			}
 			parts, err := cidr.Split(prefix, bits)
@@ -372,13 +376,15 @@ func (c *computer) prefixSplit() {
 		k := 0
 		for _, agg := range cidr.Aggregate(prefixes) {
 			var names []string
+			seen := map[string]bool{} // not slices.Contains: one aggregate may stand for thousands of segments
 			for k < len(pool) && cidr.Covers(agg, pool[k].prefix) {
-				if !slices.Contains(names, pool[k].name) {
+				if !seen[pool[k].name] {
+					seen[pool[k].name] = true
 					names = append(names, pool[k].name)
 				}
 				k++
 			}
-			vpn = append(vpn, announced{Announcement{Prefix: agg, Origin: strings.Join(names, ","), ASPath: c.customerPath(VPN, 0)}, "$.idc.segments"})
+			vpn = append(vpn, announced{Announcement{Prefix: agg, Origin: originText(names), ASPath: c.customerPath(VPN, 0)}, "$.idc.segments"})
 		}
 	}
 	dc = dedupe(dc)
@@ -400,15 +406,134 @@ func (c *computer) prefixSplit() {
 	}
 }
 
-// segmentsIn names the IDC segments that prefix q overlaps, comma-separated.
+// segmentsIn names the IDC segments that prefix q overlaps (originText),
+// in address order. It looks the segments up in an index built once, so
+// that thousands of aggregates over thousands of segments stay cheap:
+// the segments inside q are a range of the sorted distinct prefixes, and
+// those containing q are among its at most 128 ancestors.
 func (c *computer) segmentsIn(q netip.Prefix) string {
+	q = q.Masked()
+	if s, ok := c.origins[q]; ok {
+		return s
+	}
+	if c.segIdx == nil {
+		c.segIdx = newSegmentIndex(c.p.IDC.Segments)
+	}
 	var names []string
-	for _, s := range c.p.IDC.Segments {
-		if s.CIDR.Overlaps(q) {
-			names = append(names, s.Name)
+	n := 0
+	take := func(g segGroup) {
+		n += g.count
+		for _, name := range g.names {
+			if len(names) < maxOriginNames {
+				names = append(names, name)
+			}
 		}
 	}
-	return strings.Join(names, ",")
+	if q.IsValid() {
+		for bits := range q.Bits() { // the segments that contain q
+			if a, err := q.Addr().Prefix(bits); err == nil {
+				if g, ok := c.segIdx.byPrefix[a]; ok {
+					take(g)
+				}
+			}
+		}
+		ps := c.segIdx.sorted
+		lo, _ := slices.BinarySearchFunc(ps, q, compareAddrBits)
+		for i := lo; i < len(ps) && q.Contains(ps[i].Addr()); i++ {
+			take(c.segIdx.byPrefix[ps[i]])
+			if len(names) >= maxOriginNames {
+				// The rest only counts: add the groups' counts at once.
+				hi, _ := slices.BinarySearchFunc(ps, lastAddr(q), func(p netip.Prefix, t netip.Addr) int {
+					if c := p.Addr().Compare(t); c != 0 {
+						return c
+					}
+					return -1 // every prefix starting at t sorts before "after t"
+				})
+				n += c.segIdx.countBefore[hi] - c.segIdx.countBefore[i+1]
+				break
+			}
+		}
+	}
+	if c.origins == nil {
+		c.origins = map[netip.Prefix]string{}
+	}
+	c.origins[q] = originTextN(names, n)
+	return c.origins[q]
+}
+
+// segmentIndex groups the IDC segments by masked prefix.
+type segmentIndex struct {
+	byPrefix map[netip.Prefix]segGroup
+	// sorted are the distinct valid prefixes by address, shorter first;
+	// countBefore[i] sums the segments of sorted[:i].
+	sorted      []netip.Prefix
+	countBefore []int
+}
+
+type segGroup struct {
+	count int
+	names []string // the first maxOriginNames, in plan order
+}
+
+func newSegmentIndex(segs []plan.Segment) *segmentIndex {
+	ix := &segmentIndex{byPrefix: map[netip.Prefix]segGroup{}}
+	for _, s := range segs {
+		q := s.CIDR.Masked()
+		if !q.IsValid() {
+			continue
+		}
+		g, ok := ix.byPrefix[q]
+		if !ok {
+			ix.sorted = append(ix.sorted, q)
+		}
+		g.count++
+		if len(g.names) < maxOriginNames {
+			g.names = append(g.names, s.Name)
+		}
+		ix.byPrefix[q] = g
+	}
+	slices.SortFunc(ix.sorted, compareAddrBits)
+	ix.countBefore = make([]int, len(ix.sorted)+1)
+	for i, q := range ix.sorted {
+		ix.countBefore[i+1] = ix.countBefore[i] + ix.byPrefix[q].count
+	}
+	return ix
+}
+
+func compareAddrBits(a, b netip.Prefix) int {
+	if c := a.Addr().Compare(b.Addr()); c != 0 {
+		return c
+	}
+	return a.Bits() - b.Bits()
+}
+
+// lastAddr is the last address of q.
+func lastAddr(q netip.Prefix) netip.Addr {
+	a := q.Masked().Addr()
+	b := a.AsSlice()
+	for i := q.Bits(); i < len(b)*8; i++ {
+		b[i/8] |= 0x80 >> (i % 8)
+	}
+	out, _ := netip.AddrFromSlice(b)
+	return out
+}
+
+// maxOriginNames is how many segment names an announcement's Origin lists;
+// one aggregate can stand for thousands of segments.
+const maxOriginNames = 8
+
+// originText joins names with commas, the first maxOriginNames of them and
+// then how many more.
+func originText(names []string) string {
+	return originTextN(names[:min(len(names), maxOriginNames)], len(names))
+}
+
+// originTextN joins the first names of n.
+func originTextN(first []string, n int) string {
+	if n <= len(first) {
+		return strings.Join(first, ",")
+	}
+	return strings.Join(first, ",") + fmt.Sprintf(",… and %d more", n-len(first))
 }
 
 // dedupe drops repeated prefixes, keeping the first.
@@ -452,10 +577,25 @@ func strip(as []announced) []Announcement {
 // O(n log n), so a plan with thousands of prefixes stays fast.
 func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 	segs := c.p.IDC.Segments
-	nS, nD := len(segs), len(dc)
+	// Segments with the same block share one entry: thousands of copies of
+	// one block would otherwise make every pair of them an overlap to walk.
+	var uniq []netip.Prefix
+	segOf := make([]int, len(segs))
+	distinct := map[netip.Prefix]int{}
+	for i, s := range segs {
+		q := s.CIDR.Masked()
+		d, ok := distinct[q]
+		if !ok {
+			d = len(uniq)
+			distinct[q] = d
+			uniq = append(uniq, q)
+		}
+		segOf[i] = d
+	}
+	nS, nD := len(uniq), len(dc)
 	entries := make([]cidr.Entry, 0, nS+nD+len(vpn))
-	for _, s := range segs {
-		entries = append(entries, cidr.Entry{Prefix: s.CIDR.Masked(), Ref: len(entries)})
+	for _, q := range uniq {
+		entries = append(entries, cidr.Entry{Prefix: q, Ref: len(entries)})
 	}
 	for _, a := range dc {
 		entries = append(entries, cidr.Entry{Prefix: a.Prefix, Ref: len(entries)})
@@ -524,7 +664,7 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 		case len(cov[i].inside[kind]) == 0:
 			return coverNone
 		}
-		if agg := cidr.Aggregate(cov[i].inside[kind]); len(agg) == 1 && agg[0] == segs[i].CIDR.Masked() {
+		if agg := cidr.Aggregate(cov[i].inside[kind]); len(agg) == 1 && agg[0] == uniq[i] {
 			return coverAll
 		}
 		return coverPart
@@ -532,37 +672,37 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 	for i, seg := range segs {
 		segPath := fmt.Sprintf("$.idc.segments[%d].cidr", i)
 		prefix := seg.CIDR.Masked()
-		dcCov := coverage(i, 0)
-		vpnCov := coverage(i, 1)
+		dcCov := coverage(segOf[i], 0)
+		vpnCov := coverage(segOf[i], 1)
 		switch {
 		case dcCov == coverNone && vpnCov == coverNone:
 			c.add(plan.Finding{
 				Code: CodeOneWay, Severity: plan.SeverityError, Path: segPath,
-				Message: fmt.Sprintf("segment %s (%s) is advertised over neither Direct Connection nor VPN: the cloud cannot reach it", seg.Name, prefix),
+				Message: fmt.Sprintf("segment %s (%s) is advertised over neither Direct Connection nor VPN: the cloud cannot reach it", plan.Quote(seg.Name), prefix),
 				Hint:    "check the overrides and VPN aggregates for this segment",
 			})
 		case vpnCov == coverNone:
 			c.add(plan.Finding{
 				Code: CodeOneWay, Severity: plan.SeverityError, Path: segPath, Related: []string{aggPath},
-				Message: fmt.Sprintf("segment %s (%s) is advertised only over Direct Connection: when it fails, the cloud cannot reach the segment although the VPN is up", seg.Name, prefix),
+				Message: fmt.Sprintf("segment %s (%s) is advertised only over Direct Connection: when it fails, the cloud cannot reach the segment although the VPN is up", plan.Quote(seg.Name), prefix),
 				Hint:    "add a VPN aggregate (or an override) that covers the segment",
 			})
 		case dcCov == coverNone:
 			c.add(plan.Finding{
 				Code: CodeOneWay, Severity: plan.SeverityWarning, Path: segPath,
-				Message: fmt.Sprintf("segment %s (%s) is advertised only over the VPN: its traffic never uses Direct Connection", seg.Name, prefix),
+				Message: fmt.Sprintf("segment %s (%s) is advertised only over the VPN: its traffic never uses Direct Connection", plan.Quote(seg.Name), prefix),
 				Hint:    "give the segment Direct Connection prefixes, or accept the VPN as its only path",
 			})
 		case vpnCov == coverPart:
 			c.add(plan.Finding{
 				Code: CodeAggregateNotCovering, Severity: plan.SeverityError, Path: aggPath, Related: []string{segPath},
-				Message: fmt.Sprintf("the VPN advertisements cover only part of segment %s (%s): when Direct Connection fails, the rest of it is unreachable from the cloud", seg.Name, prefix),
+				Message: fmt.Sprintf("the VPN advertisements cover only part of segment %s (%s): when Direct Connection fails, the rest of it is unreachable from the cloud", plan.Quote(seg.Name), prefix),
 				Hint:    fmt.Sprintf("make a VPN aggregate cover all of %s", prefix),
 			})
 		case dcCov == coverPart:
 			c.add(plan.Finding{
 				Code: CodeOneWay, Severity: plan.SeverityWarning, Path: segPath,
-				Message: fmt.Sprintf("the Direct Connection advertisements cover only part of segment %s (%s): the rest always goes over the VPN", seg.Name, prefix),
+				Message: fmt.Sprintf("the Direct Connection advertisements cover only part of segment %s (%s): the rest always goes over the VPN", plan.Quote(seg.Name), prefix),
 				Hint:    "make the Direct Connection prefixes cover the whole segment",
 			})
 		}
@@ -725,11 +865,11 @@ func (c *computer) checkIPv6() {
 		}
 	}
 	for i, s := range c.p.IDC.Segments {
-		check(s.CIDR, fmt.Sprintf("$.idc.segments[%d].cidr", i), "IDC segment "+s.Name)
+		check(s.CIDR, fmt.Sprintf("$.idc.segments[%d].cidr", i), "IDC segment "+plan.Quote(s.Name))
 	}
 	for i, a := range c.p.BorderGateway.Attachments {
 		for j, q := range a.CIDRs {
-			check(q, fmt.Sprintf("$.borderGateway.attachments[%d].cidrs[%d]", i, j), "VPC segment of "+a.Name)
+			check(q, fmt.Sprintf("$.borderGateway.attachments[%d].cidrs[%d]", i, j), "VPC segment of "+plan.Quote(a.Name))
 		}
 	}
 }

@@ -40,7 +40,8 @@ type Announcement struct {
 	// Prepend is how many extra times the sender prepends its own ASN.
 	Prepend int `json:"prepend,omitempty"`
 	// Origin names what the prefix stands for: an IDC segment or a VPC
-	// attachment (several, comma-separated, for an aggregate).
+	// attachment (several, comma-separated, for an aggregate: the first
+	// eight, then how many more).
 	Origin string `json:"origin"`
 	// ASPath is the AS_PATH the receiving router sees on the prefix: the
 	// sender's ASN, prepended, for IDC → cloud; the profile's assumed path

@@ -67,16 +67,16 @@ func (b block) path() string {
 func (b block) describe(p *plan.Plan) string {
 	switch b.kind {
 	case KindIDC:
-		return fmt.Sprintf("IDC segment %q %s", p.IDC.Segments[b.i].Name, b.prefix)
+		return fmt.Sprintf("IDC segment %s %s", plan.Quote(p.IDC.Segments[b.i].Name), b.prefix)
 	case KindVPC:
-		return fmt.Sprintf("VPC %q CIDR %s", p.BorderGateway.Attachments[b.i].VPCName, b.prefix)
+		return fmt.Sprintf("VPC %s CIDR %s", plan.Quote(p.BorderGateway.Attachments[b.i].VPCName), b.prefix)
 	case KindSubnet:
 		a := p.BorderGateway.Attachments[b.i]
-		return fmt.Sprintf("subnet %q %s of VPC %q", a.Subnets[b.j].Name, b.prefix, a.VPCName)
+		return fmt.Sprintf("subnet %s %s of VPC %s", plan.Quote(a.Subnets[b.j].Name), b.prefix, plan.Quote(a.VPCName))
 	case KindInterconnect:
-		return fmt.Sprintf("interconnect %s of interface %q", b.prefix, p.DirectConnection.Interfaces[b.i].Name)
+		return fmt.Sprintf("interconnect %s of interface %s", b.prefix, plan.Quote(p.DirectConnection.Interfaces[b.i].Name))
 	}
-	return fmt.Sprintf("tunnel inside block %s of tunnel %q", b.prefix, p.VPN.Tunnels[b.i].Name)
+	return fmt.Sprintf("tunnel inside block %s of tunnel %s", b.prefix, plan.Quote(p.VPN.Tunnels[b.i].Name))
 }
 
 // loc is where a block sits in the plan, packed small: plans reach 100k
@@ -95,6 +95,11 @@ type blockSet struct {
 }
 
 func (s *blockSet) add(p netip.Prefix, kind BlockKind, i, j int, ipv6 bool) {
+	if !p.IsValid() {
+		// Missing blocks are reported by checkMissingBlocks and take no
+		// room here: a plan of a million nulls stays small.
+		return
+	}
 	s.entries = append(s.entries, cidr.Entry{Prefix: p, Ref: len(s.entries)})
 	s.locs = append(s.locs, loc{kind: kind, ipv6: ipv6, i: int32(i), j: int32(j)})
 }
@@ -112,6 +117,7 @@ func collectBlocks(p *plan.Plan) *blockSet {
 	for _, a := range p.BorderGateway.Attachments {
 		n += len(a.CIDRs) + len(a.Subnets)
 	}
+	n = min(n, 1<<16) // a hint only: the lists may be mostly null
 	s := &blockSet{entries: make([]cidr.Entry, 0, n+8), locs: make([]loc, 0, n+8)}
 	for i, seg := range p.IDC.Segments {
 		s.add(seg.CIDR, KindIDC, i, 0, false)
@@ -162,19 +168,9 @@ const (
 func (c *checker) checkBlocks() {
 	blocks := collectBlocks(c.p)
 	c.blocks = blocks
+	c.checkMissingBlocks()
 	for n := range blocks.entries {
 		b := blocks.at(n)
-		if !b.prefix.IsValid() {
-			// Optional IPv6 fields are collected only when set, so an
-			// invalid prefix here is a required one left out.
-			if c.full(CodeAddressMissing) {
-				c.col.Count(CodeAddressMissing, plan.SeverityError)
-				continue
-			}
-			c.err(CodeAddressMissing, b.path(), fmt.Sprintf("the %s has no address block", b.kind.label()),
-				`give one such as "10.1.0.0/16"`)
-			continue
-		}
 		c.checkSpecial(b)
 		if canon, ok := cidr.Canonical(b.prefix); !ok {
 			// An error, not a warning: a plan that provisions must say
@@ -186,8 +182,45 @@ func (c *checker) checkBlocks() {
 		}
 	}
 	c.checkSubnetsInsideVPC()
-	// Invalid (missing) prefixes stay in the entries: the sweep skips them.
 	c.checkOverlaps(blocks)
+}
+
+// checkMissingBlocks reports every required address block left out (the
+// optional IPv6 fields are not required). It walks the plan instead of
+// storing the missing blocks, and stops building findings at the cap.
+func (c *checker) checkMissingBlocks() {
+	missing := func(p netip.Prefix, b block) {
+		if p.IsValid() {
+			return
+		}
+		if c.full(CodeAddressMissing) {
+			c.col.Count(CodeAddressMissing, plan.SeverityError)
+			return
+		}
+		c.err(CodeAddressMissing, b.path(), fmt.Sprintf("the %s has no address block", b.kind.label()), `give one such as "10.1.0.0/16"`)
+	}
+	p := c.p
+	for i, s := range p.IDC.Segments {
+		missing(s.CIDR, block{kind: KindIDC, i: i})
+	}
+	for i, a := range p.BorderGateway.Attachments {
+		for j, q := range a.CIDRs {
+			missing(q, block{kind: KindVPC, i: i, j: j})
+		}
+		for j, sn := range a.Subnets {
+			missing(sn.CIDR, block{kind: KindSubnet, i: i, j: j})
+		}
+	}
+	if dc := p.DirectConnection; dc != nil {
+		for i, f := range dc.Interfaces {
+			missing(f.Interconnect, block{kind: KindInterconnect, i: i})
+		}
+	}
+	if v := p.VPN; v != nil {
+		for i, t := range v.Tunnels {
+			missing(t.InsideCIDR, block{kind: KindTunnel, i: i})
+		}
+	}
 }
 
 // checkSubnetsInsideVPC: every subnet lies inside one of its VPC's CIDRs.
@@ -217,7 +250,7 @@ func (c *checker) checkSubnetsInsideVPC() {
 				related[m] = block{kind: KindVPC, i: i, j: m}.path()
 			}
 			c.add(plan.SeverityError, CodeSubnetOutsideVPC, block{kind: KindSubnet, i: i, j: j}.path(),
-				fmt.Sprintf("subnet %q %s is not inside any CIDR of VPC %q (%s)", s.Name, s.CIDR, a.VPCName, prefixList(a.CIDRs)),
+				fmt.Sprintf("subnet %s %s is not inside any CIDR of VPC %s (%s)", plan.Quote(s.Name), s.CIDR, plan.Quote(a.VPCName), prefixList(a.CIDRs)),
 				"a subnet is carved from its VPC's CIDRs: change the subnet or add its block to the VPC's cidrs", related...)
 		}
 	}

@@ -28,17 +28,17 @@ func (c *checker) checkPSKRef(fp, ref string) {
 		c.err(CodeVPNPSKMissing, fp, "the tunnel has no pre-shared key reference", "set pskRef to "+forms)
 	case hasKind && kind == "env":
 		if !isEnvName(rest) {
-			c.err(CodeVPNPSKFormat, fp, fmt.Sprintf("%q is not an environment variable name", rest),
+			c.err(CodeVPNPSKFormat, fp, fmt.Sprintf("%s is not an environment variable name", plan.Quote(rest)),
 				"use letters, digits and _, not starting with a digit, e.g. \"env:HYBRIDPLAN_PSK_TUN1\"")
 		}
 	case hasKind && kind == "file":
 		switch {
 		case !strings.HasPrefix(rest, "/"):
-			c.err(CodeVPNPSKFormat, fp, fmt.Sprintf("file path %q is not absolute; the server's working directory is not known here", rest),
+			c.err(CodeVPNPSKFormat, fp, fmt.Sprintf("file path %s is not absolute; the server's working directory is not known here", plan.Quote(rest)),
 				"write the full path, e.g. \"file:/etc/hybridplan/psk/tun1\"")
 		case path.Clean(rest) != rest || strings.ContainsRune(rest, 0):
-			c.err(CodeVPNPSKFormat, fp, fmt.Sprintf("file path %q is not in clean form", rest),
-				fmt.Sprintf("write it as %q", "file:"+path.Clean(strings.ReplaceAll(rest, "\x00", ""))))
+			c.err(CodeVPNPSKFormat, fp, fmt.Sprintf("file path %s is not in clean form", plan.Quote(rest)),
+				fmt.Sprintf("write it as %s", plan.Quote("file:"+path.Clean(strings.ReplaceAll(rest, "\x00", "")))))
 		}
 	case looksLikeKey(c.prof.PSK, ref):
 		// Never repeat the value: it may be the secret itself.
@@ -107,7 +107,7 @@ func (c *checker) checkIKE(tp string, t plan.Tunnel) {
 		if given == "" {
 			src = " (the profile's default)"
 		}
-		c.err(code, path, fmt.Sprintf("%s %q%s is not one JD Cloud accepts", what, eff, src), "use one of "+strings.Join(allowed, ", "))
+		c.err(code, path, fmt.Sprintf("%s %s%s is not one JD Cloud accepts", what, plan.Quote(eff), src), "use one of "+strings.Join(allowed, ", "))
 	}
 	kp := tp + ".ike"
 	oneOf(CodeIKEVersion, kp+".version", "IKE version", t.IKE.Version, ike.Version, pr.IKE.Versions)
@@ -149,7 +149,7 @@ func (c *checker) checkIKE(tp string, t plan.Tunnel) {
 		weak = append(weak, "DH group modp1024")
 	}
 	if len(weak) > 0 {
-		c.info(CodeWeakCrypto, tp, fmt.Sprintf("tunnel %q uses %s, which JD Cloud accepts but which are considered weak", t.Name, strings.Join(weak, ", ")),
+		c.info(CodeWeakCrypto, tp, fmt.Sprintf("tunnel %s uses %s, which JD Cloud accepts but which are considered weak", plan.Quote(t.Name), strings.Join(weak, ", ")),
 			"prefer aes128 or aes256, sha256 and ecp256 unless the customer's device cannot do them")
 	}
 }

@@ -39,7 +39,7 @@ func idx(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" 
 // checkNames reports missing names and names used twice among n items of
 // one kind. The later item carries a duplicate; Related names the first.
 func (c *checker) checkNames(what string, n int, name func(int) string, path func(int) string) {
-	first := make(map[string]int, n)
+	first := make(map[string]int, min(n, 4096)) // n can be a million nulls
 	for i := range n {
 		s := name(i)
 		if strings.TrimSpace(s) == "" {
@@ -117,7 +117,7 @@ func (c *checker) checkPlan() {
 	case p.Region == "":
 		c.err(CodePlanRegionMissing, "$.region", "the plan has no JD Cloud region", `give the region id, e.g. "cn-north-1"`)
 	case !isRegionID(p.Region):
-		c.warn(CodePlanRegionFormat, "$.region", fmt.Sprintf("region %q does not look like a JD Cloud region id", p.Region),
+		c.warn(CodePlanRegionFormat, "$.region", fmt.Sprintf("region %s does not look like a JD Cloud region id", plan.Quote(p.Region)),
 			`JD Cloud region ids look like "cn-north-1", "cn-east-2", "cn-south-1"`)
 	}
 
@@ -171,7 +171,7 @@ func (c *checker) checkPlan() {
 				"remove them, or set strategy.mode to \"prefix-split\" if that was meant")
 		}
 	default:
-		c.err(CodeStrategyModeUnknown, "$.strategy.mode", fmt.Sprintf("strategy mode %q is not known", s.Mode),
+		c.err(CodeStrategyModeUnknown, "$.strategy.mode", fmt.Sprintf("strategy mode %s is not known", plan.Quote(s.Mode)),
 			fmt.Sprintf("use %q or %q", plan.StrategyPrefixSplit, plan.StrategyASPath))
 	}
 }
@@ -200,21 +200,21 @@ func (c *checker) checkAttachments() {
 		if strings.TrimSpace(a.VPCName) == "" {
 			c.err(CodeAttachmentVPCName, ap+".vpcName", "the attachment does not name its VPC", "give the VPC's name as in the JD Cloud console")
 		} else if j, dup := byName[a.VPCName]; dup {
-			c.err(CodeAttachmentVPCDup, ap+".vpcName", fmt.Sprintf("VPC %q is attached twice; JD Cloud allows one attachment per VPC and border gateway", a.VPCName),
+			c.err(CodeAttachmentVPCDup, ap+".vpcName", fmt.Sprintf("VPC %s is attached twice; JD Cloud allows one attachment per VPC and border gateway", plan.Quote(a.VPCName)),
 				"merge the two attachments", idx(base, j)+".vpcName")
 		} else {
 			byName[a.VPCName] = i
 		}
 		if a.VPCID != "" {
 			if j, dup := byID[a.VPCID]; dup {
-				c.err(CodeAttachmentVPCDup, ap+".vpcId", fmt.Sprintf("VPC %s is attached twice; JD Cloud allows one attachment per VPC and border gateway", a.VPCID),
+				c.err(CodeAttachmentVPCDup, ap+".vpcId", fmt.Sprintf("VPC %s is attached twice; JD Cloud allows one attachment per VPC and border gateway", plan.Quote(a.VPCID)),
 					"merge the two attachments", idx(base, j)+".vpcId")
 			} else {
 				byID[a.VPCID] = i
 			}
 		}
 		if len(a.CIDRs) == 0 {
-			c.err(CodeAttachmentCIDRs, ap+".cidrs", fmt.Sprintf("the attachment of VPC %q gives none of the VPC's CIDRs", a.VPCName),
+			c.err(CodeAttachmentCIDRs, ap+".cidrs", fmt.Sprintf("the attachment of VPC %s gives none of the VPC's CIDRs", plan.Quote(a.VPCName)),
 				"list the VPC's address blocks, e.g. [\"10.0.0.0/16\"]")
 		}
 		c.checkNames("subnet", len(a.Subnets), func(j int) string { return a.Subnets[j].Name },
@@ -233,7 +233,7 @@ func (c *checker) checkPropagation(ap string, a plan.Attachment) {
 		}
 	case plan.PropagateSubnets:
 		if len(a.Propagation.Subnets) == 0 {
-			c.err(CodePropagationEmpty, pp+".subnets", fmt.Sprintf("VPC %q propagates no subnet, so the IDC can reach none of it", a.VPCName),
+			c.err(CodePropagationEmpty, pp+".subnets", fmt.Sprintf("VPC %s propagates no subnet, so the IDC can reach none of it", plan.Quote(a.VPCName)),
 				"list the subnets the IDC must reach, or use mode \"all\"")
 		}
 		names := make(map[string]bool, len(a.Subnets))
@@ -247,7 +247,7 @@ func (c *checker) checkPropagation(ap string, a plan.Attachment) {
 			}
 		}
 	default:
-		c.err(CodePropagationMode, pp+".mode", fmt.Sprintf("propagation mode %q is not known", a.Propagation.Mode),
+		c.err(CodePropagationMode, pp+".mode", fmt.Sprintf("propagation mode %s is not known", plan.Quote(a.Propagation.Mode)),
 			fmt.Sprintf("use %q (every VPC CIDR) or %q (the listed subnets)", plan.PropagateAll, plan.PropagateSubnets))
 	}
 }
@@ -304,7 +304,7 @@ func (c *checker) checkDirectConnection() {
 				"JD Cloud's SDK accepts it; the console may not")
 		}
 		if j, dup := vlans[f.VLAN]; dup {
-			c.err(CodeDCVLANDuplicate, fp+".vlan", fmt.Sprintf("VLAN %d is already used by interface %q on this connection", f.VLAN, dc.Interfaces[j].Name),
+			c.err(CodeDCVLANDuplicate, fp+".vlan", fmt.Sprintf("VLAN %d is already used by interface %s on this connection", f.VLAN, plan.Quote(dc.Interfaces[j].Name)),
 				"each private virtual interface on a physical connection needs its own VLAN", idx(base+".interfaces", j)+".vlan")
 		} else {
 			vlans[f.VLAN] = i
@@ -391,9 +391,9 @@ func lengthHint(p netip.Prefix, bits int) string {
 func (c *checker) checkInterfaceASNs(fp string, f plan.PrivateInterface) {
 	p := c.p
 	if f.CustomerASN != 0 {
-		c.customerASN(fp+".customerAsn", fmt.Sprintf("interface %q", f.Name), f.CustomerASN)
+		c.customerASN(fp+".customerAsn", fmt.Sprintf("interface %s", plan.Quote(f.Name)), f.CustomerASN)
 		if p.IDC.ASN != 0 && f.CustomerASN != p.IDC.ASN {
-			c.warn(CodeASNCustomerMismatch, fp+".customerAsn", fmt.Sprintf("interface %q uses ASN %d while the IDC uses %d", f.Name, f.CustomerASN, p.IDC.ASN),
+			c.warn(CodeASNCustomerMismatch, fp+".customerAsn", fmt.Sprintf("interface %s uses ASN %d while the IDC uses %d", plan.Quote(f.Name), f.CustomerASN, p.IDC.ASN),
 				"one customer router has one ASN towards JD Cloud; remove customerAsn unless another router terminates this interface", "$.idc.asn")
 		}
 	}
@@ -402,7 +402,7 @@ func (c *checker) checkInterfaceASNs(fp string, f plan.PrivateInterface) {
 			"remove cloudAsn unless JD Cloud told you otherwise; then set profile.asn.directConnectionPeer instead")
 	}
 	if cust, cloud := p.InterfaceCustomerASN(f), p.InterfaceCloudASN(f); cust != 0 && cust == cloud {
-		c.err(CodeASNSameAsCloud, fp, fmt.Sprintf("interface %q peers ASN %d with itself; JD Cloud's side uses %d too", f.Name, cust, cloud),
+		c.err(CodeASNSameAsCloud, fp, fmt.Sprintf("interface %s peers ASN %d with itself; JD Cloud's side uses %d too", plan.Quote(f.Name), cust, cloud),
 			fmt.Sprintf("use a customer ASN in %s other than %d", rangeText(c.prof.ASN.Customer), cloud))
 	}
 }
@@ -416,16 +416,16 @@ func (c *checker) checkHealthCheck(hp string, h plan.HealthCheck) {
 	switch typ {
 	case plan.HealthCheckNone, plan.HealthCheckNQA, plan.HealthCheckBFD:
 	default:
-		c.err(CodeDCHealthType, hp+".type", fmt.Sprintf("health check type %q is not known", h.Type),
+		c.err(CodeDCHealthType, hp+".type", fmt.Sprintf("health check type %s is not known", plan.Quote(h.Type)),
 			fmt.Sprintf("use %q, %q or %q", plan.HealthCheckNone, plan.HealthCheckNQA, plan.HealthCheckBFD))
 		return
 	}
 	if h.NQA != nil && typ != plan.HealthCheckNQA {
-		c.warn(CodeDCHealthOptions, hp+".nqa", fmt.Sprintf("NQA timers are ignored: the health check type is %q", typ),
+		c.warn(CodeDCHealthOptions, hp+".nqa", fmt.Sprintf("NQA timers are ignored: the health check type is %s", plan.Quote(typ)),
 			"remove them, or set the type to \"nqa\"")
 	}
 	if h.BFD != nil && typ != plan.HealthCheckBFD {
-		c.warn(CodeDCHealthOptions, hp+".bfd", fmt.Sprintf("BFD timers are ignored: the health check type is %q", typ),
+		c.warn(CodeDCHealthOptions, hp+".bfd", fmt.Sprintf("BFD timers are ignored: the health check type is %s", plan.Quote(typ)),
 			"remove them, or set the type to \"bfd\"")
 	}
 	inRange := func(code, path, what string, v int, r plan.IntRange, unit string) {
@@ -554,21 +554,21 @@ func (c *checker) checkVPN() {
 	for i, t := range v.Tunnels {
 		ip := idx(tp, i)
 		if t.CloudPublicIP.IsValid() && !slices.Contains(conn.CloudPublicIPs, t.CloudPublicIP) {
-			c.err(CodeVPNTunnelIPUnknown, ip+".cloudPublicIp", fmt.Sprintf("tunnel %q uses cloud IP %s, which is not among the VPN connection's (%s)", t.Name, t.CloudPublicIP, addrList(conn.CloudPublicIPs)),
+			c.err(CodeVPNTunnelIPUnknown, ip+".cloudPublicIp", fmt.Sprintf("tunnel %s uses cloud IP %s, which is not among the VPN connection's (%s)", plan.Quote(t.Name), t.CloudPublicIP, addrList(conn.CloudPublicIPs)),
 				"use one of the VPN connection's cloud public IPs", base+".connection.cloudPublicIps")
 		} else if !t.CloudPublicIP.IsValid() {
-			c.err(CodeVPNTunnelIPUnknown, ip+".cloudPublicIp", fmt.Sprintf("tunnel %q names no cloud public IP", t.Name), "use one of the VPN connection's cloud public IPs")
+			c.err(CodeVPNTunnelIPUnknown, ip+".cloudPublicIp", fmt.Sprintf("tunnel %s names no cloud public IP", plan.Quote(t.Name)), "use one of the VPN connection's cloud public IPs")
 		}
 		if t.CustomerPublicIP.IsValid() && !slices.Contains(cgw.PublicIPs, t.CustomerPublicIP) {
-			c.err(CodeVPNTunnelIPUnknown, ip+".customerPublicIp", fmt.Sprintf("tunnel %q uses customer IP %s, which is not among the customer gateway's (%s)", t.Name, t.CustomerPublicIP, addrList(cgw.PublicIPs)),
+			c.err(CodeVPNTunnelIPUnknown, ip+".customerPublicIp", fmt.Sprintf("tunnel %s uses customer IP %s, which is not among the customer gateway's (%s)", plan.Quote(t.Name), t.CustomerPublicIP, addrList(cgw.PublicIPs)),
 				"use one of the customer gateway's public IPs", base+".customerGateway.publicIps")
 		} else if !t.CustomerPublicIP.IsValid() {
-			c.err(CodeVPNTunnelIPUnknown, ip+".customerPublicIp", fmt.Sprintf("tunnel %q names no customer public IP", t.Name), "use one of the customer gateway's public IPs")
+			c.err(CodeVPNTunnelIPUnknown, ip+".customerPublicIp", fmt.Sprintf("tunnel %s names no customer public IP", plan.Quote(t.Name)), "use one of the customer gateway's public IPs")
 		}
 		if t.CloudPublicIP.IsValid() && t.CustomerPublicIP.IsValid() {
 			k := pair{t.CloudPublicIP, t.CustomerPublicIP}
 			if j, dup := pairs[k]; dup {
-				c.err(CodeVPNTunnelPairDup, ip, fmt.Sprintf("tunnel %q joins %s and %s like tunnel %q; JD Cloud allows one tunnel per pair of public IPs", t.Name, k.cloud, k.cust, v.Tunnels[j].Name),
+				c.err(CodeVPNTunnelPairDup, ip, fmt.Sprintf("tunnel %s joins %s and %s like tunnel %s; JD Cloud allows one tunnel per pair of public IPs", plan.Quote(t.Name), k.cloud, k.cust, plan.Quote(v.Tunnels[j].Name)),
 					"pair another cloud IP with another customer IP", idx(tp, j))
 			} else {
 				pairs[k] = i
@@ -667,7 +667,7 @@ func (c *checker) checkQuotas() {
 	if len(p.IDC.Segments) <= q.DynamicRoutesPerBorderGateway {
 		return // cannot exceed it, whatever duplicates there are
 	}
-	distinct := make(map[netip.Prefix]struct{}, len(p.IDC.Segments))
+	distinct := map[netip.Prefix]struct{}{} // not sized by the segments: most may be null
 	for _, s := range p.IDC.Segments {
 		if s.CIDR.IsValid() {
 			distinct[s.CIDR.Masked()] = struct{}{}

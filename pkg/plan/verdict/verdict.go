@@ -24,6 +24,7 @@ package verdict
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/sim"
@@ -109,7 +110,8 @@ func Full(p *plan.Plan, opts Options) []plan.Finding {
 	if p == nil {
 		return col.Findings()
 	}
-	for _, f := range strategy.Compute(p).Findings {
+	strat := strategy.Compute(p)
+	for _, f := range strat.Findings {
 		switch f.Code {
 		case strategy.CodeMode, strategy.CodeSinglePathKind, strategy.CodeTooLarge:
 			continue // validate reports these as strategy.mode-*, path.*, limit.*
@@ -117,11 +119,20 @@ func Full(p *plan.Plan, opts Options) []plan.Finding {
 		col.Add(f)
 	}
 	validate.CollectKeys(&col, p, opts.Secrets)
+	// The plan's own scenarios and bring-up order are fields like any
+	// other: their findings come before anything is simulated.
+	col.AddAll(sim.CheckPlan(p))
 	fs := col.Findings()
 	if plan.HasErrors(fs) {
 		return fs
 	}
-	col.AddAll(sim.Check(p))
+	simFindings := sim.CheckWith(p, strat)
+	col.AddAll(simFindings)
+	// The bring-up order check simulates the normal state twice: it runs
+	// only where sim.Check found the plan within its work bound.
+	if !slices.ContainsFunc(simFindings, func(f plan.Finding) bool { return f.Code == sim.CodeNotChecked }) {
+		col.AddAll(sim.OrderFindings(p))
+	}
 	return col.Findings()
 }
 
