@@ -12,7 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/hybridplan/hybridplan/examples"
 	"github.com/hybridplan/hybridplan/pkg/plan"
-	"github.com/hybridplan/hybridplan/pkg/plan/validate"
+	"github.com/hybridplan/hybridplan/pkg/plan/verdict"
 	"github.com/hybridplan/hybridplan/server"
 	"github.com/hybridplan/hybridplan/server/auth"
 	"github.com/hybridplan/hybridplan/server/jdcloud"
@@ -79,7 +79,7 @@ func newProvEnv(t *testing.T) provEnv {
 	t.Cleanup(cs.Close)
 	redactor := &server.Redactor{}
 	redactor.Add(sk)
-	secrets := &server.Secrets{Redactor: redactor, Getenv: func(string) string { return "" }, DemoKeys: true}
+	secrets := &server.Secrets{Redactor: redactor, DemoKeys: true}
 	cloud, err := server.NewJDCloud(jdcloud.Config{
 		Endpoint: cs.URL, AccessKey: ak, SecretKey: sk, Secrets: secrets.Resolve,
 		Retry: jdcloud.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, RequestTimeout: 10 * time.Second},
@@ -95,14 +95,17 @@ func newProvEnv(t *testing.T) provEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Options{Store: st, Auth: authn, Cloud: cloud, Web: appFS{}, Redactor: redactor, Validate: validate.Check})
+	hs := httptest.NewUnstartedServer(nil)
+	srv, err := server.New(server.Options{Store: st, Auth: authn, Cloud: cloud, Web: appFS{}, Redactor: redactor,
+		Validate: verdict.Check, Keys: secrets, PublicOrigin: "http://" + hs.Listener.Addr().String()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv)
+	hs.Config.Handler = srv
+	hs.Start()
 	t.Cleanup(func() { hs.Close(); srv.Close(); st.Close() })
 	return provEnv{url: hs.URL + "/", standin: sin}
 }

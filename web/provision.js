@@ -218,6 +218,9 @@ class Panel {
   // submitted and approved, and its runs.
   async refresh() {
     if (!this.user) return;
+    // The token this refresh speaks with: a sign-out (or another sign-in)
+    // while it waits must not send the next request without it.
+    const token = this.token;
     const seq = ++this.refreshSeq;
     let text;
     try { text = this.planJSON(); } catch { return; }
@@ -227,9 +230,10 @@ class Panel {
     try {
       const v = await call('POST', 'validate', { raw: text });
       hash = v.hash;
+      if (token !== this.token) return;
       try {
-        planState = await call('GET', `plans/${hash}`, { token: this.token });
-        runs = (await call('GET', `runs?plan=${hash}`, { token: this.token })).runs;
+        planState = await call('GET', `plans/${hash}`, { token });
+        runs = (await call('GET', `runs?plan=${hash}`, { token })).runs;
       } catch (err) {
         if (!(err instanceof APIError && err.status === 404)) throw err;
       }
@@ -244,8 +248,9 @@ class Panel {
       throw err;
     }
     if (seq !== this.refreshSeq) return; // a newer refresh is under way
+    if (token !== this.token) return;
     await this.loadTeardownApproval(runs.find((r) => r.kind === 'provision'));
-    if (seq !== this.refreshSeq) return;
+    if (seq !== this.refreshSeq || token !== this.token) return;
     const changed = hash !== this.hash;
     this.hash = hash;
     this.planState = planState;
@@ -271,14 +276,16 @@ class Panel {
   renderTeardownPreview(prov) {
     const box = this.el.teardownPreview;
     if (!prov || !isFinished(prov.state) || this.tornDown(prov)) { box.hidden = true; box.replaceChildren(); return; }
-    const steps = this.runSteps.get(prov.id);
-    if (!steps) {
-      this.runSteps.set(prov.id, null);
+    if (!this.runSteps.has(prov.id)) {
+      if (!this.token) return;
+      this.runSteps.set(prov.id, null); // asked once; null while it loads
       call('GET', `runs/${encodeURIComponent(prov.id)}`, { token: this.token })
         .then((r) => { this.runSteps.set(prov.id, r.steps || []); this.render(); })
         .catch(() => this.runSteps.delete(prov.id));
       return;
     }
+    const steps = this.runSteps.get(prov.id);
+    if (!steps) return;
     const created = teardownItems(steps);
     box.replaceChildren(
       h('summary', {}, `Tear down deletes ${created.length} resource${created.length === 1 ? '' : 's'} that run ${prov.id} created`),
@@ -309,7 +316,7 @@ class Panel {
    * A server without that call leaves what this tab saw.
    */
   async loadTeardownApproval(prov) {
-    if (!prov || !isFinished(prov.state)) return;
+    if (!prov || !isFinished(prov.state) || !this.token) return;
     try {
       const a = await call('GET', `runs/${encodeURIComponent(prov.id)}/teardown/approval`, { token: this.token });
       this.teardownApprovals.set(prov.id, a);
@@ -666,16 +673,15 @@ class RunView {
 export function renderPreflight(res) {
   const r = res?.report || {};
   const quotas = r.quotas || [], needs = r.needs || [], ops = r.operations || [];
-  const create = quotas.reduce((n, q) => n + (q.need || 0), 0);
   const short = quotas.filter((q) => q.result === 'insufficient');
   const absent = needs.filter((n) => n.result === 'absent');
   const badOps = ops.filter((o) => o.result !== 'accepted');
   const parts = [];
-  if (create) parts.push(`${create} resource${create === 1 ? '' : 's'} to create`);
   if (short.length) parts.push(`${short.length} quota${short.length === 1 ? '' : 's'} too small`);
   if (absent.length) parts.push(`${absent.length} thing${absent.length === 1 ? '' : 's'} the plan refers to absent`);
   if ((r.missing || []).length) parts.push(`operations JD Cloud does not offer: ${r.missing.join(', ')}`);
-  const head = `${r.ready ? 'Ready' : 'Not ready'} in ${r.region || 'the region'}${parts.length ? ': ' + parts.join('; ') : ''}.`;
+  const head = `${r.ready ? 'Ready' : 'Not ready'} in ${r.region || 'the region'}: ${parts.length ? parts.join('; ')
+    : 'JD Cloud offers every operation the plan uses, the quotas it reports have room, and what the plan refers to is there'}.`;
   const cls = (x) => (['ok', 'present', 'accepted'].includes(x) ? 'ok' : ['warning', 'unknown', 'unreadable'].includes(x) ? 'warn' : 'bad');
   return h('div', { 'data-ready': String(!!r.ready) },
     h('p', { class: `prov-verdict-line ${r.ready ? 'ready' : 'attention'}` }, h('strong', {}, head)),
