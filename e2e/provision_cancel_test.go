@@ -45,6 +45,9 @@ func TestProvisionCancelAndPreflight(t *testing.T) {
 	b.waitFor(`document.querySelectorAll('.prov-steps li[data-state="succeeded"]').length >= 2`)
 	b.act("cancel")
 	b.waitFor(`document.querySelector('.prov-runview .pill.prov-cancelled') !== null`)
+	if n := eval[int](b, `document.querySelectorAll('.prov-steps li[data-state="running"]').length`); n != 0 {
+		t.Errorf("%d steps still shown running after the cancel", n)
+	}
 	if b.enabled()["cancel"] {
 		t.Error("Cancel is still enabled after the run was cancelled")
 	}

@@ -658,7 +658,17 @@ class RunView {
     switch (ev.type) {
       case 'run.started': case 'run.resumed': this.setState('running'); break;
       case 'run.succeeded': this.setState('succeeded'); this.panel.say(`Run ${this.run.id} succeeded.`); break;
-      case 'run.cancelled': this.setState('cancelled'); this.panel.say(`Run ${this.run.id} was cancelled: ${ev.message}`); break;
+      case 'run.cancelled':
+        // The call under way when the cancel came stops there.
+        for (const li of this.stepEls.values()) {
+          if (li.dataset.state === 'running' || li.dataset.state === 'retrying') {
+            li.dataset.state = 'cancelled';
+            li.querySelector('.prov-step-state').textContent = 'stopped by the cancel';
+          }
+        }
+        this.setState('cancelled');
+        this.panel.say(`Run ${this.run.id} was cancelled: ${ev.message}`);
+        break;
       case 'run.failed': this.setState('failed', ev.failure); this.panel.say(`Run ${this.run.id} failed: ${ev.failure ? ev.failure.message : ev.message}`); break;
     }
   }
