@@ -21,10 +21,14 @@ func TestProvisionCancelAndPreflight(t *testing.T) {
 	b.signIn("pat")
 	b.act("submit")
 	b.waitFor(`document.getElementById('prov-status').textContent.startsWith('Submitted as')`)
+	// The approver sees the plan against the region before approving.
 	b.signIn("alex")
-	if why := b.text(`#provision [data-why="preflight"]`); !strings.Contains(why, "operator") {
-		t.Errorf("an approver sees no reason why the cloud check is off: %q", why)
+	b.act("preflight")
+	b.waitFor(`document.querySelector('.prov-diff') !== null`)
+	if got := eval[string](b, `(d => d.dataset.create + '/' + d.dataset.exists + '/' + d.dataset.conflict)(document.querySelector('.prov-diff'))`); got != "8/0/0" {
+		t.Errorf("before provisioning the diff says create/exists/conflict = %s, want 8/0/0: %s", got, b.text(".prov-diff"))
 	}
+	b.screenshot("provision-diff-before-approval")
 	b.act("approve")
 	b.waitFor(`document.getElementById('prov-status').textContent.startsWith('Approved')`)
 	b.signIn("olive")

@@ -236,6 +236,12 @@ func TestProvisionWorkflowButtons(t *testing.T) {
 	if got := countsOf(e.standin); got != seedCounts {
 		t.Errorf("checking again changed the region: %s, want %s", got, seedCounts)
 	}
+	// The diff now finds every resource the plan makes, matching.
+	b.act("preflight")
+	b.waitFor(`document.querySelector('.prov-diff') !== null && document.querySelector('.prov-diff').dataset.exists !== '0'`)
+	if got := eval[string](b, `(d => d.dataset.create + '/' + d.dataset.exists + '/' + d.dataset.conflict)(document.querySelector('.prov-diff'))`); got != "0/8/0" {
+		t.Errorf("after provisioning the diff says create/exists/conflict = %s, want 0/8/0: %s", got, b.text(".prov-diff"))
+	}
 	en = b.enabled()
 	if en["teardown"] {
 		t.Error("Tear down is enabled before a teardown approval")

@@ -378,8 +378,8 @@ class Panel {
     set(this.el.approve, this.has('approver') && p && !p.approval && p.submittedBy !== this.user.name,
       !this.has('approver') ? 'needs the approver role' : !p ? 'submit the plan first' : p.approval ? 'already approved' : 'you submitted this plan; another approver must approve it');
     set(this.el.dryRun, !!p, 'submit the plan first');
-    set(this.el.preflight, this.has('operator') && p && this.cloudCheck !== false,
-      !this.has('operator') ? 'needs the operator role: it reads JD Cloud with the server\u2019s credentials'
+    set(this.el.preflight, (this.has('operator') || this.has('approver')) && p && this.cloudCheck !== false,
+      !(this.has('operator') || this.has('approver')) ? 'needs the approver or operator role: it reads JD Cloud with the server\u2019s credentials'
         : !p ? 'submit the plan first' : 'this server has no cloud check');
     set(this.el.provision, this.has('operator') && p && p.approval && !active,
       !this.has('operator') ? 'needs the operator role' : !p?.approval ? 'the plan must be approved first' : 'a run is in progress');
@@ -428,21 +428,29 @@ class Panel {
    * is present or absent, and any operation JD Cloud does not offer.
    */
   async preflight() {
-    let res;
-    try {
-      res = await call('POST', `plans/${this.hash}/preflight`, { token: this.token });
-    } catch (err) {
-      if (err instanceof APIError && (err.status === 501 || err.status === 404 || err.status === 405)) {
-        this.cloudCheck = false; // this server cannot: say so once
-        this.el.preflightOut.replaceChildren(h('p', { class: 'muted' }, 'This server has no cloud check (preflight).'));
-        this.el.preflightOut.hidden = false;
-        return;
+    // The diff (approver or operator) and the preflight (operator): both
+    // read-only; a server without one says so and the other still shows.
+    const absent = (err) => err instanceof APIError && [404, 405, 501].includes(err.status);
+    const get = async (what) => {
+      try { return await call('POST', `plans/${this.hash}/${what}`, { token: this.token }); } catch (err) {
+        if (absent(err)) return null;
+        throw err;
       }
-      throw err;
+    };
+    const [diff, pf] = await Promise.all([get('diff'), this.has('operator') ? get('preflight') : Promise.resolve(undefined)]);
+    if (!diff && !pf) {
+      if (pf === null) this.cloudCheck = false; // this server cannot: say so once
+      this.el.preflightOut.replaceChildren(h('p', { class: 'muted' }, 'This server cannot compare the plan with the cloud.'));
+      this.el.preflightOut.hidden = false;
+      return;
     }
-    this.el.preflightOut.replaceChildren(renderPreflight(res));
+    this.el.preflightOut.replaceChildren(...[
+      diff ? renderDiff(diff) : null,
+      pf ? renderPreflight(pf) : pf === undefined ? h('p', { class: 'muted' }, 'Quotas and operations (the preflight) need the operator role.') : null,
+    ].filter((c) => c != null));
     this.el.preflightOut.hidden = false;
-    this.say(`Cloud checked: ${res.report?.ready ? 'ready' : 'not ready'}.`);
+    const d = diff?.diff;
+    this.say(d ? `Cloud checked: ${d.create} to create, ${d.exists} already there, ${d.conflict} conflicting.` : `Cloud checked: ${pf.report?.ready ? 'ready' : 'not ready'}.`);
   }
 
   async dryRun() {
@@ -672,6 +680,28 @@ class RunView {
       case 'run.failed': this.setState('failed', ev.failure); this.panel.say(`Run ${this.run.id} failed: ${ev.failure ? ev.failure.message : ev.message}`); break;
     }
   }
+}
+
+/**
+ * renderDiff shows the plan against the region like `terraform plan`: N to
+ * create, M already there and matching, K conflicting, with each
+ * resource and why it conflicts.
+ */
+export function renderDiff(res) {
+  const d = res?.diff || {};
+  const items = d.items || [];
+  const order = { conflict: 0, unknown: 1, create: 2, exists: 3 };
+  const label = { create: 'to create', exists: 'already there, matching', conflict: 'conflicting', unknown: 'could not be read' };
+  const head = `Plan versus ${d.region || 'the region'}: ${d.create ?? 0} to create, ${d.exists ?? 0} already there and matching, ${d.conflict ?? 0} conflicting` +
+    (d.unknown ? `, ${d.unknown} could not be read` : '') + '.';
+  return h('div', { class: 'prov-diff', 'data-create': String(d.create ?? 0), 'data-exists': String(d.exists ?? 0), 'data-conflict': String(d.conflict ?? 0) },
+    h('p', { class: `prov-verdict-line ${d.conflict || d.unknown ? 'attention' : 'ready'}` }, h('strong', {}, head)),
+    h('table', { class: 'grid' },
+      h('thead', {}, h('tr', {}, ['Resource', 'Name', 'In the region', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, [...items].sort((a, b) => order[a.state] - order[b.state]).map((i) => h('tr', { 'data-state': i.state },
+        h('td', { class: 'mono' }, i.call), h('td', {}, i.name || ''),
+        h('td', { class: i.state === 'exists' ? 'ok' : i.state === 'create' ? '' : 'bad' }, label[i.state] || i.state, i.id ? h('span', { class: 'muted mono' }, ` ${i.id}`) : null),
+        h('td', { class: 'muted' }, i.message || ''))))));
 }
 
 /**
