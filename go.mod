@@ -12,6 +12,7 @@ require (
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/yl2chen/cidranger v1.0.2
 	go.etcd.io/bbolt v1.5.0
+	golang.org/x/sys v0.45.0
 	golang.org/x/text v0.14.0
 )
 
@@ -19,5 +20,4 @@ require (
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/gofrs/uuid v4.4.0+incompatible // indirect
 	github.com/hack-pad/safejs v0.1.0 // indirect
-	golang.org/x/sys v0.45.0 // indirect
 )

@@ -97,9 +97,23 @@ func (s *Server) authorize(r *http.Request, role auth.Role) (auth.User, *apiErro
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
+	h := map[string]any{
 		"status": "ok", "service": "hybridplan", "apiVersion": APIVersion, "cloud": s.cloud.Describe(),
-	})
+	}
+	if why := s.engine.Degraded(); why != "" {
+		h["status"], h["reason"] = "degraded", why
+	}
+	writeJSON(w, http.StatusOK, h)
+}
+
+// live is a run as the API shows it: a run stopped by a journal write
+// failure is failed (retryable) while it waits, although the store, which
+// could not be written, still says otherwise.
+func (s *Server) live(run store.Run) store.Run {
+	if f := s.engine.Stalled(run.ID); f != nil && !run.Finished() {
+		run.State, run.Failure = store.StateFailed, f
+	}
+	return run
 }
 
 func (s *Server) me(r *http.Request, u auth.User) (int, any, *apiError) {
@@ -393,7 +407,7 @@ func (s *Server) listRuns(r *http.Request, _ auth.User) (int, any, *apiError) {
 	out := []store.Run{}
 	for _, run := range runs {
 		if hash == "" || run.PlanHash == hash {
-			out = append(out, run)
+			out = append(out, s.live(run))
 		}
 	}
 	return http.StatusOK, map[string]any{"runs": out}, nil
@@ -407,7 +421,7 @@ func (s *Server) loadRun(r *http.Request) (store.Run, *apiError) {
 	} else if err != nil {
 		return run, internal(err)
 	}
-	return run, nil
+	return s.live(run), nil
 }
 
 func (s *Server) getRun(r *http.Request, _ auth.User) (int, any, *apiError) {
@@ -564,7 +578,7 @@ func (s *Server) teardown(r *http.Request, u auth.User) (int, any, *apiError) {
 	case a.By == u.Name:
 		return 0, nil, errorf(http.StatusForbidden, "approval.own-teardown", "%s approved this teardown and cannot start it too; another operator must start it", u.Name)
 	}
-	if !src.Finished() {
+	if !src.Finished() || s.engine.Stalled(src.ID) != nil {
 		return 0, nil, errorf(http.StatusConflict, "run.active", "run %s is still %s; tear it down once it has finished", src.ID, src.State)
 	}
 	_, p, e := s.loadPlan(src.PlanHash)

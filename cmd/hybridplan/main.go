@@ -25,6 +25,7 @@ func commands() []command {
 		{"simulate", "show route tables and paths per failure scenario", runSimulate},
 		{"trace", "show the path from one address to another, both ways", runTrace},
 		{"export", "write router configuration or the provisioning calls", runExport},
+		{"rehearse", "fail the plan over on real routers in network namespaces and time it", runRehearse},
 		{"serve", "start the web app and the provisioning server", runServe},
 		{"jdcloud", "JD Cloud tools: preflight (read-only checks of a plan against the API)", runJDCloud},
 	}

@@ -29,6 +29,9 @@ type simulateReport struct {
 type simulatedResult struct {
 	*sim.State
 	Connectivity []sim.Cell `json:"connectivity"`
+	// Failover is the predicted loss window of each phase, both
+	// directions (sim.LossWindows; docs/rehearse.md).
+	Failover []sim.PhaseLoss `json:"failover"`
 }
 
 func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -77,7 +80,7 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			scenarios = append(scenarios, s)
 		}
 	case *all:
-		scenarios = sim.Scenarios(p)
+		scenarios = sim.AllScenarios(p)
 	case *withdraw != "":
 		prefixes, err := parsePrefixList(*withdraw)
 		if err != nil {
@@ -111,7 +114,13 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "hybridplan simulate:", err)
 		return 2
 	}
+	losses, err := sim.LossWindows(p, scenarios)
+	if err != nil {
+		fmt.Fprintln(stderr, "hybridplan simulate:", err)
+		return 2
+	}
 	for i := range report.Scenarios {
+		report.Scenarios[i].Failover = losses[i].Phases
 		report.Scenarios[i].Connectivity = []sim.Cell{}
 		for _, c := range m.Cells {
 			if c.Scenario == report.Scenarios[i].Scenario.Name {
@@ -279,6 +288,7 @@ func printSimulation(w io.Writer, p *plan.Plan, r simulateReport, m sim.Connecti
 			fmt.Fprintf(w, "     %s %s → %s %s: %s | %s  %s\n", c.VPC, m.VPCSegments[c.VPCIndex].Address, c.IDC, m.IDCSegments[c.IDCIndex].Address,
 				verdictText(c.Forward), verdictText(c.Return), verdict)
 		}
+		printLoss(w, "   ", res.Failover)
 		printTable(w, "border gateway (routes towards the IDC and the VPCs)", st.BorderGateway)
 		printTable(w, "customer router (routes towards the VPCs)", st.CustomerRouter)
 	}
@@ -310,4 +320,40 @@ func printTable(w io.Writer, title string, t sim.Table) {
 		fmt.Fprintf(w, "     %-20s → %s\n", r.Prefix, strings.Join(hops, ", "))
 		fmt.Fprintf(w, "     %-20s   %d candidate(s); %s\n", "", len(r.Candidates), r.Decision.Reason)
 	}
+}
+
+// printLoss writes the predicted loss windows of a scenario's phases.
+func printLoss(w io.Writer, indent string, phases []sim.PhaseLoss) {
+	for _, ph := range phases {
+		fmt.Fprintf(w, "%s%s, predicted loss:\n", indent, ph.Phase)
+		for _, lw := range []sim.LossWindow{ph.Forward, ph.Return} {
+			dir := "VPC → IDC"
+			if lw.Router == sim.RouterCustomerRouter {
+				dir = "IDC → VPC"
+			}
+			fmt.Fprintf(w, "%s  %s: %s\n", indent, dir, lossText(lw))
+		}
+	}
+}
+
+// lossText is one direction's loss window in words.
+func lossText(lw sim.LossWindow) string {
+	switch {
+	case !lw.Changed:
+		return "no change (" + lw.From + ")"
+	case lw.Outage:
+		return fmt.Sprintf("OUTAGE %s → %s: %s", lw.From, lw.To, lw.Reason)
+	}
+	loss := "no loss"
+	if lw.MaxMillis > 0 {
+		loss = fmt.Sprintf("%s–%s lost", millis(lw.MinMillis), millis(lw.MaxMillis))
+	}
+	return fmt.Sprintf("%s, %s → %s within %s (%s: %s)", loss, lw.From, lw.To, millis(lw.SwitchMillis), lw.Detection, lw.Reason)
+}
+
+func millis(ms int) string {
+	if ms >= 1000 {
+		return fmt.Sprintf("%.2f s", float64(ms)/1000)
+	}
+	return fmt.Sprintf("%d ms", ms)
 }

@@ -16,6 +16,9 @@ type traceReport struct {
 	Version int               `json:"version"`
 	File    string            `json:"file"`
 	Traces  []sim.TraceResult `json:"traces"`
+	// Failover holds, per trace, the predicted loss windows between the
+	// two addresses (sim.LossWindowsBetween; docs/rehearse.md).
+	Failover []sim.ScenarioLoss `json:"failover"`
 }
 
 func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -62,7 +65,7 @@ func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if _, code := simOpts.apply("trace", p, stderr); code != 0 {
 		return code
 	}
-	scenarios := sim.Scenarios(p)
+	scenarios := sim.AllScenarios(p)
 	if !*all {
 		name := *scenarioName
 		if name == "" {
@@ -84,6 +87,18 @@ func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		report.Traces = append(report.Traces, tr)
 	}
+	if len(report.Traces) > 0 {
+		vpc, idc := report.Traces[0].Source, report.Traces[0].Destination
+		if vpc.Side != sim.SideVPC {
+			vpc, idc = idc, vpc
+		}
+		losses, err := sim.LossWindowsBetween(p, scenarios, vpc, idc)
+		if err != nil {
+			fmt.Fprintln(stderr, "hybridplan trace:", err)
+			return 2
+		}
+		report.Failover = losses
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -98,6 +113,7 @@ func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout)
 		}
 		printTrace(stdout, tr)
+		printLoss(stdout, "  ", report.Failover[i].Phases)
 	}
 	return 0
 }

@@ -29,13 +29,17 @@ type oracleCase struct {
 // compared.
 func checkCases(t *testing.T, tag string, cases []oracleCase) int {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute) // as TestOracle: both wait for topologySlots
 	defer cancel()
 	type outcome struct {
 		results []ScenarioResult
 		err     error
 	}
 	outs := make([]outcome, len(cases))
+	sem, err := topologySlots()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
 	for i, c := range cases {
 		if len(c.scenarios) == 0 {
@@ -59,6 +63,8 @@ func checkCases(t *testing.T, tag string, cases []oracleCase) int {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
 			r, err := CheckScenarios(ctx, cfg, c.scenarios)
 			outs[i] = outcome{r, err}
 		}()

@@ -49,6 +49,7 @@ func optionalTypes() map[string]bool {
 		"ProfileTunnel": true, "ProfileHealthCheck": true, "ProfileIKE": true, "ProfileIPsec": true,
 		"ProfilePSK": true, "ProfileBorderGW": true, "NextHopPriority": true, "RouteDistance": true,
 		"ProfileQuotas": true, "IKE": true, "IPsec": true,
+		"ProfileTimers": true, // issue 11: failover timing assumptions
 	}
 }
 

@@ -33,9 +33,9 @@ const MaxDecodeFindings = 100
 const MaxDocumentDepth = 64
 
 // maxListBytes bounds the memory the lists of one document take once
-// decoded, counted by capacity. A clean plan at the size limit needs about
-// 20 MiB; a document of 8 MiB of empty objects in a list of tunnels would
-// need a gigabyte.
+// decoded, counted by capacity. Decoding a clean plan of 7.5 MiB allocates
+// about 14 MiB in all; a document of 8 MiB of empty objects in a list of
+// tunnels would need a gigabyte.
 const maxListBytes = 8 * MaxDocumentBytes
 
 // maxQuotedRunes is how much of an offending value a message quotes: values
@@ -161,10 +161,8 @@ type decoder struct {
 	keep bool
 	// budget is what lists may still take, in bytes of elements.
 	budget uint64
-	// doc is the document as a string, made on the first string value
-	// kept: strings without escapes are slices of it, so a plan's names
-	// cost no allocation each (the plan keeps the document's text alive).
-	doc            string
+	// texts is the block short string values are copied into.
+	texts          strings.Builder
 	sawVersion     bool
 	versionFinding *Finding
 	scratch        []byte // unescaped string values
@@ -256,12 +254,15 @@ type node struct {
 	typ    reflect.Type
 	elem   *node // slice element or pointer target
 	fields map[string]*field
+	order  []*field // fields in declaration order (by bit)
 	names  []string // field names, sorted, for hints
 	// maxName is the longest field name: a key much longer cannot be a
 	// near miss, so no edit distance is computed for it.
 	maxName int
 	// freeText strings (descriptions) may hold tabs and line breaks.
 	freeText bool
+	// flat lists hold no lists: they are counted before they are allocated.
+	flat bool
 	// profile pointers start from DefaultProfile, so a plan's overrides
 	// land on JD Cloud's documented values.
 	profile bool
@@ -286,6 +287,7 @@ var planNode = sync.OnceValue(func() *node {
 	v := *root.fields["version"]
 	v.node = &node{kind: kindVersion, typ: v.node.typ}
 	root.fields["version"] = &v
+	root.order[v.bit] = &v
 	return root
 })
 
@@ -327,6 +329,7 @@ func (c *compiler) node(t reflect.Type) *node {
 				fn = &node{kind: kindString, typ: f.Type, freeText: true}
 			}
 			n.fields[name] = &field{name: name, index: i, bit: len(n.names), node: fn}
+			n.order = append(n.order, n.fields[name])
 			n.names = append(n.names, name)
 			n.maxName = max(n.maxName, len(name))
 		}
@@ -334,6 +337,7 @@ func (c *compiler) node(t reflect.Type) *node {
 	case reflect.Slice:
 		n.kind = kindSlice
 		n.elem = c.node(t.Elem())
+		n.flat = !holdsList(t.Elem(), map[reflect.Type]bool{})
 	case reflect.Pointer:
 		n.kind = kindPointer
 		n.elem = c.node(t.Elem())
@@ -353,6 +357,27 @@ func (c *compiler) node(t reflect.Type) *node {
 		n.kind = kindUnsupported
 	}
 	return n
+}
+
+// holdsList reports whether a value of type t can hold a list.
+func holdsList(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Slice:
+		return true
+	case reflect.Pointer:
+		return holdsList(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if holdsList(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ---- typed decoding ----
@@ -398,7 +423,7 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 		}
 		s, info := d.readString(&d.scratch)
 		if d.checkString(s, info, n.freeText) && d.keep {
-			dst.SetString(d.text(s, info))
+			dst.SetString(d.text(s))
 		}
 	case kindBool:
 		switch c {
@@ -449,6 +474,7 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 	}
 	var seen uint64
 	var seenMore []bool
+	next := 0
 	if len(n.names) > 64 {
 		seenMore = make([]bool, len(n.names))
 	}
@@ -456,7 +482,17 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 		d.fieldName()
 		key, _ := d.readString(&d.keyScratch)
 		d.colon()
-		f := n.fields[string(key)]
+		// Fields mostly come in the model's order (Encode writes them so):
+		// try the one after the last before the map.
+		var f *field
+		if next < len(n.order) && n.order[next].name == string(key) {
+			f = n.order[next]
+		} else {
+			f = n.fields[string(key)]
+		}
+		if f != nil {
+			next = f.bit + 1
+		}
 		switch {
 		case f == nil:
 			d.unknownField(n, key)
@@ -485,6 +521,7 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 }
 
 func (d *decoder) list(n *node, dst reflect.Value) {
+	start := d.pos
 	if !d.open(']') {
 		if d.keep {
 			// An empty list stays an empty list, not null.
@@ -492,10 +529,24 @@ func (d *decoder) list(n *node, dst reflect.Value) {
 		}
 		return
 	}
-	if d.keep {
-		dst.Set(reflect.MakeSlice(n.typ, 0, 0))
-	}
 	elemSize := uint64(n.typ.Elem().Size())
+	if d.keep {
+		capacity := 0
+		if n.flat {
+			// A list without lists inside (segments, subnets, prefixes)
+			// is counted and allocated once at its length: growing it
+			// would cost twice the memory, and most of a large plan's
+			// elements are in such lists. Lists of lists grow instead,
+			// or counting would read the inner lists twice.
+			capacity = countElements(d.data, start)
+			if size := uint64(capacity) * elemSize; size > d.budget {
+				capacity = 0 // the first step of growth below reports it
+			} else {
+				d.budget -= size
+			}
+		}
+		dst.Set(reflect.MakeSlice(n.typ, 0, capacity))
+	}
 	var scratch reflect.Value // one element, reused once values are not kept
 	d.path = append(d.path, pathElem{})
 	top := len(d.path) - 1
@@ -504,9 +555,6 @@ func (d *decoder) list(n *node, dst reflect.Value) {
 		var el reflect.Value
 		if d.keep && dst.Len() == dst.Cap() {
 			// Lists grow by doubling, each step within the budget.
-			// (Counting a list's elements first to allocate it once took
-			// more time than the copies it saves: it reads nested lists
-			// twice.)
 			want := max(dst.Cap()*2, 4)
 			if grow := uint64(want-dst.Cap()) * elemSize; grow <= d.budget {
 				d.budget -= grow
@@ -668,36 +716,39 @@ func (d *decoder) version(dst reflect.Value) {
 	}
 }
 
-// text returns a string value read by readString as a Go string.
-func (d *decoder) text(s []byte, info strInfo) string {
-	if !info.raw || len(s) == 0 {
+// text returns a string value as a Go string. Short strings are copied
+// into a shared block (a strings.Builder, which never changes bytes it has
+// handed out), so a plan's hundred thousand names take a few dozen
+// allocations instead of one each.
+func (d *decoder) text(s []byte) string {
+	if len(s) == 0 || len(s) > textBlockBytes/4 {
 		return string(s)
 	}
-	if d.doc == "" {
-		d.doc = string(d.data)
+	if d.texts.Cap()-d.texts.Len() < len(s) {
+		d.texts = strings.Builder{} // the strings of the full block stay valid
+		d.texts.Grow(textBlockBytes)
 	}
-	end := d.pos - 1 // the closing quote
-	return d.doc[end-len(s) : end]
+	start := d.texts.Len()
+	d.texts.Write(s)
+	return d.texts.String()[start:]
 }
 
+// textBlockBytes is the size of the blocks text copies short strings into.
+const textBlockBytes = 32 << 10
+
 // countElements counts the elements of a list from data[open+1] to its
-// end, assuming it is well-formed; for the message of a list over budget.
+// end, assuming it is well-formed (the decoder checks that as it reads
+// them).
 func countElements(data []byte, open int) int {
-	n, depth, inString := 1, 0, false
+	n, depth := 1, 0
 	for i := open + 1; i < len(data); i++ {
-		c := data[i]
-		if inString {
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
+		switch data[i] {
 		case '"':
-			inString = true
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
 		case '[', '{':
 			depth++
 		case ']', '}':
@@ -783,7 +834,6 @@ func parseDottedQuad(s []byte) (a [4]byte, end int, ok bool) {
 
 // strInfo describes what readString found in a string besides its text.
 type strInfo struct {
-	raw       bool // the text is a slice of the document (no escapes)
 	badUTF8   int  // offset in the text of the first invalid byte, or -1
 	surrogate bool // an escaped lone UTF-16 surrogate
 	// control is the first control character (Unicode Cc: U+0000–U+001F,
@@ -1158,7 +1208,6 @@ func (d *decoder) readString(buf *[]byte) ([]byte, strInfo) {
 		c := data[i]
 		if c == '"' {
 			d.pos = i + 1
-			info.raw = true
 			return data[start:i], info
 		}
 		if c == '\\' || c < 0x20 || c >= 0x7f {
@@ -1179,7 +1228,6 @@ func (d *decoder) readString(buf *[]byte) ([]byte, strInfo) {
 			d.pos = i + 1
 			*buf = out
 			if !escaped {
-				info.raw = true
 				return data[start:i], info
 			}
 			return out, info

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"net/netip"
 	"os"
@@ -103,6 +104,33 @@ func FuzzFastIPv4(f *testing.F) {
 			if err != nil || want != a {
 				t.Fatalf("address %q: shortcut %v, netip %v %v", s, a, want, err)
 			}
+		}
+	})
+}
+
+// FuzzDecodeSyntax checks the decoder's JSON reader against encoding/json:
+// a document is a syntax error exactly when it is not valid JSON. A leading
+// byte-order mark (skipped or refused by design) and deep nesting (capped at
+// MaxDocumentDepth) are left out.
+func FuzzDecodeSyntax(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `{"version":1}`, `[1,2]`, `{"a":}`, `{"a":1,}`, `{"a" 1}`, `[01]`, `[1.]`, `[1e]`, `[-]`, `[.5]`,
+		`["\u12"]`, `["\x"]`, "[\"a\tb\"]", `{"version":1} x`, ``, ` `, `nul`, `[tru]`, `{"a":[{"b":"\"]"}]}`,
+		`{"version":1,"idc":{"segments":[{"name":"a\"b","cidr":"10.0.0.0/8"}]}}`, `[1,2,]`, `[,1]`, `{,}`,
+		`{"version":1,"x":{"y":[true,false,null,-0.5e+3,"\ud800\udc00"]}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) || bytes.HasPrefix(data, []byte("\xFE\xFF")) || bytes.HasPrefix(data, []byte("\xFF\xFE")) ||
+			bytes.Count(data, []byte("["))+bytes.Count(data, []byte("{")) >= MaxDocumentDepth {
+			return
+		}
+		_, err := DecodeBytes(data)
+		var de *DecodeError
+		syntax := errors.As(err, &de) && de.Findings[0].Code == CodeDecodeSyntax
+		if valid := json.Valid(data); valid == syntax {
+			t.Fatalf("json.Valid %v, decode error %v", valid, err)
 		}
 	})
 }

@@ -30,6 +30,9 @@ type Plan struct {
 	// user-written scenarios" at the end of this file.
 	BringUp   string         `json:"bringUp,omitempty"`
 	Scenarios []UserScenario `json:"scenarios,omitempty"`
+	// Failover states what the plan requires of failover (issue 11); nil
+	// keeps the defaults.
+	Failover *Failover `json:"failover,omitempty"`
 }
 
 // IDC is the enterprise data centre and its customer (edge) router.
@@ -123,6 +126,9 @@ type PrivateInterface struct {
 	CustomerASN uint32      `json:"customerAsn,omitempty"`
 	CloudASN    uint32      `json:"cloudAsn,omitempty"`
 	HealthCheck HealthCheck `json:"healthCheck"`
+	// BGPTimers are the session's keepalive and hold time; nil takes the
+	// profile's (timers.bgpKeepaliveSeconds, timers.bgpHoldSeconds).
+	BGPTimers *BGPTimers `json:"bgpTimers,omitempty"`
 }
 
 // Health check types of a private virtual interface.
@@ -199,6 +205,9 @@ type Tunnel struct {
 	PSKRef string `json:"pskRef"`
 	IKE    IKE    `json:"ike"`
 	IPsec  IPsec  `json:"ipsec"`
+	// BGPTimers are the tunnel BGP session's keepalive and hold time; nil
+	// takes the profile's.
+	BGPTimers *BGPTimers `json:"bgpTimers,omitempty"`
 }
 
 // IKE options; empty fields take the profile defaults.
@@ -332,4 +341,24 @@ type ScenarioEvent struct {
 	// Family limits session-up/session-down to one address family's BGP
 	// session, "ipv4" or "ipv6"; empty means both.
 	Family string `json:"family,omitempty"`
+}
+
+// ---- Failover timing (issue 11: loss windows and `hybridplan rehearse`) ----
+
+// BGPTimers are one BGP session's timers. The session uses the lower hold
+// time of its two ends (RFC 4271 §4.2); JD Cloud's end is the profile's
+// timers.bgpHoldSeconds.
+type BGPTimers struct {
+	KeepaliveSeconds int `json:"keepaliveSeconds"`
+	// HoldSeconds is 0 (no hold timer: a silent failure is never detected
+	// by BGP) or at least 3.
+	HoldSeconds int `json:"holdSeconds"`
+}
+
+// Failover holds the plan's failover requirements.
+type Failover struct {
+	// MaxSilentLossMillis is the longest a silent failure (a line that
+	// stops passing packets without a link-down or a NOTIFICATION) may
+	// blackhole traffic before the planner warns; 0 means 3000.
+	MaxSilentLossMillis int `json:"maxSilentLossMillis,omitempty"`
 }

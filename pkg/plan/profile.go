@@ -32,7 +32,26 @@ type Profile struct {
 	// RouterIDs: see the block "Simulation assumptions: router IDs of JD
 	// Cloud's BGP peers" below.
 	RouterIDs ProfileRouterIDs `json:"routerIds"`
+	// Timers are the failover timing values (issue 11).
+	Timers ProfileTimers `json:"timers"`
 }
+
+// --- JDCLOUD (issue 10): region availability ---
+
+// ProfileRegions lists where JD Cloud's documents say the border gateway's
+// features are offered. The statements may be outdated: a plan outside the
+// list gets a warning, not an error, and `hybridplan jdcloud preflight`
+// asks the region itself.
+type ProfileRegions struct {
+	// BorderGatewayBGP are the regions where VPC attachments and BGP on
+	// the border gateway are released. One version of JD Cloud's
+	// Direct Connection documentation says "only released in Guangzhou and
+	// Shanghai" (cn-south-1, cn-east-2); later versions no longer say so,
+	// and list no regions instead. Empty means no restriction is known.
+	BorderGatewayBGP []string `json:"borderGatewayBgp"`
+}
+
+// --- end JDCLOUD (issue 10) ---
 
 // ---- Simulation assumptions: router IDs of JD Cloud's BGP peers ----
 //
@@ -55,23 +74,6 @@ type ProfileRouterIDs struct {
 	// VPN is the border gateway's, on every tunnel.
 	VPN netip.Addr `json:"vpn,omitzero"`
 }
-
-// --- JDCLOUD (issue 10): region availability ---
-
-// ProfileRegions lists where JD Cloud's documents say the border gateway's
-// features are offered. The statements may be outdated: a plan outside the
-// list gets a warning, not an error, and `hybridplan jdcloud preflight`
-// asks the region itself.
-type ProfileRegions struct {
-	// BorderGatewayBGP are the regions where VPC attachments and BGP on
-	// the border gateway are released. One version of JD Cloud's
-	// Direct Connection documentation says "only released in Guangzhou and
-	// Shanghai" (cn-south-1, cn-east-2); later versions no longer say so,
-	// and list no regions instead. Empty means no restriction is known.
-	BorderGatewayBGP []string `json:"borderGatewayBgp"`
-}
-
-// --- end JDCLOUD (issue 10) ---
 
 // IntRange is an inclusive range.
 type IntRange struct {
@@ -273,6 +275,7 @@ func DefaultProfile() Profile {
 		VPNCloudPublicIPs:       2,
 		// JDCLOUD (issue 10): possibly outdated, see ProfileRegions.
 		Regions: ProfileRegions{BorderGatewayBGP: []string{"cn-south-1", "cn-east-2"}},
+		Timers:  defaultTimers(),
 	}
 }
 
@@ -307,6 +310,7 @@ func ProfileSources() map[string]string {
 		"customerGatewayIpCounts":            "SDK model CustomerGatewaySpec.go (one, two or four distinct IPs)",
 		"vpnCloudPublicIps":                  "SDK model VpnConnectionSpec.go (two public IP lines)",
 		"regions":                            "assumption, possibly outdated: one version of the Direct Connection docs says VPC attachments and BGP on the border gateway are only released in Guangzhou and Shanghai (cn-south-1, cn-east-2); later versions do not restrict them. A plan elsewhere gets the warning region.availability; hybridplan jdcloud preflight asks the region",
+		"timers":                             timersSource,
 	}
 }
 
@@ -317,4 +321,41 @@ func (p *Plan) EffectiveProfile() Profile {
 		return *p.Profile
 	}
 	return DefaultProfile()
+}
+
+// ---- Failover timing (issue 11) ----
+
+// ProfileTimers are the values the loss-window model (sim.Failover) uses
+// besides the plan's own BFD, NQA, DPD and BGP timers. JD Cloud documents
+// none of them: each is an assumption, shown as one, that a plan can
+// correct.
+type ProfileTimers struct {
+	// BGPKeepaliveSeconds and BGPHoldSeconds are JD Cloud's end of every
+	// BGP session, and the customer's end when a session sets no
+	// bgpTimers: the common router defaults 60/180 s.
+	BGPKeepaliveSeconds int `json:"bgpKeepaliveSeconds"`
+	BGPHoldSeconds      int `json:"bgpHoldSeconds"`
+	// DPDTimeoutSeconds is how long IPsec dead peer detection waits for
+	// an answer after its probe before it declares the tunnel down (the
+	// probe goes out dpdSeconds after the last packet received).
+	DPDTimeoutSeconds int `json:"dpdTimeoutSeconds"`
+	// UpdatePerHopMillis is the time a BGP message (NOTIFICATION or
+	// UPDATE withdrawing routes) takes per router it crosses, processing
+	// included.
+	UpdatePerHopMillis int `json:"updatePerHopMillis"`
+	// FIBUpdateMillis is the time a router takes to change its forwarding
+	// table once its best path changed.
+	FIBUpdateMillis int `json:"fibUpdateMillis"`
+}
+
+const timersSource = "assumption: JD Cloud documents no BGP timers (60/180 s, the common router default), no DPD timeout (30 s) and no convergence times (50 ms per BGP hop, 50 ms per forwarding-table update)"
+
+func defaultTimers() ProfileTimers {
+	return ProfileTimers{
+		BGPKeepaliveSeconds: 60,
+		BGPHoldSeconds:      180,
+		DPDTimeoutSeconds:   30,
+		UpdatePerHopMillis:  50,
+		FIBUpdateMillis:     50,
+	}
 }

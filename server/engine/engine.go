@@ -103,6 +103,9 @@ type Engine struct {
 	active map[string]context.CancelFunc
 	// closeWait bounds how long Close waits for runs to stop.
 	closeWait time.Duration
+	// stalled are the runs whose journal could not be written, with why:
+	// they are failed for now and resume once a write works again.
+	stalled map[string]*store.Failure
 }
 
 // DefaultCloseWait is how long Close waits for running calls to notice
@@ -115,6 +118,7 @@ func New(o Options) *Engine {
 	e := &Engine{
 		st: o.Store, build: o.Build, log: o.Log, redact: o.Redact, admit: o.Admit, hub: NewHub(),
 		ctx: ctx, cancel: cancel, active: map[string]context.CancelFunc{}, closeWait: o.CloseWait,
+		stalled: map[string]*store.Failure{},
 	}
 	if e.closeWait <= 0 {
 		e.closeWait = DefaultCloseWait
@@ -173,7 +177,12 @@ func (e *Engine) Start(runID string) {
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
-		e.execute(ctx, runID)
+		for {
+			e.execute(ctx, runID)
+			if !e.isStalled(runID) || !e.awaitJournal(ctx, runID) {
+				break
+			}
+		}
 		e.mu.Lock()
 		delete(e.active, runID)
 		e.mu.Unlock()
@@ -215,6 +224,55 @@ func (e *Engine) cancelled(r store.Run, step *store.Step, during string) error {
 	return e.record(r.ID, store.Change{State: store.StateCancelled, Step: step, Events: []store.Event{{Type: "run.cancelled", Message: msg}}})
 }
 
+// Stalled returns why a run is stopped by a journal write failure, or nil.
+func (e *Engine) Stalled(runID string) *store.Failure {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stalled[runID]
+}
+
+// Degraded says why the engine cannot work normally ("" when it can): runs
+// stopped by journal write failures.
+func (e *Engine) Degraded() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.stalled) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d runs are stopped because their journal cannot be written (is the data directory's disk full?); they resume once it can", len(e.stalled))
+}
+
+func (e *Engine) isStalled(runID string) bool { return e.Stalled(runID) != nil }
+
+// journalRetryMax bounds the wait between attempts to write a stalled run's
+// journal.
+const journalRetryMax = 5 * time.Second
+
+// awaitJournal tries, with growing pauses, to write a stalled run's journal
+// again; once a write works the run resumes from its journal. It gives up
+// (false) when the run's context ends.
+func (e *Engine) awaitJournal(ctx context.Context, runID string) bool {
+	wait := 50 * time.Millisecond
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(wait):
+		}
+		evs, err := e.st.Record(runID, store.Change{Events: []store.Event{{Type: "run.journal-recovered",
+			Message: "the journal can be written again; the run resumes (calls that had started are looked up before anything is created again)"}}})
+		if err == nil {
+			e.mu.Lock()
+			delete(e.stalled, runID)
+			e.mu.Unlock()
+			e.hub.publish(runID, evs, false)
+			e.log.Info("run journal writable again; resuming", "run", runID)
+			return true
+		}
+		wait = min(2*wait, journalRetryMax)
+	}
+}
+
 // Active reports whether a run is executing in this process.
 func (e *Engine) Active(runID string) bool {
 	e.mu.Lock()
@@ -244,8 +302,13 @@ func (e *Engine) record(runID string, c store.Change) error {
 	evs, err := e.st.Record(runID, c)
 	if err != nil {
 		// The journal is the source of truth: without it the engine must
-		// not act, so the run stops here and resumes at the next start.
-		e.log.Error("writing the run journal failed; the run stops until the server restarts", "run", runID, "err", err)
+		// not act, so the run stops here, shows as failed (retryable), and
+		// resumes once a write works again.
+		e.log.Error("writing the run journal failed; the run stops and resumes once the journal can be written", "run", runID, "err", err)
+		e.mu.Lock()
+		e.stalled[runID] = &store.Failure{Code: "journal.write", Retryable: true,
+			Message: "the server could not write the run's journal (" + e.redact(err.Error()) + "); the run is stopped and resumes by itself once writing works again (free disk space on the data directory)"}
+		e.mu.Unlock()
 		return err
 	}
 	e.hub.publish(runID, evs, (store.Run{State: c.State}).Finished())

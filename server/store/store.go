@@ -200,6 +200,9 @@ type Failure struct {
 	HTTPStatus int    `json:"httpStatus,omitempty"`
 	Message    string `json:"message"`
 	RequestID  string `json:"requestId,omitempty"`
+	// Retryable says the server resumes the run by itself once the cause
+	// is gone (a journal write that failed, e.g. on a full disk).
+	Retryable bool `json:"retryable,omitempty"`
 }
 
 func (f *Failure) Error() string {

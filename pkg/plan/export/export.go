@@ -40,7 +40,7 @@ const (
 
 // Formats returns every format Render accepts, router formats first.
 func Formats() []string {
-	return []string{FormatFRR, FormatIOSXE, FormatJunos, FormatVRP, FormatPlan, FormatCalls}
+	return []string{FormatFRR, FormatIOSXE, FormatJunos, FormatVRP, FormatStrongSwan, FormatPlan, FormatCalls}
 }
 
 // Options tune the rendered configuration. The zero value is what an
@@ -149,8 +149,10 @@ func renderRouter(p *plan.Plan, res strategy.Result, format string, opts Options
 		renderJunos(&w, d)
 	case FormatVRP:
 		renderVRP(&w, d)
+	case FormatStrongSwan: // issue 11: swanctl.conf, strongswan.go
+		renderStrongSwan(&w, d)
 	default:
-		return nil, fmt.Errorf("export: unknown router format %q; use one of %s", format, strings.Join(Formats()[:4], ", "))
+		return nil, fmt.Errorf("export: unknown router format %q; use one of %s", format, strings.Join(Formats()[:5], ", "))
 	}
 	return w.Bytes(), nil
 }

@@ -20,6 +20,8 @@ var goldenExt = map[string]string{
 	FormatIOSXE: "iosxe",
 	FormatJunos: "junos",
 	FormatVRP:   "vrp",
+	// issue 11: swanctl.conf for a Linux customer gateway
+	FormatStrongSwan: "swanctl",
 }
 
 // seedJSON is the seed example's document.

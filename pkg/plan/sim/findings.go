@@ -30,6 +30,43 @@ const (
 	CodeNotChecked = "sim.not-checked"
 	// CodeFailed: a standard scenario could not be applied to the plan.
 	CodeFailed = "sim.failed"
+
+	// ---- SIM (issue 9): failure-state asymmetry, bring-up order, the
+	// plan's simulation fields ----
+
+	// CodeFailureAsymmetric: during a failure (a scenario other than
+	// normal and the failbacks), the two directions between an IDC
+	// segment and a VPC segment take different path kinds. An error when
+	// the cloud still sends over Direct Connection and only the customer
+	// router's choice moved the return to the VPN (local-preference fixes
+	// it); a warning otherwise, e.g. dc-routes-withdrawn, where the
+	// customer router still holds the VPC prefixes over Direct Connection.
+	CodeFailureAsymmetric = "sim.failure-asymmetric"
+	// CodeIPv6SingleInterface: of several private virtual interfaces only
+	// some carry IPv6, so losing those moves every IPv6 flow to the VPN
+	// (or nowhere) while IPv4 stays on Direct Connection.
+	CodeIPv6SingleInterface = "sim.ipv6-partial-interfaces"
+	// CodeBringUpOrderDependent: the normal state (every session up) is not
+	// the same under both bring-up orders. BGP keeps the older of two
+	// otherwise equal eBGP paths, so which path came up first decides the
+	// customer router's return path.
+	CodeBringUpOrderDependent = "sim.bring-up-order-dependent"
+
+	// Codes of the findings about the simulation fields of a plan
+	// (bringUp, scenarios; CheckPlan). Every one is an error: the
+	// simulator cannot run what they describe.
+
+	// CodeBringUpUnknown: bringUp is not one of plan.BringUpOrders.
+	CodeBringUpUnknown = "sim.bring-up-unknown"
+	// CodeScenarioLimit: more scenarios, events or prefixes than the
+	// limits in pkg/plan (plan.MaxUserScenarios, …); the message names it.
+	CodeScenarioLimit = "sim.scenario-limit"
+	// CodeScenarioName: a scenario name that is empty, too long, repeated,
+	// or the name of a standard scenario.
+	CodeScenarioName = "sim.scenario-name"
+	// CodeScenarioEvent: an event the plan cannot apply (unknown kind, a
+	// session or prefix the plan does not have); the path names the field.
+	CodeScenarioEvent = "sim.scenario-event"
 )
 
 // Bounds of Check. Its cost grows with the sessions (each scenario brings
@@ -41,9 +78,10 @@ const (
 	// plus tunnels) Check simulates. JD Cloud's quotas allow 50 interfaces
 	// per connection and 8 tunnels (2 cloud × 4 customer IPs).
 	MaxCheckSessions = 64
-	// MaxCheckWork bounds Check's estimated steps (see checkWork): about a
-	// second natively on a plan of that size.
-	MaxCheckWork = 20_000_000
+	// MaxCheckWork bounds Check's estimated cost (checkWork): a second or
+	// two on a plan at the bound. A plan of 8 sessions stays within it up to
+	// about 30,000 segments; one of 64 sessions only when it is small.
+	MaxCheckWork = 50_000_000
 )
 
 // Check simulates the plan's standard scenarios (Scenarios) and returns the
@@ -78,6 +116,21 @@ func CheckWith(p *plan.Plan, strat strategy.Result) []plan.Finding {
 }
 
 func check(p *plan.Plan, strat *strategy.Result) []plan.Finding {
+	// SIM (issue 9): the plan's simulation fields (bringUp, scenarios),
+	// IPv6 on only some interfaces, and, once the scenarios could be
+	// simulated, whether the normal state depends on the bring-up order.
+	out := append(CheckPlan(p), ipv6PartialInterfaces(p)...)
+	dyn := checkScenarios(p, strat)
+	out = append(out, dyn...)
+	if !slices.ContainsFunc(dyn, func(f plan.Finding) bool { return f.Code == CodeNotChecked || f.Code == CodeFailed }) {
+		out = append(out, OrderFindings(p)...)
+	}
+	plan.SortFindings(out)
+	return out
+}
+
+// checkScenarios is Check's simulation of every scenario.
+func checkScenarios(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 	idc, vpc := checkSegments(p)
 	sessions := 0
 	if dc := p.DirectConnection; dc != nil {
@@ -88,6 +141,9 @@ func check(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 	}
 	if sessions == 0 || len(idc) == 0 || len(vpc) == 0 {
 		return nil // nothing to simulate; validation reports what is missing
+	}
+	if bs := p.LimitBreaches(); len(bs) > 0 {
+		return []plan.Finding{notChecked(fmt.Sprintf("the plan has %d %s, over the planner's limit of %d", bs[0].Count, bs[0].What, bs[0].Limit))}
 	}
 	if sessions > MaxCheckSessions {
 		return []plan.Finding{notChecked(fmt.Sprintf("the plan has %d BGP sessions; the simulation checks run on at most %d", sessions, MaxCheckSessions))}
@@ -100,8 +156,12 @@ func check(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 			propagated += len(a.Propagation.Subnets)
 		}
 	}
-	if work := checkWork(sessions, propagated, len(idc)+len(vpc)); work > MaxCheckWork {
-		return []plan.Finding{notChecked(fmt.Sprintf("simulating every scenario would take about %d steps; the simulation checks stop at %d", work, MaxCheckWork))}
+	userEvents := 0
+	for _, u := range p.Scenarios[:min(len(p.Scenarios), plan.MaxUserScenarios)] {
+		userEvents += min(len(u.Events), plan.MaxScenarioEvents) + sessions
+	}
+	if work := checkWork(sessions, propagated, len(idc)+len(vpc)) + userEvents*max(propagated, 1)*sessions; work > MaxCheckWork {
+		return []plan.Finding{notChecked(fmt.Sprintf("simulating every scenario would cost about %d units; the simulation checks stop at %d", work, MaxCheckWork))}
 	}
 
 	var m *model
@@ -111,8 +171,8 @@ func check(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 		m = newModel(p)
 	}
 	scenarios := Scenarios(p)
-	idcRefs := containing(m.bgw, addrsOf(idc))
-	vpcRefs := containing(m.cust, addrsOf(vpc))
+	idcRefs := containing(m.bgw, addrsOf(idc, checkSegment.address))
+	vpcRefs := containing(m.cust, addrsOf(vpc, checkSegment.address))
 	c := &simChecker{p: p, idc: idc, vpc: vpc, byKey: map[findingKey]*tally{},
 		bothPaths: p.DirectConnection != nil && len(p.DirectConnection.Interfaces) > 0 && p.VPN != nil && len(p.VPN.Tunnels) > 0}
 	var normalFwd, normalBack []*Verdict
@@ -136,6 +196,8 @@ func check(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 		if s.Name == ScenarioNormal {
 			normalFwd, normalBack = fwd, back
 			c.asymmetry(s, fwd, back)
+		} else if !isFailback(s.Name) && normalFwd != nil {
+			c.failureAsymmetry(s, fwd, back, normalFwd, normalBack)
 		}
 		c.oneWay(s, fwd, back)
 		if isFailback(s.Name) && normalFwd != nil {
@@ -145,14 +207,14 @@ func check(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 	return c.findings()
 }
 
-// checkWork estimates Check's steps: per scenario, bringing every session
-// up (and the scenario's few events) makes the customer router choose again
-// for each VPC prefix over each session's path, and every segment gets one
-// decision over the sessions.
+// checkWork estimates Check's cost in units of about 15–50 ns (measured):
+// per scenario, every session coming up (and the scenario's few events)
+// makes the customer router choose again for each VPC prefix, and every
+// segment gets one decision; each choice ranks one path per session
+// against the others, so both grow with the square of the sessions.
 func checkWork(sessions, vpcPrefixes, segments int) int {
 	scenarios := 2*sessions + 10
-	perScenario := (sessions+4)*max(vpcPrefixes, 1)*sessions + segments*sessions
-	return scenarios * perScenario
+	return scenarios * sessions * sessions * ((sessions+4)*max(vpcPrefixes, 1) + segments)
 }
 
 func notChecked(why string) plan.Finding {
@@ -207,13 +269,17 @@ func checkSegments(p *plan.Plan) (idc, vpc []checkSegment) {
 	return idc, vpc
 }
 
-func addrsOf(segs []checkSegment) []netip.Addr {
+// addrsOf lists each segment's representative address.
+func addrsOf[S any](segs []S, addr func(S) netip.Addr) []netip.Addr {
 	out := make([]netip.Addr, len(segs))
 	for i, s := range segs {
-		out[i] = s.addr
+		out[i] = addr(s)
 	}
 	return out
 }
+
+func (s checkSegment) address() netip.Addr { return s.addr }
+func (s MatrixSegment) addr() netip.Addr   { return s.Address }
 
 // findingKey is one finding: a code on one segment (IDC when idc, else VPC).
 type findingKey struct {
@@ -248,6 +314,12 @@ type simChecker struct {
 }
 
 func (c *simChecker) note(k findingKey, scenario, example, related string, pairs int) {
+	c.noteSevere(k, scenario, example, related, pairs, k.code != CodeOneWay || scenario == ScenarioNormal || c.bothPaths)
+}
+
+// noteSevere is note with the severity decided by the caller: severe makes
+// the finding an error.
+func (c *simChecker) noteSevere(k findingKey, scenario, example, related string, pairs int, severe bool) {
 	t, ok := c.byKey[k]
 	if !ok {
 		t = &tally{first: example, scenario: scenario, related: related, scenarios: map[string]bool{}, order: len(c.keys)}
@@ -256,7 +328,7 @@ func (c *simChecker) note(k findingKey, scenario, example, related string, pairs
 	}
 	t.pairs += pairs
 	t.scenarios[scenario] = true
-	if k.code != CodeOneWay || scenario == ScenarioNormal || c.bothPaths {
+	if severe {
 		t.severe = true
 	}
 }
@@ -348,6 +420,75 @@ func (c *simChecker) asymmetry(s Scenario, fwd, back []*Verdict) {
 	}
 }
 
+// failureAsymmetry: during a failure, both directions of a pair take the
+// same path kind. The finding sits on the IDC segment, counts its
+// asymmetric pairs and scenarios, and is an error when some pair's forward
+// traffic still uses Direct Connection while its return moved to the VPN:
+// the Direct Connection works, only the customer router's choice (no
+// local-preference) left it.
+func (c *simChecker) failureAsymmetry(s Scenario, fwd, back, normalFwd, normalBack []*Verdict) {
+	asym := func(f, b *Verdict) bool { return f.Reachable && b.Reachable && (f.Kind != b.Kind || f.Kind == "mixed") }
+	for i, is := range c.idc {
+		f := fwd[i]
+		if !f.Reachable {
+			continue
+		}
+		n, first, severe := 0, -1, false
+		for j, vs := range c.vpc {
+			b := back[j]
+			// Pairs already asymmetric with every session up have their
+			// finding (sim.asymmetric); this one is about what a failure does.
+			if family(vs.addr) != family(is.addr) || !asym(f, b) || asym(normalFwd[i], normalBack[j]) {
+				continue
+			}
+			n++
+			if first < 0 {
+				first = j
+			}
+			if f.Kind == KindDirectConnection && b.Kind == KindVPN {
+				severe = true
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		vs := c.vpc[first]
+		c.noteSevere(findingKey{CodeFailureAsymmetric, true, i}, s.Name,
+			fmt.Sprintf("VPC %s → IDC goes over %s, IDC → VPC %s over %s", plan.Quote(vs.name), kindText(f), plan.Quote(vs.name), kindText(back[first])), vs.path, n, severe)
+	}
+}
+
+// ipv6PartialInterfaces: with several private virtual interfaces and IPv6
+// to carry, every interface needs an IPv6 interconnect, or losing the ones
+// that have it moves all IPv6 traffic to the VPN (or nowhere) while IPv4
+// stays on Direct Connection.
+func ipv6PartialInterfaces(p *plan.Plan) []plan.Finding {
+	dc := p.DirectConnection
+	if dc == nil || len(dc.Interfaces) < 2 {
+		return nil
+	}
+	hasV6 := slices.ContainsFunc(p.IDC.Segments, func(s plan.Segment) bool { return s.CIDR.Addr().Is6() })
+	var with []string
+	missing := -1
+	for k, itf := range dc.Interfaces {
+		if itf.InterconnectIPv6.IsValid() {
+			with = append(with, itf.Name)
+		} else if missing < 0 {
+			missing = k
+		}
+	}
+	if !hasV6 || len(with) == 0 || missing < 0 {
+		return nil
+	}
+	return []plan.Finding{{
+		Code: CodeIPv6SingleInterface, Severity: plan.SeverityWarning,
+		Path: fmt.Sprintf("$.directConnection.interfaces[%d].interconnectIpv6", missing),
+		Message: fmt.Sprintf("only %s of the %d private virtual interfaces carry IPv6: when %s fail, every IPv6 flow moves to the VPN (or has no path) while IPv4 stays on Direct Connection",
+			strings.Join(with, ", "), len(dc.Interfaces), map[bool]string{true: "it", false: "they"}[len(with) == 1]),
+		Hint: "give every interface an interconnectIpv6 (a /126) so IPv6 fails over like IPv4",
+	}}
+}
+
 // oneWay: in any scenario, a pair is reachable both ways or neither. A VPC
 // segment the customer router cannot reach while the border gateway reaches
 // the IDC carries the finding (and the reverse for an IDC segment).
@@ -360,7 +501,7 @@ func (c *simChecker) oneWay(s Scenario, fwd, back []*Verdict) {
 		if fs := fst[family(vs.addr)]; fs.reachable > 0 {
 			is := c.idc[fs.firstReach]
 			c.note(findingKey{CodeOneWay, false, j}, s.Name,
-				fmt.Sprintf("VPC → IDC segment %s gets through, IDC → VPC has no route", plan.Quote(is.name)), is.path, fs.reachable)
+				fmt.Sprintf("VPC → IDC segment %s gets through over %s, IDC → VPC has no route", plan.Quote(is.name), kindText(fwd[fs.firstReach])), is.path, fs.reachable)
 		}
 	}
 	for i, is := range c.idc {
@@ -370,7 +511,7 @@ func (c *simChecker) oneWay(s Scenario, fwd, back []*Verdict) {
 		if bs := bst[family(is.addr)]; bs.reachable > 0 {
 			vs := c.vpc[bs.firstReach]
 			c.note(findingKey{CodeOneWay, true, i}, s.Name,
-				fmt.Sprintf("IDC → VPC %s gets through, VPC → IDC has no route", plan.Quote(vs.name)), vs.path, bs.reachable)
+				fmt.Sprintf("IDC → VPC %s gets through (the return path) over %s, VPC → IDC has no route", plan.Quote(vs.name), kindText(back[bs.firstReach])), vs.path, bs.reachable)
 		}
 	}
 }
@@ -378,6 +519,10 @@ func (c *simChecker) oneWay(s Scenario, fwd, back []*Verdict) {
 // failback: after a failure and its repair, each direction that used Direct
 // Connection in the normal state uses it again.
 func (c *simChecker) failback(s Scenario, fwd, back, normalFwd, normalBack []*Verdict) {
+	// Return traffic left on the VPN while the border gateway sends over
+	// Direct Connection is asymmetric: an error (issue 9), not only a
+	// missed failback.
+	fst := statsOf(c.idc, fwd)
 	for i := range c.idc {
 		if normalFwd[i].Kind == KindDirectConnection && fwd[i].Kind != KindDirectConnection {
 			c.note(findingKey{CodeFailbackNotDC, true, i}, s.Name,
@@ -386,8 +531,12 @@ func (c *simChecker) failback(s Scenario, fwd, back, normalFwd, normalBack []*Ve
 	}
 	for j := range c.vpc {
 		if normalBack[j].Kind == KindDirectConnection && back[j].Kind != KindDirectConnection {
-			c.note(findingKey{CodeFailbackNotDC, false, j}, s.Name,
-				fmt.Sprintf("the customer router sends IDC → VPC traffic over %s instead of Direct Connection", kindText(back[j])), "", 1)
+			asym := fst[family(c.vpc[j].addr)].byKind[KindDirectConnection].count > 0
+			text := fmt.Sprintf("the customer router sends IDC → VPC traffic over %s instead of Direct Connection", kindText(back[j]))
+			if asym {
+				text += " while the border gateway sends VPC → IDC over Direct Connection: asymmetric, and stateful firewalls drop it"
+			}
+			c.note(findingKey{CodeFailbackNotDC, false, j}, s.Name, text, "", 1)
 		}
 	}
 }
@@ -418,6 +567,14 @@ func (c *simChecker) findings() []plan.Finding {
 			f.Severity = plan.SeverityError
 			f.Message = fmt.Sprintf("with every session up, traffic of %s %s is asymmetric: %s%s; stateful firewalls drop such traffic", what, plan.Quote(sg.name), t.first, more)
 			f.Hint = "make both routers prefer Direct Connection: set strategy.localPreference (e.g. directConnection 200, vpn 100) and advertise the IDC more-specifics over Direct Connection"
+		case CodeFailureAsymmetric:
+			f.Severity = plan.SeverityWarning
+			f.Message = fmt.Sprintf("in scenario %s, traffic of %s %s is asymmetric: %s%s; a stateful firewall on either path drops it for as long as the failure lasts", plan.Quote(t.scenario), what, plan.Quote(sg.name), t.first, more)
+			f.Hint = "withdraw Direct Connection in both directions: shut its BGP sessions (or also deny the VPC prefixes inbound on them) rather than only withdrawing the IDC prefixes, or keep stateful firewalls off both paths"
+			if t.severe {
+				f.Severity = plan.SeverityError
+				f.Hint = "set strategy.localPreference (e.g. directConnection 200, vpn 100): the customer router then returns over the Direct Connection interfaces that are still up, as the border gateway sends"
+			}
 		case CodeOneWay:
 			f.Severity = plan.SeverityError
 			if !t.severe {
@@ -426,6 +583,9 @@ func (c *simChecker) findings() []plan.Finding {
 			f.Message = fmt.Sprintf("in scenario %s, traffic of %s %s gets through one way only: %s%s", plan.Quote(t.scenario), what, plan.Quote(sg.name), t.first, more)
 			f.Hint = "every prefix must be advertised in both directions over the paths that are up: check the VPC's propagation and the IDC's advertisements"
 		case CodeFailbackNotDC:
+			// A warning even when asymmetric: it depends on the history
+			// (which path was selected when the failure was repaired), and
+			// the message says what it does to stateful firewalls.
 			f.Severity = plan.SeverityWarning
 			f.Message = fmt.Sprintf("after scenario %s is repaired, for %s %s %s%s: BGP keeps the older of two equal paths", plan.Quote(t.scenario), what, plan.Quote(sg.name), t.first, more)
 			f.Hint = "set strategy.localPreference with directConnection above vpn so the customer router returns to Direct Connection, and keep the VPN's advertisements less preferred"

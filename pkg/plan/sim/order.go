@@ -8,22 +8,18 @@ import (
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
-// CodeBringUpOrderDependent: the normal state (every session up) is not
-// the same under both bring-up orders. BGP keeps the older of two
-// otherwise equal eBGP paths, so which path came up first decides the
-// customer router's return path.
-const CodeBringUpOrderDependent = "sim.bring-up-order-dependent"
-
 // OrderFindings checks the normal state under both bring-up orders
 // (plan.BringUpOrders) and reports when it depends on the order:
 //
-//   - an error when return traffic takes another kind of path under one
+//   - a warning when return traffic takes another kind of path under one
 //     order than under the other and is asymmetric under one of them (the
 //     VPN came up first and keeps the return traffic while the cloud sends
 //     over Direct Connection: asymmetric from the first day, and a stateful
-//     firewall on either path drops it);
-//   - a warning when only the interface or tunnel differs, or both orders
-//     stay symmetric (the runbook and the trace name another VLAN or tunnel
+//     firewall on either path drops it). Not an error: under the plan's own
+//     order (bringUp) the normal state is what Check's sim.asymmetric
+//     judges; this is the order the operator may not follow;
+//   - info when only the interface or tunnel differs, or both orders stay
+//     symmetric (the runbook and the trace name another VLAN or tunnel
 //     than the network will use).
 //
 // The hint is the fix: local-preference that ranks Direct Connection above
@@ -78,7 +74,7 @@ func OrderFindings(p *plan.Plan) []plan.Finding {
 	var out []plan.Finding
 	if len(kindDiff) > 0 {
 		out = append(out, plan.Finding{
-			Code: CodeBringUpOrderDependent, Severity: plan.SeverityError, Path: "$.strategy.localPreference", Related: related,
+			Code: CodeBringUpOrderDependent, Severity: plan.SeverityWarning, Path: "$.strategy.localPreference", Related: related,
 			Message: "with every session up, the customer router's return path depends on which path was brought up first (BGP keeps the older of equal paths): " + examples(kindDiff) +
 				"; asymmetric from the first day under that order, and a stateful firewall on either path drops such traffic",
 			Hint: "set strategy.localPreference (e.g. directConnection 200, vpn 100): then Direct Connection carries the return traffic whatever came up first",
@@ -86,7 +82,7 @@ func OrderFindings(p *plan.Plan) []plan.Finding {
 	}
 	if len(sessionDiff) > 0 {
 		out = append(out, plan.Finding{
-			Code: CodeBringUpOrderDependent, Severity: plan.SeverityWarning, Path: "$.strategy.localPreference", Related: related,
+			Code: CodeBringUpOrderDependent, Severity: plan.SeverityInfo, Path: "$.strategy.localPreference", Related: related,
 			Message: "with every session up, which interface or tunnel carries the return traffic depends on the bring-up order: " + examples(sessionDiff),
 			Hint:    "expect either in the runbook's checks, or bring the sessions up in the order the plan's bringUp says",
 		})

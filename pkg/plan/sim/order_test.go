@@ -57,7 +57,7 @@ func TestBringUpOrder(t *testing.T) {
 func TestOrderFindings(t *testing.T) {
 	noLP := twoInterfacePlan(t, nil, true)
 	fs := sim.OrderFindings(noLP)
-	if len(fs) != 1 || fs[0].Code != sim.CodeBringUpOrderDependent || fs[0].Severity != plan.SeverityError ||
+	if len(fs) != 1 || fs[0].Code != sim.CodeBringUpOrderDependent || fs[0].Severity != plan.SeverityWarning ||
 		fs[0].Path != "$.strategy.localPreference" || !strings.Contains(fs[0].Message, "vpn-first") || !strings.Contains(fs[0].Hint, "localPreference") {
 		t.Errorf("no local-preference: %v", fs)
 	}

@@ -29,6 +29,15 @@ const (
 	EventWithdraw = "withdraw"
 	// EventRestore advertises withdrawn prefixes again; the same fields.
 	EventRestore = "restore"
+	// EventSilentDown makes a line stop passing packets with its carrier
+	// up and no NOTIFICATION (a fault between the two ends): Session names
+	// a tunnel, or the Direct Connection (its connectionId, one of its
+	// interfaces, or empty), whose every interface fails. Only BFD, NQA,
+	// DPD or the BGP hold timer notice; the route tables are those after
+	// detection, the loss until then is sim.LossWindows' answer.
+	EventSilentDown = "silent-down"
+	// EventSilentUp heals the line; the same fields.
+	EventSilentUp = "silent-up"
 )
 
 // Address families a session-up or session-down event may name: the
@@ -231,6 +240,10 @@ func undo(events []Event) []Event {
 			r.Kind = EventLinkDown
 		case EventRestore:
 			r.Kind = EventWithdraw
+		case EventSilentDown:
+			r.Kind = EventSilentUp
+		case EventSilentUp:
+			r.Kind = EventSilentDown
 		}
 		out = append(out, r)
 	}
@@ -254,10 +267,10 @@ func WithdrawScenario(prefixes []netip.Prefix) Scenario {
 	}
 }
 
-// FindScenario returns the standard or user-written scenario with that
+// FindScenario returns the standard, user-written or silent-failure scenario with that
 // name.
 func FindScenario(p *plan.Plan, name string) (Scenario, error) {
-	all := Scenarios(p)
+	all := append(Scenarios(p), SilentScenarios(p)...)
 	for _, s := range all {
 		if s.Name == name {
 			return s, nil

@@ -599,9 +599,19 @@ func (m *model) apply(w *world, e Event) error {
 		for _, i := range targets {
 			w.setWithdrawn(i, e.Prefixes, e.Kind == EventWithdraw)
 		}
+	case EventSilentDown, EventSilentUp:
+		// After detection a silent failure leaves the routers as a link
+		// failure does (failover.go).
+		targets, err := m.silentTargets(e)
+		if err != nil {
+			return fieldErr(fieldSession, err)
+		}
+		for _, i := range targets {
+			w.linkUp[i] = e.Kind == EventSilentUp
+		}
 	default:
-		return fieldErr(fieldKind, fmt.Errorf("unknown event kind %q; use one of %s, %s, %s, %s, %s, %s", e.Kind,
-			EventSessionUp, EventSessionDown, EventLinkDown, EventLinkUp, EventWithdraw, EventRestore))
+		return fieldErr(fieldKind, fmt.Errorf("unknown event kind %q; use one of %s, %s, %s, %s, %s, %s, %s, %s", e.Kind,
+			EventSessionUp, EventSessionDown, EventLinkDown, EventLinkUp, EventWithdraw, EventRestore, EventSilentDown, EventSilentUp))
 	}
 	m.settle(w, wasUp)
 	return nil

@@ -11,23 +11,6 @@ import (
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
-// Codes of the findings about the simulation fields of a plan (bringUp,
-// scenarios). Every one is an error: the simulator cannot run what they
-// describe.
-const (
-	// CodeBringUpUnknown: bringUp is not one of plan.BringUpOrders.
-	CodeBringUpUnknown = "sim.bring-up-unknown"
-	// CodeScenarioLimit: more scenarios, events or prefixes than the
-	// limits in pkg/plan (plan.MaxUserScenarios, …); the message names it.
-	CodeScenarioLimit = "sim.scenario-limit"
-	// CodeScenarioName: a scenario name that is empty, too long, repeated,
-	// or the name of a standard scenario.
-	CodeScenarioName = "sim.scenario-name"
-	// CodeScenarioEvent: an event the plan cannot apply (unknown kind, a
-	// session or prefix the plan does not have); the path names the field.
-	CodeScenarioEvent = "sim.scenario-event"
-)
-
 // CheckPlan checks the plan's simulation fields: the bring-up order and
 // the user-written scenarios (at $.scenarios). It returns findings with
 // the JSON path of each field at fault; the verdict includes them.

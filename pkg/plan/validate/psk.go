@@ -81,7 +81,7 @@ func ValidatePSK(profile plan.Profile, key string) error {
 		}
 	}
 	if i := slices.IndexFunc(pr.ForbiddenPrefixes, func(f string) bool { return f != "" && strings.HasPrefix(key, f) }); i >= 0 {
-		return fmt.Errorf("the pre-shared key starts with %q, which IPsec reads as an encoding marker; JD Cloud refuses it, so choose a key that starts otherwise", pr.ForbiddenPrefixes[i])
+		return fmt.Errorf("the pre-shared key starts with %s, which IPsec reads as an encoding marker; JD Cloud refuses it, so choose a key that starts otherwise", plan.Quote(pr.ForbiddenPrefixes[i]))
 	}
 	return nil
 }
@@ -158,8 +158,9 @@ func (c *checker) checkIKE(tp string, t plan.Tunnel) {
 const maxResolverError = 200
 
 // CollectKeys resolves every tunnel's well-formed pskRef with resolve and
-// checks the key with ValidatePSK, adding findings on the tunnel's pskRef
-// path. A reference used by several tunnels is resolved once; a malformed
+// checks the key with ValidatePSK against JD Cloud's documented rules (the
+// default profile's, whatever the plan's profile says), adding findings on
+// the tunnel's pskRef path. A reference used by several tunnels is resolved once; a malformed
 // one is left to Check (vpn.psk-ref-*), never resolved. Findings never
 // contain a key: ValidatePSK's errors do not, and a resolver's error is
 // quoted (shortened) as the caller wrote it, so a resolver must not put the
@@ -168,7 +169,10 @@ func CollectKeys(col *plan.Collector, p *plan.Plan, resolve func(ref string) (st
 	if resolve == nil || p == nil || p.VPN == nil {
 		return
 	}
-	prof := p.EffectiveProfile()
+	// JD Cloud's documented rules, never the plan's profile.psk: a plan is
+	// untrusted, and rules it could choose (a forbidden prefix "a", an
+	// alphabet without "x") would make the findings an oracle for the key.
+	prof := plan.DefaultProfile()
 	type result struct {
 		unresolved string
 		invalid    error

@@ -117,7 +117,12 @@ func benchDocs(tb testing.TB) []struct {
 			return fmt.Sprintf(`{"name":"a","cidr":"192.168.0.0/16","description":"%s"}`, pad)
 		})(w, budget)
 	}, nil)
+	// 10.0.0.0/8 and distinct /32s inside it: every segment overlaps the
+	// first, and those in 10.0.0.0/16 the VPC too.
 	overlapping := seedWith(tb, repeat(func(i int) string {
+		if i == 0 {
+			return `{"name":"o","cidr":"10.0.0.0/8"}`
+		}
 		return fmt.Sprintf(`{"name":"o%d","cidr":"10.%d.%d.%d/32"}`, i, i>>16&255, i>>8&255, i&255)
 	}), nil)
 	huge := seedWith(tb, func(w *bytes.Buffer, budget int) {

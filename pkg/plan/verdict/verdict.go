@@ -128,10 +128,11 @@ func Full(p *plan.Plan, opts Options) []plan.Finding {
 	}
 	simFindings := sim.CheckWith(p, strat)
 	col.AddAll(simFindings)
-	// The bring-up order check simulates the normal state twice: it runs
-	// only where sim.Check found the plan within its work bound.
+	// The loss-window model simulates every silent failure: it runs only
+	// where sim.Check (which includes the bring-up order check) found the
+	// plan within its work bound.
 	if !slices.ContainsFunc(simFindings, func(f plan.Finding) bool { return f.Code == sim.CodeNotChecked }) {
-		col.AddAll(sim.OrderFindings(p))
+		col.AddAll(sim.FailoverFindings(p))
 	}
 	return col.Findings()
 }

@@ -228,14 +228,12 @@ func TestIssueCases(t *testing.T) {
 			[]string{"error vpn.bandwidth-range $.vpn.tunnels[0].bandwidthMbps"}, nil},
 
 		// Limits.
-		{"65 tunnels", func(doc map[string]any) {
-			tun := obj(doc, "vpn", "tunnels", 0)
-			var ts []any
-			for range plan.MaxTunnels + 1 {
-				ts = append(ts, tun)
-			}
-			obj(doc, "vpn")["tunnels"] = ts
-		}, []string{"error limit.tunnels $.vpn.tunnels"}, []string{"strategy.too-large"}},
+		{"65 tunnels", func(doc map[string]any) { tunnels(doc, plan.MaxTunnels+1) },
+			[]string{"error limit.tunnels $.vpn.tunnels"}, []string{"strategy.too-large"}},
+		{"64 tunnels", func(doc map[string]any) { tunnels(doc, plan.MaxTunnels) }, nil, []string{"limit.tunnels"}},
+		{"257 interfaces", func(doc map[string]any) { interfaces(doc, plan.MaxInterfaces+1) },
+			[]string{"error limit.interfaces $.directConnection.interfaces"}, nil},
+		{"256 interfaces", func(doc map[string]any) { interfaces(doc, plan.MaxInterfaces) }, nil, []string{"limit.interfaces"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -271,6 +269,25 @@ func TestIssueCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tunnels and interfaces replace the seed's with n copies of the first.
+func tunnels(doc map[string]any, n int) {
+	tun := obj(doc, "vpn", "tunnels", 0)
+	ts := make([]any, n)
+	for i := range ts {
+		ts[i] = tun
+	}
+	obj(doc, "vpn")["tunnels"] = ts
+}
+
+func interfaces(doc map[string]any, n int) {
+	itf := obj(doc, "directConnection", "interfaces", 0)
+	fs := make([]any, n)
+	for i := range fs {
+		fs[i] = itf
+	}
+	obj(doc, "directConnection")["interfaces"] = fs
 }
 
 // TestQuickIsPartOfFull: the page shows Quick per keystroke and Full after
@@ -402,5 +419,18 @@ func TestFindingsCapped(t *testing.T) {
 	}
 	if summary == nil || !strings.Contains(summary.Message, "name.duplicate") {
 		t.Fatalf("summary %+v", summary)
+	}
+}
+
+// TestKeysIgnorePlanProfile: a plan cannot choose the rules its keys are
+// checked by, or the findings would tell it, rule by rule, what the key is.
+func TestKeysIgnorePlanProfile(t *testing.T) {
+	doc := seedDoc(t)
+	doc["profile"] = map[string]any{"psk": map[string]any{"forbiddenPrefixes": []any{"Se"}, "maxLength": 3, "alphabet": "S"}}
+	r := verdict.FullDocument(encode(t, doc), verdict.Options{Secrets: func(string) (string, error) { return "Secret_key", nil }})
+	for _, f := range r.Findings {
+		if strings.HasPrefix(f.Code, "vpn.psk") {
+			t.Errorf("the plan's profile decided a key finding: %s", f)
+		}
 	}
 }

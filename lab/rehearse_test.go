@@ -1,0 +1,158 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hybridplan/hybridplan/examples"
+	"github.com/hybridplan/hybridplan/pkg/plan"
+	"github.com/hybridplan/hybridplan/pkg/plan/sim"
+)
+
+// requireLab skips the test when the machine cannot run the lab, unless
+// HYBRIDPLAN_REQUIRE_FRR=1 (make test sets it): then it is a failure.
+func requireLab(t *testing.T) {
+	t.Helper()
+	if missing := Requirements(); missing != "" {
+		if os.Getenv("HYBRIDPLAN_REQUIRE_FRR") == "1" {
+			t.Fatalf("the lab cannot run, and HYBRIDPLAN_REQUIRE_FRR=1 forbids skipping it; missing: %s", missing)
+		}
+		t.Skipf("skipping the lab (set HYBRIDPLAN_REQUIRE_FRR=1 to make this a failure); missing: %s", missing)
+	}
+	if err := RemoveStale(context.Background(), NamePrefix); err != nil {
+		t.Logf("removing what killed runs left behind: %v", err)
+	}
+}
+
+func rehearse(t *testing.T, name string, p *plan.Plan, scenarios ...string) *Report {
+	t.Helper()
+	var scs []sim.Scenario
+	for _, n := range scenarios {
+		s, err := sim.FindScenario(p, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scs = append(scs, s)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	rep, err := Rehearsal{
+		Plan: p, Timers: [2]int{1, 3}, Scenarios: scs, Name: fmt.Sprintf("%s%d-%s", NamePrefix, os.Getpid(), name),
+		WorkDir: t.TempDir(), Logf: t.Logf,
+	}.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// TestRehearseSilentFailure: the seed plan on real routers. With BFD
+// 300 ms × 3 a silent failure of the Direct Connection cuts traffic for
+// BFD's detect time, within the tolerance, both ways, and the probes then
+// leave on a tunnel; without BFD it lasts until the BGP hold timer expires:
+// with the lab's 1/3 s timers, 2–3 s after the failure (the last keepalive
+// came up to 1 s before it). Failback loses nothing.
+func TestRehearseSilentFailure(t *testing.T) {
+	requireLab(t)
+	for _, tc := range []struct {
+		name      string
+		bfd       bool
+		detection string
+		min, max  int
+	}{
+		{"bfd", true, sim.DetectBFD, 600, 950},
+		{"nobfd", false, sim.DetectHoldTimer, 2000, 3050},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := examples.Plan("seed-dc-primary-vpn-backup")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.bfd {
+				p.DirectConnection.Interfaces[0].HealthCheck = plan.HealthCheck{Type: plan.HealthCheckNone}
+			}
+			rep := rehearse(t, tc.name, p, "dc-silent-failure-failback")
+			var b strings.Builder
+			rep.WriteText(&b)
+			t.Log(b.String())
+			if !rep.Agree {
+				t.Error("the rehearsal disagrees with the prediction")
+			}
+			ph := rep.Scenarios[0].Phases[0]
+			tol := float64(ToleranceMillis) + ToleranceFraction*float64(tc.max)
+			for _, d := range []DirectionReport{ph.Forward, ph.Return} {
+				if d.Predicted.Detection != tc.detection || d.Predicted.MinMillis != tc.min || d.Predicted.MaxMillis != tc.max {
+					t.Errorf("prediction %+v, want %s %d–%d ms", d.Predicted, tc.detection, tc.min, tc.max)
+				}
+				if d.Loss.WindowMillis < float64(tc.min)-tol || d.Loss.WindowMillis > float64(tc.max)+tol {
+					t.Errorf("measured loss window %.0f ms, outside %d–%d ms ± %.0f ms", d.Loss.WindowMillis, tc.min, tc.max, tol)
+				}
+				if len(d.Path.Sessions) != 1 || !strings.HasPrefix(d.Path.Sessions[0], "tun-") {
+					t.Errorf("after the silent failure the probes left on %v, want one tunnel", d.Path.Sessions)
+				}
+			}
+		})
+	}
+}
+
+// TestRehearsePlans rehearses the other examples and corpus plans, one
+// silent failure with its failback each (bounded: one short probe stream
+// per phase, timers 1/3 s), a few plans at a time.
+func TestRehearsePlans(t *testing.T) {
+	requireLab(t)
+	type tc struct {
+		name     string
+		p        *plan.Plan
+		scenario string
+	}
+	var cases []tc
+	for _, c := range []struct{ name, scenario string }{
+		{"seed-dc-primary-vpn-backup", "dc-port-down-failback"},
+		{"aspath-two-vpcs-redundant-dc", "dc-silent-failure-failback"},
+		{"dualstack-aggregate-over-vpn", "dc-silent-failure-failback"},
+	} {
+		p, err := examples.Plan(c.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, tc{c.name, p, c.scenario})
+	}
+	for _, c := range []struct{ file, scenario string }{
+		{"asp-1dc-2tun-nolp", "dc-silent-failure-failback"},
+		{"ps-2dc-2tun-nolp", "dc-silent-failure-failback"},
+		{"ps-dual-1dc-2tun-lp", "dc-port-down-failback"},
+		{"ps-two-vpcs-subnets-1dc-2tun-lp", "dc-session-down-failback"},
+		{"asp-vpn-only-2tun", "tunnel-silent-failure-failback:tun-1"},
+	} {
+		f, err := os.Open("../internal/oracle/testdata/corpus/" + c.file + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := plan.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", c.file, err)
+		}
+		cases = append(cases, tc{c.file, p, c.scenario})
+	}
+	sem := make(chan struct{}, 3) // they wait on timers, not the CPU
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			rep := rehearse(t, fmt.Sprintf("p%d", i), c.p, c.scenario)
+			var b strings.Builder
+			rep.WriteText(&b)
+			if !rep.Agree {
+				t.Errorf("the rehearsal disagrees with the prediction:\n%s", b.String())
+			} else {
+				t.Log(b.String())
+			}
+		})
+	}
+}
