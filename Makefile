@@ -16,8 +16,15 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod 
 
 all: build
 
-## wasm: the WebAssembly core, precompressed, and the matching wasm_exec.js
-wasm: web/hybridplan.wasm web/wasm_exec.js
+## wasm: the WebAssembly core and the page's scripts and style sheets, precompressed, and the matching wasm_exec.js
+wasm: web/hybridplan.wasm web/wasm_exec.js web/precompressed.sums
+
+# The page's files, compressed at build time (served like the wasm, by
+# negotiation; the sums keep an edited file from going out as its stale copy).
+WEB_ASSETS := $(sort $(wildcard web/*.js web/*.css) web/wasm_exec.js)
+
+web/precompressed.sums: $(WEB_ASSETS) web/hybridplan.wasm
+	$(GO) run ./cmd/precompress $(WEB_ASSETS)
 
 web/hybridplan.wasm: $(GO_SOURCES)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
@@ -69,4 +76,4 @@ bench: test-deps wasm
 	bash scripts/bench.sh
 
 clean:
-	rm -rf bin testoutput web/hybridplan.wasm web/hybridplan.wasm.gz web/hybridplan.wasm.br web/wasm_exec.js
+	rm -rf bin testoutput web/hybridplan.wasm web/*.gz web/*.br web/precompressed.sums web/wasm_exec.js

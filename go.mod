@@ -10,7 +10,6 @@ require (
 	github.com/hack-pad/go-indexeddb v0.3.2
 	github.com/jdcloud-api/jdcloud-sdk-go v1.64.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
-	github.com/yl2chen/cidranger v1.0.2
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/sys v0.45.0
 	golang.org/x/text v0.14.0

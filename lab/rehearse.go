@@ -390,8 +390,12 @@ func compare(pred sim.LossWindow, prev, path MeasuredPath, loss Loss, spanMs flo
 		d.Note = "traffic comes back after an outage: the model predicts no time for it (BGP connect-retry and open timers)"
 	case pred.Outage:
 		d.LossCompared = true
-		d.LossAgree = loss.Sent > 0 && float64(loss.Lost) >= 0.9*float64(loss.Sent)
-		d.Note = fmt.Sprintf("outage: %d of %d probes lost over the phase's %.0f ms", loss.Lost, loss.Sent, spanMs)
+		// The lab applies a phase's events one after the other (the port,
+		// then each tunnel), so traffic may move before it stops: the
+		// outage is a loss that lasts from some point to the repair.
+		end := loss.StartMillis + loss.WindowMillis
+		d.LossAgree = loss.Lost > 0 && end >= spanMs-float64(ToleranceMillis)
+		d.Note = fmt.Sprintf("outage: traffic lost from %.0f ms into the phase until its end at %.0f ms (%d of %d probes)", loss.StartMillis, spanMs, loss.Lost, loss.Sent)
 	default:
 		d.LossCompared = true
 		d.LossAgree = loss.WindowMillis >= float64(pred.MinMillis)-tol && loss.WindowMillis <= float64(pred.MaxMillis)+tol

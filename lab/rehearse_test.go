@@ -111,7 +111,7 @@ func TestRehearsePlans(t *testing.T) {
 	}
 	var cases []tc
 	for _, c := range []struct{ name, scenario string }{
-		{"seed-dc-primary-vpn-backup", "dc-port-down-failback"},
+		{"seed-dc-primary-vpn-backup", "both-down-failback"},
 		{"aspath-two-vpcs-redundant-dc", "dc-silent-failure-failback"},
 		{"dualstack-aggregate-over-vpn", "dc-silent-failure-failback"},
 	} {
@@ -152,6 +152,38 @@ func TestRehearsePlans(t *testing.T) {
 				t.Errorf("the rehearsal disagrees with the prediction:\n%s", b.String())
 			} else {
 				t.Log(b.String())
+			}
+		})
+	}
+}
+
+// TestCompare: the agreement rules, without routers.
+func TestCompare(t *testing.T) {
+	bfd := sim.LossWindow{Changed: true, Detection: sim.DetectBFD, Session: "pvif-1", MinMillis: 600, MaxMillis: 950,
+		FromSessions: []string{"pvif-1"}, ToSessions: []string{"tun-1", "tun-2"}}
+	outage := sim.LossWindow{Changed: true, Outage: true, Detection: sim.DetectLinkDown, ToSessions: []string{}}
+	on := func(s ...string) MeasuredPath { return MeasuredPath{Sessions: s} }
+	for _, tc := range []struct {
+		name                 string
+		pred                 sim.LossWindow
+		prev, path           MeasuredPath
+		loss                 Loss
+		span                 float64
+		pathAgree, lossAgree bool
+	}{
+		{"BFD window inside the range", bfd, on("pvif-1"), on("tun-2"), Loss{WindowMillis: 760, Lost: 500}, 2000, true, true},
+		{"within the tolerance above", bfd, on("pvif-1"), on("tun-1"), Loss{WindowMillis: 950 + 250 + 95 - 1}, 2000, true, true},
+		{"beyond the tolerance", bfd, on("pvif-1"), on("tun-1"), Loss{WindowMillis: 2500}, 4000, true, false},
+		{"path not predicted", bfd, on("pvif-1"), on("pvif-1"), Loss{WindowMillis: 700}, 2000, false, true},
+		{"ECMP flow on a surviving session loses nothing", sim.LossWindow{Changed: true, Detection: sim.DetectHoldTimer, Session: "tun-1", MinMillis: 2000, MaxMillis: 3050,
+			FromSessions: []string{"tun-1", "tun-2"}, ToSessions: []string{"tun-2"}}, on("tun-2"), on("tun-2"), Loss{}, 4000, true, true},
+		{"outage lasting to the repair", outage, on("pvif-1"), on(), Loss{StartMillis: 1800, WindowMillis: 1600, Lost: 900}, 3403, true, true},
+		{"traffic came back before the repair", outage, on("pvif-1"), on(), Loss{StartMillis: 100, WindowMillis: 500, Lost: 300}, 3400, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := compare(tc.pred, tc.prev, tc.path, tc.loss, tc.span)
+			if d.PathAgree != tc.pathAgree || d.LossAgree != tc.lossAgree || !d.LossCompared {
+				t.Errorf("path %v loss %v (compared %v), want %v %v; %s", d.PathAgree, d.LossAgree, d.LossCompared, tc.pathAgree, tc.lossAgree, d.Note)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -191,4 +192,32 @@ func BenchmarkWatchers(b *testing.B) {
 	b.ReportMetric(rssWith/1024, "server-rss-MB")
 	b.ReportMetric((rssWith-rssBase)/float64(n), "KB/watcher")
 	b.ReportMetric(rssKB(b, pid, "VmHWM")/1024, "server-peak-rss-MB")
+}
+
+// BenchmarkVerificationMatrix: what a viewer's GET runs/{id}/verification
+// costs the server for the matrix, computing it (the anchor: what every
+// call cost before) against finding it kept for the plan.
+func BenchmarkVerificationMatrix(b *testing.B) {
+	p := seedPlan(b)
+	b.Run("compute", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c := newMatrixCache()
+			if _, err := c.get(context.Background(), "h", p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("kept", func(b *testing.B) {
+		c := newMatrixCache()
+		if _, err := c.get(context.Background(), "h", p); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.get(context.Background(), "h", p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

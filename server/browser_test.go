@@ -33,7 +33,7 @@ func (a appFiles) Open(name string) (fs.File, error) {
 	if p, ok := a.extra[name]; ok {
 		return os.Open(p)
 	}
-	if name != "index.html" && !strings.HasPrefix(name, "web/") {
+	if name != "index.html" && name != "web" && !strings.HasPrefix(name, "web/") {
 		return nil, fs.ErrNotExist
 	}
 	return a.root.Open(name)
@@ -142,6 +142,14 @@ func TestPanelSubmitApproveProvision(t *testing.T) {
 	b := newTab(t, exe)
 	b.do(chromedp.Navigate(e.http.URL + "/"))
 	b.waitFor(`document.documentElement.dataset.state === 'ready'`)
+	// The page runs under the server's Content-Security-Policy: reaching
+	// "ready" means its scripts, worker and WebAssembly loaded; from here
+	// on any violation is collected and must not happen.
+	const collectViolations = `window.cspViolations = []; document.addEventListener('securitypolicyviolation', e => cspViolations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample||''))); true`
+	b.eval(collectViolations)
+	if v := b.eval(`(() => { const l = document.querySelector('#diagram svg .l'); return l ? getComputedStyle(l).strokeWidth : 'no diagram'; })()`); v == "1px" {
+		t.Errorf("the diagram's inline style sheet is blocked (links have the default stroke width %s): its CSP hash is missing", v)
+	}
 	b.waitFor(`(() => { const p = document.getElementById('provision'); return p && !p.hidden && document.getElementById('prov-token'); })()`)
 	if cloud := b.eval(`document.querySelector('.prov-cloud').textContent`); !strings.Contains(cloud, "stand-in") {
 		t.Errorf("the panel says calls go to %q; it must say it is the stand-in", cloud)
@@ -181,9 +189,14 @@ func TestPanelSubmitApproveProvision(t *testing.T) {
 	}
 	b.screenshot("provision-succeeded")
 
+	if v := b.eval(`JSON.stringify(cspViolations)`); v != "[]" {
+		t.Errorf("Content-Security-Policy violations: %s", v)
+	}
+
 	// A reload keeps the sign-in for the tab and shows the finished run.
 	b.do(chromedp.Reload())
 	b.waitFor(`document.documentElement.dataset.state === 'ready'`)
+	b.eval(collectViolations)
 	b.waitFor(`document.querySelector('.prov-runview .pill.prov-succeeded') !== null`)
 
 	// Teardown: approved by an approver, started by the operator, and
@@ -211,4 +224,7 @@ func TestPanelSubmitApproveProvision(t *testing.T) {
 		t.Errorf("after the teardown from the page the stand-in holds %s", got)
 	}
 	b.screenshot("provision-teardown")
+	if v := b.eval(`JSON.stringify(cspViolations)`); v != "[]" {
+		t.Errorf("Content-Security-Policy violations: %s", v)
+	}
 }

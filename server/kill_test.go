@@ -186,3 +186,80 @@ func TestKillNineAndResume(t *testing.T) {
 		}
 	}
 }
+
+// The server is killed with SIGKILL while a cancel is on its way (the
+// request sent, the answer not awaited) during a held call. Whichever
+// point the kill lands at, after a restart the run ends, nothing exists
+// twice, a recorded cancel ends the run cancelled (never resumed), and a
+// teardown of it leaves nothing behind.
+func TestKillNineDuringCancel(t *testing.T) {
+	bin := buildCommand(t)
+	sin := standin.New(standin.Options{Credentials: map[string]string{e2eAK: e2eSK}, Fixtures: standin.FixturesFor(seedPlan(t)), MaxDelay: 30 * time.Second})
+	hs := httptest.NewServer(sin)
+	defer hs.Close()
+	sin.Faults().Slow("CreateVpnConnection", 1, 20*time.Second)
+
+	dir := t.TempDir()
+	cfg, _ := json.Marshal(Config{Users: testUsers, JDCloud: JDCloudConfig{Endpoint: hs.URL}})
+	cfgPath := filepath.Join(dir, "config.json")
+	must(t, os.WriteFile(cfgPath, cfg, 0o600))
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "JDCLOUD_ACCESS_KEY=" + e2eAK, "JDCLOUD_SECRET_KEY=" + e2eSK}
+	for k, v := range e2eEnv {
+		env = append(env, k+"="+v)
+	}
+	args := []string{"--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "data"), "--config", cfgPath}
+
+	first := startServe(t, bin, args, env)
+	var pv planView
+	first.do(t, "POST", "/api/v1/plans", "pat", seedJSON(t), &pv)
+	first.do(t, "POST", "/api/v1/plans/"+pv.Hash+"/approval", "alex", "", nil)
+	var rv runView
+	if st := first.do(t, "POST", "/api/v1/plans/"+pv.Hash+"/runs", "olive", "", &rv); st != 202 {
+		t.Fatalf("provision: %d", st)
+	}
+	first.waitEvent(t, rv.ID, func(e store.Event) bool { return e.Type == "step.started" && e.Step == "vpn" })
+	time.Sleep(300 * time.Millisecond) // let the held request reach the stand-in
+	go func() {
+		req, _ := http.NewRequest("POST", first.url+"/api/v1/runs/"+rv.ID+"/cancel", nil)
+		req.Header.Set("Authorization", "Bearer "+tokenOf("cara"))
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	time.Sleep(2 * time.Millisecond)
+	must(t, first.cmd.Process.Signal(os.Kill))
+	_ = first.cmd.Wait()
+
+	second := startServe(t, bin, args, env)
+	second.waitEvent(t, rv.ID, func(e store.Event) bool {
+		return e.Type == "run.succeeded" || e.Type == "run.failed" || e.Type == "run.cancelled"
+	})
+	var run runView
+	second.do(t, "GET", "/api/v1/runs/"+rv.ID, "vera", "", &run)
+	t.Logf("the kill landed with the cancel %s; the run ended %s", map[bool]string{true: "recorded", false: "not recorded"}[run.Cancel != nil], run.State)
+	if run.Cancel != nil && run.State != store.StateCancelled {
+		t.Fatalf("a recorded cancel was resumed instead: %s %+v", run.State, run.Failure)
+	}
+	creates := map[string]int{}
+	for _, r := range sin.Requests() {
+		if strings.HasPrefix(r.Action, "Create") && r.Status == 200 {
+			creates[r.Action]++
+		}
+	}
+	for action, n := range creates {
+		if n > 1 && action != "CreateVpnTunnel" || n > 2 {
+			t.Errorf("%s succeeded %d times", action, n)
+		}
+	}
+	if st := second.do(t, "POST", "/api/v1/runs/"+rv.ID+"/teardown/approval", "alex", "", nil); st != 201 {
+		t.Fatalf("teardown approval: %d", st)
+	}
+	var td runView
+	if st := second.do(t, "POST", "/api/v1/runs/"+rv.ID+"/teardown", "olive", "", &td); st != 202 {
+		t.Fatalf("teardown: %d", st)
+	}
+	second.waitEvent(t, td.ID, func(e store.Event) bool { return e.Type == "run.succeeded" || e.Type == "run.failed" })
+	if got := countsOf(sin); got != noCounts {
+		t.Errorf("after the teardown the stand-in holds %s", got)
+	}
+}

@@ -3,9 +3,11 @@ package server
 import (
 	"net/http"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"github.com/gorilla/websocket"
+	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/server/store"
 )
 
@@ -182,5 +184,42 @@ func readUntil(t testing.TB, c *websocket.Conn, match func(store.Event) bool) {
 		if match(evs[0]) {
 			return
 		}
+	}
+}
+
+// The validation hook gates submit, approve, dry run and provision: a plan
+// the hook finds errors in at any of them goes no further (as when the
+// verdict grows a check after the plan was stored).
+func TestValidationGatesEveryStep(t *testing.T) {
+	var broken atomic.Bool
+	hook := func(*plan.Plan) []plan.Finding {
+		if broken.Load() {
+			return []plan.Finding{{Code: "strategy.aggregate-over-dc", Severity: plan.SeverityError, Path: "$.strategy", Message: "aggregate over DC, more-specifics over VPN"}}
+		}
+		return nil
+	}
+	ts := newTestServer(t, testOptions{validate: hook})
+	broken.Store(true)
+	var eb errBody
+	if st := ts.do("POST", "/api/v1/plans", "pat", seedJSON(t), &eb); st != 422 || eb.Error.Code != "plan.invalid" {
+		t.Fatalf("submit: %d %+v", st, eb.Error)
+	}
+	broken.Store(false)
+	var pv planView
+	ts.do("POST", "/api/v1/plans", "pat", seedJSON(t), &pv)
+	broken.Store(true)
+	if st := ts.do("POST", "/api/v1/plans/"+pv.Hash+"/approval", "alex", nil, &eb); st != 422 || eb.Error.Code != "plan.invalid" {
+		t.Fatalf("approve: %d %+v", st, eb.Error)
+	}
+	broken.Store(false)
+	ts.do("POST", "/api/v1/plans/"+pv.Hash+"/approval", "alex", nil, nil)
+	broken.Store(true)
+	for _, path := range []string{"/dry-run", "/runs"} {
+		if st := ts.do("POST", "/api/v1/plans/"+pv.Hash+path, "olive", nil, &eb); st != 422 || eb.Error.Code != "plan.invalid" {
+			t.Errorf("%s: %d %+v", path, st, eb.Error)
+		}
+	}
+	if runs, _ := ts.st.Runs(); len(runs) != 0 {
+		t.Errorf("%d runs started from an invalid plan", len(runs))
 	}
 }

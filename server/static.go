@@ -14,19 +14,60 @@ import (
 )
 
 // webFiles serves the app: index.html at / and web/… as they are in the
-// binary. A .wasm (or any file) with precompressed .br or .gz siblings is
-// served compressed when the client accepts it. Files carry a content-hash
-// ETag and "no-cache": the browser revalidates each load and gets a 304
-// while nothing changed, so a new build is never masked by a stale cache.
+// binary. A file with precompressed .br or .gz siblings (the wasm core, the
+// scripts, the style sheets: cmd/precompress) is served compressed when the
+// client accepts it and the sibling is current (precompressedCurrent).
+// Files carry a content-hash ETag and "no-cache": the browser revalidates
+// each load and gets a 304 while nothing changed, so a new build is never
+// masked by a stale cache.
 type webFiles struct {
 	fsys fs.FS
 
-	mu    sync.Mutex
-	etags map[string]string
+	mu      sync.Mutex
+	etags   map[string]string
+	current map[string]bool              // name → its siblings may be sent
+	sums    map[string]map[string]string // dir → precompressed.sums (nil: none)
 }
 
 func newWebFiles(fsys fs.FS) *webFiles {
-	return &webFiles{fsys: fsys, etags: map[string]string{}}
+	return &webFiles{fsys: fsys, etags: map[string]string{}, current: map[string]bool{}, sums: map[string]map[string]string{}}
+}
+
+// sumsFile is what cmd/precompress writes beside the compressed files: the
+// SHA-256 of each file it compressed ("HASH  NAME" lines).
+const sumsFile = "precompressed.sums"
+
+// precompressedCurrent reports whether name's .br/.gz siblings were made
+// from data. Where cmd/precompress wrote its sums, a sibling is sent only
+// while the file still has the recorded hash: a script edited after the
+// build is served as it is now, uncompressed, never as its stale copy.
+// Without a sums file (siblings made by hand) the siblings are trusted.
+func (wf *webFiles) precompressedCurrent(name string, data []byte) bool {
+	wf.mu.Lock()
+	defer wf.mu.Unlock()
+	if ok, seen := wf.current[name]; seen {
+		return ok
+	}
+	dir := path.Dir(name)
+	sums, loaded := wf.sums[dir]
+	if !loaded {
+		if raw, err := fs.ReadFile(wf.fsys, path.Join(dir, sumsFile)); err == nil {
+			sums = map[string]string{}
+			for line := range strings.Lines(string(raw)) {
+				if sum, file, ok := strings.Cut(strings.TrimSpace(line), "  "); ok {
+					sums[file] = sum
+				}
+			}
+		}
+		wf.sums[dir] = sums
+	}
+	ok := true
+	if sums != nil {
+		h := sha256.Sum256(data)
+		ok = sums[path.Base(name)] == hex.EncodeToString(h[:])
+	}
+	wf.current[name] = ok
+	return ok
 }
 
 // encodings are the precompressed variants, best first.
@@ -65,7 +106,7 @@ func (wf *webFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Add("Vary", "Accept-Encoding")
 	served, encoded := name, ""
 	for _, enc := range encodings {
-		if !accepts(r.Header.Get("Accept-Encoding"), enc.name) {
+		if !accepts(r.Header.Get("Accept-Encoding"), enc.name) || !wf.precompressedCurrent(name, data) {
 			continue
 		}
 		if zdata, err := fs.ReadFile(wf.fsys, name+enc.ext); err == nil {

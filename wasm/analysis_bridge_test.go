@@ -4,6 +4,7 @@ package main
 
 import (
 	"strings"
+	"syscall/js"
 	"testing"
 )
 
@@ -123,5 +124,28 @@ func TestExportConfig(t *testing.T) {
 	mustResolve(t, "exportConfig", &calls, seed(t), "calls")
 	if !strings.Contains(calls, `"action": "CreateBgw"`) {
 		t.Errorf("calls without CreateBgw:\n%.300s", calls)
+	}
+}
+
+// TestMatrixTableCellsAreAnInt32Array: matrixTable resolves with the
+// indexed matrix, its cells an Int32Array of six integers per cell of
+// matrix (what the page's bridge transfers and rebuilds).
+func TestMatrixTableCellsAreAnInt32Array(t *testing.T) {
+	var m struct{ Cells []any }
+	mustResolve(t, "matrix", &m, seed(t))
+	res, rej := await(t, "matrixTable", seed(t))
+	if !rej.IsUndefined() {
+		t.Fatalf("matrixTable rejected: %s", stringify(rej))
+	}
+	cells := res.Get("cells")
+	if !cells.InstanceOf(js.Global().Get("Int32Array")) || cells.Length() != 6*len(m.Cells) || len(m.Cells) == 0 {
+		t.Fatalf("cells is %s of length %d, want an Int32Array of %d", cells.Type(), cells.Length(), 6*len(m.Cells))
+	}
+	if n := res.Get("verdicts").Length(); n == 0 || n > 2*len(m.Cells) {
+		t.Errorf("%d verdicts for %d cells", n, len(m.Cells))
+	}
+	// The first cell: scenario normal (index 0), flags with reachable.
+	if s := cells.Index(0).Int(); s != 0 {
+		t.Errorf("first cell's scenario index %d, want 0", s)
 	}
 }

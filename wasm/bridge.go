@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"runtime/debug"
@@ -100,6 +101,13 @@ func methods() map[string]method {
 			}
 			return api.Matrix(doc)
 		},
+		"matrixTable": func(args []js.Value) (any, error) {
+			doc, err := planArg(args, 0, "matrixTable(planJSON)")
+			if err != nil {
+				return nil, err
+			}
+			return api.MatrixTableFor(doc)
+		},
 		"exportFormats": func([]js.Value) (any, error) {
 			return api.ExportFormats(), nil
 		},
@@ -144,7 +152,7 @@ func install(global js.Value, store drafts.Store) {
 
 // apiVersion grows when the API gains functions or fields; the page can
 // check it to detect a stale cached core. Documented in API.md.
-const apiVersion = 2
+const apiVersion = 3
 
 // signalReady tells a page that loaded the core before it was ready: it
 // dispatches "hybridplan:ready" on globalThis (where there is an event
@@ -217,7 +225,27 @@ func call(name string, m method, args []js.Value) (result js.Value, errObj *api.
 	// JSON is the one conversion that keeps every documented shape exact
 	// (netip values as strings, omitted empty fields) without a second
 	// hand-written mapping that could drift from the Go types.
-	return js.Global().Get("JSON").Call("parse", string(data)), nil
+	out := js.Global().Get("JSON").Call("parse", string(data))
+	// Large integer tables go over as typed arrays, which the worker
+	// transfers to the page instead of copying.
+	if arrays, ok := v.(interface{ Int32Arrays() map[string][]int32 }); ok {
+		for name, ints := range arrays.Int32Arrays() {
+			out.Set(name, int32Array(ints))
+		}
+	}
+	return out, nil
+}
+
+// int32Array copies ints into a new Int32Array (little-endian, as wasm and
+// every browser are).
+func int32Array(ints []int32) js.Value {
+	buf := make([]byte, 0, 4*len(ints))
+	for _, v := range ints {
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(v))
+	}
+	u8 := js.Global().Get("Uint8Array").New(len(buf))
+	js.CopyBytesToJS(u8, buf)
+	return js.Global().Get("Int32Array").New(u8.Get("buffer"))
 }
 
 func toJS(e *api.Error) js.Value {

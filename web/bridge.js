@@ -1,55 +1,203 @@
-// Loads the Go planning core (WebAssembly) and hands back its API object,
-// globalThis.hybridplan. Every URL is relative to this module, so the page
-// works from any static host and any sub-path, with no server behind it.
+// Loads the Go planning core (WebAssembly) into Web Workers and hands back
+// an API object with the same functions as the core's globalThis.hybridplan
+// (wasm/API.md): each returns a Promise, and the work runs off the page's
+// main thread, which only renders. Every URL is relative to this module, so
+// the page works from any static host and any sub-path, with no server.
+//
+// Two workers run the one compiled module:
+//   - the core worker: validate, examples, profile, share links, exports and
+//     drafts (IndexedDB is reachable from workers, and drafts must never be
+//     cut off mid-save, so they live with the worker nobody terminates);
+//   - the analysis worker: strategy, scenarios, simulate, trace, matrix.
+//     A newer plan supersedes an analysis in flight: validate(text), or an
+//     analysis call, for a plan text other than the one being analysed
+//     rejects the older calls with {code: 'cancelled'} and replaces the
+//     analysis worker with a fresh one (terminating a worker is the only way
+//     to stop Go code that is computing). The fresh worker instantiates the
+//     already compiled module, so a restart costs no download or compile.
 
 const wasmURL = new URL('hybridplan.wasm', import.meta.url);
-const execURL = new URL('wasm_exec.js', import.meta.url);
+const workerURL = new URL('worker.js', import.meta.url);
+
+const analysisFunctions = new Set(['strategy', 'scenarios', 'simulate', 'trace', 'matrix', 'matrixTable']);
 
 /**
- * loadCore starts the WebAssembly core and resolves with its API once it is
- * registered. It rejects with an Error saying what to do when the files are
- * missing or the runtime stops.
+ * loadCore compiles the WebAssembly core, starts its workers and resolves
+ * with the API once the core worker is ready. It rejects with an Error
+ * saying what to do when the files are missing or the core stops.
+ *
+ * options.onStarted(fn), for tests and benchmarks, is called when a worker
+ * begins running a call.
  */
-export async function loadCore() {
-  if (!globalThis.Go) {
-    // wasm_exec.js is a classic script that defines globalThis.Go; importing
-    // it as a module runs it the same way (it only touches globalThis).
-    await import(execURL.href);
-  }
-  const go = new globalThis.Go();
-  const instance = await instantiate(go);
-  let exited = false;
-  let exitErr = null;
-  go.run(instance).then(
-    () => { exited = true; },
-    (e) => { exited = true; exitErr = e; },
-  );
-  // go.run runs main() until it first blocks; a core that registers its API
-  // before blocking is ready now. Otherwise wait a little, bounded.
-  const deadline = performance.now() + 15000;
-  while (!globalThis.hybridplan) {
-    if (exited) {
-      throw new Error('the planner core stopped while starting' + (exitErr ? ': ' + exitErr.message : '') + '; reload the page');
+export async function loadCore(options = {}) {
+  // The core worker starts loading its scripts (worker.js, wasm_exec.js)
+  // while the wasm downloads and compiles, keeping them off the critical
+  // path; it gets the module when it is compiled.
+  const module = compile();
+  const onStarted = typeof options.onStarted === 'function' ? options.onStarted : null;
+  const Lane = class extends BaseLane {
+    started(c) { super.started(c); if (onStarted) onStarted(c.fn); }
+  };
+  const core = new Lane('hybridplan-core', module);
+  const info = await core.ready;
+  let analysis = null;
+  const analysisLane = () => (analysis ??= new Lane('hybridplan-analysis', module));
+
+  const api = { apiVersion: info.apiVersion };
+  for (const fn of info.functions) {
+    if (analysisFunctions.has(fn)) {
+      api[fn] = (...args) => {
+        const lane = analysisLane();
+        lane.supersede(planKey(args));
+        return lane.call(fn, args, planKey(args));
+      };
+    } else if (fn === 'validate') {
+      // The page validates every edit: the plan it validates is the plan,
+      // and an analysis of any other text is stale.
+      api[fn] = (...args) => {
+        analysis?.supersede(planKey(args));
+        return core.call(fn, args, null);
+      };
+    } else {
+      api[fn] = (...args) => core.call(fn, args, null);
     }
-    if (performance.now() > deadline) {
-      throw new Error('the planner core did not start within 15 s; reload the page');
-    }
-    await new Promise((r) => setTimeout(r, 5));
   }
-  const api = globalThis.hybridplan;
-  if (api.ready && typeof api.ready.then === 'function') await api.ready;
-  return api;
+  // matrix: fetched as the indexed table (a transferred Int32Array and each
+  // verdict once) and rebuilt here into the documented shape, with the
+  // cells sharing their verdict objects.
+  if (info.functions.includes('matrixTable')) {
+    api.matrix = (...args) => api.matrixTable(...args).then(expandMatrix);
+  }
+  api.drafts = {};
+  for (const fn of info.drafts) api.drafts[fn] = (...args) => core.call('drafts.' + fn, args, null);
+  // Start the analysis worker now, while the page shows the first plan.
+  analysisLane();
+  return Object.freeze(api);
 }
 
-async function instantiate(go) {
-  // instantiateStreaming compiles while downloading, but needs the server to
-  // say application/wasm; static hosts that do not fall back to a buffer.
-  if (WebAssembly.instantiateStreaming) {
+// Fields of a matrixTable cell (wasm/api.MatrixTable).
+const cellFields = 6, cellReachable = 1, cellSymmetric = 2;
+
+/** expandMatrix turns a matrixTable result into matrix's documented shape. */
+function expandMatrix(t) {
+  const c = t.cells;
+  const cells = new Array(c.length / cellFields);
+  const verdict = (i) => (i < 0 ? null : t.verdicts[i]);
+  for (let i = 0, j = 0; i < cells.length; i++, j += cellFields) {
+    cells[i] = {
+      scenario: t.scenarios[c[j]].name,
+      idc: t.idcSegments[c[j + 1]].name,
+      vpc: t.vpcSegments[c[j + 2]].name,
+      idcIndex: c[j + 1],
+      vpcIndex: c[j + 2],
+      forward: verdict(c[j + 3]),
+      return: verdict(c[j + 4]),
+      reachable: (c[j + 5] & cellReachable) !== 0,
+      symmetric: (c[j + 5] & cellSymmetric) !== 0,
+    };
+  }
+  return { scenarios: t.scenarios, idcSegments: t.idcSegments, vpcSegments: t.vpcSegments, cells };
+}
+
+// planKey is what identifies the plan of a call: its text. A plan passed as
+// an object has no cheap identity and is never superseded.
+function planKey(args) {
+  return typeof args[0] === 'string' ? args[0] : null;
+}
+
+/** BaseLane is one worker running the core, with its calls in flight. */
+class BaseLane {
+  constructor(name, module) {
+    this.name = name;
+    this.module = module; // a Promise of the WebAssembly.Module
+    this.nextId = 1;
+    this.pending = new Map(); // id → {fn, args, key, resolve, reject}
+    this.spawn();
+  }
+
+  spawn() {
+    const w = new Worker(workerURL, { type: 'module', name: this.name });
+    this.worker = w;
+    this.ready = new Promise((resolve, reject) => {
+      w.onmessage = (ev) => {
+        const m = ev.data;
+        if (m.type === 'result') this.settle(m);
+        else if (m.type === 'started') { const c = this.pending.get(m.id); if (c) this.started(c); }
+        else if (m.type === 'ready') resolve(m);
+        else if (m.type === 'exited') { this.failAll(m.message); this.worker.terminate(); this.spawn(); }
+        else if (m.type === 'failed') { reject(new Error(`the planner core could not start: ${m.message}; reload the page`)); this.failAll(m.message); }
+      };
+      w.onerror = (ev) => {
+        ev.preventDefault?.();
+        const why = ev.message || `could not load ${workerURL.pathname} or the files it imports`;
+        this.fail(new Error(`the planner core could not start (${why}); run “make wasm” or serve the built web/ folder`));
+      };
+      this.fail = (err) => { reject(err); this.failAll(err.message); };
+    });
+    // A failure is reported through calls; an unobserved rejection here
+    // would only add noise to the console.
+    this.ready.catch(() => {});
+    this.module.then(
+      (module) => { if (this.worker === w) w.postMessage({ type: 'start', module, storage: !!globalThis.indexedDB }); },
+      (e) => { w.terminate(); this.fail(e); },
+    );
+    for (const [id, c] of this.pending) { c.running = false; w.postMessage({ type: 'call', id, fn: c.fn, args: c.args }); }
+  }
+
+  call(fn, args, key) {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { fn, args, key, resolve, reject });
+      this.worker.postMessage({ type: 'call', id, fn, args });
+    });
+  }
+
+  started(c) { c.running = true; }
+
+  settle(m) {
+    const c = this.pending.get(m.id);
+    if (!c) return; // cancelled meanwhile
+    this.pending.delete(m.id);
+    if (m.ok) c.resolve(m.value);
+    else c.reject(m.error);
+  }
+
+  /**
+   * supersede cancels the calls in flight for a plan other than key: they
+   * reject with code "cancelled" and the worker is replaced, the calls for
+   * key (if any) going to the new one.
+   */
+  supersede(key) {
+    if (key === null) return;
+    let cancelled = 0;
+    for (const [id, c] of this.pending) {
+      if (c.key === null || c.key === key) continue;
+      this.pending.delete(id);
+      c.reject({ code: 'cancelled', running: !!c.running, message: `${c.fn} was cancelled: the plan changed` + (c.running ? ' while it ran' : ' before it ran') });
+      cancelled++;
+    }
+    if (!cancelled) return;
+    this.worker.terminate();
+    this.spawn();
+  }
+
+  failAll(why) {
+    for (const c of this.pending.values()) c.reject({ code: 'internal', message: `the planner core stopped (${why})`, hint: 'reload the page; drafts are kept' });
+    this.pending.clear();
+  }
+}
+
+// compile fetches and compiles the core once, on the main thread's behalf
+// but off it (the browser compiles in the background); every worker then
+// instantiates the same WebAssembly.Module.
+async function compile() {
+  // compileStreaming compiles while downloading, but needs the server to say
+  // application/wasm; static hosts that do not fall back to a buffer.
+  if (WebAssembly.compileStreaming) {
     try {
       const res = await fetch(wasmURL);
       if (!res.ok) throw new HTTPError(res);
-      const { instance } = await WebAssembly.instantiateStreaming(res, go.importObject);
-      return instance;
+      return await WebAssembly.compileStreaming(res);
     } catch (e) {
       if (e instanceof HTTPError) throw e.toError();
       // Wrong content type or a proxy that re-encodes: fall through.
@@ -57,8 +205,7 @@ async function instantiate(go) {
   }
   const res = await fetch(wasmURL);
   if (!res.ok) throw new HTTPError(res).toError();
-  const { instance } = await WebAssembly.instantiate(await res.arrayBuffer(), go.importObject);
-  return instance;
+  return WebAssembly.compile(await res.arrayBuffer());
 }
 
 class HTTPError {

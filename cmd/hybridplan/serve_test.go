@@ -190,3 +190,26 @@ func TestServeDemoOutOfTheBox(t *testing.T) {
 		t.Errorf("serve returned %v after its context ended", err)
 	}
 }
+
+func TestPublicOriginAndEndpoint(t *testing.T) {
+	if o, a := publicOrigin("", "", "127.0.0.1:8080"); o != "http://127.0.0.1:8080" || len(a) != 3 || a[0] != "http://localhost:8080" {
+		t.Errorf("loopback default: %q %v", o, a)
+	}
+	if o, a := publicOrigin("", "https://planner.example.com", "127.0.0.1:8080"); o != "https://planner.example.com" || a != nil {
+		t.Errorf("configured: %q %v", o, a)
+	}
+	if o, _ := publicOrigin("https://p.example", "https://planner.example.com", "0.0.0.0:80"); o != "https://p.example" {
+		t.Errorf("the flag wins: %q", o)
+	}
+	for endpoint, ok := range map[string]bool{
+		"http://127.0.0.1:9000": true, "http://localhost:1": true, "http://[::1]:80/": true, "https://10.0.0.1": true,
+		"jdcloud": true, "": true, "http://10.0.0.1:80": false, "HTTP://example.com": false, "http://127.0.0.1.example.com": false,
+	} {
+		if err := checkEndpoint(endpoint, false); (err == nil) != ok {
+			t.Errorf("checkEndpoint(%q) = %v", endpoint, err)
+		}
+		if err := checkEndpoint(endpoint, true); err != nil {
+			t.Errorf("checkEndpoint(%q, insecure) = %v", endpoint, err)
+		}
+	}
+}

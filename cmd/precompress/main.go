@@ -1,48 +1,111 @@
 // Command precompress writes FILE.gz and FILE.br beside FILE, so the server
-// can send the WebAssembly core compressed without compressing per request.
+// can send the WebAssembly core, the scripts and the style sheets compressed
+// without compressing per request. It also records each FILE's SHA-256 in
+// precompressed.sums in FILE's directory: the server sends a compressed
+// sibling only while FILE still has that hash, so a script edited after the
+// build is never answered with its stale compressed copy.
 package main
 
 import (
+	"bufio"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/andybalholm/brotli"
 )
+
+// SumsFile is the name of the hash list beside the compressed files; the
+// server reads it under the same name (server/static.go).
+const SumsFile = "precompressed.sums"
 
 func main() {
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: precompress FILE…")
 		os.Exit(2)
 	}
+	sums := map[string]map[string]string{} // dir → base name → hash
 	for _, name := range os.Args[1:] {
-		if err := compress(name); err != nil {
+		sum, err := compress(name)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "precompress:", err)
+			os.Exit(1)
+		}
+		dir := filepath.Dir(name)
+		if sums[dir] == nil {
+			sums[dir] = map[string]string{}
+		}
+		sums[dir][filepath.Base(name)] = sum
+	}
+	for dir, m := range sums {
+		if err := updateSums(dir, m); err != nil {
 			fmt.Fprintln(os.Stderr, "precompress:", err)
 			os.Exit(1)
 		}
 	}
 }
 
-func compress(name string) error {
+// updateSums merges m into dir's precompressed.sums ("HASH  NAME" lines,
+// sorted by name), keeping the other files' lines.
+func updateSums(dir string, m map[string]string) error {
+	path := filepath.Join(dir, SumsFile)
+	all := map[string]string{}
+	if f, err := os.Open(path); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if sum, name, ok := strings.Cut(sc.Text(), "  "); ok {
+				all[name] = sum
+			}
+		}
+		f.Close()
+	}
+	maps.Copy(all, m)
+	var b strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(all)) {
+		fmt.Fprintf(&b, "%s  %s\n", all[name], name)
+	}
+	return writeFile(path, []byte(b.String()))
+}
+
+func writeFile(name string, data []byte) error {
+	return write(name, data, func(w io.Writer) (io.WriteCloser, error) { return nopCloser{w}, nil })
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// compress writes name.gz and name.br and returns name's SHA-256 (hex).
+func compress(name string) (string, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := write(name+".gz", data, func(w io.Writer) (io.WriteCloser, error) {
 		return gzip.NewWriterLevel(w, gzip.BestCompression)
 	}); err != nil {
-		return err
+		return "", err
 	}
-	return write(name+".br", data, func(w io.Writer) (io.WriteCloser, error) {
+	if err := write(name+".br", data, func(w io.Writer) (io.WriteCloser, error) {
 		return brotli.NewWriterLevel(w, brotli.BestCompression), nil
-	})
+	}); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // write compresses data into name through a temporary file, so a reader
 // never sees a half-written file.
 func write(name string, data []byte, newWriter func(io.Writer) (io.WriteCloser, error)) error {
-	f, err := os.CreateTemp(".", ".precompress-*")
+	f, err := os.CreateTemp(filepath.Dir(name), ".precompress-*")
 	if err != nil {
 		return err
 	}

@@ -2,12 +2,9 @@ package cidr
 
 import (
 	"errors"
-	"fmt"
-	"net"
 	"net/netip"
 	"slices"
-
-	"github.com/yl2chen/cidranger"
+	"sync"
 )
 
 // Index is an incremental set of address blocks for lookups: which stored
@@ -16,36 +13,35 @@ import (
 // decisions in a simulation. To check a whole set for overlaps use
 // Overlaps, which is far faster in bulk.
 //
-// Several refs may share one block: cidranger keeps one entry per network
-// (inserting an equal network replaces the old entry), so the refs per block
-// live beside it. The zero Index is not usable; call NewIndex.
+// It is built on net/netip alone (no net.IPNet, no trie library): the
+// WebAssembly core links no package "net". Blocks are kept in a map keyed
+// by the masked prefix, with a count of blocks per prefix length and
+// family, so a longest-match lookup probes only the lengths in use (a plan
+// has a handful); the blocks inside a queried one come from a sorted copy,
+// rebuilt on the first such query after a change.
+//
+// Several refs may share one block. The zero Index is not usable; call
+// NewIndex. Insert and Remove must not run concurrently with anything
+// else; lookups may run concurrently with each other.
 type Index struct {
-	ranger cidranger.Ranger
-	refs   map[netip.Prefix][]int
-}
+	refs map[netip.Prefix][]int
+	// lens counts the blocks of each prefix length: [0] IPv4, [1] IPv6.
+	lens [2][129]int
 
-// rangerEntry carries the netip form with the entry, so results need no
-// conversion back from net.IPNet.
-type rangerEntry struct {
-	network net.IPNet
-	prefix  netip.Prefix
+	mu     sync.Mutex
+	sorted []netip.Prefix // every block, by address then length
+	stale  bool           // sorted misses a change
 }
-
-func (e rangerEntry) Network() net.IPNet { return e.network }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{ranger: cidranger.NewPCTrieRanger(), refs: make(map[netip.Prefix][]int)}
+	return &Index{refs: make(map[netip.Prefix][]int)}
 }
 
 // ErrMappedIPv6 is returned for IPv4-mapped IPv6 blocks (::ffff:0:0/96 and
-// inside it): the underlying trie files them under IPv4, which would mix
-// the two address spaces.
+// inside it): they name IPv4 addresses in IPv6 form, and filing them apart
+// from the IPv4 blocks would hide overlaps; validation reports them.
 var ErrMappedIPv6 = errors.New("IPv4-mapped IPv6 blocks (::ffff:a.b.c.d) cannot be indexed; write the block as IPv4")
-
-func ipNet(p netip.Prefix) net.IPNet {
-	return net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
-}
 
 func indexable(p netip.Prefix) error {
 	switch {
@@ -55,6 +51,13 @@ func indexable(p netip.Prefix) error {
 		return ErrMappedIPv6
 	}
 	return nil
+}
+
+func family(a netip.Addr) int {
+	if a.Is4() {
+		return 0
+	}
+	return 1
 }
 
 // Insert adds ref under p (host bits are ignored: 10.0.0.1/16 is filed as
@@ -69,9 +72,8 @@ func (ix *Index) Insert(p netip.Prefix, ref int) error {
 		return nil
 	}
 	if !present {
-		if err := ix.ranger.Insert(rangerEntry{ipNet(p), p}); err != nil {
-			return fmt.Errorf("indexing %s: %w", p, err)
-		}
+		ix.lens[family(p.Addr())][p.Bits()]++
+		ix.stale = true
 	}
 	ix.refs[p] = append(refs, ref)
 	return nil
@@ -95,13 +97,30 @@ func (ix *Index) Remove(p netip.Prefix, ref int) bool {
 		return true
 	}
 	delete(ix.refs, p)
-	// Cannot fail: p is valid and of a family the ranger holds.
-	_, _ = ix.ranger.Remove(ipNet(p))
+	ix.lens[family(p.Addr())][p.Bits()]--
+	ix.stale = true
 	return true
 }
 
 // Len returns how many distinct blocks the index holds.
 func (ix *Index) Len() int { return len(ix.refs) }
+
+// containing appends to out the stored blocks of length below max that
+// contain a, shortest first.
+func (ix *Index) containing(out []netip.Prefix, a netip.Addr, max int) []netip.Prefix {
+	lens := &ix.lens[family(a)]
+	for bits := 0; bits < max; bits++ {
+		if lens[bits] == 0 {
+			continue
+		}
+		if q, err := a.Prefix(bits); err == nil {
+			if _, ok := ix.refs[q]; ok {
+				out = append(out, q)
+			}
+		}
+	}
+	return out
+}
 
 // Lookup returns the longest stored block that contains a, and its refs in
 // insertion order; ok is false when no block contains a.
@@ -109,17 +128,17 @@ func (ix *Index) Lookup(a netip.Addr) (p netip.Prefix, refs []int, ok bool) {
 	if !a.IsValid() || a.Is4In6() {
 		return netip.Prefix{}, nil, false
 	}
-	found, err := ix.ranger.ContainingNetworks(a.AsSlice())
-	if err != nil || len(found) == 0 {
-		return netip.Prefix{}, nil, false
-	}
-	best := netip.Prefix{}
-	for _, e := range found {
-		if q := e.(rangerEntry).prefix; !best.IsValid() || q.Bits() > best.Bits() {
-			best = q
+	lens := &ix.lens[family(a)]
+	for bits := a.BitLen(); bits >= 0; bits-- {
+		if lens[bits] == 0 {
+			continue
+		}
+		q, _ := a.Prefix(bits)
+		if refs, ok := ix.refs[q]; ok {
+			return q, slices.Clone(refs), true
 		}
 	}
-	return best, slices.Clone(ix.refs[best]), true
+	return netip.Prefix{}, nil, false
 }
 
 // Containing returns every stored block that contains a, shortest first,
@@ -128,11 +147,7 @@ func (ix *Index) Containing(a netip.Addr) []Entry {
 	if !a.IsValid() || a.Is4In6() {
 		return nil
 	}
-	found, err := ix.ranger.ContainingNetworks(a.AsSlice())
-	if err != nil {
-		return nil
-	}
-	return ix.entries(found, func(netip.Prefix) bool { return true })
+	return ix.entries(ix.containing(nil, a, a.BitLen()+1))
 }
 
 // Overlapping returns every stored block that shares an address with p:
@@ -143,33 +158,44 @@ func (ix *Index) Overlapping(p netip.Prefix) []Entry {
 		return nil
 	}
 	p = p.Masked()
-	outer, err := ix.ranger.ContainingNetworks(p.Addr().AsSlice())
-	if err != nil {
-		return nil
+	ps := ix.containing(nil, p.Addr(), p.Bits())
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.stale {
+		ix.sorted = ix.sorted[:0]
+		for q := range ix.refs {
+			ix.sorted = append(ix.sorted, q)
+		}
+		slices.SortFunc(ix.sorted, comparePrefixes)
+		ix.stale = false
 	}
-	inner, err := ix.ranger.CoveredNetworks(ipNet(p))
-	if err != nil {
-		return nil
-	}
-	// Containing networks of p's first address that are longer than p lie
-	// inside p, so CoveredNetworks returns them as well: keep them once.
-	out := ix.entries(outer, func(q netip.Prefix) bool { return q.Bits() < p.Bits() })
-	return append(out, ix.entries(inner, func(netip.Prefix) bool { return true })...)
-}
-
-func (ix *Index) entries(found []cidranger.RangerEntry, keep func(netip.Prefix) bool) []Entry {
-	ps := make([]netip.Prefix, 0, len(found))
-	for _, e := range found {
-		if q := e.(rangerEntry).prefix; keep(q) {
+	// The blocks inside p are the ones from p itself up to p's last
+	// address; a shorter block starting there contains p and is counted
+	// above.
+	i, _ := slices.BinarySearchFunc(ix.sorted, p, comparePrefixes)
+	last := Last(p)
+	for _, q := range ix.sorted[i:] {
+		if q.Addr().Compare(last) > 0 {
+			break
+		}
+		if q.Bits() >= p.Bits() {
 			ps = append(ps, q)
 		}
 	}
-	slices.SortFunc(ps, func(a, b netip.Prefix) int {
-		if c := a.Addr().Compare(b.Addr()); c != 0 {
-			return c
-		}
-		return a.Bits() - b.Bits()
-	})
+	return ix.entries(ps)
+}
+
+// comparePrefixes orders blocks by address (IPv4 before IPv6), then
+// length.
+func comparePrefixes(a, b netip.Prefix) int {
+	if c := a.Addr().Compare(b.Addr()); c != 0 {
+		return c
+	}
+	return a.Bits() - b.Bits()
+}
+
+func (ix *Index) entries(ps []netip.Prefix) []Entry {
+	slices.SortFunc(ps, comparePrefixes)
 	var out []Entry
 	for _, q := range ps {
 		for _, r := range ix.refs[q] {

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# The WebAssembly core: its size as served (raw, gzip, brotli), the share-link
+# The WebAssembly core: its size as served (raw, gzip, brotli), the first
+# load's bytes (everything the page fetches before it is interactive, as the
+# server sends it with brotli), beside a minimal Go wasm module (the runtime
+# and syscall/js only, the floor any Go core pays), the share-link
 # length of the seed scenario and of a 100-prefix plan, and validation per
 # keystroke natively and through the js/wasm bridge under Node (steady state:
 # 3 s per benchmark so Node's optimising tier has kicked in), as a ratio.
@@ -18,6 +21,28 @@ echo "wasm core size (goal: under 1 MB transferred)"
 printf '  %-8s %10s bytes  %7.2f MiB\n' raw "$raw" "$(echo "$raw/1048576" | bc -l)"
 printf '  %-8s %10s bytes  %7.2f MiB  (%.1f%% of raw)\n' gzip "$gz" "$(echo "$gz/1048576" | bc -l)" "$(echo "100*$gz/$raw" | bc -l)"
 printf '  %-8s %10s bytes  %7.2f MiB  (%.1f%% of raw)\n' brotli "$br" "$(echo "$br/1048576" | bc -l)" "$(echo "100*$br/$raw" | bc -l)"
+
+# The floor: a Go wasm module with only the runtime and syscall/js.
+GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/minimal.wasm" ./wasm/minimal
+go run ./cmd/precompress "$tmp/minimal.wasm"
+minbr=$(size "$tmp/minimal.wasm.br")
+printf '  %-8s %10s bytes brotli: the minimal module (runtime + syscall/js); the core is %.2fx it\n' minimal "$minbr" "$(echo "$br/$minbr" | bc -l)"
+
+# First load: index.html, the scripts the page imports at start (every
+# web/*.js but provision.js, which loads only under the hybridplan server),
+# wasm_exec.js, style.css and the core, each as brotli (cmd/precompress, what
+# server/static.go sends to a browser that accepts br).
+mkdir -p "$tmp/web"
+cp index.html "$tmp/"
+for f in web/*.js web/style.css "$(go env GOROOT)/lib/wasm/wasm_exec.js"; do
+  case "$f" in */provision.js) continue ;; esac
+  cp "$f" "$tmp/web/"
+done
+go run ./cmd/precompress "$tmp"/web/*.js "$tmp"/web/*.css
+first=$(( $(size index.html) + br ))
+for f in "$tmp"/web/*.js.br "$tmp"/web/*.css.br; do first=$(( first + $(size "$f") )); done
+printf 'first load (goal: under 1 MB = 1048576 bytes transferred): %d bytes = %.2f MiB (core %d, scripts and styles %d, index.html %d)\n' \
+  "$first" "$(echo "$first/1048576" | bc -l)" "$br" "$(( first - br - $(size index.html) ))" "$(size index.html)"
 
 echo "share-link length (goal: seed under 600 characters)"
 go test -run '^$' -bench 'BenchmarkEncode' -benchtime 50x ./pkg/plan/share/ |

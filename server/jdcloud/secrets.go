@@ -154,23 +154,26 @@ func (s SecretSources) Resolve(ref string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	notFound := func(why string) error { return fmt.Errorf("%w: %q %s", ErrRefNotFound, ref, why) }
 	if kind == "env" {
-		lookup := s.LookupEnv
-		if lookup == nil {
-			lookup = os.LookupEnv
-		}
-		v, ok := lookup(name)
-		if !ok || strings.TrimSpace(v) == "" {
-			return "", notFound("(the environment variable is not set on the server: set it and restart the server)")
-		}
-		return strings.TrimSpace(v), nil
+		return s.resolveEnv(ref, name)
 	}
 	v, err := readKeyFile(s.Dir, name)
 	if err != nil {
-		return "", notFound(fmt.Sprintf("(it must be a non-empty regular file of at most %d bytes in %s, readable by the server)", MaxSecretFile, s.Dir))
+		return "", fmt.Errorf("%w: %q (it must be a non-empty regular file of at most %d bytes in %s, readable by the server)", ErrRefNotFound, ref, MaxSecretFile, s.Dir)
 	}
 	return v, nil
+}
+
+func (s SecretSources) resolveEnv(ref, name string) (string, error) {
+	lookup := s.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	v, ok := lookup(name)
+	if !ok || strings.TrimSpace(v) == "" {
+		return "", fmt.Errorf("%w: %q (the environment variable is not set: set it and start again)", ErrRefNotFound, ref)
+	}
+	return strings.TrimSpace(v), nil
 }
 
 // readKeyFile reads dir/name through an os.Root, so that no path or

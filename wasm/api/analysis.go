@@ -147,15 +147,22 @@ func Trace(doc, scenario, src, dst string) (sim.TraceResult, error) {
 
 // Matrix returns every IDC segment × VPC segment × scenario verdict.
 func Matrix(doc string) (sim.ConnectivityMatrix, error) {
+	m, _, err := matrixWithScenarios(doc)
+	return m, err
+}
+
+// matrixWithScenarios is Matrix and the scenarios it ran, with their events.
+func matrixWithScenarios(doc string) (sim.ConnectivityMatrix, []sim.Scenario, error) {
 	p, err := decodeValid(doc, "simulated")
 	if err != nil {
-		return sim.ConnectivityMatrix{}, err
+		return sim.ConnectivityMatrix{}, nil, err
 	}
-	m, err := sim.Matrix(p)
+	scs := sim.Scenarios(p)
+	m, err := sim.MatrixFor(p, scs)
 	if err != nil {
-		return sim.ConnectivityMatrix{}, &Error{Code: CodeSimulation, Message: err.Error(), Hint: "check the plan's sessions and prefixes"}
+		return sim.ConnectivityMatrix{}, nil, &Error{Code: CodeSimulation, Message: err.Error(), Hint: "check the plan's sessions and prefixes"}
 	}
-	return m, nil
+	return m, scs, nil
 }
 
 // ExportFormats returns every format ExportConfig accepts: those of
@@ -253,4 +260,85 @@ func parseAddr(s, role string) (netip.Addr, error) {
 			Hint: "write an address such as 10.0.1.5 or 2001:db8::5, without a prefix length"}
 	}
 	return a.Unmap(), nil
+}
+
+// MatrixTable is Matrix's result as indexed structures, what the page's
+// bridge moves between threads: names and verdicts once each, every cell
+// as CellFields small integers. A cell's verdicts are shared by the cells
+// whose traffic matches the same route, so a 1,000-prefix matrix of
+// megabytes of JSON becomes a few kilobytes of verdicts and an integer
+// array the page receives without copying (a transferred ArrayBuffer).
+type MatrixTable struct {
+	// Scenarios are the matrix's scenarios with their events (what
+	// scenarios() gives), so a page can draw a toggled failure at once.
+	Scenarios   []sim.Scenario      `json:"scenarios"`
+	IDCSegments []sim.MatrixSegment `json:"idcSegments"`
+	VPCSegments []sim.MatrixSegment `json:"vpcSegments"`
+	// Verdicts are the distinct verdicts the cells point to.
+	Verdicts []*sim.Verdict `json:"verdicts"`
+	// Cells holds CellFields integers per cell, in the matrix's order:
+	// scenario index, IDC segment index, VPC segment index, forward verdict
+	// index, return verdict index (-1: none), flags (CellReachable,
+	// CellSymmetric). The bridge hands it over as an Int32Array.
+	Cells []int32 `json:"-"`
+}
+
+// CellFields is the number of integers per cell in MatrixTable.Cells.
+const CellFields = 6
+
+// Flags of a MatrixTable cell.
+const (
+	CellReachable = 1 << iota
+	CellSymmetric
+)
+
+// MatrixTableOf indexes m, computed over scs. Cells name their segments by
+// index; the names in the full matrix are those segments' names.
+func MatrixTableOf(m sim.ConnectivityMatrix, scs []sim.Scenario) MatrixTable {
+	t := MatrixTable{Scenarios: scs, IDCSegments: m.IDCSegments, VPCSegments: m.VPCSegments,
+		Verdicts: []*sim.Verdict{}, Cells: make([]int32, 0, CellFields*len(m.Cells))}
+	scen := make(map[string]int32, len(scs))
+	for i, s := range scs {
+		scen[s.Name] = int32(i)
+	}
+	verdict := map[*sim.Verdict]int32{}
+	index := func(v *sim.Verdict) int32 {
+		if v == nil {
+			return -1
+		}
+		i, ok := verdict[v]
+		if !ok {
+			i = int32(len(t.Verdicts))
+			verdict[v] = i
+			t.Verdicts = append(t.Verdicts, v)
+		}
+		return i
+	}
+	for _, c := range m.Cells {
+		var flags int32
+		if c.Reachable {
+			flags |= CellReachable
+		}
+		if c.Symmetric {
+			flags |= CellSymmetric
+		}
+		t.Cells = append(t.Cells, scen[c.Scenario], int32(c.IDCIndex), int32(c.VPCIndex), index(c.Forward), index(c.Return), flags)
+	}
+	return t
+}
+
+// Int32Arrays lists the result's integer arrays, which the js/wasm bridge
+// sets on the JavaScript result as Int32Arrays under these names.
+func (t MatrixTable) Int32Arrays() map[string][]int32 {
+	return map[string][]int32{"cells": t.Cells}
+}
+
+// MatrixTableFor is matrixTable: Matrix, indexed, with the scenarios'
+// events.
+func MatrixTableFor(doc string) (MatrixTable, error) {
+	m, scs, err := matrixWithScenarios(doc)
+	if err != nil {
+		return MatrixTable{}, err
+	}
+	return MatrixTableOf(m, scs), nil
 }

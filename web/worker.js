@@ -1,0 +1,102 @@
+// The Go planning core's Web Worker: runs web/hybridplan.wasm off the page's
+// main thread and answers the page's calls (web/bridge.js) by message.
+//
+// Protocol (every message is a plain object; see wasm/API.md, "Workers"):
+//   page → worker  {type: 'start', module, storage}   a compiled WebAssembly.Module;
+//                                                     storage: the page has IndexedDB
+//                  {type: 'call', id, fn, args}       fn: 'validate', 'drafts.save', …
+//   worker → page  {type: 'ready', functions, drafts, apiVersion}
+//                  {type: 'failed', message}          the core could not start
+//                  {type: 'started', id}                the call is running
+//                  {type: 'exited', message}            the Go program ended
+//                  {type: 'result', id, ok: true, value}
+//                  {type: 'result', id, ok: false, error}
+// A result whose value carries ArrayBuffers (the compact matrix's cells) is
+// posted with them transferred, not copied.
+//
+// Calls run in the order they arrive; the Go runtime interleaves them only
+// where they wait (IndexedDB). Cancelling a call is the page's side: it ends
+// this worker (Worker.terminate) and starts a fresh one, the only way to stop
+// Go code that is computing, since a worker takes no message while Go runs.
+
+import './wasm_exec.js'; // a classic script: defines globalThis.Go
+
+let api = null;
+const early = []; // calls that came before the core was ready
+
+self.onmessage = (ev) => {
+  const msg = ev.data;
+  if (msg.type === 'start') {
+    // Storage follows the page: where the page has no IndexedDB (private
+    // modes, site data off, or a test that removes it) the drafts fail the
+    // same way here, so the page's messages match what it sees itself.
+    if (!msg.storage) Object.defineProperty(globalThis, 'indexedDB', { value: undefined, configurable: true });
+    start(msg.module);
+  } else if (msg.type === 'call') {
+    if (api) run(msg);
+    else early.push(msg);
+  }
+};
+
+async function start(module) {
+  try {
+    const go = new globalThis.Go();
+    const instance = await WebAssembly.instantiate(module, go.importObject);
+    let stopped = null;
+    go.run(instance).then(
+      () => { stopped = new Error('the planner core stopped'); },
+      (e) => { stopped = e; },
+    ).then(() => {
+      // After start, an exit (a fatal Go error) leaves nothing to answer
+      // calls: the page starts a fresh worker.
+      if (api) self.postMessage({ type: 'exited', message: stopped.message });
+    });
+    // main() installs globalThis.hybridplan before its first pause, so it is
+    // there when go.run returns its Promise.
+    if (stopped || !globalThis.hybridplan) throw stopped || new Error('the planner core did not install its API');
+    api = globalThis.hybridplan;
+    const fns = (o) => Object.keys(o).filter((k) => typeof o[k] === 'function');
+    self.postMessage({ type: 'ready', functions: fns(api), drafts: api.drafts ? fns(api.drafts) : [], apiVersion: api.apiVersion });
+    for (const msg of early.splice(0)) run(msg);
+  } catch (e) {
+    self.postMessage({ type: 'failed', message: (e && e.message) || String(e) });
+  }
+}
+
+async function run({ id, fn, args }) {
+  const [group, name] = fn.includes('.') ? fn.split('.', 2) : [null, fn];
+  const target = group ? api[group] : api;
+  const f = target && target[name];
+  if (typeof f !== 'function') {
+    self.postMessage({ type: 'result', id, ok: false, error: { code: 'call.argument', message: `the planner core has no function ${fn}`, hint: 'see wasm/API.md' } });
+    return;
+  }
+  // The page learns that the call is running now (the worker answers no
+  // message until the Go code returns): a cancellation then says so.
+  self.postMessage({ type: 'started', id });
+  try {
+    const value = await f.apply(target, args);
+    self.postMessage({ type: 'result', id, ok: true, value }, transferables(value));
+  } catch (error) {
+    self.postMessage({ type: 'result', id, ok: false, error: plain(error) });
+  }
+}
+
+// transferables lists the ArrayBuffers directly inside a result (one level:
+// that is where the core puts them), so they move instead of being copied.
+function transferables(v) {
+  if (!v || typeof v !== 'object') return [];
+  const out = [];
+  for (const x of Object.values(v)) {
+    if (ArrayBuffer.isView(x)) out.push(x.buffer);
+    else if (x instanceof ArrayBuffer) out.push(x);
+  }
+  return out;
+}
+
+// plain turns a rejection into something postMessage can clone: the core's
+// rejection objects already are; an Error (a bug in this file) becomes one.
+function plain(e) {
+  if (e instanceof Error) return { code: 'internal', message: e.message };
+  return e;
+}
