@@ -73,7 +73,10 @@ func TestSkipLinks(t *testing.T) {
 			t.Errorf("no skip link to %s (links: %v)", want, links)
 		}
 	}
-	// Tab to the failure toggles' link, follow it, one Tab: a toggle.
+	// Tab to the failure toggles' link, follow it, one Tab: a toggle (once
+	// the analysis has drawn them).
+	b.idle()
+	b.waitFor(`document.querySelector('#failures input[name="scenario"]') !== null`)
 	b.do(chromedp.KeyEvent("\t"))
 	for i := 0; i < 5 && eval[string](b, `document.activeElement.getAttribute('href') || ''`) != "#failures"; i++ {
 		b.do(chromedp.KeyEvent("\t"))
