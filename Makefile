@@ -38,8 +38,9 @@ build: wasm
 	$(GO) build -o $(BIN) ./cmd/hybridplan
 
 ## run: build and start the app on loopback with the embedded defaults
+##      (make run ADDR=127.0.0.1:9090 DATA=/tmp/hp picks another port or state directory)
 run: build
-	./$(BIN) serve --addr $(ADDR)
+	./$(BIN) serve --addr $(ADDR)$(if $(DATA), --data $(DATA))
 
 ## test: every test; installs chromium and FRR with apt-get when missing
 test: test-deps lint wasm test-go test-wasm test-wasm-browser fuzz

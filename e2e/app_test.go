@@ -40,10 +40,11 @@ func sameJSON(t *testing.T, got, want []byte) bool {
 	return reflect.DeepEqual(g, w)
 }
 
-// openExample picks an example from the header menu, as a person would.
+// openExample picks an example from the examples dialog, as a person would.
 func (b *browser) openExample(name string) {
 	b.t.Helper()
-	eval[chromedp.Void](b, fmt.Sprintf(`(() => { const s = document.getElementById('example-select'); s.value = %q; s.dispatchEvent(new Event('change')); })()`, name))
+	b.click("#open-examples")
+	b.click(fmt.Sprintf(`#examples-list button[data-example=%q]`, name))
 	b.waitFor(fmt.Sprintf(`document.getElementById('plan-title').textContent === %q`, name))
 	b.idle()
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -43,6 +44,15 @@ func TestPageHelpers(t *testing.T) {
 		{"analysis.js", "scenarioTitle", []any{"dc-session-down-failback:pvif-1"}, `"DC session pvif-1 down, then recovered"`},
 		{"analysis.js", "scenarioTitle", []any{"both-down"}, `"Both down"`},
 		{"analysis.js", "scenarioTitle", []any{"something-new"}, `"something-new"`},
+		// File names stay short enough for any file system (defect 6).
+		{"app.js", "fileBase", []any{"dc primary/vpn backup"}, `"dc-primary-vpn-backup"`},
+		{"app.js", "fileBase", []any{""}, `"plan"`},
+		{"app.js", "fileBase", []any{"..hidden"}, `"hidden"`},
+		{"app.js", "fileBase", []any{strings.Repeat("x", 300)}, `"` + strings.Repeat("x", 100) + `"`},
+		// Draft names are plan names, cut to the core's limit (defect 9).
+		{"drafts.js", "draftName", []any{strings.Repeat("n", 250)}, `"` + strings.Repeat("n", 200) + `"`},
+		{"drafts.js", "draftName", []any{"  "}, `"untitled plan"`},
+		{"drafts.js", "copyName", []any{"plan-a"}, `"Copy of plan-a"`},
 	} {
 		t.Run(fmt.Sprintf("%s(%v)", tc.fn, tc.args), func(t *testing.T) {
 			if got := b.call(tc.module, tc.fn, tc.args...); got != tc.want {
@@ -56,6 +66,22 @@ func TestPageHelpers(t *testing.T) {
 	want := []string{"$.borderGateway.attachments[0].cidrs[2]", "$.borderGateway.attachments[0].cidrs", "$.borderGateway.attachments[0]", "$.borderGateway.attachments", "$.borderGateway", "$"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("parentPaths = %v, want %v", got, want)
+	}
+
+	// The read-back judged (defect 8): sessions down are not success.
+	for _, tc := range []struct {
+		readBack, want string
+	}{
+		{`{}`, "unknown"},
+		{`{"readback/bgw":{"name":"b"},"readback/pvif/p1":{"status":"Active","peer1.bgpStatus":"Up"},"readback/vpn":{"count":"1","t1.opStatus":"UP"}}`, "ready"},
+		{`{"readback/pvif/p1":{"status":"Active","peer1.bgpStatus":"Down"}}`, "attention"},
+		{`{"readback/vpn":{"count":"2","t1.opStatus":"UP","t2.opStatus":"DOWN"}}`, "attention"},
+		{`{"readback/connection":{"count":"1","dc-1.status":"Deleting"}}`, "attention"},
+	} {
+		got := eval[string](b, `import('./web/readback.js').then(m => m.judgeReadBack(`+tc.readBack+`).verdict)`)
+		if got != tc.want {
+			t.Errorf("judgeReadBack(%s) = %s, want %s", tc.readBack, got, tc.want)
+		}
 	}
 
 	// The CSV quotes what needs quoting and has one line per cell.

@@ -170,7 +170,7 @@ func TestExportRouterConfig(t *testing.T) {
 			t.Errorf("the FRR configuration lacks %q:\n%.800s", want, cfg)
 		}
 	}
-	if status := b.text("#export-status"); status != "Downloaded." {
+	if status := b.text("#export-status"); !strings.HasPrefix(status, "Downloaded") {
 		t.Errorf("export status %q", status)
 	}
 	b.screenshot("export-dialog")

@@ -28,6 +28,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/plans/{hash}/approval", s.handle(auth.Approver, s.approve))
 	m.HandleFunc("POST /api/v1/plans/{hash}/dry-run", s.handle(auth.Viewer, s.dryRun))
 	m.HandleFunc("POST /api/v1/plans/{hash}/preflight", s.handle(auth.Operator, s.preflight)) // JDCLOUD (issue 10): preflight.go
+	m.HandleFunc("POST /api/v1/plans/{hash}/diff", s.handle(auth.Viewer, s.diff))             // PAGE (issue 12): diff.go (approver or operator)
 	m.HandleFunc("POST /api/v1/plans/{hash}/runs", s.handle(auth.Operator, s.provision))
 	m.HandleFunc("GET /api/v1/runs", s.handle(auth.Viewer, s.listRuns))
 	m.HandleFunc("GET /api/v1/runs/{id}", s.handle(auth.Viewer, s.getRun))

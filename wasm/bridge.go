@@ -112,7 +112,7 @@ func methods() map[string]method {
 			return api.ExportFormats(), nil
 		},
 		"exportConfig": func(args []js.Value) (any, error) {
-			const sig = "exportConfig(planJSON, format)"
+			const sig = "exportConfig(planJSON, format, dcInterface?, wanInterface?)"
 			doc, err := planArg(args, 0, sig)
 			if err != nil {
 				return nil, err
@@ -121,7 +121,15 @@ func methods() map[string]method {
 			if err != nil {
 				return nil, err
 			}
-			return api.ExportConfig(doc, format)
+			// The router's interface names (optional): see export.Options.
+			var ifs api.ExportInterfaces
+			if ifs.DC, err = optionalStringArg(args, 2, sig, "the Direct Connection interface"); err != nil {
+				return nil, err
+			}
+			if ifs.WAN, err = optionalStringArg(args, 3, sig, "the WAN interface"); err != nil {
+				return nil, err
+			}
+			return api.ExportConfigWith(doc, format, ifs)
 		},
 	}
 }

@@ -9,7 +9,7 @@
 // no call at all, and the route tables follow from one simulate call.
 
 import { h, replaceChildren, errorText } from './dom.js';
-import { diagramSVG } from './diagram.js';
+import { diagramSVG, adoptDiagramStyle } from './diagram.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -102,6 +102,7 @@ export class Analysis {
   }
 
   async analyse(text) {
+    this.page.addressMap?.render();
     await this.strategy(text);
     if (text !== this.page.planText) return;
     if (!this.available('matrix') || !this.available('simulate')) {
@@ -126,6 +127,7 @@ export class Analysis {
       return;
     }
     await this.simulate(text);
+    await this.retrace();
   }
 
   // ---- strategy ---------------------------------------------------------------
@@ -154,6 +156,7 @@ export class Analysis {
     const sum = $('scenario-summary');
     sum.textContent = msg;
     sum.className = 'scenario-summary muted';
+    $('scenario-pairs').hidden = true;
     for (const id of ['routes-bgw', 'routes-cr', 'matrix-out']) replaceChildren($(id), h('p', { class: 'muted' }, msg));
     $('matrix-csv').disabled = true;
   }
@@ -208,7 +211,8 @@ export class Analysis {
     this.drawDiagram();
     this.renderSummary();
     this.busy = true;
-    this.simulate(this.page.planText).finally(() => { this.busy = false; this.page.settle(); });
+    // A trace on screen answers for the scenario shown: redo it.
+    this.simulate(this.page.planText).then(() => this.retrace()).finally(() => { this.busy = false; this.page.settle(); });
   }
 
   // ---- simulation -------------------------------------------------------------
@@ -243,6 +247,7 @@ export class Analysis {
     const toCloud = new Set(), toIDC = new Set(), kindsUp = new Set(), kindsDown = new Set();
     let unreachable = 0, asymmetric = 0;
     const attachments = new Set();
+    const broken = [];
     for (const c of cells) {
       if (c.forward.reachable || c.return.reachable) {
         const v = segmentOf(m.vpcSegments, c.vpcIndex, c.vpc);
@@ -253,16 +258,17 @@ export class Analysis {
       for (const s of c.return.sessions || []) toCloud.add(s);
       if (c.return.kind) kindsUp.add(c.return.kind);
       if (c.forward.kind) kindsDown.add(c.forward.kind);
-      if (!c.reachable) unreachable++;
-      else if (!c.symmetric) asymmetric++;
+      if (!c.reachable) { unreachable++; broken.push(c); }
+      else if (!c.symmetric) { asymmetric++; broken.push(c); }
     }
-    return { cells: cells.length, toCloud, toIDC, kindsUp, kindsDown, unreachable, asymmetric, attachments };
+    return { cells: cells.length, toCloud, toIDC, kindsUp, kindsDown, unreachable, asymmetric, attachments, broken };
   }
 
   drawDiagram() {
     const plan = this.page.plan;
     if (!plan) return;
-    $('diagram').innerHTML = diagramSVG(plan, this.diagramState());
+    this.inPageStyle ??= adoptDiagramStyle();
+    $('diagram').innerHTML = diagramSVG(plan, this.diagramState(), { embedStyle: !this.inPageStyle });
   }
 
   diagramState() {
@@ -294,6 +300,7 @@ export class Analysis {
     sum.className = 'scenario-summary' + (p.unreachable || p.asymmetric ? ' warning' : '');
     const sc = this.scenarios.find((s) => s.name === this.current());
     sum.title = sc?.description || '';
+    renderPairs($('scenario-pairs'), p.broken, this.matrix, sc);
     $('diagram').setAttribute('aria-label', 'Topology. ' + text);
   }
 
@@ -303,14 +310,21 @@ export class Analysis {
 
   // ---- trace ----------------------------------------------------------------
 
-  async trace() {
+  /** retrace redoes the trace on screen for the current plan and scenario. */
+  async retrace() {
+    if (this.traced) await this.trace(this.traced);
+  }
+
+  async trace(again) {
     const out = $('trace-out');
-    const src = $('trace-src').value.trim(), dst = $('trace-dst').value.trim();
+    const src = again ? again.src : $('trace-src').value.trim(), dst = again ? again.dst : $('trace-dst').value.trim();
+    this.traced = null;
     if (!src || !dst) { replaceChildren(out, h('p', { class: 'field-msg error' }, 'Give a VM address in a VPC and an address in the IDC.')); return; }
     if (!this.available('trace')) { replaceChildren(out, h('p', { class: 'muted' }, 'Trace is not available in this build of the planner core.')); return; }
     try {
       const res = await this.api.trace(this.page.planText, this.current(), src, dst);
       replaceChildren(out, renderTrace(res));
+      this.traced = { src, dst };
     } catch (e) {
       replaceChildren(out, h('p', { class: 'field-msg error', role: 'alert' }, `Cannot trace: ${errorText(e)}${e.hint ? ' — ' + e.hint : ''}`));
     }
@@ -373,7 +387,9 @@ function renderStrategy(r, profile, own) {
       a.prepend ? h('span', { class: 'prepend' }, ` +${a.prepend} prepend${a.prepend > 1 ? 's' : ''}`) : null,
       a.origin ? h('span', { class: 'muted' }, ' ', a.origin) : null)))
     : h('p', { class: 'muted' }, 'nothing'));
-  const quota = profile?.quotas?.dynamicRoutesPerBorderGateway;
+  // The plan may override the quota (its JD Cloud profile); the notes the
+  // core writes use the plan's value, so this line must too.
+  const quota = own?.quotas?.dynamicRoutesPerBorderGateway ?? profile?.quotas?.dynamicRoutesPerBorderGateway;
   const lp = r.localPreference;
   return [
     h('table', { class: 'grid ann-table' },
@@ -393,6 +409,34 @@ function renderStrategy(r, profile, own) {
       h('span', { class: 'mono' }, (own?.asn?.vpnPathToCustomer ?? profile.asn.vpnPathToCustomer).join(' ')),
       ' over the VPN (JD Cloud profile in the editor).'),
   ];
+}
+
+// The summary names the first few pairs that do not work; the matrix
+// (and its CSV) has every one.
+const maxPairsNamed = 6;
+
+/**
+ * renderPairs says which IDC × VPC pairs are unreachable or asymmetric in
+ * the scenario shown, and why: which router has no route, or which path
+ * each direction takes.
+ */
+function renderPairs(el, broken, m, sc) {
+  if (!el) return;
+  if (!broken.length) { replaceChildren(el); el.hidden = true; return; }
+  el.hidden = false;
+  const leg = (v, where, dst) => (v.reachable
+    ? `${kindLabel[v.kind] || v.kind} via ${(v.sessions || []).join(', ')}`
+    : `no route at the ${where} to ${dst}`);
+  replaceChildren(el,
+    sc?.description ? h('li', { class: 'muted' }, sc.description) : null,
+    broken.slice(0, maxPairsNamed).map((c) => {
+      const idc = segmentOf(m.idcSegments, c.idcIndex, c.idc), vpc = segmentOf(m.vpcSegments, c.vpcIndex, c.vpc);
+      return h('li', null,
+        h('strong', null, idc.name, ' ', h('span', { class: 'mono' }, idc.cidr), ' ↔ ', vpc.name, ' ', h('span', { class: 'mono' }, vpc.cidr)),
+        c.reachable ? ' asymmetric: ' : ' unreachable: ',
+        `IDC → VPC ${leg(c.return, 'customer router', vpc.cidr)}; VPC → IDC ${leg(c.forward, 'border gateway', idc.cidr)}.`);
+    }),
+    broken.length > maxPairsNamed ? h('li', { class: 'muted' }, `and ${broken.length - maxPairsNamed} more pairs: see the verification matrix.`) : null);
 }
 
 // segmentOf finds a matrix cell's segment by index (by name from a core

@@ -11,6 +11,8 @@ import { newPlan } from './defaults.js';
 import { renderFindings } from './findings.js';
 import { Analysis } from './analysis.js';
 import { Drafts } from './drafts.js';
+import { History } from './history.js';
+import { AddressMap } from './addressmap.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,8 +29,10 @@ class Page {
     this.validatedWaiters = [];
     this.validating = false;
     this.validatePending = false;
-    this.editor = new Editor($('editor'), { profile: this.profile, sources: profileInfo.sources, onChange: (path) => this.edited(path) });
+    this.history = new History();
+    this.editor = new Editor($('editor'), { profile: this.profile, sources: profileInfo.sources, onChange: (path, structural) => this.edited(path, structural) });
     this.analysis = new Analysis(this);
+    this.addressMap = new AddressMap(this);
     this.drafts = new Drafts(this);
   }
 
@@ -39,6 +43,8 @@ class Page {
     this.plan = plan;
     this.strategyFindings = [];
     this.planText = JSON.stringify(plan);
+    this.history.reset();
+    this.updateUndo();
     this.editor.setPlan(plan);
     this.updateTitle();
     this.origin = origin;
@@ -50,13 +56,59 @@ class Page {
     this.notify();
   }
 
-  edited(path) {
+  edited(path, structural) {
+    this.history.record(this.planText, path, structural);
+    this.updateUndo();
     this.planText = JSON.stringify(this.plan);
     if (path === '$.name') this.updateTitle();
     this.validate();
     this.analysis.planChanged(false);
     this.drafts.edited();
     this.notify();
+  }
+
+  /**
+   * renamePlan gives the plan a new name from outside the editor (a draft
+   * renamed or copied): the field, the title and the analysis follow.
+   */
+  renamePlan(name) {
+    if (!this.plan || this.plan.name === name) return;
+    this.history.record(this.planText, '$.name', true);
+    this.updateUndo();
+    this.plan.name = name;
+    this.planText = JSON.stringify(this.plan);
+    const input = document.querySelector('#editor input[data-path="$.name"]');
+    if (input) input.value = name;
+    this.updateTitle();
+    this.validate();
+    this.analysis.planChanged(false);
+    this.notify();
+  }
+
+  // ---- undo and redo ---------------------------------------------------------
+
+  undo() { this.restore(this.history.undo(this.planText)); }
+  redo() { this.restore(this.history.redo(this.planText)); }
+
+  /** restore shows an earlier (or later) text of the same plan: an edit. */
+  restore(text) {
+    if (text == null) return;
+    this.plan = JSON.parse(text);
+    this.planText = text;
+    this.editor.setPlan(this.plan, { keepStash: true });
+    this.updateTitle();
+    this.updateUndo();
+    this.validate();
+    this.analysis.planChanged(true);
+    this.drafts.edited();
+    this.notify();
+  }
+
+  updateUndo() {
+    const u = $('undo'), r = $('redo');
+    if (!u || !r) return;
+    u.disabled = !this.history.canUndo;
+    r.disabled = !this.history.canRedo;
   }
 
   updateTitle() {
@@ -232,44 +284,110 @@ class Page {
   // ---- exports -----------------------------------------------------------
 
   fileBase() {
-    return (this.plan?.name || 'plan').replace(/[^A-Za-z0-9._-]+/g, '-');
+    return fileBase(this.plan?.name);
+  }
+
+  /** exportFile makes one export: {name, text, type}. */
+  async exportFile(kind) {
+    const base = this.fileBase();
+    switch (kind) {
+      case 'plan':
+        return { name: `${base}.json`, text: JSON.stringify(this.plan, null, 2) + '\n', type: 'application/json' };
+      case 'router': {
+        const fmt = $('export-vendor').value;
+        const ifs = routerInterfaces.read(fmt);
+        return { name: `${base}-${fmt}.conf`, text: await this.api.exportConfig(this.planText, fmt, ifs.dc, ifs.wan), type: 'text/plain' };
+      }
+      case 'provisioning':
+        return { name: `${base}-provisioning.json`, text: await this.api.exportConfig(this.planText, 'calls'), type: 'application/json' };
+      case 'matrix':
+        return { name: `${base}-matrix.csv`, text: await this.analysis.matrixCSV(), type: 'text/csv' };
+      case 'svg':
+        return { name: `${base}-topology.svg`, text: this.analysis.diagramSVG(), type: 'image/svg+xml' };
+    }
+    throw new Error(`no export called ${kind}`);
   }
 
   async exportAs(kind) {
     const status = $('export-status');
     status.textContent = '';
     try {
-      switch (kind) {
-        case 'plan': {
-          download(`${this.fileBase()}.json`, JSON.stringify(this.plan, null, 2) + '\n', 'application/json');
-          break;
-        }
-        case 'router': {
-          const fmt = $('export-vendor').value;
-          const text = await this.api.exportConfig(this.planText, fmt);
-          download(`${this.fileBase()}-${fmt}.conf`, text);
-          break;
-        }
-        case 'provisioning': {
-          const text = await this.api.exportConfig(this.planText, 'calls');
-          download(`${this.fileBase()}-provisioning.json`, text, 'application/json');
-          break;
-        }
-        case 'matrix': {
-          const csv = await this.analysis.matrixCSV();
-          download(`${this.fileBase()}-matrix.csv`, csv, 'text/csv');
-          break;
-        }
-        case 'svg': {
-          download(`${this.fileBase()}-topology.svg`, this.analysis.diagramSVG(), 'image/svg+xml');
-          break;
-        }
-      }
-      status.textContent = 'Downloaded.';
+      const f = await this.exportFile(kind);
+      download(f.name, f.text, f.type);
+      status.textContent = `Downloaded ${f.name}.`;
     } catch (e) {
-      status.textContent = `Not exported: ${errorText(e)}` + (e.findings?.length ? ` — the plan has ${e.findings.filter((f) => f.severity === 'error').length} error(s); see Findings.` : '');
+      status.textContent = notExported(e);
     }
   }
+
+  /** preview shows an export in the dialog, ready to copy. */
+  async preview(kind) {
+    const status = $('export-status');
+    status.textContent = '';
+    try {
+      const f = await this.exportFile(kind);
+      $('export-preview-title').textContent = f.name;
+      $('export-preview').textContent = f.text;
+      $('export-preview-wrap').hidden = false;
+    } catch (e) {
+      $('export-preview-wrap').hidden = true;
+      status.textContent = notExported(e);
+    }
+  }
+}
+
+// The customer router's interface names, per vendor: what the export
+// writes instead of the vendor's example names. Kept in this browser
+// (localStorage), not in the plan: they describe one router, not the design.
+const routerInterfaces = {
+  key: 'hybridplan.routerInterfaces',
+  // The export's own defaults (pkg/plan/export), shown as placeholders.
+  defaults: {
+    'ios-xe': { dc: 'GigabitEthernet0/0/1' },
+    vrp: { dc: 'GigabitEthernet0/0/1' },
+    junos: { dc: 'ge-0/0/1', wan: 'ge-0/0/0.0' },
+  },
+  all() {
+    try { return JSON.parse(localStorage.getItem(this.key) || '{}') || {}; } catch { return {}; }
+  },
+  read(vendor) {
+    const v = this.all()[vendor] || {};
+    return { dc: v.dc || '', wan: v.wan || '' };
+  },
+  write(vendor, names) {
+    const all = this.all();
+    all[vendor] = names;
+    try { localStorage.setItem(this.key, JSON.stringify(all)); } catch { /* private mode: kept for this export only */ }
+  },
+  /** show fills the inputs for vendor: its names, its defaults as placeholders. */
+  show(vendor) {
+    const d = this.defaults[vendor];
+    const v = this.read(vendor);
+    const dc = $('export-dc-if'), wan = $('export-wan-if');
+    dc.value = v.dc; wan.value = v.wan;
+    dc.placeholder = d?.dc || '';
+    wan.placeholder = d?.wan || '';
+    dc.disabled = !d;
+    wan.disabled = !d?.wan;
+    $('export-ifaces-note').textContent = !d
+      ? 'FRR takes interfaces from the operating system.'
+      : d.wan ? '' : 'The tunnels start from the customer gateway\u2019s public IP.';
+  },
+};
+
+function notExported(e) {
+  return `Not exported: ${errorText(e)}` + (e.findings?.length ? ` — the plan has ${e.findings.filter((f) => f.severity === 'error').length} error(s); see Findings.` : '');
+}
+
+// File names: most file systems take 255 bytes; a longer name makes the
+// browser cancel the download silently. The base leaves room for the
+// longest suffix the page adds ("-provisioning.json").
+const maxFileBase = 100;
+
+/** fileBase turns a plan name into a safe, bounded file name base. */
+export function fileBase(name) {
+  const s = String(name || 'plan').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '');
+  return (s.length > maxFileBase ? s.slice(0, maxFileBase).replace(/[.-]+$/, '') : s) || 'plan';
 }
 
 const severityRank = { error: 0, warning: 1, info: 2 };
@@ -286,6 +404,7 @@ function mergeFindings(a, b) {
 // ---- boot ------------------------------------------------------------------
 
 async function boot() {
+  wireSkipLinks();
   probeServer();
   let api;
   try {
@@ -333,19 +452,34 @@ async function boot() {
 }
 
 function wireHeader(page, examples) {
-  const sel = $('example-select');
+  // Examples are a list in a dialog, not a <select>: a closed select
+  // changes (and would load a plan) on every arrow key.
+  const list = $('examples-list');
+  const dlg = $('examples-dialog');
   for (const ex of examples) {
     let description = '';
     try { description = JSON.parse(ex.json).description || ''; } catch { /* the name will do */ }
-    sel.appendChild(h('option', { value: ex.name, title: description }, ex.name));
+    list.appendChild(h('li', null, h('button', {
+      type: 'button', class: 'example', dataset: { example: ex.name },
+      onclick: async () => {
+        if (dlg.open) dlg.close();
+        await page.drafts.leave();
+        page.load(JSON.parse(ex.json), { origin: 'example' });
+        $('editor').focus({ preventScroll: true });
+      },
+    }, h('span', { class: 'example-name mono' }, ex.name), description ? h('span', { class: 'muted' }, description) : null)));
   }
-  sel.addEventListener('change', async () => {
-    const ex = examples.find((x) => x.name === sel.value);
-    sel.value = '';
-    if (!ex) return;
-    await page.drafts.leave();
-    page.load(JSON.parse(ex.json), { origin: 'example' });
-    $('editor').focus();
+  list.addEventListener('keydown', (ev) => {
+    const items = [...list.querySelectorAll('button')];
+    const i = items.indexOf(document.activeElement);
+    const to = ev.key === 'ArrowDown' ? i + 1 : ev.key === 'ArrowUp' ? i - 1 : ev.key === 'Home' ? 0 : ev.key === 'End' ? items.length - 1 : null;
+    if (to === null || !items.length) return;
+    ev.preventDefault();
+    items[(to + items.length) % items.length].focus();
+  });
+  $('open-examples').addEventListener('click', () => {
+    dlg.showModal();
+    list.querySelector('button')?.focus();
   });
   $('new-plan').addEventListener('click', async () => {
     await page.drafts.leave();
@@ -373,9 +507,53 @@ function wireHeader(page, examples) {
   };
   if (typeof page.api.exportFormats === 'function') page.api.exportFormats().then(fill, () => fill(Object.keys(vendorNames)));
   else fill(Object.keys(vendorNames));
-  $('open-export').addEventListener('click', () => { $('export-status').textContent = ''; $('export-dialog').showModal(); });
+  $('export-vendor').addEventListener('change', () => routerInterfaces.show($('export-vendor').value));
+  for (const id of ['export-dc-if', 'export-wan-if']) {
+    $(id).addEventListener('input', () => routerInterfaces.write($('export-vendor').value, { dc: $('export-dc-if').value.trim(), wan: $('export-wan-if').value.trim() }));
+  }
+  $('open-export').addEventListener('click', () => {
+    routerInterfaces.show($('export-vendor').value);
+    $('export-status').textContent = ''; $('export-preview-wrap').hidden = true; $('export-dialog').showModal();
+  });
   for (const b of document.querySelectorAll('[data-export]')) b.addEventListener('click', () => page.exportAs(b.dataset.export));
-  for (const id of ['example-select', 'new-plan', 'import-plan', 'open-drafts', 'share-plan', 'open-export']) $(id).disabled = false;
+  for (const b of document.querySelectorAll('[data-preview]')) b.addEventListener('click', () => page.preview(b.dataset.preview));
+  $('export-copy').addEventListener('click', async () => {
+    const text = $('export-preview').textContent;
+    try {
+      await navigator.clipboard.writeText(text);
+      $('export-status').textContent = `Copied ${text.split('\n').length} lines.`;
+    } catch {
+      getSelection().selectAllChildren($('export-preview'));
+      $('export-status').textContent = 'The browser refused the clipboard: the text is selected, press Ctrl+C.';
+    }
+  });
+  $('undo').addEventListener('click', () => page.undo());
+  $('redo').addEventListener('click', () => page.redo());
+  // Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y (⌘ on a Mac) undo and redo plan edits
+  // anywhere in the page, typing included: each keystroke is a plan edit,
+  // so the plan's history covers the fields' own. Dialogs keep theirs.
+  document.addEventListener('keydown', (ev) => {
+    if (!(ev.ctrlKey || ev.metaKey) || ev.altKey || document.querySelector('dialog[open]')) return;
+    const k = ev.key.toLowerCase();
+    if (k === 'z' && !ev.shiftKey) { ev.preventDefault(); page.undo(); } else if ((k === 'z' && ev.shiftKey) || k === 'y') { ev.preventDefault(); page.redo(); }
+  });
+  page.updateUndo();
+  for (const id of ['open-examples', 'new-plan', 'import-plan', 'open-drafts', 'share-plan', 'open-export']) $(id).disabled = false;
+}
+
+// wireSkipLinks makes the skip links move focus (and the pane's scroll)
+// without touching the URL fragment, which carries share links.
+function wireSkipLinks() {
+  for (const a of document.querySelectorAll('.skip-links a')) {
+    a.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      const el = $(a.getAttribute('href').slice(1));
+      if (!el || el.hidden) return;
+      if (!el.hasAttribute('tabindex')) el.tabIndex = -1;
+      el.scrollIntoView({ block: 'start' });
+      el.focus({ preventScroll: true });
+    });
+  }
 }
 
 // probeServer loads the provisioning panel only when the hybridplan server

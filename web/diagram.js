@@ -10,7 +10,8 @@
 
 import { esc } from './dom.js';
 
-const W = 960;
+// Wide enough that a VPC box holds a whole IPv6 CIDR.
+const W = 1060;
 const style = `
 .n rect{fill:#fff;stroke:#8a94a6;stroke-width:1.2}
 .n .t{font:600 15px system-ui,sans-serif;fill:#1d2430}
@@ -21,7 +22,7 @@ const style = `
 .l.on.dc{stroke:#1f5fbf;stroke-width:5}.l.on.vpn{stroke:#b7791f;stroke-width:5;stroke-dasharray:none}
 .l.on.att{stroke:#2f855a;stroke-width:4}
 .l.down{stroke:#c62828;stroke-width:2;stroke-dasharray:3 4}
-.lbl{font:13px system-ui,sans-serif;fill:#4a5568}
+.lbl{font:13px system-ui,sans-serif;fill:#4a5568;paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}
 .lbl.on{fill:#1d2430;font-weight:600}.lbl.down{fill:#c62828}
 .x{stroke:#c62828;stroke-width:3}
 .head{stroke:#fff;stroke-width:1.5}.head.dc{fill:#1f5fbf}.head.vpn{fill:#b7791f}
@@ -47,11 +48,27 @@ function box(cls, x, y, w, hgt, title, lines) {
 const clip = (list, n) => (list.length > n ? [...list.slice(0, n - 1), `+${list.length - n + 1} more`] : [...list]);
 
 /**
+ * adoptDiagramStyle gives the page the diagram's styles, scoped to
+ * .diagram svg, as a constructed style sheet: the page shows the SVG
+ * without its own <style> element, which a Content-Security-Policy
+ * without 'unsafe-inline' would block. The downloaded file keeps it.
+ */
+export function adoptDiagramStyle(doc = document) {
+  if (!doc.adoptedStyleSheets || typeof CSSStyleSheet !== 'function') return false;
+  const scoped = style.replace(/([^{}]+)\{([^}]*)\}/g, (_, sel, body) =>
+    `${sel.split(',').map((x) => `.diagram svg ${x.trim()}`).join(',')}{${body}}`);
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(scoped);
+  doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+  return true;
+}
+
+/**
  * diagramSVG draws the plan. state: {sessions: Map(name → {up: bool,
  * toCloud: bool, toIDC: bool}), attachments: Set(names carrying traffic),
  * caption: string} or null.
  */
-export function diagramSVG(plan, state) {
+export function diagramSVG(plan, state, { embedStyle = true } = {}) {
   const segs = (plan.idc?.segments || []).map((s) => `${s.cidr || '?'} ${s.name || ''}`);
   const ifs = (plan.directConnection?.interfaces || []).map((x) => ({ kind: 'dc', name: x.name, sub: `VLAN ${x.vlan ?? '?'} · ${x.interconnect || ''}` }));
   const tuns = (plan.vpn?.tunnels || []).map((t) => ({ kind: 'vpn', name: t.name, sub: t.insideCidr || '' }));
@@ -74,8 +91,8 @@ export function diagramSVG(plan, state) {
   const H = Math.max(240, 70 + links.length * linkGap, idcH + 60, vpcTotal + 50) + 34;
   const midY = (H - 34) / 2;
 
-  const crX = 254, crW = 156, bgX = 640, bgW = 150, vpcX = 810, vpcW = 140;
-  let s = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif"><style>${style}</style>`;
+  const crX = 254, crW = 156, bgX = 640, bgW = 150, vpcX = 810, vpcW = 240;
+  let s = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif">${embedStyle ? `<style>${style}</style>` : ''}`;
   s += `<title>Topology of ${esc(plan.name || 'the plan')}</title>`;
 
   // IDC and customer router.
@@ -128,7 +145,7 @@ export function diagramSVG(plan, state) {
   const ly = H - 14;
   const legend = [
     ['l dc on', 'Direct Connection in use', 172], ['l vpn on', 'VPN in use', 84],
-    ['l down', 'failed', 52], ['l dc', 'idle', 40],
+    ['l down', 'failed', 52], ['l dc', 'Direct Connection idle', 150], ['l vpn', 'VPN idle', 62],
   ];
   s += '<g class="legend">';
   let lx = 10;

@@ -16,6 +16,10 @@ export function h(tag, attrs, ...children) {
         el.addEventListener(k.slice(2), v);
       } else if (k === 'class') {
         el.className = v;
+      } else if (k === 'style' && typeof v === 'object') {
+        // Through the CSSOM, which a Content-Security-Policy without
+        // 'unsafe-inline' allows (a style attribute it would block).
+        Object.assign(el.style, v);
       } else if (k === 'dataset') {
         Object.assign(el.dataset, v);
       } else if (k === 'value' && (tag === 'input' || tag === 'textarea' || tag === 'select')) {

@@ -81,9 +81,13 @@ export class Drafts {
     clearTimeout(this.timer);
     if (this.saving) { await this.saving; if (!this.dirty && !asCopy) return; }
     const page = this.page;
-    const text = page.planText;
     const cur = asCopy ? null : this.current;
-    const name = asCopy ? `${this.current?.name || page.plan.name || 'plan'} (copy)` : (cur?.name || page.plan?.name || 'untitled plan');
+    // One plan, one name: a draft is always named after the plan it holds,
+    // and a copy ("Copy of X", as the core names duplicates) holds a plan of
+    // that name too.
+    if (asCopy) page.renamePlan(copyName(page.plan?.name));
+    const text = page.planText;
+    const name = draftName(page.plan?.name);
     const req = { name, plan: text };
     if (cur) { req.id = cur.id; req.baseRevision = cur.revision; }
     this.state('Saving…');
@@ -177,6 +181,42 @@ export class Drafts {
     }
   }
 
+  /**
+   * rename renames a draft and the plan in it (and the plan in the editor
+   * when that draft is open): they are one thing with one name.
+   */
+  async rename(id, name) {
+    if (this.current?.id === id) {
+      this.page.renamePlan(name);
+      this.dirty = true;
+      await this.save();
+      return;
+    }
+    await this.renameStored(id, name);
+  }
+
+  /** renameStored renames a draft that is not open, plan included. */
+  async renameStored(id, name) {
+    const d = await this.api.get(id);
+    let plan;
+    try { plan = JSON.parse(d.plan); } catch { plan = null; }
+    if (!plan || typeof plan !== 'object' || Array.isArray(plan)) {
+      // Not a plan (saved from another tool): keep its text as it is.
+      await this.api.rename(id, draftName(name));
+      return;
+    }
+    plan.name = name;
+    await this.api.save({ id, name: draftName(name), plan: JSON.stringify(plan), baseRevision: d.revision });
+  }
+
+  /** duplicate copies a draft; the copy's plan carries the copy's name. */
+  async duplicate(id) {
+    const copy = await this.api.duplicate(id);
+    const newId = typeof copy === 'string' ? copy : copy?.id;
+    const d = await this.api.get(newId);
+    await this.renameStored(newId, d.name);
+  }
+
   // ---- the drafts dialog -------------------------------------------------
 
   async openDialog() {
@@ -209,10 +249,7 @@ export class Drafts {
       const rename = () => {
         const input = h('input', { type: 'text', value: d.name, 'aria-label': `New name for ${d.name}` });
         const done = (ok) => act(async () => {
-          if (ok && input.value.trim() && input.value.trim() !== d.name) {
-            const r = await this.api.rename(d.id, input.value.trim());
-            if (this.current?.id === d.id) { this.current.name = input.value.trim(); if (r?.revision !== undefined) this.current.revision = r.revision; }
-          }
+          if (ok && input.value.trim() && input.value.trim() !== d.name) await this.rename(d.id, input.value.trim());
         });
         input.addEventListener('keydown', (ev) => {
           if (ev.key === 'Enter') { ev.preventDefault(); done(true); }
@@ -239,13 +276,26 @@ export class Drafts {
         h('td', { class: 'row-actions' },
           h('button', { type: 'button', onclick: () => this.open(d.id) }, 'Open'),
           h('button', { type: 'button', onclick: rename }, 'Rename'),
-          h('button', { type: 'button', onclick: () => act(() => this.api.duplicate(d.id)) }, 'Duplicate'),
+          h('button', { type: 'button', onclick: () => act(() => this.duplicate(d.id)) }, 'Duplicate'),
           del));
     });
     replaceChildren(box, h('table', { class: 'grid drafts' },
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Saved'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
       h('tbody', null, rows)));
   }
+}
+
+// Drafts take names of up to 200 characters (the core's limit); a plan's
+// name has no such limit, so the draft's is the plan's, cut to fit.
+const maxDraftName = 200;
+
+export function draftName(name) {
+  const n = String(name || '').trim() || 'untitled plan';
+  return [...n].slice(0, maxDraftName).join('');
+}
+
+export function copyName(name) {
+  return `Copy of ${String(name || '').trim() || 'untitled plan'}`;
 }
 
 // parseDraft reads a draft's plan text. Drafts keep whatever was typed, so

@@ -56,7 +56,7 @@ const jdRegions = [
 export class Editor {
   /**
    * @param {HTMLElement} root where the form goes
-   * @param {{profile: object, onChange: (path: string) => void}} opts
+   * @param {{profile: object, onChange: (path: string, structural: boolean) => void}} opts
    */
   constructor(root, opts) {
     this.root = root;
@@ -68,8 +68,11 @@ export class Editor {
     this.marked = [];
   }
 
-  setPlan(plan) {
+  setPlan(plan, { keepStash = false } = {}) {
     this.plan = plan;
+    // Parts switched off in the previous plan are not this one's; an undo
+    // shows the same plan again and keeps them.
+    if (!keepStash) this.stash = {};
     this.render();
   }
 
@@ -106,7 +109,7 @@ export class Editor {
 
   changed(path, structural) {
     if (structural) this.render();
-    this.onChange(path);
+    this.onChange(path, !!structural);
   }
 
   // ---- field builders -------------------------------------------------
@@ -446,9 +449,14 @@ export class Editor {
     const s = p.strategy ??= { mode: 'prefix-split' };
     const base = ['strategy'];
     const mode = s.mode;
+    // The options of the mode not chosen are hidden, so they leave the
+    // plan (a warning about them could not be cleared) and wait in the
+    // stash in case the person switches back.
     const onMode = () => {
-      if (s.mode === 'prefix-split') s.prefixSplit ??= { extraBits: 1 };
-      if (s.mode === 'as-path') s.asPath ??= { prepend: 3 };
+      const st = (this.stash ??= {});
+      const [keep, drop, dflt] = s.mode === 'as-path' ? ['asPath', 'prefixSplit', { prepend: 3 }] : ['prefixSplit', 'asPath', { extraBits: 1 }];
+      if (s[drop]) { st[drop] = s[drop]; delete s[drop]; }
+      s[keep] ??= st[keep] ?? dflt;
     };
     const modeField = this.field(s, 'mode', base, {
       label: 'How Direct Connection stays primary', kind: 'select', structural: true, onSet: onMode,

@@ -219,6 +219,18 @@ func ExportFormats() []string {
 // router configuration, the plan file, or (FormatCalls) the ordered JD
 // Cloud calls as indented JSON.
 func ExportConfig(doc, format string) (string, error) {
+	return ExportConfigWith(doc, format, ExportInterfaces{})
+}
+
+// ExportInterfaces names the customer router's interfaces in a router
+// configuration (export.Options.DCInterface and WANInterface); empty takes
+// the vendor's example names. Other formats ignore them.
+type ExportInterfaces struct {
+	DC, WAN string
+}
+
+// ExportConfigWith is ExportConfig with the router's interface names.
+func ExportConfigWith(doc, format string, ifs ExportInterfaces) (string, error) {
 	if format == FormatCallsAlias {
 		format = FormatCalls
 	}
@@ -231,7 +243,7 @@ func ExportConfig(doc, format string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, err := export.Render(p, format, export.Options{})
+	out, err := export.Render(p, format, export.Options{DCInterface: ifs.DC, WANInterface: ifs.WAN})
 	if err != nil {
 		var inv *export.InvalidPlanError
 		if errors.As(err, &inv) {

@@ -757,7 +757,11 @@ func (c *computer) cloudToIDC() {
 		fmt.Sprintf("the customer router receives VPC prefixes over Direct Connection with AS_PATH %s (profile asn.directConnectionPathToCustomer; JD Cloud does not document it)", FormatASPath(dcPath)),
 		fmt.Sprintf("the customer router receives VPC prefixes over the VPN with AS_PATH %s (profile asn.vpnPathToCustomer)", FormatASPath(vpnPath)),
 	)
-	c.note("Cloud → IDC: the border gateway advertises the %d propagated VPC segments on every session. The customer router must prefer Direct Connection for them too, or traffic returns over the VPN.", len(dc))
+	segs := fmt.Sprintf("the %d propagated VPC segments", len(dc))
+	if len(dc) == 1 {
+		segs = "the one propagated VPC segment"
+	}
+	c.note("Cloud → IDC: the border gateway advertises %s on every session. The customer router must prefer Direct Connection for them too, or traffic returns over the VPN.", segs)
 	if c.p.DirectConnection == nil || c.p.VPN == nil {
 		return
 	}
@@ -834,7 +838,9 @@ func (c *computer) checkIPv6() {
 		}
 	}
 	check := func(prefix netip.Prefix, path, what string) {
-		if prefix.Addr().Is4() {
+		// A missing or invalid prefix (an empty CIDR in a new row) is
+		// validation's finding, not an IPv6 one.
+		if !prefix.IsValid() || prefix.Addr().Is4() {
 			return
 		}
 		switch {
