@@ -79,6 +79,12 @@ func TestDirectConnectionDown(t *testing.T) {
 	if sum := b.text("#scenario-summary"); !strings.Contains(sum, "VPN") {
 		t.Errorf("the scenario summary does not name the VPN: %q", sum)
 	}
+	// How long traffic is lost while it moves (sim.LossWindows): an
+	// administrative shutdown loses nothing, the old line forwards until
+	// the new path is chosen.
+	if loss := b.text("#scenario-loss"); !strings.Contains(loss, "Traffic lost while it moves — failover:") || !strings.Contains(loss, "VPC → IDC") || !strings.Contains(loss, "no loss (admin-shutdown)") {
+		t.Errorf("DC down: the loss line is %q, want the failover windows of a shutdown", loss)
+	}
 	b.do(chromedp.ScrollIntoView(chromedp.CSS(".topology")))
 	b.screenshot("scenario-dc-session-down")
 
@@ -89,6 +95,9 @@ func TestDirectConnectionDown(t *testing.T) {
 	res := b.waitFor(`(() => { const r = document.querySelector('.trace-result'); return r && r.dataset.forward + '/' + r.dataset.back + '/' + r.dataset.symmetric; })()`)
 	if res != "vpn/vpn/true" {
 		t.Errorf("trace with DC down: forward/return/symmetric = %s, want vpn/vpn/true", res)
+	}
+	if loss := b.text(".trace-loss"); !strings.Contains(loss, "failover:") {
+		t.Errorf("the trace does not say how long traffic is lost: %q", loss)
 	}
 	b.screenshot("trace-dc-session-down")
 
@@ -109,6 +118,9 @@ func TestDirectConnectionDown(t *testing.T) {
 	b.idle()
 	if got := b.linkState("pvif-bj-1"); got != "active" {
 		t.Errorf("back to normal the Direct Connection link is %q, want active", got)
+	}
+	if loss := b.text("#scenario-loss"); loss != "" {
+		t.Errorf("normal: nothing moves, yet the loss line says %q", loss)
 	}
 	b.noProblems(healthProbe404)
 }

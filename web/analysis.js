@@ -153,6 +153,7 @@ export class Analysis {
 
   unavailable(msg) {
     this.drawDiagram();
+    renderLoss($('scenario-loss'), []);
     const sum = $('scenario-summary');
     sum.textContent = msg;
     sum.className = 'scenario-summary muted';
@@ -226,11 +227,13 @@ export class Analysis {
       this.state = st;
       this.drawDiagram();
       this.renderSummary();
+      renderLoss($('scenario-loss'), st.failover);
       renderRoutes($('routes-bgw'), st.borderGateway.routes, 'bgw');
       renderRoutes($('routes-cr'), st.customerRouter.routes, 'cr');
     } catch (e) {
       if (text !== this.page.planText) return;
       for (const id of ['routes-bgw', 'routes-cr']) replaceChildren($(id), h('p', { class: 'field-msg error' }, blockedMessage(e)));
+      renderLoss($('scenario-loss'), []);
     }
   }
 
@@ -323,7 +326,7 @@ export class Analysis {
     if (!this.available('trace')) { replaceChildren(out, h('p', { class: 'muted' }, 'Trace is not available in this build of the planner core.')); return; }
     try {
       const res = await this.api.trace(this.page.planText, this.current(), src, dst);
-      replaceChildren(out, renderTrace(res));
+      replaceChildren(out, renderTrace(res), lossLine('trace-loss', res.failover));
       this.traced = { src, dst };
     } catch (e) {
       replaceChildren(out, h('p', { class: 'field-msg error', role: 'alert' }, `Cannot trace: ${errorText(e)}${e.hint ? ' — ' + e.hint : ''}`));
@@ -498,6 +501,43 @@ function renderRoutes(el, routes, router) {
         h('td', { class: 'muted' }, others.map((c) => h('span', { class: 'hop' }, pill(c.kind), ' ', c.session || c.attachment || ''))),
         h('td', { class: 'reason' }, r.decision.reason));
     }))));
+}
+
+// ---- loss windows ---------------------------------------------------------------
+
+/**
+ * lossText says how long traffic is lost while it moves, per phase and
+ * direction (the core's failover: sim.LossWindows, docs/rehearse.md), or ''
+ * when nothing moves (normal). Outages and undetected failures say so.
+ */
+export function lossText(phases) {
+  const parts = [];
+  let bad = false;
+  for (const ph of phases || []) {
+    const dirs = [];
+    for (const [label, w] of [['VPC → IDC', ph.forward], ['IDC → VPC', ph.return]]) {
+      if (!w || !w.changed) continue;
+      let what;
+      if (w.outage) { what = 'lost until repaired'; bad = true; }
+      else if (w.maxMillis === 0) what = 'no loss';
+      else what = `${w.minMillis === w.maxMillis ? w.maxMillis : `${w.minMillis}–${w.maxMillis}`} ms`;
+      dirs.push(`${label} ${what}${w.detection ? ` (${w.detection})` : ''}`);
+      if (!w.outage && w.maxMillis > 3000) bad = true;
+    }
+    if (dirs.length) parts.push(`${ph.phase}: ${dirs.join(', ')}`);
+  }
+  return { text: parts.length ? `Traffic lost while it moves — ${parts.join('; ')}.` : '', bad };
+}
+
+function lossLine(cls, phases) {
+  const { text, bad } = lossText(phases);
+  return text ? h('p', { class: cls + (bad ? ' warning' : '') }, text) : null;
+}
+
+function renderLoss(el, phases) {
+  const { text, bad } = lossText(phases);
+  el.textContent = text;
+  el.className = 'scenario-loss' + (bad ? ' warning' : '');
 }
 
 function renderTrace(res) {
