@@ -49,7 +49,7 @@ test-deps:
 	bash scripts/install-test-deps.sh
 
 test-go:
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -timeout 45m ./...
 
 # The packages that run in the browser, tested as js/wasm under Node. There
 # is no browser or router inside that runtime, so those tests may skip there.
