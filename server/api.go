@@ -212,12 +212,18 @@ func (s *Server) submit(r *http.Request, u auth.User) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-		s.log.Info("plan submitted", "hash", rec.Hash, "name", rec.Name, "by", u.Name)
+	return s.createdOrFound(created, "plan submitted", "hash", rec.Hash, "name", rec.Name, "by", u.Name), v, nil
+}
+
+// createdOrFound is the status of an idempotent write: 201 and a log line
+// when this request made the record, 200 when an earlier one had (a retried
+// submit or approval changes nothing and logs nothing).
+func (s *Server) createdOrFound(created bool, event string, kv ...any) int {
+	if !created {
+		return http.StatusOK
 	}
-	return status, v, nil
+	s.log.Info(event, kv...)
+	return http.StatusCreated
 }
 
 // loadPlan reads a stored plan by the hash in the path and decodes it,
@@ -293,12 +299,7 @@ func (s *Server) approve(r *http.Request, u auth.User) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, internal(err)
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-		s.log.Info("plan approved", "hash", rec.Hash, "by", u.Name)
-	}
-	return status, a, nil
+	return s.createdOrFound(created, "plan approved", "hash", rec.Hash, "by", u.Name), a, nil
 }
 
 type dryRunResponse struct {
@@ -544,12 +545,7 @@ func (s *Server) approveTeardown(r *http.Request, u auth.User) (int, any, *apiEr
 	if err != nil {
 		return 0, nil, internal(err)
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-		s.log.Info("teardown approved", "run", run.ID, "by", u.Name)
-	}
-	return status, a, nil
+	return s.createdOrFound(created, "teardown approved", "run", run.ID, "by", u.Name), a, nil
 }
 
 func (s *Server) teardown(r *http.Request, u auth.User) (int, any, *apiError) {

@@ -112,27 +112,36 @@ func (p *serverProcess) waitEvent(t testing.TB, runID string, match func(store.E
 	return store.Event{}
 }
 
-// The server is killed with SIGKILL while a call is in flight (the
-// stand-in holds CreateVpnConnection back), restarted on the same data
-// directory, and resumes the run: it completes, and the stand-in holds
-// each resource once.
-func TestKillNineAndResume(t *testing.T) {
-	bin := buildCommand(t)
-	sin := standin.New(standin.Options{Credentials: map[string]string{e2eAK: e2eSK}, Fixtures: standin.FixturesFor(seedPlan(t)), MaxDelay: 30 * time.Second})
+// killNineSetup builds the command and starts a stand-in that holds the
+// first CreateVpnConnection back for 20 s (the call a kill lands in), and
+// returns the serve arguments and environment for a data directory of the
+// test's own. The stand-in closes with the test.
+func killNineSetup(t *testing.T) (bin string, sin *standin.Server, args, env []string) {
+	t.Helper()
+	bin = buildCommand(t)
+	sin = standin.New(standin.Options{Credentials: map[string]string{e2eAK: e2eSK}, Fixtures: standin.FixturesFor(seedPlan(t)), MaxDelay: 30 * time.Second})
 	hs := httptest.NewServer(sin)
-	defer hs.Close()
+	t.Cleanup(hs.Close)
 	sin.Faults().Slow("CreateVpnConnection", 1, 20*time.Second)
 
 	dir := t.TempDir()
 	cfg, _ := json.Marshal(Config{Users: testUsers, JDCloud: JDCloudConfig{Endpoint: hs.URL}})
 	cfgPath := filepath.Join(dir, "config.json")
 	must(t, os.WriteFile(cfgPath, cfg, 0o600))
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir,
-		"JDCLOUD_ACCESS_KEY=" + e2eAK, "JDCLOUD_SECRET_KEY=" + e2eSK}
+	env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "JDCLOUD_ACCESS_KEY=" + e2eAK, "JDCLOUD_SECRET_KEY=" + e2eSK}
 	for k, v := range e2eEnv {
 		env = append(env, k+"="+v)
 	}
-	args := []string{"--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "data"), "--config", cfgPath}
+	args = []string{"--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "data"), "--config", cfgPath}
+	return bin, sin, args, env
+}
+
+// The server is killed with SIGKILL while a call is in flight (the
+// stand-in holds CreateVpnConnection back), restarted on the same data
+// directory, and resumes the run: it completes, and the stand-in holds
+// each resource once.
+func TestKillNineAndResume(t *testing.T) {
+	bin, sin, args, env := killNineSetup(t)
 
 	first := startServe(t, bin, args, env)
 	var pv planView
@@ -193,21 +202,7 @@ func TestKillNineAndResume(t *testing.T) {
 // twice, a recorded cancel ends the run cancelled (never resumed), and a
 // teardown of it leaves nothing behind.
 func TestKillNineDuringCancel(t *testing.T) {
-	bin := buildCommand(t)
-	sin := standin.New(standin.Options{Credentials: map[string]string{e2eAK: e2eSK}, Fixtures: standin.FixturesFor(seedPlan(t)), MaxDelay: 30 * time.Second})
-	hs := httptest.NewServer(sin)
-	defer hs.Close()
-	sin.Faults().Slow("CreateVpnConnection", 1, 20*time.Second)
-
-	dir := t.TempDir()
-	cfg, _ := json.Marshal(Config{Users: testUsers, JDCloud: JDCloudConfig{Endpoint: hs.URL}})
-	cfgPath := filepath.Join(dir, "config.json")
-	must(t, os.WriteFile(cfgPath, cfg, 0o600))
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "JDCLOUD_ACCESS_KEY=" + e2eAK, "JDCLOUD_SECRET_KEY=" + e2eSK}
-	for k, v := range e2eEnv {
-		env = append(env, k+"="+v)
-	}
-	args := []string{"--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "data"), "--config", cfgPath}
+	bin, sin, args, env := killNineSetup(t)
 
 	first := startServe(t, bin, args, env)
 	var pv planView
