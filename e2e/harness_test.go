@@ -7,12 +7,14 @@ package e2e
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -41,7 +43,26 @@ func TestMain(m *testing.M) {
 	os.Exit(run(m))
 }
 
+// parallel is how many tests run at once when go test's -parallel is not
+// given (its default is the number of CPUs). Each test drives its own
+// browser, and a browser spends much of a test waiting for the page, the
+// workers and the debounce timers, so more tests than cores keep the CPUs
+// busy: on 2 cores the suite took 254 s one at a time.
+const parallel = 4
+
+// defaultParallel sets -test.parallel to parallel unless the command line
+// chose a value.
+func defaultParallel() {
+	flag.Parse()
+	chosen := false
+	flag.Visit(func(f *flag.Flag) { chosen = chosen || f.Name == "test.parallel" })
+	if !chosen {
+		_ = flag.Set("test.parallel", strconv.Itoa(parallel))
+	}
+}
+
 func run(m *testing.M) int {
+	defaultParallel()
 	exe := browsertest.FindChromium()
 	if exe == "" {
 		if browsertest.Required() {
