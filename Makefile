@@ -12,7 +12,7 @@ export HYBRIDPLAN_REQUIRE_FRR     ?= 1
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum
 
-.PHONY: all build wasm run test test-deps test-go test-wasm test-wasm-browser fuzz lint bench clean
+.PHONY: all build wasm run test test-deps test-go test-side test-wasm test-wasm-browser fuzz lint bench clean
 
 all: build
 
@@ -43,13 +43,27 @@ run: build
 	./$(BIN) serve --addr $(ADDR)$(if $(DATA), --data $(DATA))
 
 ## test: every test; installs chromium and FRR with apt-get when missing
-test: test-deps lint wasm test-go test-wasm test-wasm-browser fuzz
+# The Go packages (test-go) and the rest (test-side: the wasm tests under
+# Node and in Chromium, then the fuzz targets) run at the same time: the
+# longest Go packages, the FRR oracle and the browser suite, spend most of
+# their time waiting on BGP timers and pages, not on the CPU. test-go
+# prints as it goes; test-side's output is kept and printed in one piece
+# when it ends, so the two never interleave. Either failing fails the run.
+test: test-deps lint wasm
+	@$(MAKE) --no-print-directory -j2 test-go test-side
 
 test-deps:
 	bash scripts/install-test-deps.sh
 
 test-go:
-	$(GO) test -count=1 -timeout 45m ./...
+	$(GO) test -count=1 -timeout 25m ./...
+
+test-side:
+	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; start=$$(date +%s); \
+	  if { $(MAKE) --no-print-directory test-wasm && $(MAKE) --no-print-directory test-wasm-browser && \
+	       $(MAKE) --no-print-directory fuzz; } >"$$log" 2>&1; then rc=0; else rc=$$?; fi; \
+	  echo "=== test-side (test-wasm, test-wasm-browser, fuzz), $$(( $$(date +%s) - start )) s:"; cat "$$log"; \
+	  if [ $$rc -ne 0 ]; then echo "=== test-side FAILED (test-wasm, test-wasm-browser or fuzz: see above)"; exit 1; fi
 
 # The packages that run in the browser, tested as js/wasm under Node. There
 # is no browser or router inside that runtime, so those tests may skip there.

@@ -65,6 +65,7 @@ func (b *browser) findings() []shownFinding {
 // scenario into the editor field by field; the page's plan must then be the
 // seed document exactly, and valid.
 func TestEnterSeedScenario(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.click("#new-plan")
@@ -131,6 +132,7 @@ func TestEnterSeedScenario(t *testing.T) {
 // round: the error must appear on the field the finding names and on the
 // other side of the conflict, and clicking the finding must focus the field.
 func TestOverlapErrorOnField(t *testing.T) {
+	t.Parallel()
 	const segPath = "$.idc.segments[1].cidr"
 	const vpcPath = "$.borderGateway.attachments[0].cidrs"
 	// Both ways round: the VPC inside the segment, the segment inside the VPC.
@@ -197,6 +199,7 @@ func TestOverlapErrorOnField(t *testing.T) {
 // TestLayoutAtLaptopAndProjector loads the seed at both sizes the page must
 // be readable at, checks nothing spills sideways, and keeps screenshots.
 func TestLayoutAtLaptopAndProjector(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	for _, vp := range []struct {
 		name string
@@ -219,6 +222,7 @@ func TestLayoutAtLaptopAndProjector(t *testing.T) {
 // TestKeyboardAndLabels: every control in the editor has a label, and the
 // skip link takes the keyboard to the editor.
 func TestKeyboardAndLabels(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("aspath-two-vpcs-redundant-dc")
@@ -263,6 +267,7 @@ func TestKeyboardAndLabels(t *testing.T) {
 // browser with a fresh profile: the same plan must appear, with an offer to
 // keep it as a draft. A damaged link gets a clear message.
 func TestShareLinkInFreshProfile(t *testing.T) {
+	t.Parallel()
 	a := newBrowser(t)
 	a.open(suite.url)
 	a.openExample("seed-dc-primary-vpn-backup")
@@ -319,6 +324,7 @@ func TestShareLinkInFreshProfile(t *testing.T) {
 
 // TestImportPlanFile imports a plan file through the file picker.
 func TestImportPlanFile(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	file := filepath.Join(suite.root, "examples", "dualstack-aggregate-over-vpn.json")
@@ -351,6 +357,7 @@ func TestImportPlanFile(t *testing.T) {
 // TestExportDownloads exports the plan file, the diagram and the
 // provisioning calls; the router configuration is TestExportRouterConfig.
 func TestExportDownloads(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")
@@ -380,6 +387,7 @@ func TestExportDownloads(t *testing.T) {
 // TestTypoKeptAndReported: text that is not a number in a number field is
 // kept as typed, and the core's decode error lands on that field.
 func TestTypoKeptAndReported(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")
@@ -421,6 +429,7 @@ func TestTypoKeptAndReported(t *testing.T) {
 // application/octet-stream (instantiateStreaming refuses it) still gets a
 // working page, through the fallback, in a sub-path.
 func TestStaticHostWithoutWasmType(t *testing.T) {
+	t.Parallel()
 	site := staticSiteTyped(suite.root, suite.wasm, suite.execJS, "application/octet-stream")
 	srv := httptest.NewServer(http.StripPrefix("/some/sub/path", site))
 	defer srv.Close()
@@ -437,6 +446,7 @@ func TestStaticHostWithoutWasmType(t *testing.T) {
 // says there is no failover, the diagram has no tunnels) and ticking it
 // again brings the same VPN back.
 func TestPlanWithoutVPN(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")

@@ -22,6 +22,7 @@ func (b *browser) waitSaved() {
 // reload the draft is open again and listed; rename, duplicate and delete
 // work from the list.
 func TestDraftSurvivesReload(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")
@@ -73,6 +74,7 @@ func TestDraftSurvivesReload(t *testing.T) {
 // an older copy is refused and the page offers to reload or save a copy,
 // never overwriting silently.
 func TestDraftConflictBetweenTabs(t *testing.T) {
+	t.Parallel()
 	a := newBrowser(t)
 	a.open(suite.url)
 	a.openExample("seed-dc-primary-vpn-backup")
@@ -112,6 +114,7 @@ func TestDraftConflictBetweenTabs(t *testing.T) {
 // modes) the page says that drafts cannot be saved, keeps the edit, and the
 // rest of the app works.
 func TestStorageFailureShown(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.injectBeforeLoad(`Object.defineProperty(globalThis, 'indexedDB', { value: undefined, configurable: true });`)
 	b.open(suite.url)
@@ -149,6 +152,7 @@ func (b *browser) newTab() *browser {
 // TestEditsSavedBeforeSwitchingPlans: picking another plan right after
 // typing (before the autosave delay) still saves the edit.
 func TestEditsSavedBeforeSwitchingPlans(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")

@@ -21,6 +21,7 @@ func (b *browser) tunnels() int {
 // brings it back exactly, Ctrl+Shift+Z removes it again, and the Undo
 // button does what Ctrl+Z does. A run of keystrokes is one step.
 func TestUndoRestoresRemovedTunnel(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")
@@ -69,6 +70,7 @@ func TestUndoRestoresRemovedTunnel(t *testing.T) {
 // blocks, and a click on one fills the field last focused (an undoable
 // edit).
 func TestAddressMap(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.viewport(projectorW, projectorH)
 	b.open(suite.url)
@@ -130,6 +132,7 @@ func containsPrefix(list []netip.Prefix, s string) bool {
 // TestExportPreview: the export dialog previews a router configuration and
 // copies it.
 func TestExportPreview(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")
@@ -157,6 +160,7 @@ func (b *browser) injectClipboard() {
 // TestRouterInterfaceNames: the export takes the router's interface names
 // per vendor, remembers them, and keeps each vendor's own.
 func TestRouterInterfaceNames(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")

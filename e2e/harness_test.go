@@ -7,12 +7,14 @@ package e2e
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -41,7 +43,26 @@ func TestMain(m *testing.M) {
 	os.Exit(run(m))
 }
 
+// parallel is how many tests run at once when go test's -parallel is not
+// given (its default is the number of CPUs). Each test drives its own
+// browser, and a browser spends much of a test waiting for the page, the
+// workers and the debounce timers, so more tests than cores keep the CPUs
+// busy: on 2 cores the suite took 254 s one at a time.
+const parallel = 4
+
+// defaultParallel sets -test.parallel to parallel unless the command line
+// chose a value.
+func defaultParallel() {
+	flag.Parse()
+	chosen := false
+	flag.Visit(func(f *flag.Flag) { chosen = chosen || f.Name == "test.parallel" })
+	if !chosen {
+		_ = flag.Set("test.parallel", strconv.Itoa(parallel))
+	}
+}
+
 func run(m *testing.M) int {
+	defaultParallel()
 	exe := browsertest.FindChromium()
 	if exe == "" {
 		if browsertest.Required() {
@@ -246,21 +267,51 @@ func field(path string) string {
 func (b *browser) typeInto(path, value string) {
 	b.t.Helper()
 	sel := field(path)
-	b.do(
+	// Selecting what is there first makes a repeat after a redraw
+	// (doOnNode) type the same value, not append to it.
+	sel0 := []chromedp.Action[chromedp.Void]{
 		chromedp.ScrollIntoView(chromedp.CSS(sel)),
 		chromedp.Focus(chromedp.CSS(sel)),
 		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).select()`, sel)),
-	)
+	}
 	if value == "" {
-		b.do(chromedp.KeyEvent("\b"))
+		b.doOnNode(append(sel0, chromedp.KeyEvent("\b"))...)
 		return
 	}
-	b.do(chromedp.SendKeys(chromedp.CSS(sel), value))
+	b.doOnNode(append(sel0, chromedp.SendKeys(chromedp.CSS(sel), value))...)
 }
 
+// click clicks the element sel matches (see doOnNode).
 func (b *browser) click(sel string) {
 	b.t.Helper()
-	b.do(chromedp.Click(chromedp.CSS(sel)))
+	b.doOnNode(chromedp.Click(chromedp.CSS(sel)))
+}
+
+// doOnNode runs actions that query an element and act on it. The page may
+// render the element again between the query and the action (findings and
+// analysis redraw when a later verdict arrives, later on a busy machine);
+// the action then finds its node gone and all of them are run again on the
+// new one, as a person's click or typing lands on whatever is there.
+func (b *browser) doOnNode(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	for {
+		err := chromedp.Do(ctx, actions...)
+		if err == nil {
+			return
+		}
+		if !replacedNode(err) || ctx.Err() != nil {
+			b.t.Fatalf("browser: %v", err)
+		}
+	}
+}
+
+// replacedNode reports whether err says the node an action was working on
+// left the document while it ran.
+func replacedNode(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Could not find node with given id") || strings.Contains(msg, "Node is detached from document")
 }
 
 func (b *browser) planJSON() string {

@@ -20,6 +20,7 @@ func (b *browser) call(module, fn string, args ...any) string {
 }
 
 func TestPageHelpers(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	for _, tc := range []struct {

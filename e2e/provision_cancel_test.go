@@ -13,6 +13,7 @@ import (
 // a running run can be cancelled from the page, and what it created is
 // then listed for a teardown.
 func TestProvisionCancelAndPreflight(t *testing.T) {
+	t.Parallel()
 	e := newProvEnv(t)
 	b := newBrowser(t)
 	b.viewport(projectorW, projectorH)

@@ -165,6 +165,7 @@ func (b *browser) noNullText(where string) {
 // TestProvisionErrorsReadable (defect 2): an error in the panel reads as
 // a sentence, never "nullnull".
 func TestProvisionErrorsReadable(t *testing.T) {
+	t.Parallel()
 	e := newProvEnv(t)
 	b := newBrowser(t)
 	b.openPanel(e.url)
@@ -189,6 +190,7 @@ func TestProvisionErrorsReadable(t *testing.T) {
 // read-back finds the BGP sessions down is not shown as plain success;
 // the dry run shows placeholders readably.
 func TestProvisionWorkflowButtons(t *testing.T) {
+	t.Parallel()
 	e := newProvEnv(t)
 	b := newBrowser(t)
 	b.viewport(projectorW, projectorH)

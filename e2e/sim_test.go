@@ -25,6 +25,7 @@ func (b *browser) routeKinds(router string) map[string]string {
 // the seed: the diagram must move the path to the VPN at once, and both
 // routers' tables and a trace must follow; back to normal restores it.
 func TestDirectConnectionDown(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")
@@ -138,6 +139,7 @@ func (b *browser) typeIntoID(id, value string) {
 // TestVerificationMatrix: the matrix covers every pair in every scenario
 // and downloads as CSV.
 func TestVerificationMatrix(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")
@@ -164,6 +166,7 @@ func TestVerificationMatrix(t *testing.T) {
 
 // TestExportRouterConfig downloads the FRR configuration of the seed.
 func TestExportRouterConfig(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")

@@ -28,6 +28,7 @@ var viewports = []struct {
 // finding and the skip link leave the page where it is, with the header
 // and the target heading in view.
 func TestDocumentNeverScrolls(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	for _, vp := range viewports {
 		b.viewport(vp.w, vp.h)
@@ -61,6 +62,7 @@ func TestDocumentNeverScrolls(t *testing.T) {
 // heading stays visible), the findings and the failure toggles; each
 // lands the keyboard there in a Tab or two.
 func TestSkipLinks(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	links := eval[[]string](b, `[...document.querySelectorAll('.skip-links a')].map(a => a.getAttribute('href'))`)
@@ -102,6 +104,7 @@ func TestSkipLinks(t *testing.T) {
 // TestNewPlanFindings (defect 3): an empty CIDR in a new plan is reported
 // as missing, not as an IPv6 prefix.
 func TestNewPlanFindings(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.click("#new-plan")
@@ -117,6 +120,7 @@ func TestNewPlanFindings(t *testing.T) {
 // TestQuotaFromPlan (defect 4): the Advertisements card quotes the quota
 // the plan sets, once.
 func TestQuotaFromPlan(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("dualstack-aggregate-over-vpn")
@@ -135,6 +139,7 @@ func TestQuotaFromPlan(t *testing.T) {
 // mode removes the prefix-split options the editor hides (no warning the
 // user cannot clear), and switching back restores them.
 func TestStrategySwitchDropsHiddenOptions(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")
@@ -182,6 +187,7 @@ func (b *browser) setSelect(path, value string) {
 // TestLongNameExports (defect 6): a very long plan name still downloads,
 // under a file name a file system takes.
 func TestLongNameExports(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	dir := t.TempDir()
 	b.downloadsTo(dir)
@@ -202,6 +208,7 @@ func TestLongNameExports(t *testing.T) {
 // TestExampleMenuKeyboard (defect 10): ArrowDown on the examples menu
 // moves through it; nothing loads until the person chooses.
 func TestExampleMenuKeyboard(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.click("#new-plan")
@@ -237,6 +244,7 @@ func kb(name string) string {
 // TestTraceFollowsToggle (defect 11): a shown trace follows the failure
 // toggle, and its labels say both directions.
 func TestTraceFollowsToggle(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")
@@ -258,6 +266,7 @@ func TestTraceFollowsToggle(t *testing.T) {
 // TestUnreachablePairsNamed (defect 12): when a scenario leaves pairs
 // unreachable, the page names them and says why.
 func TestUnreachablePairsNamed(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")
@@ -278,6 +287,7 @@ func TestUnreachablePairsNamed(t *testing.T) {
 // labels have a halo so lines do not run through them, the VPC box shows
 // whole IPv6 CIDRs, and no "the 1 … segments".
 func TestDiagramDetails(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("dualstack-aggregate-over-vpn")
@@ -310,6 +320,7 @@ func TestDiagramDetails(t *testing.T) {
 // TestMakeRunPassesDataAndAddr (defect 15): make run takes DATA= and
 // ADDR=, and the README says so.
 func TestMakeRunPassesDataAndAddr(t *testing.T) {
+	t.Parallel()
 	out, err := exec.Command("make", "-C", suite.root, "-n", "-W", "web/hybridplan.wasm", "run", "ADDR=127.0.0.1:9999", "DATA=/tmp/hp-data").CombinedOutput()
 	if err != nil {
 		t.Fatalf("make -n run: %v\n%s", err, out)
@@ -326,6 +337,7 @@ func TestMakeRunPassesDataAndAddr(t *testing.T) {
 // TestOnePlanOneName (defect 9): the plan's name and its draft's name are
 // one: renaming either renames both, and a copy is "Copy of X" everywhere.
 func TestOnePlanOneName(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	b.openExample("seed-dc-primary-vpn-backup")

@@ -12,6 +12,7 @@ import (
 // next call for the new plan. The bridge is loaded on its own (its own
 // workers) next to the page's.
 func TestNewerPlanCancelsRunningAnalysis(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open(suite.url)
 	big := string(benchPlan(t, 3000))

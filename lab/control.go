@@ -262,8 +262,8 @@ func (t *Topology) syncWithdrawn(ctx context.Context, s *liveSession) error {
 		cmds = append(cmds, fmt.Sprintf("route-map %s deny %d", s.names.in, 10+i),
 			fmt.Sprintf("match %s address prefix-list %s", ipWord(l.v6), l.list), "exit")
 	}
-	// "no" of a list or entry that does not exist is an error in vtysh;
-	// run the removals one by one and ignore those.
+	// "no" of a list or entry that does not exist is an error; run the
+	// removals one by one and ignore those.
 	for _, c := range cmds[:4] {
 		_ = t.cloud.configure(ctx, c)
 	}
@@ -276,7 +276,7 @@ func (t *Topology) syncWithdrawn(ctx context.Context, s *liveSession) error {
 		if s.neighborShut(f) || s.linkDown {
 			continue
 		}
-		if _, err := t.cloud.vtysh(ctx, fmt.Sprintf("clear bgp %s %s soft in", afiWord(f.v6), f.cust)); err != nil {
+		if _, err := t.cloud.bgpd(ctx, fmt.Sprintf("clear bgp %s %s soft in", afiWord(f.v6), f.cust)); err != nil {
 			return err
 		}
 	}

@@ -43,7 +43,8 @@ func Requirements() string {
 
 // router is one FRR instance running inside a namespace.
 type router struct {
-	ns string
+	ns  string
+	bgp *vtyConn // bgpd's vty socket: every command after the start (vty.go)
 }
 
 // daemons are started in this order: zebra owns the kernel routes and must
@@ -58,7 +59,7 @@ var routerDaemons = [...]string{"zebra", "staticd", "bfdd", "bgpd"}
 func startRouter(ctx context.Context, ns, conf string) (*router, error) {
 	// FRR creates the run directory itself, owned by the user it drops
 	// privileges to; one made here would be root's and refused.
-	r := &router{ns: ns}
+	r := &router{ns: ns, bgp: bgpdVty(ns)}
 	for _, d := range routerDaemons {
 		args := []string{"netns", "exec", ns, filepath.Join(frrDaemonDir, d), "-N", ns, "-d", "-f", "/dev/null"}
 		if _, err := run(ctx, "ip", args...); err != nil {
@@ -89,6 +90,7 @@ func (r *router) waitSocket(ctx context.Context, daemon string) error {
 // the namespace goes away next, so their order does not matter, and waiting
 // for each in turn would add their shutdown times up.
 func (r *router) stop() error {
+	r.bgp.close()
 	var errs []error
 	var pids []int
 	for _, d := range routerDaemons {
@@ -144,29 +146,28 @@ func stopPids(pids []int) error {
 	}
 }
 
-// vtysh runs commands in one vtysh call (each a -c argument, in order).
-func (r *router) vtysh(ctx context.Context, cmds ...string) ([]byte, error) {
-	args := []string{"-N", r.ns}
-	for _, c := range cmds {
-		args = append(args, "-c", c)
-	}
-	return run(ctx, "vtysh", args...)
+// bgpd runs commands on the router's bgpd, over its vty socket (vty.go),
+// and returns their outputs one after the other.
+func (r *router) bgpd(ctx context.Context, cmds ...string) ([]byte, error) {
+	return r.bgp.run(ctx, cmds...)
 }
 
-// configure enters configuration mode and runs cmds.
+// configure enters configuration mode on bgpd, runs cmds and leaves it.
+// Every change the lab makes to a running router is bgpd's: neighbors,
+// and the prefix-lists and route-maps its sessions use.
 func (r *router) configure(ctx context.Context, cmds ...string) error {
-	_, err := r.vtysh(ctx, append([]string{"configure terminal"}, cmds...)...)
+	_, err := r.bgpd(ctx, append(append([]string{"configure terminal"}, cmds...), "end")...)
 	return err
 }
 
-// showJSON runs a show command ending in "json" and decodes its output.
+// showJSON runs a bgpd show command ending in "json" and decodes its output.
 func (r *router) showJSON(ctx context.Context, cmd string, v any) error {
-	out, err := r.vtysh(ctx, cmd)
+	out, err := r.bgpd(ctx, cmd)
 	if err != nil {
 		return err
 	}
 	if err := json.Unmarshal(out, v); err != nil {
-		return fmt.Errorf("vtysh -N %s -c %q: reading its JSON: %w", r.ns, cmd, err)
+		return fmt.Errorf("bgpd in %s, %q: reading its JSON: %w", r.ns, cmd, err)
 	}
 	return nil
 }

@@ -119,9 +119,7 @@ func (t *Topology) readTable(ctx context.Context, r *router) (Table, error) {
 		}
 	}
 	tab := Table{}
-	// One vtysh call for both families: each run of vtysh costs more than
-	// the show commands themselves.
-	out, err := r.vtysh(ctx, "show bgp ipv4 unicast json", "show bgp ipv6 unicast json")
+	out, err := r.bgpd(ctx, "show bgp ipv4 unicast json", "show bgp ipv6 unicast json")
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +127,7 @@ func (t *Topology) readTable(ctx context.Context, r *router) (Table, error) {
 	for range 2 {
 		var bt bgpTable
 		if err := dec.Decode(&bt); err != nil {
-			return nil, fmt.Errorf("vtysh -N %s: reading the BGP tables' JSON: %w", r.ns, err)
+			return nil, fmt.Errorf("bgpd in %s: reading the BGP tables' JSON: %w", r.ns, err)
 		}
 		for key, paths := range bt.Routes {
 			pfx, err := netip.ParsePrefix(key)

@@ -41,7 +41,7 @@ type oracleCase struct {
 // compared.
 func checkCases(t *testing.T, tag string, cases []oracleCase) int {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 35*time.Minute) // as TestOracle: both wait for topologySlots
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute) // as TestOracle: both wait for topologySlots
 	defer cancel()
 	type outcome struct {
 		results []ScenarioResult
