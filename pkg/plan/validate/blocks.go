@@ -100,7 +100,11 @@ func (s *blockSet) add(p netip.Prefix, kind BlockKind, i, j int, ipv6 bool) {
 		// room here: a plan of a million nulls stays small.
 		return
 	}
-	s.entries = append(s.entries, cidr.Entry{Prefix: p, Ref: len(s.entries)})
+	// Filled in place: appending an Entry value (it holds a pointer)
+	// copies it with a bulk write barrier while the collector marks.
+	s.entries = append(s.entries, cidr.Entry{})
+	e := &s.entries[len(s.entries)-1]
+	e.Prefix, e.Ref = p, len(s.entries)-1
 	s.locs = append(s.locs, loc{kind: kind, ipv6: ipv6, i: int32(i), j: int32(j)})
 }
 
@@ -109,16 +113,44 @@ func (s *blockSet) at(n int) block {
 	return block{prefix: s.entries[n].Prefix, kind: l.kind, i: int(l.i), j: int(l.j), ipv6: l.ipv6}
 }
 
+// valid is 1 for a block that is there, 0 for a missing one.
+func valid(p netip.Prefix) int {
+	if p.IsValid() {
+		return 1
+	}
+	return 0
+}
+
 // collectBlocks lists every address block of the plan. Strategy prefixes
 // (overrides, VPN aggregates) are advertisements, not blocks: the strategy
 // package checks them.
 func collectBlocks(p *plan.Plan) *blockSet {
-	n := len(p.IDC.Segments)
-	for _, a := range p.BorderGateway.Attachments {
-		n += len(a.CIDRs) + len(a.Subnets)
+	// Sized exactly for the blocks present (the lists may be mostly
+	// null): growing a 100k-entry list copies it again and again, which
+	// WebAssembly pays dearly for.
+	n := 0
+	for _, seg := range p.IDC.Segments {
+		n += valid(seg.CIDR)
 	}
-	n = min(n, 1<<16) // a hint only: the lists may be mostly null
-	s := &blockSet{entries: make([]cidr.Entry, 0, n+8), locs: make([]loc, 0, n+8)}
+	for _, a := range p.BorderGateway.Attachments {
+		for _, c := range a.CIDRs {
+			n += valid(c)
+		}
+		for _, sn := range a.Subnets {
+			n += valid(sn.CIDR)
+		}
+	}
+	if dc := p.DirectConnection; dc != nil {
+		for _, f := range dc.Interfaces {
+			n += valid(f.Interconnect) + valid(f.InterconnectIPv6)
+		}
+	}
+	if v := p.VPN; v != nil {
+		for _, t := range v.Tunnels {
+			n += valid(t.InsideCIDR) + valid(t.InsideCIDRIPv6)
+		}
+	}
+	s := &blockSet{entries: make([]cidr.Entry, 0, n), locs: make([]loc, 0, n)}
 	for i, seg := range p.IDC.Segments {
 		s.add(seg.CIDR, KindIDC, i, 0, false)
 	}

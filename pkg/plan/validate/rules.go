@@ -39,7 +39,16 @@ func idx(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" 
 // checkNames reports missing names and names used twice among n items of
 // one kind. The later item carries a duplicate; Related names the first.
 func (c *checker) checkNames(what string, n int, name func(int) string, path func(int) string) {
-	first := make(map[string]int, min(n, 4096)) // n can be a million nulls
+	// Sized for the names there are (n can be a million nulls): growing a
+	// map of 50,000 names rehashes it again and again, and under
+	// WebAssembly string hashing has no hardware help.
+	named := 0
+	for i := range n {
+		if name(i) != "" {
+			named++
+		}
+	}
+	first := make(map[string]int, named)
 	for i := range n {
 		s := name(i)
 		if strings.TrimSpace(s) == "" {
