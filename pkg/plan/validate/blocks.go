@@ -129,15 +129,18 @@ func collectBlocks(p *plan.Plan) *blockSet {
 	// null): growing a 100k-entry list copies it again and again, which
 	// WebAssembly pays dearly for.
 	n := 0
-	for _, seg := range p.IDC.Segments {
-		n += valid(seg.CIDR)
+	// Loops index the lists: ranging over them by value copies every
+	// segment and subnet, a memmove each under WebAssembly.
+	for i := range p.IDC.Segments {
+		n += valid(p.IDC.Segments[i].CIDR)
 	}
-	for _, a := range p.BorderGateway.Attachments {
+	for i := range p.BorderGateway.Attachments {
+		a := &p.BorderGateway.Attachments[i]
 		for _, c := range a.CIDRs {
 			n += valid(c)
 		}
-		for _, sn := range a.Subnets {
-			n += valid(sn.CIDR)
+		for j := range a.Subnets {
+			n += valid(a.Subnets[j].CIDR)
 		}
 	}
 	if dc := p.DirectConnection; dc != nil {
@@ -151,15 +154,16 @@ func collectBlocks(p *plan.Plan) *blockSet {
 		}
 	}
 	s := &blockSet{entries: make([]cidr.Entry, 0, n), locs: make([]loc, 0, n)}
-	for i, seg := range p.IDC.Segments {
-		s.add(seg.CIDR, KindIDC, i, 0, false)
+	for i := range p.IDC.Segments {
+		s.add(p.IDC.Segments[i].CIDR, KindIDC, i, 0, false)
 	}
-	for i, a := range p.BorderGateway.Attachments {
+	for i := range p.BorderGateway.Attachments {
+		a := &p.BorderGateway.Attachments[i]
 		for j, c := range a.CIDRs {
 			s.add(c, KindVPC, i, j, false)
 		}
-		for j, sn := range a.Subnets {
-			s.add(sn.CIDR, KindSubnet, i, j, false)
+		for j := range a.Subnets {
+			s.add(a.Subnets[j].CIDR, KindSubnet, i, j, false)
 		}
 	}
 	if dc := p.DirectConnection; dc != nil {
@@ -232,15 +236,16 @@ func (c *checker) checkMissingBlocks() {
 		c.err(CodeAddressMissing, b.path(), fmt.Sprintf("the %s has no address block", b.kind.label()), `give one such as "10.1.0.0/16"`)
 	}
 	p := c.p
-	for i, s := range p.IDC.Segments {
-		missing(s.CIDR, block{kind: KindIDC, i: i})
+	for i := range p.IDC.Segments {
+		missing(p.IDC.Segments[i].CIDR, block{kind: KindIDC, i: i})
 	}
-	for i, a := range p.BorderGateway.Attachments {
+	for i := range p.BorderGateway.Attachments {
+		a := &p.BorderGateway.Attachments[i]
 		for j, q := range a.CIDRs {
 			missing(q, block{kind: KindVPC, i: i, j: j})
 		}
-		for j, sn := range a.Subnets {
-			missing(sn.CIDR, block{kind: KindSubnet, i: i, j: j})
+		for j := range a.Subnets {
+			missing(a.Subnets[j].CIDR, block{kind: KindSubnet, i: i, j: j})
 		}
 	}
 	if dc := p.DirectConnection; dc != nil {
@@ -266,7 +271,8 @@ func (c *checker) checkSubnetsInsideVPC() {
 		// disjoint sorted blocks, where one binary search per subnet finds
 		// the only CIDR that can hold it.
 		vpc := outermost(a.CIDRs)
-		for j, s := range a.Subnets {
+		for j := range a.Subnets {
+			s := &a.Subnets[j]
 			if !s.CIDR.IsValid() {
 				continue
 			}
