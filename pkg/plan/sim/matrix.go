@@ -119,13 +119,14 @@ func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 	}
 	perScenario := idc4*vpc4 + (len(idcAddrs)-idc4)*(len(vpcAddrs)-vpc4)
 	out.Cells = make([]Cell, 0, len(scenarios)*perScenario)
+	var fwd, back *verdicts // one of each, reset per scenario
 	for _, s := range scenarios {
 		w, err := m.world(s)
 		if err != nil {
 			return ConnectivityMatrix{}, err
 		}
-		fwd := newVerdicts(m, m.bgw, RouterBorderGateway, w)
-		back := newVerdicts(m, m.cust, RouterCustomerRouter, w)
+		fwd = fwd.reset(m, m.bgw, RouterBorderGateway, w)
+		back = back.reset(m, m.cust, RouterCustomerRouter, w)
 		for i, is := range out.IDCSegments {
 			f := fwd.get(idcRefs[i])
 			for j, vs := range out.VPCSegments {
@@ -206,6 +207,20 @@ type verdicts struct {
 func newVerdicts(m *model, pps []prefixPaths, router string, w *world) *verdicts {
 	return &verdicts{m: m, pps: pps, router: router, w: w, done: make([]bool, len(pps)), memo: make([]*Verdict, len(pps)),
 		none: &Verdict{Sessions: []string{}}, sess: make([]int, 0, 8)}
+}
+
+// reset readies v (nil: a new one) for another world, keeping its buffers.
+// Verdicts already handed out stay as they are: the slab is not reused,
+// and every world gets its own unreachable verdict, as before.
+func (v *verdicts) reset(m *model, pps []prefixPaths, router string, w *world) *verdicts {
+	if v == nil {
+		return newVerdicts(m, pps, router, w)
+	}
+	v.w = w
+	clear(v.done)
+	clear(v.memo)
+	v.none = &Verdict{Sessions: []string{}}
+	return v
 }
 
 // get is the verdict for an address contained by refs (longest first): the

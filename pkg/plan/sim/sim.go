@@ -139,6 +139,10 @@ type model struct {
 	// list of canonical sessions (multiKey), shared like single.
 	multi    [][]string
 	multiKey [][]int
+	// selBuf and selBest are reselect's buffers, reused.
+	selBuf  []Path
+	selSess []int
+	selBest []int
 	// Per-session attributes shared by all of a session's paths.
 	priority  []int        // border gateway next-hop priority
 	localPref []uint32     // customer router local-preference
@@ -177,6 +181,7 @@ func newModelFrom(p *plan.Plan, strat strategy.Result) *model {
 	m.sessions = m.strat.Sessions
 	m.single = make([][]string, len(m.sessions))
 	m.canon = make([]int, len(m.sessions))
+	m.selSess = make([]int, 0, 8) // not nil: candidatesOf fills it
 	for i, s := range m.sessions {
 		if _, dup := m.byName[s.Name]; !dup {
 			m.byName[s.Name] = i
@@ -469,21 +474,27 @@ func (m *model) settle(w *world, wasUp [2][]bool) {
 // reselect lets the customer router choose again for the prefixes whose
 // paths changed when the sessions changed state.
 func (m *model) reselect(w *world, links []link) {
-	var buf []Path
-	var best []int
-	for ref, pp := range m.cust {
+	// The buffers live on the model: a matrix reselects a few times per
+	// scenario, and each fresh buffer is garbage the collector, single
+	// threaded under WebAssembly, has to run for.
+	buf, sess, best := m.selBuf[:0], m.selSess[:0], m.selBest[:0]
+	for ref := range m.cust {
+		pp := &m.cust[ref]
 		f := familyOf(pp.prefix)
 		if !slices.ContainsFunc(pp.paths, func(sp sessionPath) bool { return slices.Contains(links, link{sp.session, f}) }) {
 			continue
 		}
 		w.incumbent[ref] = w.selected[ref]
-		buf = m.candidates(buf[:0], RouterCustomerRouter, ref, pp, w)
+		buf, sess = m.candidatesOf(buf[:0], sess[:0], RouterCustomerRouter, ref, *pp, w)
 		w.selected[ref] = -1
 		if len(buf) > 0 {
 			best = decide(customerRouterSteps, buf, false, false, best).Best
-			w.selected[ref] = m.byName[buf[best[0]].Session]
+			// The customer router's paths all come from sessions; canon
+			// is byName's answer for the path's session name.
+			w.selected[ref] = m.canon[sess[best[0]]]
 		}
 	}
+	m.selBuf, m.selSess, m.selBest = buf[:0], sess[:0], best[:0]
 }
 
 // world applies InitialEvents and then the scenario's events.
