@@ -120,6 +120,11 @@ func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 	perScenario := idc4*vpc4 + (len(idcAddrs)-idc4)*(len(vpcAddrs)-vpc4)
 	out.Cells = make([]Cell, 0, len(scenarios)*perScenario)
 	var fwd, back *verdicts // one of each, reset per scenario
+	backs := make([]*Verdict, len(vpcAddrs))
+	vpc4s := make([]bool, len(vpcAddrs))
+	for j, a := range vpcAddrs {
+		vpc4s[j] = a.Is4()
+	}
 	for _, s := range scenarios {
 		w, err := m.world(s)
 		if err != nil {
@@ -127,20 +132,27 @@ func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 		}
 		fwd = fwd.reset(m, m.bgw, RouterBorderGateway, w)
 		back = back.reset(m, m.cust, RouterCustomerRouter, w)
-		for i, is := range out.IDCSegments {
+		// The return verdicts once per VPC segment, then the cells; the
+		// loops index the segments rather than copy one per cell.
+		for j := range backs {
+			backs[j] = back.get(vpcRefs[j])
+		}
+		for i := range out.IDCSegments {
+			is := &out.IDCSegments[i]
 			f := fwd.get(idcRefs[i])
-			for j, vs := range out.VPCSegments {
-				if is.Address.Is4() != vs.Address.Is4() {
+			v4 := is.Address.Is4()
+			for j := range out.VPCSegments {
+				if vpc4s[j] != v4 {
 					continue
 				}
-				b := back.get(vpcRefs[j])
+				b := backs[j]
 				// Fields are set in place: appending a Cell value copies
 				// it with a bulk write barrier while the collector marks,
 				// which under WebAssembly (one thread, so marking lasts
 				// long) cost more than the rest of the cell.
 				out.Cells = out.Cells[:len(out.Cells)+1]
 				c := &out.Cells[len(out.Cells)-1]
-				c.Scenario, c.IDC, c.VPC = s.Name, is.Name, vs.Name
+				c.Scenario, c.IDC, c.VPC = s.Name, is.Name, out.VPCSegments[j].Name
 				c.IDCIndex, c.VPCIndex = i, j
 				c.Forward, c.Return = f, b
 				c.Reachable = f.Reachable && b.Reachable
