@@ -11,6 +11,9 @@
 # Check on 100k blocks in well under 100 ms natively; Chromium/native <= 3x
 # at 10k and 100k blocks. Decoding is timed with the page's calls (40-wasm).
 #
+# Check warms up untimed first (internal/warmup), as the simulation
+# benchmarks do: the engine's compilation is not Check's speed.
+#
 # Native and Chromium runs alternate, BENCHCOUNT (default 3) rounds, so both
 # sides of the ratio see the same moments of a shared machine; the table
 # keeps each side's fastest run, the one least disturbed. BENCHTIME

@@ -8,9 +8,10 @@
 # measured in the same rounds); goals: the whole matrix under 20 ms
 # natively, and Chromium/native <= 3x for the matrix.
 #
-# Each benchmark makes one untimed call first: under Node the first call
-# also pays for compiling the wasm code it reaches (over a second on these
-# machines), a one-off cost per page load that is not the simulator's speed.
+# Each benchmark warms up untimed first (internal/warmup: at least 3 calls
+# and 1 s): as WebAssembly the first calls also pay for compiling and
+# tiering up the code they reach (seconds each on a loaded machine), a
+# one-off cost per page load that is not the simulator's speed.
 #
 # Native and Chromium runs alternate, BENCHCOUNT (default 3) rounds, the
 # fastest of each side kept. BENCHTIME (default 1s) sets go test -benchtime.

@@ -180,7 +180,7 @@ var specialV4 = func() (out [][2]uint32) {
 func v4Span(q netip.Prefix) (first, last uint32) {
 	a := q.Addr().As4()
 	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
-	host := uint32(1<<(32-q.Bits())) - 1 // Bits is 0..32: a uint64 shift, no overflow
+	host := uint32(1<<(32-q.Bits())) - 1 // a /0 shifts by 32: 0, so host is all ones
 	return v &^ host, v | host
 }
 
