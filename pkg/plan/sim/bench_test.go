@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/hybridplan/hybridplan/internal/warmup"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
@@ -63,10 +64,10 @@ func TestLargePlan(t *testing.T) {
 // runs it natively and as WebAssembly under Node.
 func BenchmarkMatrix1000(b *testing.B) {
 	p := largePlan(b, 1000)
-	// One untimed run first: under Node the first call also pays for
-	// compiling the code it reaches (over a second here), which would end
-	// a time-based run after that one iteration.
-	if _, err := sim.Matrix(p); err != nil {
+	// Untimed runs first: as WebAssembly the first calls also pay for
+	// compiling and tiering up the code they reach (seconds on a loaded
+	// machine), which would end a time-based run after one iteration.
+	if err := warmup.Run(func() error { _, err := sim.Matrix(p); return err }); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
@@ -81,7 +82,7 @@ func BenchmarkMatrix1000(b *testing.B) {
 func BenchmarkRun1000(b *testing.B) {
 	p := largePlan(b, 1000)
 	s := sim.Scenarios(p)[0]
-	if _, err := sim.Run(p, s); err != nil { // untimed warm-up, as above
+	if err := warmup.Run(func() error { _, err := sim.Run(p, s); return err }); err != nil { // as above
 		b.Fatal(err)
 	}
 	b.ReportAllocs()

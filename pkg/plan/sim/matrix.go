@@ -105,26 +105,58 @@ func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 	}
 	idcRefs := containing(m.bgw, idcAddrs)
 	vpcRefs := containing(m.cust, vpcAddrs)
-	out.Cells = make([]Cell, 0, len(scenarios)*len(out.IDCSegments)*len(out.VPCSegments))
+	// The exact number of cells: only pairs of one address family.
+	idc4, vpc4 := 0, 0
+	for _, a := range idcAddrs {
+		if a.Is4() {
+			idc4++
+		}
+	}
+	for _, a := range vpcAddrs {
+		if a.Is4() {
+			vpc4++
+		}
+	}
+	perScenario := idc4*vpc4 + (len(idcAddrs)-idc4)*(len(vpcAddrs)-vpc4)
+	out.Cells = make([]Cell, 0, len(scenarios)*perScenario)
+	var fwd, back *verdicts // one of each, reset per scenario
+	backs := make([]*Verdict, len(vpcAddrs))
+	vpc4s := make([]bool, len(vpcAddrs))
+	for j, a := range vpcAddrs {
+		vpc4s[j] = a.Is4()
+	}
 	for _, s := range scenarios {
 		w, err := m.world(s)
 		if err != nil {
 			return ConnectivityMatrix{}, err
 		}
-		fwd := newVerdicts(m, m.bgw, RouterBorderGateway, w)
-		back := newVerdicts(m, m.cust, RouterCustomerRouter, w)
-		for i, is := range out.IDCSegments {
+		fwd = fwd.reset(m, m.bgw, RouterBorderGateway, w)
+		back = back.reset(m, m.cust, RouterCustomerRouter, w)
+		// The return verdicts once per VPC segment, then the cells; the
+		// loops index the segments rather than copy one per cell.
+		for j := range backs {
+			backs[j] = back.get(vpcRefs[j])
+		}
+		for i := range out.IDCSegments {
+			is := &out.IDCSegments[i]
 			f := fwd.get(idcRefs[i])
-			for j, vs := range out.VPCSegments {
-				if is.Address.Is4() != vs.Address.Is4() {
+			v4 := is.Address.Is4()
+			for j := range out.VPCSegments {
+				if vpc4s[j] != v4 {
 					continue
 				}
-				b := back.get(vpcRefs[j])
-				out.Cells = append(out.Cells, Cell{
-					Scenario: s.Name, IDC: is.Name, VPC: vs.Name, IDCIndex: i, VPCIndex: j, Forward: f, Return: b,
-					Reachable: f.Reachable && b.Reachable,
-					Symmetric: f.Reachable && b.Reachable && f.Kind == b.Kind && f.Kind != "mixed",
-				})
+				b := backs[j]
+				// Fields are set in place: appending a Cell value copies
+				// it with a bulk write barrier while the collector marks,
+				// which under WebAssembly (one thread, so marking lasts
+				// long) cost more than the rest of the cell.
+				out.Cells = out.Cells[:len(out.Cells)+1]
+				c := &out.Cells[len(out.Cells)-1]
+				c.Scenario, c.IDC, c.VPC = s.Name, is.Name, out.VPCSegments[j].Name
+				c.IDCIndex, c.VPCIndex = i, j
+				c.Forward, c.Return = f, b
+				c.Reachable = f.Reachable && b.Reachable
+				c.Symmetric = c.Reachable && f.Kind == b.Kind && f.Kind != "mixed"
 			}
 		}
 	}
@@ -178,13 +210,29 @@ type verdicts struct {
 	memo    []*Verdict
 	none    *Verdict
 	scratch []Path
+	sess    []int // the session of each scratch path
+	key     []int
 	slab    []Verdict
 	buf     []int
 }
 
 func newVerdicts(m *model, pps []prefixPaths, router string, w *world) *verdicts {
 	return &verdicts{m: m, pps: pps, router: router, w: w, done: make([]bool, len(pps)), memo: make([]*Verdict, len(pps)),
-		none: &Verdict{Sessions: []string{}}}
+		none: &Verdict{Sessions: []string{}}, sess: make([]int, 0, 8)}
+}
+
+// reset readies v (nil: a new one) for another world, keeping its buffers.
+// Verdicts already handed out stay as they are: the slab is not reused,
+// and every world gets its own unreachable verdict, as before.
+func (v *verdicts) reset(m *model, pps []prefixPaths, router string, w *world) *verdicts {
+	if v == nil {
+		return newVerdicts(m, pps, router, w)
+	}
+	v.w = w
+	clear(v.done)
+	clear(v.memo)
+	v.none = &Verdict{Sessions: []string{}}
+	return v
 }
 
 // get is the verdict for an address contained by refs (longest first): the
@@ -204,7 +252,7 @@ func (v *verdicts) get(refs []int) *Verdict {
 
 func (v *verdicts) decide(ref int) *Verdict {
 	pp := v.pps[ref]
-	v.scratch = v.m.candidates(v.scratch[:0], v.router, ref, pp, v.w)
+	v.scratch, v.sess = v.m.candidatesOf(v.scratch[:0], v.sess[:0], v.router, ref, pp, v.w)
 	if len(v.scratch) == 0 {
 		return nil
 	}
@@ -218,19 +266,12 @@ func (v *verdicts) decide(ref int) *Verdict {
 	if len(v.slab) == cap(v.slab) {
 		v.slab = make([]Verdict, 0, 64)
 	}
-	v.slab = append(v.slab, Verdict{Route: pp.prefix})
+	v.slab = v.slab[:len(v.slab)+1]
 	vd := &v.slab[len(v.slab)-1]
-	shared := len(d.Best) == 1 && v.scratch[d.Best[0]].Session != ""
-	if shared {
-		vd.Sessions = v.m.single[v.m.byName[v.scratch[d.Best[0]].Session]]
-	} else {
-		vd.Sessions = make([]string, len(d.Best))
-	}
+	vd.Route = pp.prefix
+	vd.Sessions = v.sessions(d.Best)
 	for i, b := range d.Best {
 		c := &v.scratch[b]
-		if !shared {
-			vd.Sessions[i] = c.Session
-		}
 		switch {
 		case i == 0:
 			vd.Kind = c.Kind
@@ -243,4 +284,45 @@ func (v *verdicts) decide(ref int) *Verdict {
 		vd.Kind = ""
 	}
 	return vd
+}
+
+// maxSharedLists bounds the distinct ECMP session lists a model shares.
+const maxSharedLists = 64
+
+// sessions is the Sessions list of a verdict whose best paths are best
+// (indexes of v.scratch): a shared list when every path came from a
+// session (the same names in the same order always give the same list),
+// a new one otherwise.
+func (v *verdicts) sessions(best []int) []string {
+	m := v.m
+	shared := true
+	key := v.key[:0]
+	for _, b := range best {
+		i := v.sess[b]
+		if i < 0 || v.scratch[b].Session == "" {
+			shared = false
+			break
+		}
+		key = append(key, m.canon[i])
+	}
+	v.key = key
+	if shared && len(key) == 1 {
+		return m.single[key[0]]
+	}
+	if shared {
+		for k, mk := range m.multiKey {
+			if slices.Equal(mk, key) {
+				return m.multi[k]
+			}
+		}
+	}
+	names := make([]string, len(best))
+	for i, b := range best {
+		names[i] = v.scratch[b].Session
+	}
+	if shared && len(m.multi) < maxSharedLists {
+		m.multiKey = append(m.multiKey, slices.Clone(key))
+		m.multi = append(m.multi, names)
+	}
+	return names
 }

@@ -132,6 +132,17 @@ type model struct {
 	// single holds each session's name as a one-element list, shared by
 	// the matrix verdicts of routes with one next hop.
 	single [][]string
+	// canon maps each session to the one its name resolves to (byName:
+	// the first of that name), so hot loops need no string lookups.
+	canon []int
+	// multi holds the session lists of ECMP verdicts, one per distinct
+	// list of canonical sessions (multiKey), shared like single.
+	multi    [][]string
+	multiKey [][]int
+	// selBuf and selBest are reselect's buffers, reused.
+	selBuf  []Path
+	selSess []int
+	selBest []int
 	// Per-session attributes shared by all of a session's paths.
 	priority  []int        // border gateway next-hop priority
 	localPref []uint32     // customer router local-preference
@@ -169,10 +180,13 @@ func newModelFrom(p *plan.Plan, strat strategy.Result) *model {
 	}
 	m.sessions = m.strat.Sessions
 	m.single = make([][]string, len(m.sessions))
+	m.canon = make([]int, len(m.sessions))
+	m.selSess = make([]int, 0, 8) // not nil: candidatesOf fills it
 	for i, s := range m.sessions {
 		if _, dup := m.byName[s.Name]; !dup {
 			m.byName[s.Name] = i
 		}
+		m.canon[i] = m.byName[s.Name]
 		m.single[i] = []string{s.Name}
 	}
 	prof := p.EffectiveProfile()
@@ -257,7 +271,26 @@ func comparePrefix(a, b netip.Prefix) int {
 // prefix (VPC routes first, then sessions in bring-up order), and groups
 // them.
 func groupByPrefix(paths []sessionPath) ([]prefixPaths, *lazyIndex) {
-	slices.SortStableFunc(paths, func(a, b sessionPath) int { return comparePrefix(a.prefix, b.prefix) })
+	// Sort positions, not the paths themselves: a stable sort of values
+	// that hold pointers moves each many times, every move with a write
+	// barrier while the collector marks (most of the time under
+	// WebAssembly). The position breaks ties, which keeps the order a
+	// stable sort would.
+	order := make([]int32, len(paths))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := comparePrefix(paths[a].prefix, paths[b].prefix); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
+	sorted := make([]sessionPath, len(paths))
+	for i, k := range order {
+		sorted[i] = paths[k]
+	}
+	paths = sorted
 	var out []prefixPaths
 	for i := 0; i < len(paths); {
 		j := i + 1
@@ -441,21 +474,27 @@ func (m *model) settle(w *world, wasUp [2][]bool) {
 // reselect lets the customer router choose again for the prefixes whose
 // paths changed when the sessions changed state.
 func (m *model) reselect(w *world, links []link) {
-	var buf []Path
-	var best []int
-	for ref, pp := range m.cust {
+	// The buffers live on the model: a matrix reselects a few times per
+	// scenario, and each fresh buffer is garbage the collector, single
+	// threaded under WebAssembly, has to run for.
+	buf, sess, best := m.selBuf[:0], m.selSess[:0], m.selBest[:0]
+	for ref := range m.cust {
+		pp := &m.cust[ref]
 		f := familyOf(pp.prefix)
 		if !slices.ContainsFunc(pp.paths, func(sp sessionPath) bool { return slices.Contains(links, link{sp.session, f}) }) {
 			continue
 		}
 		w.incumbent[ref] = w.selected[ref]
-		buf = m.candidates(buf[:0], RouterCustomerRouter, ref, pp, w)
+		buf, sess = m.candidatesOf(buf[:0], sess[:0], RouterCustomerRouter, ref, *pp, w)
 		w.selected[ref] = -1
 		if len(buf) > 0 {
 			best = decide(customerRouterSteps, buf, false, false, best).Best
-			w.selected[ref] = m.byName[buf[best[0]].Session]
+			// The customer router's paths all come from sessions; canon
+			// is byName's answer for the path's session name.
+			w.selected[ref] = m.canon[sess[best[0]]]
 		}
 	}
+	m.selBuf, m.selSess, m.selBest = buf[:0], sess[:0], best[:0]
 }
 
 // world applies InitialEvents and then the scenario's events.
@@ -690,12 +729,25 @@ func (m *model) table(router string, pps []prefixPaths, ix *lazyIndex, w *world,
 // world w: from sessions that are up (and, on the border gateway, that
 // still advertise the prefix), and the VPC routes.
 func (m *model) candidates(buf []Path, router string, ref int, pp prefixPaths, w *world) []Path {
+	buf, _ = m.candidatesOf(buf, nil, router, ref, pp, w)
+	return buf
+}
+
+// candidatesOf is candidates that also appends to sess, when not nil, each
+// path's session (model.sessions index; -1 for a VPC route).
+func (m *model) candidatesOf(buf []Path, sess []int, router string, ref int, pp prefixPaths, w *world) ([]Path, []int) {
+	// Each path is appended as a zero value and filled in place: appending
+	// a Path literal copies it with a bulk write barrier while the
+	// collector marks, which under WebAssembly costs more than the path.
 	for _, sp := range pp.paths {
 		if sp.session < 0 {
-			buf = append(buf, Path{
-				Prefix: pp.prefix, Kind: KindVPCAttachment, Attachment: sp.attachment, ASPath: sp.asPath,
-				NextHopPriority: m.nh.VPCAttachment, RouteType: RoutePropagation, RouteDistance: m.rd.VPCPropagation,
-			})
+			buf = append(buf, Path{})
+			c := &buf[len(buf)-1]
+			c.Prefix, c.Kind, c.Attachment, c.ASPath = pp.prefix, KindVPCAttachment, sp.attachment, sp.asPath
+			c.NextHopPriority, c.RouteType, c.RouteDistance = m.nh.VPCAttachment, RoutePropagation, m.rd.VPCPropagation
+			if sess != nil {
+				sess = append(sess, -1)
+			}
 			continue
 		}
 		i := sp.session
@@ -707,22 +759,24 @@ func (m *model) candidates(buf []Path, router string, ref int, pp prefixPaths, w
 			buf = make([]Path, 0, len(pp.paths))
 		}
 		s := &m.sessions[i]
+		if sess != nil {
+			sess = append(sess, i)
+		}
+		buf = append(buf, Path{})
+		c := &buf[len(buf)-1]
+		c.Prefix, c.Kind, c.Session, c.ASPath = pp.prefix, string(s.Kind), s.Name, sp.asPath
 		if router == RouterBorderGateway {
-			buf = append(buf, Path{
-				Prefix: pp.prefix, Kind: string(s.Kind), Session: s.Name, NextHop: s.CustomerAddrFor(pp.prefix),
-				ASPath: sp.asPath, NextHopPriority: m.priority[i], RouteType: RouteEBGP, RouteDistance: m.rd.EBGP,
-			})
+			c.NextHop = s.CustomerAddrFor(pp.prefix)
+			c.NextHopPriority, c.RouteType, c.RouteDistance = m.priority[i], RouteEBGP, m.rd.EBGP
 			continue
 		}
 		neighborAS := s.CloudASN
 		if len(sp.asPath) > 0 {
 			neighborAS = sp.asPath[0]
 		}
-		buf = append(buf, Path{
-			Prefix: pp.prefix, Kind: string(s.Kind), Session: s.Name, NextHop: s.CloudAddrFor(pp.prefix),
-			ASPath: sp.asPath, LocalPref: m.localPref[i], Origin: OriginIGP, NeighborAS: neighborAS,
-			Received: w.established[f][i], Selected: w.incumbent[ref] == i, RouterID: m.routerID[i],
-		})
+		c.NextHop = s.CloudAddrFor(pp.prefix)
+		c.LocalPref, c.Origin, c.NeighborAS = m.localPref[i], OriginIGP, neighborAS
+		c.Received, c.Selected, c.RouterID = w.established[f][i], w.incumbent[ref] == i, m.routerID[i]
 	}
-	return buf
+	return buf, sess
 }

@@ -100,7 +100,11 @@ func (s *blockSet) add(p netip.Prefix, kind BlockKind, i, j int, ipv6 bool) {
 		// room here: a plan of a million nulls stays small.
 		return
 	}
-	s.entries = append(s.entries, cidr.Entry{Prefix: p, Ref: len(s.entries)})
+	// Filled in place: appending an Entry value (it holds a pointer)
+	// copies it with a bulk write barrier while the collector marks.
+	s.entries = append(s.entries, cidr.Entry{})
+	e := &s.entries[len(s.entries)-1]
+	e.Prefix, e.Ref = p, len(s.entries)-1
 	s.locs = append(s.locs, loc{kind: kind, ipv6: ipv6, i: int32(i), j: int32(j)})
 }
 
@@ -109,25 +113,57 @@ func (s *blockSet) at(n int) block {
 	return block{prefix: s.entries[n].Prefix, kind: l.kind, i: int(l.i), j: int(l.j), ipv6: l.ipv6}
 }
 
+// valid is 1 for a block that is there, 0 for a missing one.
+func valid(p netip.Prefix) int {
+	if p.IsValid() {
+		return 1
+	}
+	return 0
+}
+
 // collectBlocks lists every address block of the plan. Strategy prefixes
 // (overrides, VPN aggregates) are advertisements, not blocks: the strategy
 // package checks them.
 func collectBlocks(p *plan.Plan) *blockSet {
-	n := len(p.IDC.Segments)
-	for _, a := range p.BorderGateway.Attachments {
-		n += len(a.CIDRs) + len(a.Subnets)
+	// Sized exactly for the blocks present (the lists may be mostly
+	// null): growing a 100k-entry list copies it again and again, which
+	// WebAssembly pays dearly for.
+	n := 0
+	// Loops index the lists: ranging over them by value copies every
+	// segment and subnet, a memmove each under WebAssembly.
+	for i := range p.IDC.Segments {
+		n += valid(p.IDC.Segments[i].CIDR)
 	}
-	n = min(n, 1<<16) // a hint only: the lists may be mostly null
-	s := &blockSet{entries: make([]cidr.Entry, 0, n+8), locs: make([]loc, 0, n+8)}
-	for i, seg := range p.IDC.Segments {
-		s.add(seg.CIDR, KindIDC, i, 0, false)
+	for i := range p.BorderGateway.Attachments {
+		a := &p.BorderGateway.Attachments[i]
+		for _, c := range a.CIDRs {
+			n += valid(c)
+		}
+		for j := range a.Subnets {
+			n += valid(a.Subnets[j].CIDR)
+		}
 	}
-	for i, a := range p.BorderGateway.Attachments {
+	if dc := p.DirectConnection; dc != nil {
+		for _, f := range dc.Interfaces {
+			n += valid(f.Interconnect) + valid(f.InterconnectIPv6)
+		}
+	}
+	if v := p.VPN; v != nil {
+		for _, t := range v.Tunnels {
+			n += valid(t.InsideCIDR) + valid(t.InsideCIDRIPv6)
+		}
+	}
+	s := &blockSet{entries: make([]cidr.Entry, 0, n), locs: make([]loc, 0, n)}
+	for i := range p.IDC.Segments {
+		s.add(p.IDC.Segments[i].CIDR, KindIDC, i, 0, false)
+	}
+	for i := range p.BorderGateway.Attachments {
+		a := &p.BorderGateway.Attachments[i]
 		for j, c := range a.CIDRs {
 			s.add(c, KindVPC, i, j, false)
 		}
-		for j, sn := range a.Subnets {
-			s.add(sn.CIDR, KindSubnet, i, j, false)
+		for j := range a.Subnets {
+			s.add(a.Subnets[j].CIDR, KindSubnet, i, j, false)
 		}
 	}
 	if dc := p.DirectConnection; dc != nil {
@@ -200,15 +236,16 @@ func (c *checker) checkMissingBlocks() {
 		c.err(CodeAddressMissing, b.path(), fmt.Sprintf("the %s has no address block", b.kind.label()), `give one such as "10.1.0.0/16"`)
 	}
 	p := c.p
-	for i, s := range p.IDC.Segments {
-		missing(s.CIDR, block{kind: KindIDC, i: i})
+	for i := range p.IDC.Segments {
+		missing(p.IDC.Segments[i].CIDR, block{kind: KindIDC, i: i})
 	}
-	for i, a := range p.BorderGateway.Attachments {
+	for i := range p.BorderGateway.Attachments {
+		a := &p.BorderGateway.Attachments[i]
 		for j, q := range a.CIDRs {
 			missing(q, block{kind: KindVPC, i: i, j: j})
 		}
-		for j, sn := range a.Subnets {
-			missing(sn.CIDR, block{kind: KindSubnet, i: i, j: j})
+		for j := range a.Subnets {
+			missing(a.Subnets[j].CIDR, block{kind: KindSubnet, i: i, j: j})
 		}
 	}
 	if dc := p.DirectConnection; dc != nil {
@@ -234,7 +271,8 @@ func (c *checker) checkSubnetsInsideVPC() {
 		// disjoint sorted blocks, where one binary search per subnet finds
 		// the only CIDR that can hold it.
 		vpc := outermost(a.CIDRs)
-		for j, s := range a.Subnets {
+		for j := range a.Subnets {
+			s := &a.Subnets[j]
 			if !s.CIDR.IsValid() {
 				continue
 			}

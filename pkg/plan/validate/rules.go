@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"hash/maphash"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -39,7 +40,24 @@ func idx(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" 
 // checkNames reports missing names and names used twice among n items of
 // one kind. The later item carries a duplicate; Related names the first.
 func (c *checker) checkNames(what string, n int, name func(int) string, path func(int) string) {
-	first := make(map[string]int, min(n, 4096)) // n can be a million nulls
+	// A set of the names seen, sized for the names there are (n can be a
+	// million nulls): an open-addressing table of item numbers, probed by
+	// a seeded hash (maphash: a plan cannot aim for collisions) and
+	// compared by the names themselves. It holds no pointers, needs no
+	// growth and no rehashing: a Go map of 50,000 names, grown or
+	// presized, cost a fifth of Check under WebAssembly.
+	named := 0
+	for i := range n {
+		if name(i) != "" {
+			named++
+		}
+	}
+	size := 8
+	for size < 2*named {
+		size <<= 1
+	}
+	table := make([]int32, size) // item number + 1; 0 is empty
+	seed := maphash.MakeSeed()
 	for i := range n {
 		s := name(i)
 		if strings.TrimSpace(s) == "" {
@@ -51,7 +69,15 @@ func (c *checker) checkNames(what string, n int, name func(int) string, path fun
 				"give it a name that says what it is; findings, exports and the provisioning log refer to it")
 			continue
 		}
-		if j, dup := first[s]; dup {
+		h := int(maphash.String(seed, s) & uint64(size-1))
+		j := -1
+		for ; table[h] != 0; h = (h + 1) & (size - 1) {
+			if k := int(table[h]) - 1; name(k) == s {
+				j = k
+				break
+			}
+		}
+		if j >= 0 {
 			if c.full(CodeNameDuplicate) {
 				c.col.Count(CodeNameDuplicate, plan.SeverityError)
 				continue
@@ -60,7 +86,7 @@ func (c *checker) checkNames(what string, n int, name func(int) string, path fun
 				"names identify items in findings, strategy overrides and exports: make each one unique", path(j))
 			continue
 		}
-		first[s] = i
+		table[h] = int32(i + 1)
 	}
 }
 
