@@ -2,6 +2,9 @@ package later
 
 import (
 	"errors"
+	"os"
+	"os/exec"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -72,5 +75,34 @@ func TestErrorCodes(t *testing.T) {
 				t.Errorf("a share error is not an *api.Error: %T", tt.err)
 			}
 		})
+	}
+}
+
+// The core module (build tag hpcore, wasm/modules.go) must not link what
+// this package holds: that is what keeps the page's first load small.
+func TestCoreModuleDoesNotImportLater(t *testing.T) {
+	if runtime.GOOS == "js" {
+		t.Skip("runs go list, which js/wasm cannot start; the native run checks it")
+	}
+	cmd := exec.Command("go", "list", "-tags", "hpcore", "-deps", "github.com/hybridplan/hybridplan/wasm")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	for _, pkg := range []string{
+		"github.com/hybridplan/hybridplan/wasm/api/later",
+		"github.com/hybridplan/hybridplan/pkg/plan/export",
+		"github.com/hybridplan/hybridplan/pkg/plan/provision",
+		"github.com/hybridplan/hybridplan/pkg/plan/share",
+		"compress/flate",
+	} {
+		if slices.Contains(deps, pkg) {
+			t.Errorf("the core module imports %s; it belongs in the later module (wasm/later_bridge.go)", pkg)
+		}
+	}
+	if !slices.Contains(deps, "github.com/hybridplan/hybridplan/wasm/api") {
+		t.Errorf("go list of the core module lacks wasm/api: %s", out)
 	}
 }
