@@ -16,18 +16,24 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod 
 
 all: build
 
-## wasm: the WebAssembly core and the page's scripts and style sheets, precompressed, and the matching wasm_exec.js
-wasm: web/hybridplan.wasm web/wasm_exec.js web/precompressed.sums
+## wasm: the WebAssembly core, its later module (share links, exports), the page's scripts and style sheets, precompressed, and the matching wasm_exec.js
+wasm: web/hybridplan.wasm web/hybridplan-later.wasm web/wasm_exec.js web/precompressed.sums
 
 # The page's files, compressed at build time (served like the wasm, by
 # negotiation; the sums keep an edited file from going out as its stale copy).
 WEB_ASSETS := $(sort $(wildcard web/*.js web/*.css) web/wasm_exec.js)
 
-web/precompressed.sums: $(WEB_ASSETS) web/hybridplan.wasm
+web/precompressed.sums: $(WEB_ASSETS) web/hybridplan.wasm web/hybridplan-later.wasm
 	$(GO) run ./cmd/precompress $(WEB_ASSETS)
 
+# Two modules from ./wasm (wasm/modules.go): the core the first screen
+# needs, and what the page loads on first use.
 web/hybridplan.wasm: $(GO_SOURCES)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -tags hpcore -trimpath -ldflags='-s -w' -o $@ ./wasm
+	$(GO) run ./cmd/precompress $@
+
+web/hybridplan-later.wasm: $(GO_SOURCES)
+	GOOS=js GOARCH=wasm $(GO) build -tags hplater -trimpath -ldflags='-s -w' -o $@ ./wasm
 	$(GO) run ./cmd/precompress $@
 
 web/wasm_exec.js: $(WASM_DIR)/wasm_exec.js
@@ -90,4 +96,4 @@ bench: test-deps wasm
 	bash scripts/bench.sh
 
 clean:
-	rm -rf bin testoutput web/hybridplan.wasm web/*.gz web/*.br web/precompressed.sums web/wasm_exec.js
+	rm -rf bin testoutput web/hybridplan.wasm web/hybridplan-later.wasm web/*.gz web/*.br web/precompressed.sums web/wasm_exec.js

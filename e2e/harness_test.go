@@ -125,6 +125,9 @@ func staticSiteTyped(root, wasm, execJS, wasmType string) http.Handler {
 		case p == "/web/hybridplan.wasm":
 			w.Header().Set("Content-Type", wasmType)
 			http.ServeFile(w, r, wasm)
+		case p == "/web/hybridplan-later.wasm":
+			w.Header().Set("Content-Type", wasmType)
+			http.ServeFile(w, r, browsertest.LaterPath(wasm))
 		case p == "/web/wasm_exec.js":
 			w.Header().Set("Content-Type", "text/javascript")
 			http.ServeFile(w, r, execJS)

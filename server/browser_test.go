@@ -50,6 +50,10 @@ func buildApp(t *testing.T) fs.FS {
 		// No precompressed variants: the server then serves the raw core.
 		"web/hybridplan.wasm.br": filepath.Join(dir, "absent"),
 		"web/hybridplan.wasm.gz": filepath.Join(dir, "absent"),
+		// The later module (share links, exports), likewise raw.
+		"web/hybridplan-later.wasm":    browsertest.LaterPath(wasm),
+		"web/hybridplan-later.wasm.br": filepath.Join(dir, "absent"),
+		"web/hybridplan-later.wasm.gz": filepath.Join(dir, "absent"),
 	}}
 }
 

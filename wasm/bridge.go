@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime/debug"
 	"syscall/js"
 
@@ -17,9 +18,21 @@ import (
 // returns a value that marshals to the documented JSON shape.
 type method func(args []js.Value) (any, error)
 
-// methods returns the API's functions by name. Each call gets a fresh table
-// so that nothing is shared between installs (tests install repeatedly).
+// methods returns the API's functions by name: those of the module being
+// built (coreMethods, laterMethods; see modules.go). Each call gets a fresh
+// table so that nothing is shared between installs (tests install
+// repeatedly).
 func methods() map[string]method {
+	out := map[string]method{}
+	maps.Copy(out, coreMethods())
+	maps.Copy(out, laterMethods())
+	return out
+}
+
+// coreFunctions are the functions of the first module the page loads:
+// what the first screen calls (validate, the examples, the profile, the
+// export formats for the export dialog's list) and the analysis.
+func coreFunctions() map[string]method {
 	return map[string]method{
 		"validate": func(args []js.Value) (any, error) {
 			doc, err := planArg(args, 0, "validate(planJSON)")
@@ -33,20 +46,6 @@ func methods() map[string]method {
 		},
 		"defaultProfile": func([]js.Value) (any, error) {
 			return api.DefaultProfile(), nil
-		},
-		"shareEncode": func(args []js.Value) (any, error) {
-			doc, err := planArg(args, 0, "shareEncode(planJSON)")
-			if err != nil {
-				return nil, err
-			}
-			return api.ShareEncode(doc)
-		},
-		"shareDecode": func(args []js.Value) (any, error) {
-			link, err := stringArg(args, 0, "shareDecode(fragment)", "fragment")
-			if err != nil {
-				return nil, err
-			}
-			return api.ShareDecode(link)
 		},
 		"strategy": func(args []js.Value) (any, error) {
 			doc, err := planArg(args, 0, "strategy(planJSON)")
@@ -111,26 +110,6 @@ func methods() map[string]method {
 		"exportFormats": func([]js.Value) (any, error) {
 			return api.ExportFormats(), nil
 		},
-		"exportConfig": func(args []js.Value) (any, error) {
-			const sig = "exportConfig(planJSON, format, dcInterface?, wanInterface?)"
-			doc, err := planArg(args, 0, sig)
-			if err != nil {
-				return nil, err
-			}
-			format, err := stringArg(args, 1, sig, "format")
-			if err != nil {
-				return nil, err
-			}
-			// The router's interface names (optional): see export.Options.
-			var ifs api.ExportInterfaces
-			if ifs.DC, err = optionalStringArg(args, 2, sig, "the Direct Connection interface"); err != nil {
-				return nil, err
-			}
-			if ifs.WAN, err = optionalStringArg(args, 3, sig, "the WAN interface"); err != nil {
-				return nil, err
-			}
-			return api.ExportConfigWith(doc, format, ifs)
-		},
 	}
 }
 
@@ -141,11 +120,14 @@ func install(global js.Value, store drafts.Store) {
 	for name, m := range methods() {
 		obj.Set(name, asyncFunc(name, m))
 	}
-	d := global.Get("Object").New()
-	for name, m := range draftMethods(drafts.New(store, nil, nil)) {
-		d.Set(name, asyncFunc("drafts."+name, m))
+	// The later module has no drafts (store nil): the core keeps them.
+	if store != nil {
+		d := global.Get("Object").New()
+		for name, m := range draftMethods(drafts.New(store, nil, nil)) {
+			d.Set(name, asyncFunc("drafts."+name, m))
+		}
+		obj.Set("drafts", d)
 	}
-	obj.Set("drafts", d)
 	obj.Set("apiVersion", apiVersion)
 	global.Set("hybridplan", obj)
 }

@@ -1,4 +1,4 @@
-//go:build js && wasm
+//go:build js && wasm && !hplater
 
 // Command wasm is the hybridplan WebAssembly core: it installs the
 // JavaScript API globalThis.hybridplan (documented in API.md) over the Go

@@ -15,11 +15,20 @@
 //     analysis worker with a fresh one (terminating a worker is the only way
 //     to stop Go code that is computing). The fresh worker instantiates the
 //     already compiled module, so a restart costs no download or compile.
+//
+// A third worker runs the later module (hybridplan-later.wasm: share links
+// and exports, which the first screen never calls), fetched and compiled
+// on the first call of one of laterFunctions. If it cannot be loaded, those
+// calls reject with {code: 'core.later'} saying why, and the next call tries
+// again; the rest of the API is unaffected.
 
 const wasmURL = new URL('hybridplan.wasm', import.meta.url);
+const laterURL = new URL('hybridplan-later.wasm', import.meta.url);
 const workerURL = new URL('worker.js', import.meta.url);
 
 const analysisFunctions = new Set(['strategy', 'scenarios', 'simulate', 'trace', 'matrix', 'matrixTable']);
+// The later module's functions (wasm/later_bridge.go).
+const laterFunctions = ['shareEncode', 'shareDecode', 'exportConfig'];
 
 /**
  * loadCore compiles the WebAssembly core, starts its workers and resolves
@@ -33,7 +42,7 @@ export async function loadCore(options = {}) {
   // The core worker starts loading its scripts (worker.js, wasm_exec.js)
   // while the wasm downloads and compiles, keeping them off the critical
   // path; it gets the module when it is compiled.
-  const module = compile();
+  const module = compile(wasmURL);
   const onStarted = typeof options.onStarted === 'function' ? options.onStarted : null;
   const Lane = class extends BaseLane {
     started(c) { super.started(c); if (onStarted) onStarted(c.fn); }
@@ -43,7 +52,21 @@ export async function loadCore(options = {}) {
   let analysis = null;
   const analysisLane = () => (analysis ??= new Lane('hybridplan-analysis', module));
 
+  let later = null;
+  const laterLane = () => {
+    if (later) return later;
+    const lane = new Lane('hybridplan-later', compile(laterURL));
+    // A module that failed to load is dropped, so the next call retries.
+    lane.ready.catch(() => { if (later === lane) later = null; });
+    return (later = lane);
+  };
+
   const api = { apiVersion: info.apiVersion };
+  for (const fn of laterFunctions) {
+    api[fn] = (...args) => laterLane().call(fn, args, null).catch((e) => {
+      throw e && e.code === 'internal' && !later ? { code: 'core.later', message: `${fn} needs the planner core's second module, which could not be loaded: ${e.message.replace(/^the planner core stopped \((.*)\)$/, '$1')}`, hint: 'check the connection and try again; run “make wasm” if the file is missing' } : e;
+    });
+  }
   for (const fn of info.functions) {
     if (analysisFunctions.has(fn)) {
       api[fn] = (...args) => {
@@ -190,27 +213,27 @@ class BaseLane {
 // compile fetches and compiles the core once, on the main thread's behalf
 // but off it (the browser compiles in the background); every worker then
 // instantiates the same WebAssembly.Module.
-async function compile() {
+async function compile(url) {
   // compileStreaming compiles while downloading, but needs the server to say
   // application/wasm; static hosts that do not fall back to a buffer.
   if (WebAssembly.compileStreaming) {
     try {
-      const res = await fetch(wasmURL);
-      if (!res.ok) throw new HTTPError(res);
+      const res = await fetch(url);
+      if (!res.ok) throw new HTTPError(res, url);
       return await WebAssembly.compileStreaming(res);
     } catch (e) {
       if (e instanceof HTTPError) throw e.toError();
       // Wrong content type or a proxy that re-encodes: fall through.
     }
   }
-  const res = await fetch(wasmURL);
-  if (!res.ok) throw new HTTPError(res).toError();
+  const res = await fetch(url);
+  if (!res.ok) throw new HTTPError(res, url).toError();
   return WebAssembly.compile(await res.arrayBuffer());
 }
 
 class HTTPError {
-  constructor(res) { this.status = res.status; }
+  constructor(res, url) { this.status = res.status; this.url = url; }
   toError() {
-    return new Error(`could not fetch the planner core (${wasmURL.pathname}: HTTP ${this.status}); run “make wasm” or serve the built web/ folder`);
+    return new Error(`could not fetch the planner core (${this.url.pathname}: HTTP ${this.status}); run “make wasm” or serve the built web/ folder`);
   }
 }

@@ -87,25 +87,38 @@ func Start(tb testing.TB, exe string) context.Context {
 }
 
 // CoreEnv names an already built core to use instead of building one
-// (make bench builds it once for all).
+// (make bench builds it once for all); its later module (LaterPath) must be
+// beside it, as make wasm leaves them.
 const CoreEnv = "HYBRIDPLAN_E2E_WASM"
 
+// LaterPath is where BuildCore leaves the later module (share links and
+// exports, which the page loads on first use) of the core at wasm.
+func LaterPath(wasm string) string {
+	return filepath.Join(filepath.Dir(wasm), "hybridplan-later.wasm")
+}
+
 // BuildCore compiles the WebAssembly core of the repository at root into
-// dir, with the wasm_exec.js of the same toolchain (they must match), and
-// returns both paths.
+// dir, and its later module beside it (LaterPath), as make wasm does (build
+// tags hpcore and hplater, wasm/modules.go), with the wasm_exec.js of the
+// same toolchain (they must match), and returns the core's and
+// wasm_exec.js's paths.
 func BuildCore(root, dir string) (wasm, execJS string, err error) {
 	if pre := os.Getenv(CoreEnv); pre != "" {
-		if _, err := os.Stat(pre); err != nil {
-			return "", "", fmt.Errorf("%s: %w", CoreEnv, err)
+		for _, f := range []string{pre, LaterPath(pre)} {
+			if _, err := os.Stat(f); err != nil {
+				return "", "", fmt.Errorf("%s: %w", CoreEnv, err)
+			}
 		}
 		wasm = pre
 	} else {
 		wasm = filepath.Join(dir, "hybridplan.wasm")
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./wasm")
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", "", fmt.Errorf("building the WebAssembly core: %v\n%s", err, out)
+		for _, m := range []struct{ tag, out string }{{"hpcore", wasm}, {"hplater", LaterPath(wasm)}} {
+			cmd := exec.Command("go", "build", "-tags", m.tag, "-trimpath", "-ldflags=-s -w", "-o", m.out, "./wasm")
+			cmd.Dir = root
+			cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				return "", "", fmt.Errorf("building the WebAssembly core (%s): %v\n%s", m.tag, err, out)
+			}
 		}
 	}
 	out, err := exec.Command("go", "env", "GOROOT").Output()

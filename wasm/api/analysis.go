@@ -1,15 +1,11 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
-	"slices"
 	"strings"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
-	"github.com/hybridplan/hybridplan/pkg/plan/export"
-	"github.com/hybridplan/hybridplan/pkg/plan/provision"
 	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 	"github.com/hybridplan/hybridplan/pkg/plan/verdict"
@@ -38,7 +34,7 @@ const (
 // FormatCalls is exportConfig's format for the ordered JD Cloud calls
 // (export.FormatCalls); FormatCallsAlias is accepted for it too.
 const (
-	FormatCalls      = export.FormatCalls
+	FormatCalls      = "calls"
 	FormatCallsAlias = "provisioning"
 )
 
@@ -209,76 +205,13 @@ func matrixWithScenarios(doc string) (sim.ConnectivityMatrix, []sim.Scenario, er
 	return m, scs, nil
 }
 
-// ExportFormats returns every format ExportConfig accepts: those of
-// pkg/plan/export (router configurations, the plan, the calls).
+// ExportFormats returns every format exportConfig accepts: those of
+// export.Formats (router configurations, the plan, the calls). The list is
+// written out here because the core module does not link pkg/plan/export
+// (exportConfig is in the later module, package later); a test in package
+// later keeps it equal to export.Formats.
 func ExportFormats() []string {
-	return export.Formats()
-}
-
-// ExportConfig renders the plan in a format of ExportFormats, as text: a
-// router configuration, the plan file, or (FormatCalls) the ordered JD
-// Cloud calls as indented JSON.
-func ExportConfig(doc, format string) (string, error) {
-	return ExportConfigWith(doc, format, ExportInterfaces{})
-}
-
-// ExportInterfaces names the customer router's interfaces in a router
-// configuration (export.Options.DCInterface and WANInterface); empty takes
-// the vendor's example names. Other formats ignore them.
-type ExportInterfaces struct {
-	DC, WAN string
-}
-
-// ExportConfigWith is ExportConfig with the router's interface names.
-func ExportConfigWith(doc, format string, ifs ExportInterfaces) (string, error) {
-	if format == FormatCallsAlias {
-		format = FormatCalls
-	}
-	if !slices.Contains(export.Formats(), format) {
-		return "", &Error{Code: CodeExportFormat,
-			Message: fmt.Sprintf("%q is not an export format", format),
-			Hint:    "use one of: " + strings.Join(ExportFormats(), ", ")}
-	}
-	p, err := decodePlan(doc)
-	if err != nil {
-		return "", err
-	}
-	out, err := export.Render(p, format, export.Options{DCInterface: ifs.DC, WANInterface: ifs.WAN})
-	if err != nil {
-		var inv *export.InvalidPlanError
-		if errors.As(err, &inv) {
-			return "", invalidForExport(inv.Findings)
-		}
-		var pe *provision.Error
-		if errors.As(err, &pe) {
-			return "", provisionError(pe)
-		}
-		return "", &Error{Code: CodeExportFormat, Message: err.Error()}
-	}
-	return string(out), nil
-}
-
-func invalidForExport(fs []plan.Finding) *Error {
-	e := &Error{Code: CodePlanInvalid, Message: "the plan has errors, so it cannot be exported", Findings: fs,
-		Hint: "fix the errors listed under findings; a configuration for a plan with errors would be wrong on a real router"}
-	if len(fs) > 0 {
-		e.Path = fs[0].Path
-	}
-	return e
-}
-
-// provisionError turns the fields JD Cloud needs into findings, so the page
-// attaches them to fields like validation's.
-func provisionError(pe *provision.Error) *Error {
-	e := &Error{Code: CodeProvision, Message: pe.Error(),
-		Hint: "fill in what JD Cloud needs (ids of existing VPCs and subnets, names, pre-shared key references)"}
-	for _, pr := range pe.Problems {
-		e.Findings = append(e.Findings, plan.Finding{Code: CodeProvision, Severity: plan.SeverityError, Path: pr.Path, Message: pr.Message})
-	}
-	if len(pe.Problems) > 0 {
-		e.Path = pe.Problems[0].Path
-	}
-	return e
+	return []string{"frr", "ios-xe", "junos", "vrp", "strongswan", "plan", FormatCalls}
 }
 
 func findScenario(p *plan.Plan, name string) (sim.Scenario, error) {

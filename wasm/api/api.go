@@ -9,14 +9,11 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/hybridplan/hybridplan/examples"
 	"github.com/hybridplan/hybridplan/pkg/plan"
-	"github.com/hybridplan/hybridplan/pkg/plan/share"
 	"github.com/hybridplan/hybridplan/pkg/plan/verdict"
 )
 
@@ -50,7 +47,7 @@ func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // ErrorOf converts any error of the core into the rejection object:
 // *plan.DecodeError keeps its findings (code and path of the first),
-// *share.Error keeps its code, a value with Code/Message methods (the
+// a value with Code/Message methods (the
 // drafts package) keeps those, and anything else becomes CodeInternal.
 func ErrorOf(err error) *Error {
 	if err == nil {
@@ -71,10 +68,6 @@ func ErrorOf(err error) *Error {
 			}
 		}
 		return out
-	}
-	var se *share.Error
-	if errors.As(err, &se) {
-		return &Error{Code: se.Code, Message: se.Message, Hint: se.Hint}
 	}
 	var coded interface {
 		error
@@ -151,31 +144,4 @@ type ProfileInfo struct {
 // DefaultProfile returns JD Cloud's documented values and their sources.
 func DefaultProfile() ProfileInfo {
 	return ProfileInfo{Profile: plan.DefaultProfile(), Sources: plan.ProfileSources()}
-}
-
-// ShareEncode returns the share-link fragment (without "#") of a plan
-// document. A document that is not a valid plan fails with its decode
-// findings: a link must open as a plan.
-func ShareEncode(doc string) (string, error) {
-	return share.EncodeJSON([]byte(doc))
-}
-
-// ShareDecode returns the plan document a share link (or its fragment)
-// carries, indented for people. It fails with share.version, share.corrupt
-// or, for an intact link whose document is not a valid plan, the decode
-// findings.
-func ShareDecode(link string) (string, error) {
-	doc, err := share.DecodeDocument(link)
-	if err != nil {
-		return "", err
-	}
-	if _, err := plan.DecodeBytes(doc); err != nil {
-		return "", err
-	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, doc, "", "  "); err != nil {
-		return "", fmt.Errorf("indenting the shared plan: %w", err)
-	}
-	out.WriteByte('\n')
-	return out.String(), nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hybridplan/hybridplan/examples"
 	"github.com/hybridplan/hybridplan/pkg/plan"
-	"github.com/hybridplan/hybridplan/pkg/plan/share"
 	"github.com/hybridplan/hybridplan/wasm/drafts"
 )
 
@@ -48,8 +47,6 @@ func TestErrorOf(t *testing.T) {
 	}{
 		{"decode error", &plan.DecodeError{Findings: []plan.Finding{{Code: "decode.value", Path: "$.idc.asn", Message: "bad", Hint: "h"}}},
 			Error{Code: "decode.value", Path: "$.idc.asn", Message: "bad", Hint: "h"}},
-		{"share error", &share.Error{Code: share.CodeVersion, Message: "newer", Hint: "upgrade"},
-			Error{Code: "share.version", Message: "newer", Hint: "upgrade"}},
 		{"draft conflict", &drafts.Error{Code: drafts.CodeConflict, Message: "changed", Hint: "reload", Stored: 7},
 			Error{Code: "draft.conflict", Message: "changed", Hint: "reload", StoredRevision: &rev}},
 		{"wrapped draft error", fmt.Errorf("saving: %w", &drafts.Error{Code: drafts.CodeStorageQuota, Message: "full", Hint: "free space"}),
@@ -75,30 +72,12 @@ func TestErrorOf(t *testing.T) {
 	}
 }
 
-func TestShareRoundTripIsIndentedJSON(t *testing.T) {
-	link, err := ShareEncode(seed(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := ShareDecode("#" + link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(doc, "{\n  \"version\": 1,") || !strings.HasSuffix(doc, "}\n") {
-		t.Errorf("decoded document is not indented JSON:\n%.200s", doc)
-	}
-	if r := Validate(doc); !r.OK {
-		t.Errorf("decoded document does not validate: %+v", r.Findings)
-	}
-}
-
 func TestExportAndTraceInputErrors(t *testing.T) {
 	tests := []struct {
 		name     string
 		err      error
 		wantCode string
 	}{
-		{"unknown format", func() error { _, err := ExportConfig(seed(t), "pdf"); return err }(), CodeExportFormat},
 		{"empty address", func() error { _, err := Trace(seed(t), "", " ", "10.0.0.1"); return err }(), CodeAddress},
 		{"prefix for an address", func() error { _, err := Trace(seed(t), "", "10.0.0.0/24", "192.168.0.1"); return err }(), CodeAddress},
 		{"unknown scenario", func() error { _, err := Simulate(seed(t), "no-such"); return err }(), CodeScenario},

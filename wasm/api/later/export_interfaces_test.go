@@ -1,8 +1,10 @@
-package api
+package later
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/hybridplan/hybridplan/wasm/api"
 )
 
 // The page names the customer router's interfaces per vendor; the names
@@ -19,11 +21,11 @@ func TestExportConfigWithInterfaces(t *testing.T) {
 		{"vrp", ExportInterfaces{DC: "XGigabitEthernet0/0/2"}, "XGigabitEthernet0/0/2", ""},
 		{"junos", ExportInterfaces{DC: "xe-0/0/2", WAN: "ge-0/0/5.0"}, "ge-0/0/5.0", ""},
 		{"junos", ExportInterfaces{DC: "xe-0/0/2"}, "xe-0/0/2", ""},
-		{"ios-xe", ExportInterfaces{DC: "Gi0/0/1 ! injected"}, "", CodeExportFormat},
+		{"ios-xe", ExportInterfaces{DC: "Gi0/0/1 ! injected"}, "", api.CodeExportFormat},
 	} {
 		out, err := ExportConfigWith(seed(t), tc.format, tc.ifs)
 		if tc.wantCode != "" {
-			if e, ok := err.(*Error); !ok || e.Code != tc.wantCode {
+			if e, ok := err.(*api.Error); !ok || e.Code != tc.wantCode {
 				t.Errorf("%s %+v: err %v, want code %s", tc.format, tc.ifs, err, tc.wantCode)
 			}
 			continue
