@@ -12,6 +12,23 @@ const $ = (id) => document.getElementById(id);
 // smaller choices away.
 const maxFreePerSpace = 8;
 
+// A space with more blocks than this draws its bar as runs of touching
+// blocks and lists only the first ones: a 5,000-segment plan would
+// otherwise put 10,000 elements in the page on every pause in typing,
+// a main-thread task of a quarter second (issue 14).
+const maxDrawnPerSpace = 200;
+const maxListedPerSpace = 100;
+
+/** runs merges sorted blocks that touch or overlap into [lo, hi, count]. */
+function runs(sorted) {
+  const out = [];
+  for (const b of sorted) {
+    const last = out[out.length - 1];
+    if (last && b.lo <= last[1] + 1) { last[1] = Math.max(last[1], b.hi); last[2]++; } else out.push([b.lo, b.hi, 1]);
+  }
+  return out;
+}
+
 // Private and link-local ranges: a plan's blocks are drawn on the one
 // that holds them; anything else on its /8.
 const knownSpaces = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'];
@@ -51,10 +68,13 @@ export function planBlocks(plan) {
   return out;
 }
 
+// Parsed once: spaceOf runs for each of a plan's blocks.
+let knownParsed = null;
+
 /** spaceOf is the address space a block is drawn on. */
 function spaceOf(b) {
-  for (const s of knownSpaces) {
-    const p = parse(s);
+  knownParsed ??= knownSpaces.map(parse);
+  for (const p of knownParsed) {
     if (b.lo >= p.lo && b.hi <= p.hi) return p;
   }
   return b.bits >= 8 ? parse(`${v4s(b.lo - (b.lo % 2 ** 24))}/8`) : b;
@@ -139,6 +159,12 @@ export class AddressMap {
       this.target = document.querySelector(`#editor input[data-path="${CSS.escape(this.target.dataset.path)}"]`);
     }
     const label = this.target?.labels?.[0]?.textContent;
+    const bits = this.bitsFor();
+    // Nothing the map shows changed (most keystrokes): keep it as it is.
+    let key = `${this.target?.dataset.path ?? ''}\u0000${label ?? ''}\u0000${bits}`;
+    for (const b of blocks) key += `\u0000${b.cidr}\u0001${b.what}`;
+    if (key === this.shownKey && out.isConnected) return;
+    this.shownKey = key;
     replaceChildren($('address-map-target'), this.target
       ? ['A click fills ', h('strong', null, label || 'the field'), ' ', h('span', { class: 'mono muted' }, this.target.dataset.path)]
       : 'Focus a CIDR field in the editor, then pick a free block to fill it.');
@@ -149,18 +175,23 @@ export class AddressMap {
       if (!spaces.has(s.cidr)) spaces.set(s.cidr, { space: s, blocks: [] });
       spaces.get(s.cidr).blocks.push(b);
     }
-    const bits = this.bitsFor();
     const rows = [...spaces.values()].sort((a, b) => a.space.lo - b.space.lo).map(({ space, blocks: bs }) => {
       const span = space.hi - space.lo + 1;
       const pos = (b) => ({ left: ((b.lo - space.lo) / span) * 100, width: ((b.hi - b.lo + 1) / span) * 100 });
       const free = bits !== null && bits < space.bits ? [] : freeBlocks(space, blocks, bits);
+      bs.sort((a, b) => a.lo - b.lo);
+      const used = bs.length <= maxDrawnPerSpace
+        ? bs.map((b) => { const p = pos(b); return h('span', { class: 'amap-used', dataset: { used: b.cidr }, title: `${b.cidr} · ${b.what}`, style: { left: `${p.left}%`, width: `${p.width}%` } }); })
+        : runs(bs).map(([lo, hi, n]) => { const p = pos({ lo, hi }); return h('span', { class: 'amap-used', title: `${v4s(lo)} – ${v4s(hi)} · ${n} block${n === 1 ? '' : 's'}`, style: { left: `${p.left}%`, width: `${p.width}%` } }); });
+      const listed = bs.slice(0, maxListedPerSpace).map((b) => h('li', null, h('span', { class: 'mono' }, b.cidr), ' ', h('span', { class: 'muted' }, b.what)));
+      if (bs.length > maxListedPerSpace) listed.push(h('li', { class: 'muted' }, `… and ${(bs.length - maxListedPerSpace).toLocaleString('en')} more blocks`));
       const bar = h('div', { class: 'amap-bar', 'aria-hidden': 'true' },
-        bs.map((b) => { const p = pos(b); return h('span', { class: 'amap-used', dataset: { used: b.cidr }, title: `${b.cidr} · ${b.what}`, style: { left: `${p.left}%`, width: `${p.width}%` } }); }),
+        used,
         free.map((c) => { const p = pos(parse(c)); return h('span', { class: 'amap-free', title: `${c} free`, style: { left: `${p.left}%`, width: `${p.width}%` } }); }));
       return h('div', { class: 'amap-space' },
         h('h3', null, space.cidr),
         bar,
-        h('ul', { class: 'amap-used-list' }, bs.sort((a, b) => a.lo - b.lo).map((b) => h('li', null, h('span', { class: 'mono' }, b.cidr), ' ', h('span', { class: 'muted' }, b.what)))),
+        h('ul', { class: 'amap-used-list' }, listed),
         free.length
           ? h('div', { class: 'amap-free-list' }, h('span', { class: 'muted' }, 'Free: '),
             free.map((c) => h('button', { type: 'button', class: 'mono', dataset: { free: c }, disabled: !this.target, title: this.target ? `Fill ${label || 'the field'} with ${c}` : 'focus a CIDR field in the editor first', onclick: () => this.fill(c) }, c)))

@@ -143,10 +143,17 @@ export class Analysis {
       if (text !== this.page.planText) return;
       this.page.setStrategyFindings(r.findings);
       $('strategy-mode').textContent = r.mode ? `· ${r.mode === 'prefix-split' ? 'prefix split' : r.mode === 'as-path' ? 'AS_PATH prepend' : r.mode}` : '';
-      replaceChildren(out, renderStrategy(r, this.page.profile, this.page.plan.profile));
+      // Most pauses in typing leave the advertisements as they were: then
+      // the page keeps them rather than rebuilding (and laying out) them.
+      const key = JSON.stringify([r, this.page.plan.profile ?? null]);
+      if (key !== this.strategyKey || !out.firstChild) {
+        this.strategyKey = key;
+        replaceChildren(out, renderStrategy(r, this.page.profile, this.page.plan.profile));
+      }
     } catch (e) {
       if (text !== this.page.planText) return;
       this.page.setStrategyFindings([]);
+      this.strategyKey = '';
       replaceChildren(out, h('p', { class: 'muted' }, blockedMessage(e)));
     }
   }
@@ -271,7 +278,13 @@ export class Analysis {
     const plan = this.page.plan;
     if (!plan) return;
     this.inPageStyle ??= adoptDiagramStyle();
-    $('diagram').innerHTML = diagramSVG(plan, this.diagramState(), { embedStyle: !this.inPageStyle });
+    // The same drawing again (most pauses in typing) is left in place: a
+    // new SVG is parsed and laid out however little it differs.
+    const svg = diagramSVG(plan, this.diagramState(), { embedStyle: !this.inPageStyle });
+    const el = $('diagram');
+    if (svg === this.diagramShown && el.firstChild) return;
+    this.diagramShown = svg;
+    el.innerHTML = svg;
   }
 
   diagramState() {
@@ -383,13 +396,22 @@ export class Analysis {
  * renderStrategy shows what each side advertises on each path, the route
  * count against the border gateway's quota and the strategy's notes.
  */
+// An advertisement list names at most this many prefixes: a 5,000-segment
+// plan would otherwise add 10,000 rows to the page on every pause in
+// typing (a main-thread task of most of a second, issue 14). The
+// provisioning export and the router configuration carry every one.
+const maxAnnsListed = 50;
+
 function renderStrategy(r, profile, own) {
-  const list = (anns) => (anns && anns.length
-    ? h('ul', { class: 'ann' }, anns.map((a) => h('li', null,
+  const list = (anns) => {
+    if (!anns || !anns.length) return h('p', { class: 'muted' }, 'nothing');
+    const items = anns.slice(0, maxAnnsListed).map((a) => h('li', null,
       h('span', { class: 'mono' }, a.prefix),
       a.prepend ? h('span', { class: 'prepend' }, ` +${a.prepend} prepend${a.prepend > 1 ? 's' : ''}`) : null,
-      a.origin ? h('span', { class: 'muted' }, ' ', a.origin) : null)))
-    : h('p', { class: 'muted' }, 'nothing'));
+      a.origin ? h('span', { class: 'muted' }, ' ', a.origin) : null));
+    if (anns.length > maxAnnsListed) items.push(h('li', { class: 'muted' }, `… and ${(anns.length - maxAnnsListed).toLocaleString('en')} more prefixes (every one is in the router configuration and the provisioning export)`));
+    return h('ul', { class: 'ann' }, items);
+  };
   // The plan may override the quota (its JD Cloud profile); the notes the
   // core writes use the plan's value, so this line must too.
   const quota = own?.quotas?.dynamicRoutesPerBorderGateway ?? profile?.quotas?.dynamicRoutesPerBorderGateway;
