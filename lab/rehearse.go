@@ -258,7 +258,7 @@ func (r Rehearsal) Run(ctx context.Context) (*Report, error) {
 		StandsIn: append([]string{
 			"the border gateway is FRR configured with JD Cloud's rules (docs/oracle.md), with the plan's BFD timers",
 			"the customer router is FRR loading exactly `hybridplan export --format frr` (with the lab's BGP timers)",
-			"the IDC's internal routing is a host route to the IDC host on the customer router: the exported configuration's discard routes (blackhole, distance 254) for split prefixes are longer than a connected IDC segment and would otherwise drop the traffic",
+			"the IDC's internal routing is the IDC segments connected to the customer router, each as a whole (no route longer than a segment)",
 			"the Direct Connection is a veth pair with one macvlan per private virtual interface; a silent failure points each end's neighbor entry for the other at an unused MAC address (carrier up, every packet dropped)",
 		}, notes...),
 		Agree: true,

@@ -321,15 +321,10 @@ func (t *Topology) addLocalRoutes(ctx context.Context) error {
 	if t.idcAddr, err = add(t.custNS, "idc", t.idcNS, idc); err != nil {
 		return fmt.Errorf("IDC segments: %w", err)
 	}
-	if t.idcAddr.IsValid() {
-		// The IDC's own routing knows its hosts by routes longer than the
-		// split prefixes the exported configuration discards (a /17
-		// blackhole at distance 254 still beats a connected /16 by
-		// longest match): the host's /32 stands for them.
-		if _, err := run(ctx, "ip", "-n", t.custNS, "route", "add", netip.PrefixFrom(t.idcAddr, 32).String(), "dev", "idc"); err != nil {
-			return fmt.Errorf("the IDC host's route: %w", err)
-		}
-	}
+	// The customer router's only route into the IDC is the connected
+	// segment, as on a border router that knows the segment as a whole
+	// (10.1.0.0/16 towards the core): the exported configuration must not
+	// out-match it for the prefix-split more-specifics (split_test.go).
 	if t.vmAddr, err = add(t.cloudNS, "vpc", t.vmNS, vpc); err != nil {
 		return fmt.Errorf("propagated VPC segments: %w", err)
 	}

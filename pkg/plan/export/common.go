@@ -313,3 +313,33 @@ func lifetimeWarning(w *writer, c, vendor, what string, t tunnel, seconds, vendo
 	}
 	w.comment(c, fmt.Sprintf("WARNING: tunnel %s's %s lifetime %d s is below %s's minimum of %d s; raise it in the plan (JD Cloud accepts 60-86400 s) so both ends agree.", t.Name, what, seconds, vendor, vendorMin))
 }
+
+// split lists the originated prefixes inside an IDC segment (design.Split)
+// as "P (in segment S)", in the design's order.
+func (d *design) splitList() string {
+	var parts []string
+	for _, p := range d.Originate {
+		if s, ok := d.Split[p]; ok {
+			parts = append(parts, fmt.Sprintf("%s (in segment %s)", p, s))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// splitDiscardRisk is why no vendor installs a discard route for a
+// prefix-split more-specific.
+const splitDiscardRisk = "a discard route for a more-specific is longer than your internal route for its whole segment " +
+	"(e.g. the /16 towards the IDC core), so longest-prefix match would send the cloud's traffic for it into the " +
+	"discard route: cloud-to-IDC traffic dropped."
+
+// splitNeedsRoute is the warning for vendors whose `network` statement
+// announces only a prefix with an exact route in the table and that have
+// no way to put one there without installing it: the plan does not know
+// the next hop of the router's internal route for the segment.
+func splitNeedsRoute(d *design, vendor, example string) string {
+	return fmt.Sprintf("%s announces a `network` prefix only while the routing table holds exactly that prefix, and %s "+
+		"So the prefix-split more-specifics %s get no discard route and are NOT announced until you add, for each, "+
+		"a static route to the next hop of your internal route for its segment (%s). Until then the cloud reaches "+
+		"them only through a covering prefix (in a prefix split: the one announced over the VPN).",
+		vendor, splitDiscardRisk, d.splitList(), example)
+}

@@ -117,6 +117,13 @@ type design struct {
 	// Originate are the prefixes the router originates into BGP, IPv4
 	// first, each backed by a discard route.
 	Originate []netip.Prefix
+	// Split are the originated prefixes that lie strictly inside an IDC
+	// segment (the more-specifics of a prefix split). A discard route for
+	// one would be longer than the router's internal route for the whole
+	// segment (say 10.1.0.0/16 towards the IDC core), so longest-prefix
+	// match would drop the cloud's traffic into it: no vendor backs them
+	// with an installed discard route. Each maps to its segment.
+	Split     map[netip.Prefix]netip.Prefix
 	Lists     []*prefixList
 	Policies  []*policy
 	Neighbors []neighbor
@@ -338,6 +345,7 @@ func buildDesign(p *plan.Plan, res strategy.Result, opts Options) (*design, erro
 		d.Originate = append(d.Originate, pr)
 	}
 	slices.SortFunc(d.Originate, comparePrefix)
+	d.Split = insideSegments(d.Originate, p.IDC.Segments)
 	for _, f := range res.Findings {
 		if f.Severity != plan.SeverityInfo {
 			w := fmt.Sprintf("%s %s at %s: %s", f.Severity, f.Code, f.Path, f.Message)
@@ -518,4 +526,27 @@ func (p *policy) describe() string {
 		s += fmt.Sprintf(", local-preference %d", t.LocalPref)
 	}
 	return s + "; nothing else"
+}
+
+// insideSegments maps each prefix of ps that is strictly more specific
+// than one of the segments to the longest such segment. It looks up each
+// shorter length of the prefix in a set of the segments, so the work is
+// at most 128 look-ups per prefix however many segments there are.
+func insideSegments(ps []netip.Prefix, segs []plan.Segment) map[netip.Prefix]netip.Prefix {
+	set := make(map[netip.Prefix]bool, len(segs))
+	for _, s := range segs {
+		if s.CIDR.IsValid() {
+			set[s.CIDR.Masked()] = true
+		}
+	}
+	out := map[netip.Prefix]netip.Prefix{}
+	for _, p := range ps {
+		for bits := p.Bits() - 1; bits >= 0; bits-- {
+			if up, _ := p.Addr().Prefix(bits); set[up] {
+				out[p] = up
+				break
+			}
+		}
+	}
+	return out
 }

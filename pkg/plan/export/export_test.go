@@ -272,10 +272,17 @@ func TestPolicyDetails(t *testing.T) {
 	if !slices.Equal(c.networks, wantNetworks) {
 		t.Errorf("networks %v, want %v (every announced prefix, once)", c.networks, wantNetworks)
 	}
+	// A discard route backs each whole segment; the prefix-split /17s
+	// inside a segment get none (it would out-match the router's route
+	// for the segment) and are announced without import check.
 	for _, n := range wantNetworks {
-		if !strings.Contains(string(out), "ip route "+n+" blackhole 254\n") {
-			t.Errorf("no discard route backs network %s", n)
+		has := strings.Contains(string(out), "ip route "+n+" blackhole 254\n")
+		if whole := strings.HasSuffix(n, "/16"); has != whole {
+			t.Errorf("network %s: discard route %v, want %v", n, has, whole)
 		}
+	}
+	if !strings.Contains(string(out), "\n no bgp network import-check\n") {
+		t.Error("the /17s have no route in the table, but FRR's import check is on")
 	}
 
 	// The other vendors render the same groups.
@@ -285,7 +292,8 @@ func TestPolicyDetails(t *testing.T) {
 			"route-map JDC-VPN-OUT-V4 permit 20\n match ip address prefix-list JDC-IDC-TO-VPN-V4-P5\n set as-path prepend 65001 65001 65001 65001 65001\n",
 			"route-map JDC-DC-IN-V4 permit 10\n match ip address prefix-list JDC-VPC-FROM-DC-V4\n set local-preference 300\n",
 			"  network 192.168.128.0 mask 255.255.128.0\n",
-			"ip route 192.168.128.0 255.255.128.0 Null0 254\n",
+			"ip route 192.168.0.0 255.255.0.0 Null0 254\n",
+			"! ip route 192.168.128.0 255.255.128.0 <next hop of your route to 192.168.0.0/16> 254\n",
 		},
 		FormatJunos: {
 			"set policy-options prefix-list JDC-IDC-TO-VPN-V4-P2 192.168.0.0/16\n",

@@ -38,7 +38,14 @@ func renderFRR(w *writer, d *design) {
 
 	if len(d.Originate) > 0 {
 		w.comment(c, discardNote)
+		if len(d.Split) > 0 {
+			w.comment(c, "No discard route for the prefix-split more-specifics "+d.splitList()+": "+splitDiscardRisk+
+				" `no bgp network import-check` under router bgp announces them without a route in the table; traffic to them follows your route for the segment.")
+		}
 		for _, p := range d.Originate {
+			if _, ok := d.Split[p]; ok {
+				continue
+			}
 			if familyOf(p) == ipv4 {
 				w.line("ip route %s blackhole %d", p, discardDistance)
 			} else {
@@ -95,6 +102,10 @@ type ciscoDialect struct {
 	familyLines []string
 	// closing lines follow the block.
 	closing []string
+	// noImportCheck turns off the check that a `network` prefix is in the
+	// routing table when the design has prefix-split more-specifics, which
+	// get no discard route (design.Split). FRR has the knob; IOS XE not.
+	noImportCheck bool
 }
 
 var frrDialect = ciscoDialect{
@@ -108,8 +119,9 @@ var frrDialect = ciscoDialect{
 	// paths, which would load-share over Direct Connection and VPN whenever
 	// their attributes tie. Raise it only to load-share over several Direct
 	// Connection interfaces.
-	familyLines: []string{"  maximum-paths 1"},
-	closing:     []string{"exit", "!"},
+	familyLines:   []string{"  maximum-paths 1"},
+	closing:       []string{"exit", "!"},
+	noImportCheck: true,
 }
 
 // writeCiscoBGP writes the "router bgp" block in FRR's or IOS XE's dialect.
@@ -120,6 +132,9 @@ func writeCiscoBGP(w *writer, d *design, dialect ciscoDialect) {
 	// Address families are enabled per neighbor below, so an IPv6 session
 	// never carries IPv4 routes or the other way round.
 	w.line(" no bgp default ipv4-unicast")
+	if dialect.noImportCheck && len(d.Split) > 0 {
+		w.line(" no bgp network import-check")
+	}
 	if d.Timers != nil {
 		w.line(" timers bgp %d %d", d.Timers[0], d.Timers[1])
 	}

@@ -15,6 +15,9 @@ const defaultIOSXEInterface = "GigabitEthernet0/0/1"
 // Security for VPNs with IPsec, FlexVPN and IKEv2, BFD).
 func renderIOSXE(w *writer, d *design) {
 	const c = "!"
+	if len(d.Split) > 0 {
+		d.Warnings = append(d.Warnings, splitNeedsRoute(d, "IOS XE", "ip route 10.1.0.0 255.255.128.0 <next hop> 254"))
+	}
 	header(w, d, c, "Cisco IOS XE 17", []string{
 		fmt.Sprintf("Interface names are examples: the Direct Connection subinterfaces hang off %s; tunnels are sourced from the customer gateway's public IPs, which must be configured on the WAN interface.", orText(d.Opts.DCInterface, defaultIOSXEInterface)),
 	})
@@ -50,6 +53,15 @@ func renderIOSXE(w *writer, d *design) {
 	if len(d.Originate) > 0 {
 		w.comment(c, discardNote)
 		for _, p := range d.Originate {
+			if seg, ok := d.Split[p]; ok {
+				w.comment(c, fmt.Sprintf("WARNING: no discard route for %s (it would drop cloud-to-IDC traffic; see the WARNING at the top). FILL IN the next hop of your route to %s:", p, seg))
+				if familyOf(p) == ipv4 {
+					w.comment(c, fmt.Sprintf("  ip route %s %s <next hop of your route to %s> %d", p.Addr(), netmask(p.Bits()), seg, discardDistance))
+				} else {
+					w.comment(c, fmt.Sprintf("  ipv6 route %s <next hop of your route to %s> %d", p, seg, discardDistance))
+				}
+				continue
+			}
 			if familyOf(p) == ipv4 {
 				w.line("ip route %s %s Null0 %d", p.Addr(), netmask(p.Bits()), discardDistance)
 			} else {

@@ -61,6 +61,10 @@ func renderJunos(w *writer, d *design) {
 	w.line("set routing-options autonomous-system %d", d.ASN)
 	if len(d.Originate) > 0 {
 		w.comment(c, discardNote)
+		if len(d.Split) > 0 {
+			w.comment(c, "The prefix-split more-specifics "+d.splitList()+" are no-install: in the routing table, so the export "+
+				"policies announce them, but not in the forwarding table, because "+splitDiscardRisk+" Traffic to them follows your route for the segment.")
+		}
 		for _, p := range d.Originate {
 			prefix := "set routing-options static"
 			if familyOf(p) == ipv6 {
@@ -68,6 +72,9 @@ func renderJunos(w *writer, d *design) {
 			}
 			w.line("%s route %s discard", prefix, p)
 			w.line("%s route %s preference %d", prefix, p, discardDistance)
+			if _, ok := d.Split[p]; ok {
+				w.line("%s route %s no-install", prefix, p)
+			}
 		}
 	}
 

@@ -17,6 +17,9 @@ const defaultVRPInterface = "GigabitEthernet0/0/1"
 func renderVRP(w *writer, d *design) {
 	const c = "#"
 	parent := orText(d.Opts.DCInterface, defaultVRPInterface)
+	if len(d.Split) > 0 {
+		d.Warnings = append(d.Warnings, splitNeedsRoute(d, "VRP", "ip route-static 10.1.0.0 17 <next hop> preference 254"))
+	}
 	header(w, d, c, "Huawei VRP (AR series, V200R010 or later)", []string{
 		fmt.Sprintf("Interface names are examples: Direct Connection subinterfaces on %s; tunnels are sourced from the customer gateway's public IPs, which must be configured on the WAN interface.", parent),
 	})
@@ -53,6 +56,15 @@ func renderVRP(w *writer, d *design) {
 	if len(d.Originate) > 0 {
 		w.comment(c, discardNote)
 		for _, p := range d.Originate {
+			if seg, ok := d.Split[p]; ok {
+				w.comment(c, fmt.Sprintf("WARNING: no discard route for %s (it would drop cloud-to-IDC traffic; see the WARNING at the top). FILL IN the next hop of your route to %s:", p, seg))
+				kw := "ip route-static"
+				if familyOf(p) == ipv6 {
+					kw = "ipv6 route-static"
+				}
+				w.comment(c, fmt.Sprintf("  %s %s %d <next hop of your route to %s> preference %d", kw, p.Addr(), p.Bits(), seg, discardDistance))
+				continue
+			}
 			if familyOf(p) == ipv4 {
 				w.line("ip route-static %s %d NULL0 preference %d", p.Addr(), p.Bits(), discardDistance)
 			} else {
