@@ -61,6 +61,17 @@ func Get(name string) (Example, bool) {
 	return Example{}, false
 }
 
+// SeedJSON returns the seed plan's document. The seed is compiled in, so
+// its absence is a broken build, not a condition callers handle: tests and
+// benchmarks use this instead of each checking Get's second result.
+func SeedJSON() string {
+	e, ok := Get(Seed)
+	if !ok {
+		panic("examples: the seed example " + Seed + " is not compiled in")
+	}
+	return e.JSON
+}
+
 // Decode returns the example as a plan.
 func (e Example) Decode() (*plan.Plan, error) {
 	p, err := plan.DecodeBytes([]byte(e.JSON))

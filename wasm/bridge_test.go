@@ -101,14 +101,7 @@ func seed(t *testing.T) string {
 	return seedFor(t)
 }
 
-func seedFor(tb testing.TB) string {
-	tb.Helper()
-	e, ok := examples.Get(examples.Seed)
-	if !ok {
-		tb.Fatal("no seed example")
-	}
-	return e.JSON
-}
+func seedFor(testing.TB) string { return examples.SeedJSON() }
 
 func TestMain(m *testing.M) {
 	// testStore is the in-memory store under Node, which has no IndexedDB,

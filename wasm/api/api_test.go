@@ -12,14 +12,7 @@ import (
 	"github.com/hybridplan/hybridplan/wasm/drafts"
 )
 
-func seed(t *testing.T) string {
-	t.Helper()
-	e, ok := examples.Get(examples.Seed)
-	if !ok {
-		t.Fatal("no seed example")
-	}
-	return e.JSON
-}
+func seed(*testing.T) string { return examples.SeedJSON() }
 
 func TestValidateExamplesAndDecodeFindings(t *testing.T) {
 	for _, e := range Examples() {

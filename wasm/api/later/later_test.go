@@ -15,14 +15,7 @@ import (
 	"github.com/hybridplan/hybridplan/wasm/api"
 )
 
-func seed(t *testing.T) string {
-	t.Helper()
-	e, ok := examples.Get(examples.Seed)
-	if !ok {
-		t.Fatal("no seed example")
-	}
-	return e.JSON
-}
+func seed(*testing.T) string { return examples.SeedJSON() }
 
 // The core lists the export formats without linking pkg/plan/export; the
 // list must be the one exportConfig (here) accepts.
