@@ -62,6 +62,12 @@ export class Analysis {
     this.running = false;
     this.pending = false;
     this.timer = 0;
+    // busy is true while any analysis work is owed: a scheduled run, a
+    // running one, or a scenario's simulation. Each of these ends on its
+    // own, so busy is recomputed from all of them when one ends, never
+    // cleared by one while another is still owed (whenIdle relies on it).
+    this.timerPending = false;
+    this.scenarioRuns = 0;
     this.scenario = 'normal';
     this.failback = false;
     this.scenarios = [];
@@ -82,7 +88,24 @@ export class Analysis {
     if (immediate) this.drawDiagram();
     clearTimeout(this.timer);
     this.busy = true;
-    this.timer = setTimeout(() => this.run(), immediate ? 0 : analysisDelay);
+    this.timerPending = true;
+    this.timer = setTimeout(() => { this.timerPending = false; this.run(); }, immediate ? 0 : analysisDelay);
+  }
+
+  /**
+   * owed marks a run as owed before it is scheduled (a loaded plan's
+   * analysis waits for its findings to show first), so the page is not idle
+   * in between even if an older run ends meanwhile.
+   */
+  owed() {
+    this.timerPending = true;
+    this.busy = true;
+  }
+
+  /** settled recomputes busy after a piece of work ended and tells the page. */
+  settled() {
+    this.busy = this.running || this.timerPending || this.scenarioRuns > 0;
+    this.page.settle();
   }
 
   async run() {
@@ -96,8 +119,7 @@ export class Analysis {
       } while (this.pending);
     } finally {
       this.running = false;
-      this.busy = false;
-      this.page.settle();
+      this.settled();
     }
   }
 
@@ -219,8 +241,9 @@ export class Analysis {
     this.drawDiagram();
     this.renderSummary();
     this.busy = true;
+    this.scenarioRuns++;
     // A trace on screen answers for the scenario shown: redo it.
-    this.simulate(this.page.planText).then(() => this.retrace()).finally(() => { this.busy = false; this.page.settle(); });
+    this.simulate(this.page.planText).then(() => this.retrace()).finally(() => { this.scenarioRuns--; this.settled(); });
   }
 
   // ---- simulation -------------------------------------------------------------

@@ -51,7 +51,7 @@ class Page {
     this.validate();
     // Findings first: the analysis (several core calls) starts once they
     // are shown, so a loaded plan is readable as soon as possible.
-    this.analysis.busy = true;
+    this.analysis.owed();
     this.whenValidated().then(() => this.analysis.planChanged(true));
     this.notify();
   }
