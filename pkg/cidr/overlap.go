@@ -44,80 +44,201 @@ type Overlap struct {
 	Kind OverlapKind
 }
 
-// sweepItem is an entry reduced to what the sweep compares.
+// sweepItem is a block reduced to what the sweep compares.
 type sweepItem struct {
 	first, last u128
 	bits        int
-	idx         int // position in the input, for stable order and lookup
+	ref         int
+	v6          bool
 }
 
-// sweepFamily walks the valid entries of one family in sweep order — first
-// address ascending, then prefix length ascending (a container before what
-// it contains), then input position — keeping a stack of open blocks:
-// every block on the stack contains the one above it, so when a new block
-// starts, the blocks that end before it are popped and the rest all contain
-// it. visit gets each item and its containers (outermost first) and returns
-// false to stop. Beyond the sort the cost is O(n) plus the visits.
-func sweepFamily(entries []Entry, is4 bool, visit func(cur sweepItem, open []sweepItem) bool) {
+// maxKeyRef is the largest reference an IPv4 sort key holds (26 bits).
+const maxKeyRef = 1<<26 - 1
+
+// Blocks is a set of address blocks reduced to integers for the overlap
+// sweep, each with a caller's reference (a position in the caller's own
+// lists, say). It holds no pointers: the garbage collector never scans it
+// and filling it costs no write barriers, which matters under WebAssembly,
+// where the collector runs on the same thread and a 100k-block plan is
+// checked on every keystroke. The zero Blocks is empty and ready to use.
+//
+// Overlaps and Count sort the set in place; blocks may be added after
+// them.
+type Blocks struct {
+	// v4 holds IPv4 blocks as one sort key each: first address << 32 |
+	// prefix length << 26 | reference. Sorting 8-byte integers is several
+	// times faster than sorting items with a comparison function.
+	v4 []uint64
+	// wide holds IPv6 blocks and, once a reference does not fit a key
+	// (spilled), every IPv4 block too.
+	wide []sweepItem
+	// spilled is 0, or above maxKeyRef once the IPv4 blocks are items
+	// (one comparison in AddV4 tests both the reference and this).
+	spilled uint
+}
+
+// Grow makes room for n more IPv4 blocks, so that a caller that knows how
+// many are coming fills one allocation instead of growing it.
+func (s *Blocks) Grow(n int) { s.v4 = slices.Grow(s.v4, n) }
+
+// Len is the number of blocks in the set.
+func (s *Blocks) Len() int { return len(s.v4) + len(s.wide) }
+
+// Add adds the block p (host bits ignored) with reference ref ≥ 0; an
+// invalid p is skipped.
+func (s *Blocks) Add(p netip.Prefix, ref int) {
+	switch {
+	case !p.IsValid():
+	case p.Addr().Is4():
+		s.AddV4(uint32(spanOf(p).first.lo), p.Bits(), ref)
+	default:
+		sp := spanOf(p)
+		s.wide = append(s.wide, sweepItem{sp.first, sp.last, p.Bits(), ref, true})
+	}
+}
+
+// AddV4 adds the IPv4 block first/bits with reference ref ≥ 0, for
+// callers that already hold the address as an integer: first is the
+// block's first address (host bits clear; Add clears them) and bits is 0
+// to 32.
+func (s *Blocks) AddV4(first uint32, bits, ref int) {
+	if uint(ref)|s.spilled <= maxKeyRef {
+		s.v4 = append(s.v4, uint64(first)<<32|uint64(bits)<<26|uint64(ref))
+		return
+	}
+	// A reference that does not fit a key: from then on every IPv4 block
+	// is an item, so that one sweep sees them all.
+	if s.spilled == 0 {
+		s.spilled = maxKeyRef + 1
+		for _, k := range s.v4 {
+			s.wide = append(s.wide, keyItem(k))
+		}
+		s.v4 = nil
+	}
+	host := uint64(1)<<(32-bits) - 1
+	s.wide = append(s.wide, sweepItem{u128{0, uint64(first)}, u128{0, uint64(first) | host}, bits, ref, false})
+}
+
+// keyItem unpacks an IPv4 sort key.
+func keyItem(k uint64) sweepItem {
+	first, bits := k>>32, int(k>>26&63)
+	return sweepItem{u128{0, first}, u128{0, first | (1<<(32-bits) - 1)}, bits, int(k & maxKeyRef), false}
+}
+
+// Pair is two overlapping blocks of a Blocks set by their references: A
+// contains B, or for a Duplicate A is the one added first (the smaller
+// reference, for blocks added in reference order).
+type Pair struct {
+	A, B int
+	Kind OverlapKind
+}
+
+// sort puts the set in sweep order: IPv4 before IPv6, then first address
+// ascending, then prefix length ascending (a container before what it
+// contains), then reference.
+func (s *Blocks) sort() {
+	slices.Sort(s.v4)
+	if !slices.IsSortedFunc(s.wide, compareItems) {
+		slices.SortFunc(s.wide, compareItems)
+	}
+}
+
+func compareItems(a, b sweepItem) int {
+	if a.v6 != b.v6 {
+		if b.v6 {
+			return -1
+		}
+		return 1
+	}
+	if c := a.first.cmp(b.first); c != 0 {
+		return c
+	}
+	return cmp.Or(cmp.Compare(a.bits, b.bits), cmp.Compare(a.ref, b.ref))
+}
+
+// Overlaps yields every overlapping pair of the set: the sort is
+// O(n log n) and each of the k pairs costs O(1). It walks the blocks in
+// sweep order keeping a stack of open blocks: every block on the stack
+// contains the one above it, so when a new block starts, the blocks that
+// end before it are popped and the rest all contain it. Adjacent blocks
+// (10.0.0.0/25 and 10.0.0.128/25) do not overlap; IPv4 and IPv6 never do.
+// Pairs come IPv4 first, in sweep order of B, the outer A first.
+func (s *Blocks) Overlaps() iter.Seq[Pair] {
+	return func(yield func(Pair) bool) {
+		s.sort()
+		stack := make([]sweepItem, 0, 32)
+		for _, k := range s.v4 {
+			it := keyItem(k)
+			for len(stack) > 0 && stack[len(stack)-1].last.lo < it.first.lo {
+				stack = stack[:len(stack)-1]
+			}
+			for _, o := range stack {
+				if !yield(pairOf(o, it)) {
+					return
+				}
+			}
+			stack = append(stack, it)
+		}
+		stack = stack[:0]
+		for n, it := range s.wide {
+			if n > 0 && it.v6 != s.wide[n-1].v6 {
+				stack = stack[:0] // the families never overlap
+			}
+			for len(stack) > 0 && stack[len(stack)-1].last.cmp(it.first) < 0 {
+				stack = stack[:len(stack)-1]
+			}
+			for _, o := range stack {
+				if !yield(pairOf(o, it)) {
+					return
+				}
+			}
+			stack = append(stack, it)
+		}
+	}
+}
+
+func pairOf(outer, inner sweepItem) Pair {
+	if outer.bits == inner.bits {
+		return Pair{outer.ref, inner.ref, Duplicate}
+	}
+	return Pair{outer.ref, inner.ref, Contains}
+}
+
+// Count returns how many pairs Overlaps would yield, in O(n log n)
+// whatever that number is.
+func (s *Blocks) Count() int {
+	s.sort()
+	n := 0
 	stack := make([]sweepItem, 0, 32)
-	step := func(it sweepItem) bool {
+	for _, k := range s.v4 {
+		it := keyItem(k)
+		for len(stack) > 0 && stack[len(stack)-1].last.lo < it.first.lo {
+			stack = stack[:len(stack)-1]
+		}
+		n += len(stack)
+		stack = append(stack, it)
+	}
+	stack = stack[:0]
+	for m, it := range s.wide {
+		if m > 0 && it.v6 != s.wide[m-1].v6 {
+			stack = stack[:0]
+		}
 		for len(stack) > 0 && stack[len(stack)-1].last.cmp(it.first) < 0 {
 			stack = stack[:len(stack)-1]
 		}
-		if !visit(it, stack) {
-			return false
-		}
+		n += len(stack)
 		stack = append(stack, it)
-		return true
 	}
-	n := 0
-	for _, e := range entries {
-		if e.Prefix.IsValid() && e.Prefix.Addr().Is4() == is4 {
-			n++
-		}
+	return n
+}
+
+// blocksOf is entries as a Blocks set, each referenced by its index.
+func blocksOf(entries []Entry) *Blocks {
+	s := &Blocks{}
+	for i := range entries {
+		s.Add(entries[i].Prefix, i)
 	}
-	if n == 0 {
-		return
-	}
-	if is4 && len(entries) < 1<<26 {
-		// IPv4 packs into one integer (address, length, position): sorting
-		// 8-byte integers is several times faster than sorting items with a
-		// comparison function, and the items are rebuilt one at a time.
-		keys := make([]uint64, 0, n)
-		for i, e := range entries {
-			if e.Prefix.IsValid() && e.Prefix.Addr().Is4() {
-				first := spanOf(e.Prefix).first.lo
-				keys = append(keys, first<<32|uint64(e.Prefix.Bits())<<26|uint64(i))
-			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			first, bits, i := k>>32, int(k>>26&63), int(k&(1<<26-1))
-			if !step(sweepItem{u128{0, first}, u128{0, first | (1<<(32-bits) - 1)}, bits, i}) {
-				return
-			}
-		}
-		return
-	}
-	items := make([]sweepItem, 0, n)
-	for i, e := range entries {
-		if !e.Prefix.IsValid() || e.Prefix.Addr().Is4() != is4 {
-			continue
-		}
-		s := spanOf(e.Prefix)
-		items = append(items, sweepItem{s.first, s.last, e.Prefix.Bits(), i})
-	}
-	slices.SortFunc(items, func(a, b sweepItem) int {
-		if c := a.first.cmp(b.first); c != 0 {
-			return c
-		}
-		return cmp.Or(cmp.Compare(a.bits, b.bits), cmp.Compare(a.idx, b.idx))
-	})
-	for _, it := range items {
-		if !step(it) {
-			return
-		}
-	}
+	return s
 }
 
 // AllOverlaps yields every overlapping pair among entries: the sort is
@@ -126,25 +247,11 @@ func sweepFamily(entries []Entry, is4 bool, visit func(cur sweepItem, open []swe
 // (10.0.0.0/25 and 10.0.0.128/25) do not overlap; IPv4 and IPv6 never do;
 // invalid prefixes are skipped. Non-canonical prefixes are compared by the
 // block they denote. Pairs come IPv4 first, in address order of B, the
-// outer A first.
+// outer A first; for a duplicate, A is the entry that came first.
 func AllOverlaps(entries []Entry) iter.Seq[Overlap] {
 	return func(yield func(Overlap) bool) {
-		for _, is4 := range []bool{true, false} {
-			stopped := false
-			sweepFamily(entries, is4, func(cur sweepItem, open []sweepItem) bool {
-				for _, o := range open {
-					kind := Contains
-					if o.bits == cur.bits {
-						kind = Duplicate
-					}
-					if !yield(Overlap{A: entries[o.idx], B: entries[cur.idx], Kind: kind}) {
-						stopped = true
-						return false
-					}
-				}
-				return true
-			})
-			if stopped {
+		for o := range blocksOf(entries).Overlaps() {
+			if !yield(Overlap{A: entries[o.A], B: entries[o.B], Kind: o.Kind}) {
 				return
 			}
 		}
@@ -164,13 +271,4 @@ func Overlaps(entries []Entry) []Overlap {
 
 // CountOverlaps returns how many pairs Overlaps would return, in O(n log n)
 // whatever that number is.
-func CountOverlaps(entries []Entry) int {
-	n := 0
-	for _, is4 := range []bool{true, false} {
-		sweepFamily(entries, is4, func(_ sweepItem, open []sweepItem) bool {
-			n += len(open)
-			return true
-		})
-	}
-	return n
-}
+func CountOverlaps(entries []Entry) int { return blocksOf(entries).Count() }

@@ -213,3 +213,36 @@ func FuzzParsePrefix(f *testing.F) {
 		}
 	})
 }
+
+// A Blocks set whose references pass what an IPv4 sort key holds moves
+// its IPv4 blocks to items mid-way: the pairs, their order and the count
+// must be those of the same set with small references, whether the large
+// references come first, last or in the middle.
+func TestBlocksLargeReferences(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for round := range 200 {
+		in := randomEntries(r, 1+r.IntN(40))
+		var small, large Blocks
+		base := maxKeyRef - r.IntN(len(in)+2)
+		for i, e := range in {
+			small.Add(e.Prefix, i)
+			large.Add(e.Prefix, base+i)
+		}
+		var want, got []Pair
+		for p := range small.Overlaps() {
+			want = append(want, p)
+		}
+		for p := range large.Overlaps() {
+			got = append(got, Pair{p.A - base, p.B - base, p.Kind})
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d (first reference %d): %v\nwant %v", round, base, got, want)
+		}
+		if c := large.Count(); c != len(want) {
+			t.Fatalf("round %d: Count = %d, want %d", round, c, len(want))
+		}
+		if large.Len() != small.Len() {
+			t.Fatalf("round %d: Len %d, want %d", round, large.Len(), small.Len())
+		}
+	}
+}

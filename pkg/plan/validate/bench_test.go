@@ -63,7 +63,7 @@ func generatedPlan(tb testing.TB, n int) *plan.Plan {
 	return p
 }
 
-func blockCount(p *plan.Plan) int { return len(collectBlocks(p).entries) }
+func blockCount(p *plan.Plan) int { return len(entriesOf(p)) }
 
 // 150,000 blocks reach the generator's /32 segments and subnets beyond
 // 11.255.255.0, where a larger plan once overlapped the seed's interconnect
@@ -102,7 +102,12 @@ func TestIndexBulkAgrees(t *testing.T) {
 	}
 }
 
-func entriesOf(p *plan.Plan) []cidr.Entry { return collectBlocks(p).entries }
+// entriesOf is every block of the plan, in position order.
+func entriesOf(p *plan.Plan) []cidr.Entry {
+	var out []cidr.Entry
+	newBlockSet(p).each(func(_ int, b block) { out = append(out, cidr.Entry{Prefix: b.prefix, Ref: len(out)}) })
+	return out
+}
 
 // indexPairs is the bulk overlap check done with cidr.Index alone: insert
 // every block, then ask for each block which stored blocks overlap it. It

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -79,110 +80,165 @@ func (b block) describe(p *plan.Plan) string {
 	return fmt.Sprintf("tunnel inside block %s of tunnel %s", b.prefix, plan.Quote(p.VPN.Tunnels[b.i].Name))
 }
 
-// loc is where a block sits in the plan, packed small: plans reach 100k
-// blocks and the WebAssembly garbage collector feels every byte.
-type loc struct {
-	kind BlockKind
-	ipv6 bool
-	i, j int32
-}
-
-// blockSet is every address block of the plan: entries for the overlap
-// sweep (Ref is the index) and, in parallel, where each one sits.
+// blockSet is every address block of the plan, each known by its
+// position in a fixed numbering of the plan's block fields: IDC segment i
+// is i; attachment a's CIDR j is att[a]+j and its subnet j
+// att[a]+len(CIDRs)+j; interface i's interconnect is ifc+2i (+1 for
+// IPv6); tunnel i's inside block is tun+2i (+1 for IPv6). A position
+// leads back to the field, so the set holds no copy of the plan: the
+// overlap sweep gets one 8-byte key per IPv4 block and nothing with a
+// pointer, which is what the WebAssembly collector, running on the page's
+// only thread, would otherwise scan and guard with write barriers on
+// every keystroke of a 100k-block plan. Missing blocks take no room.
 type blockSet struct {
-	entries []cidr.Entry
-	locs    []loc
+	p        *plan.Plan
+	sweep    cidr.Blocks
+	att      []int // position of each attachment's first CIDR
+	ifc, tun int   // positions of the first interface and tunnel block
 }
 
-func (s *blockSet) add(p netip.Prefix, kind BlockKind, i, j int, ipv6 bool) {
-	if !p.IsValid() {
-		// Missing blocks are reported by checkMissingBlocks and take no
-		// room here: a plan of a million nulls stays small.
+// newBlockSet numbers the plan's block fields; its sweep is still empty.
+func newBlockSet(p *plan.Plan) *blockSet {
+	s := &blockSet{p: p, att: make([]int, len(p.BorderGateway.Attachments))}
+	pos := len(p.IDC.Segments)
+	for i := range p.BorderGateway.Attachments {
+		a := &p.BorderGateway.Attachments[i]
+		s.att[i] = pos
+		pos += len(a.CIDRs) + len(a.Subnets)
+	}
+	s.ifc = pos
+	if dc := p.DirectConnection; dc != nil {
+		pos += 2 * len(dc.Interfaces)
+	}
+	s.tun = pos
+	return s
+}
+
+// at is the block at position pos.
+func (s *blockSet) at(pos int) block {
+	p := s.p
+	switch {
+	case pos < len(p.IDC.Segments):
+		return block{prefix: p.IDC.Segments[pos].CIDR, kind: KindIDC, i: pos}
+	case pos < s.ifc:
+		i := s.attachmentAt(pos)
+		a := &p.BorderGateway.Attachments[i]
+		j := pos - s.att[i]
+		if j < len(a.CIDRs) {
+			return block{prefix: a.CIDRs[j], kind: KindVPC, i: i, j: j}
+		}
+		j -= len(a.CIDRs)
+		return block{prefix: a.Subnets[j].CIDR, kind: KindSubnet, i: i, j: j}
+	case pos < s.tun:
+		i, ipv6 := (pos-s.ifc)/2, (pos-s.ifc)%2 == 1
+		f := &p.DirectConnection.Interfaces[i]
+		if ipv6 {
+			return block{prefix: f.InterconnectIPv6, kind: KindInterconnect, i: i, ipv6: true}
+		}
+		return block{prefix: f.Interconnect, kind: KindInterconnect, i: i}
+	}
+	i, ipv6 := (pos-s.tun)/2, (pos-s.tun)%2 == 1
+	t := &p.VPN.Tunnels[i]
+	if ipv6 {
+		return block{prefix: t.InsideCIDRIPv6, kind: KindTunnel, i: i, ipv6: true}
+	}
+	return block{prefix: t.InsideCIDR, kind: KindTunnel, i: i}
+}
+
+// attachmentAt is the attachment whose blocks include position pos (one
+// of s.att's): the last one starting at or before it, since those after
+// an empty attachment start where it does.
+func (s *blockSet) attachmentAt(pos int) int {
+	lo, hi := 0, len(s.att)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s.att[m] <= pos {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo - 1
+}
+
+// ownVPC reports whether the blocks at positions a and b are a VPC CIDR
+// and a subnet of the same attachment (in either order), the pair every
+// subnet makes and overlapSeverity passes over, told apart here without
+// building either block.
+func (s *blockSet) ownVPC(a, b int) bool {
+	if a < len(s.p.IDC.Segments) || a >= s.ifc || b < len(s.p.IDC.Segments) || b >= s.ifc {
+		return false
+	}
+	i := s.attachmentAt(a)
+	start, cidrs := s.att[i], len(s.p.BorderGateway.Attachments[i].CIDRs)
+	end := start + cidrs + len(s.p.BorderGateway.Attachments[i].Subnets)
+	if b < start || b >= end {
+		return false
+	}
+	return (a < start+cidrs) != (b < start+cidrs)
+}
+
+// each calls fn with every block the plan has, in position order.
+func (s *blockSet) each(fn func(pos int, b block)) {
+	for pos := range s.end() {
+		if b := s.at(pos); b.prefix.IsValid() {
+			fn(pos, b)
+		}
+	}
+}
+
+// end is the number of positions.
+func (s *blockSet) end() int {
+	if v := s.p.VPN; v != nil {
+		return s.tun + 2*len(v.Tunnels)
+	}
+	return s.tun
+}
+
+// plainV4 is the first address of q as an integer when q is the common
+// case that needs no finding of its own: a valid, canonical IPv4 block
+// inside one /8 that no special-purpose range touches. It is inlined into
+// the loops over segments, CIDRs and subnets, so that these blocks cost no
+// call; every other block goes through checkBlock.
+func plainV4(q netip.Prefix) (uint32, bool) {
+	if !q.Addr().Is4() {
+		return 0, false
+	}
+	a := q.Addr().As4()
+	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
+	host := uint32(1)<<(32-q.Bits()) - 1
+	return v, v&host == 0 && host < 1<<24 && (v|host)>>24 == v>>24 && !specialOctet[a[0]]
+}
+
+// checkBlock checks one block field that plainV4 did not clear (missing,
+// IPv6, non-canonical, special or wide) and adds it to the sweep.
+func (c *checker) checkBlock(b block, pos int) {
+	if !b.prefix.IsValid() {
+		if !b.ipv6 { // the IPv6 fields are optional
+			c.missingBlock(b)
+		}
 		return
 	}
-	// Filled in place: appending an Entry value (it holds a pointer)
-	// copies it with a bulk write barrier while the collector marks.
-	s.entries = append(s.entries, cidr.Entry{})
-	e := &s.entries[len(s.entries)-1]
-	e.Prefix, e.Ref = p, len(s.entries)-1
-	s.locs = append(s.locs, loc{kind: kind, ipv6: ipv6, i: int32(i), j: int32(j)})
+	c.checkSpecial(b)
+	if canon, ok := cidr.Canonical(b.prefix); !ok {
+		// An error, not a warning: a plan that provisions must say
+		// exactly which block it means, and 10.0.0.1/16 reads as a
+		// typo for either 10.0.0.0/16 or 10.0.0.0/24.
+		c.err(CodeAddressNonCanonical, b.path(),
+			fmt.Sprintf("%s has host bits set: the block it denotes is %s", b.prefix, canon),
+			fmt.Sprintf("write %s, or fix the prefix length if another block was meant", canon))
+	}
+	c.blocks.sweep.Add(b.prefix, pos)
 }
 
-func (s *blockSet) at(n int) block {
-	l := s.locs[n]
-	return block{prefix: s.entries[n].Prefix, kind: l.kind, i: int(l.i), j: int(l.j), ipv6: l.ipv6}
-}
-
-// valid is 1 for a block that is there, 0 for a missing one.
-func valid(p netip.Prefix) int {
-	if p.IsValid() {
-		return 1
+// missingBlock reports a required address block left out, building the
+// finding only below the cap.
+func (c *checker) missingBlock(b block) {
+	if c.full(CodeAddressMissing) {
+		c.col.Count(CodeAddressMissing, plan.SeverityError)
+		return
 	}
-	return 0
-}
-
-// collectBlocks lists every address block of the plan. Strategy prefixes
-// (overrides, VPN aggregates) are advertisements, not blocks: the strategy
-// package checks them.
-func collectBlocks(p *plan.Plan) *blockSet {
-	// Sized exactly for the blocks present (the lists may be mostly
-	// null): growing a 100k-entry list copies it again and again, which
-	// WebAssembly pays dearly for.
-	n := 0
-	// Loops index the lists: ranging over them by value copies every
-	// segment and subnet, a memmove each under WebAssembly.
-	for i := range p.IDC.Segments {
-		n += valid(p.IDC.Segments[i].CIDR)
-	}
-	for i := range p.BorderGateway.Attachments {
-		a := &p.BorderGateway.Attachments[i]
-		for _, c := range a.CIDRs {
-			n += valid(c)
-		}
-		for j := range a.Subnets {
-			n += valid(a.Subnets[j].CIDR)
-		}
-	}
-	if dc := p.DirectConnection; dc != nil {
-		for _, f := range dc.Interfaces {
-			n += valid(f.Interconnect) + valid(f.InterconnectIPv6)
-		}
-	}
-	if v := p.VPN; v != nil {
-		for _, t := range v.Tunnels {
-			n += valid(t.InsideCIDR) + valid(t.InsideCIDRIPv6)
-		}
-	}
-	s := &blockSet{entries: make([]cidr.Entry, 0, n), locs: make([]loc, 0, n)}
-	for i := range p.IDC.Segments {
-		s.add(p.IDC.Segments[i].CIDR, KindIDC, i, 0, false)
-	}
-	for i := range p.BorderGateway.Attachments {
-		a := &p.BorderGateway.Attachments[i]
-		for j, c := range a.CIDRs {
-			s.add(c, KindVPC, i, j, false)
-		}
-		for j := range a.Subnets {
-			s.add(a.Subnets[j].CIDR, KindSubnet, i, j, false)
-		}
-	}
-	if dc := p.DirectConnection; dc != nil {
-		for i, f := range dc.Interfaces {
-			s.add(f.Interconnect, KindInterconnect, i, 0, false)
-			if f.InterconnectIPv6.IsValid() {
-				s.add(f.InterconnectIPv6, KindInterconnect, i, 0, true)
-			}
-		}
-	}
-	if v := p.VPN; v != nil {
-		for i, t := range v.Tunnels {
-			s.add(t.InsideCIDR, KindTunnel, i, 0, false)
-			if t.InsideCIDRIPv6.IsValid() {
-				s.add(t.InsideCIDRIPv6, KindTunnel, i, 0, true)
-			}
-		}
-	}
-	return s
+	c.err(CodeAddressMissing, b.path(), fmt.Sprintf("the %s has no address block", b.kind.label()), `give one such as "10.1.0.0/16"`)
 }
 
 // Limits on what the overlap check lists. A plan with more overlapping
@@ -199,99 +255,144 @@ const (
 	maxOverlapScan = 1_000_000
 )
 
-// checkBlocks reports missing and non-canonical blocks, subnets outside
-// their VPC, and every overlapping pair of blocks.
+// checkBlocks reports missing, non-canonical and special blocks and
+// subnets outside their VPC in one walk over the plan's block fields, in
+// position order (so each code's findings come in the order they always
+// did), then every overlapping pair of blocks. Strategy prefixes
+// (overrides, VPN aggregates) are advertisements, not blocks: the
+// strategy package checks them.
 func (c *checker) checkBlocks() {
-	blocks := collectBlocks(c.p)
-	c.blocks = blocks
-	c.checkMissingBlocks()
-	for n := range blocks.entries {
-		b := blocks.at(n)
-		c.checkSpecial(b)
-		if canon, ok := cidr.Canonical(b.prefix); !ok {
-			// An error, not a warning: a plan that provisions must say
-			// exactly which block it means, and 10.0.0.1/16 reads as a
-			// typo for either 10.0.0.0/16 or 10.0.0.0/24.
-			c.err(CodeAddressNonCanonical, b.path(),
-				fmt.Sprintf("%s has host bits set: the block it denotes is %s", b.prefix, canon),
-				fmt.Sprintf("write %s, or fix the prefix length if another block was meant", canon))
-		}
-	}
-	c.checkSubnetsInsideVPC()
-	c.checkOverlaps(blocks)
-}
-
-// checkMissingBlocks reports every required address block left out (the
-// optional IPv6 fields are not required). It walks the plan instead of
-// storing the missing blocks, and stops building findings at the cap.
-func (c *checker) checkMissingBlocks() {
-	missing := func(p netip.Prefix, b block) {
-		if p.IsValid() {
-			return
-		}
-		if c.full(CodeAddressMissing) {
-			c.col.Count(CodeAddressMissing, plan.SeverityError)
-			return
-		}
-		c.err(CodeAddressMissing, b.path(), fmt.Sprintf("the %s has no address block", b.kind.label()), `give one such as "10.1.0.0/16"`)
-	}
 	p := c.p
+	s := newBlockSet(p)
+	c.blocks = s
+	// Room for every field up to the interfaces, nulls included: one
+	// allocation of 8 bytes a field, never grown.
+	s.sweep.Grow(s.ifc)
 	for i := range p.IDC.Segments {
-		missing(p.IDC.Segments[i].CIDR, block{kind: KindIDC, i: i})
+		q := p.IDC.Segments[i].CIDR
+		if first, ok := plainV4(q); ok {
+			s.sweep.AddV4(first, q.Bits(), i)
+			continue
+		}
+		c.checkBlock(block{prefix: q, kind: KindIDC, i: i}, i)
 	}
+	var vpc4 []span4 // reused for every attachment
 	for i := range p.BorderGateway.Attachments {
 		a := &p.BorderGateway.Attachments[i]
+		pos := s.att[i]
 		for j, q := range a.CIDRs {
-			missing(q, block{kind: KindVPC, i: i, j: j})
+			if first, ok := plainV4(q); ok {
+				s.sweep.AddV4(first, q.Bits(), pos+j)
+				continue
+			}
+			c.checkBlock(block{prefix: q, kind: KindVPC, i: i, j: j}, pos+j)
 		}
+		pos += len(a.CIDRs)
+		// Every subnet lies inside one of its VPC's CIDRs. A subnet lies
+		// in one CIDR, never across two adjacent ones, so the CIDRs are
+		// not aggregated; dropping those inside another leaves disjoint
+		// sorted blocks, where one binary search per subnet finds the
+		// only CIDR that can hold it.
+		vpc4 = outermostV4(vpc4[:0], a.CIDRs)
+		var vpc []netip.Prefix // the same for subnets that are not IPv4, on first use
 		for j := range a.Subnets {
-			missing(a.Subnets[j].CIDR, block{kind: KindSubnet, i: i, j: j})
+			q := a.Subnets[j].CIDR
+			first, ok := plainV4(q)
+			if ok {
+				s.sweep.AddV4(first, q.Bits(), pos+j)
+			} else {
+				c.checkBlock(block{prefix: q, kind: KindSubnet, i: i, j: j}, pos+j)
+				if !q.IsValid() {
+					continue
+				}
+			}
+			var inside bool
+			if q.Addr().Is4() {
+				first, last := v4Span(q)
+				// The last disjoint CIDR starting at or before the subnet.
+				lo, hi := 0, len(vpc4)
+				for lo < hi {
+					m := int(uint(lo+hi) >> 1)
+					if vpc4[m].first <= first {
+						lo = m + 1
+					} else {
+						hi = m
+					}
+				}
+				inside = lo > 0 && last <= vpc4[lo-1].last
+			} else {
+				if vpc == nil {
+					vpc = outermost(a.CIDRs)
+				}
+				inside = insideAny(vpc, q)
+			}
+			if !inside {
+				c.subnetOutside(i, j)
+			}
 		}
 	}
 	if dc := p.DirectConnection; dc != nil {
-		for i, f := range dc.Interfaces {
-			missing(f.Interconnect, block{kind: KindInterconnect, i: i})
+		for i := range dc.Interfaces {
+			f := &dc.Interfaces[i]
+			c.checkBlock(block{prefix: f.Interconnect, kind: KindInterconnect, i: i}, s.ifc+2*i)
+			c.checkBlock(block{prefix: f.InterconnectIPv6, kind: KindInterconnect, i: i, ipv6: true}, s.ifc+2*i+1)
 		}
 	}
 	if v := p.VPN; v != nil {
-		for i, t := range v.Tunnels {
-			missing(t.InsideCIDR, block{kind: KindTunnel, i: i})
+		for i := range v.Tunnels {
+			t := &v.Tunnels[i]
+			c.checkBlock(block{prefix: t.InsideCIDR, kind: KindTunnel, i: i}, s.tun+2*i)
+			c.checkBlock(block{prefix: t.InsideCIDRIPv6, kind: KindTunnel, i: i, ipv6: true}, s.tun+2*i+1)
 		}
 	}
+	c.checkOverlaps(s)
 }
 
-// checkSubnetsInsideVPC: every subnet lies inside one of its VPC's CIDRs.
-func (c *checker) checkSubnetsInsideVPC() {
-	for i, a := range c.p.BorderGateway.Attachments {
-		if len(a.Subnets) == 0 {
-			continue
-		}
-		// A subnet lies in one CIDR, never across two adjacent ones, so the
-		// CIDRs are not aggregated; dropping those inside another leaves
-		// disjoint sorted blocks, where one binary search per subnet finds
-		// the only CIDR that can hold it.
-		vpc := outermost(a.CIDRs)
-		for j := range a.Subnets {
-			s := &a.Subnets[j]
-			if !s.CIDR.IsValid() {
-				continue
-			}
-			k, _ := slices.BinarySearchFunc(vpc, s.CIDR.Masked().Addr(), func(p netip.Prefix, t netip.Addr) int {
-				return p.Addr().Compare(t)
-			})
-			inside := (k < len(vpc) && cidr.Covers(vpc[k], s.CIDR)) || (k > 0 && cidr.Covers(vpc[k-1], s.CIDR))
-			if inside {
-				continue
-			}
-			related := make([]string, len(a.CIDRs))
-			for m := range a.CIDRs {
-				related[m] = block{kind: KindVPC, i: i, j: m}.path()
-			}
-			c.add(plan.SeverityError, CodeSubnetOutsideVPC, block{kind: KindSubnet, i: i, j: j}.path(),
-				fmt.Sprintf("subnet %s %s is not inside any CIDR of VPC %s (%s)", plan.Quote(s.Name), s.CIDR, plan.Quote(a.VPCName), prefixList(a.CIDRs)),
-				"a subnet is carved from its VPC's CIDRs: change the subnet or add its block to the VPC's cidrs", related...)
+// span4 is an IPv4 block as its first and last address.
+type span4 struct{ first, last uint32 }
+
+// outermostV4 appends to dst the IPv4 prefixes of ps that no other
+// contains, as spans sorted by address: disjoint, so a binary search finds
+// the only one that can hold a block.
+func outermostV4(dst []span4, ps []netip.Prefix) []span4 {
+	for _, p := range ps {
+		if p.IsValid() && p.Addr().Is4() {
+			first, last := v4Span(p)
+			dst = append(dst, span4{first, last})
 		}
 	}
+	// Sorted by first address, the larger block first when two start
+	// together: only the last kept span can contain the next one.
+	slices.SortFunc(dst, func(x, y span4) int { return cmp.Or(cmp.Compare(x.first, y.first), cmp.Compare(y.last, x.last)) })
+	out := dst[:0]
+	for _, sp := range dst {
+		if len(out) > 0 && sp.last <= out[len(out)-1].last {
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// insideAny reports whether a VPC CIDR of vpc (from outermost) holds q.
+func insideAny(vpc []netip.Prefix, q netip.Prefix) bool {
+	k, _ := slices.BinarySearchFunc(vpc, q.Masked().Addr(), func(p netip.Prefix, t netip.Addr) int {
+		return p.Addr().Compare(t)
+	})
+	return (k < len(vpc) && cidr.Covers(vpc[k], q)) || (k > 0 && cidr.Covers(vpc[k-1], q))
+}
+
+// subnetOutside reports subnet j of attachment i outside its VPC's CIDRs.
+func (c *checker) subnetOutside(i, j int) {
+	a := &c.p.BorderGateway.Attachments[i]
+	s := &a.Subnets[j]
+	related := make([]string, len(a.CIDRs))
+	for m := range a.CIDRs {
+		related[m] = block{kind: KindVPC, i: i, j: m}.path()
+	}
+	c.add(plan.SeverityError, CodeSubnetOutsideVPC, block{kind: KindSubnet, i: i, j: j}.path(),
+		fmt.Sprintf("subnet %s %s is not inside any CIDR of VPC %s (%s)", plan.Quote(s.Name), s.CIDR, plan.Quote(a.VPCName), prefixList(a.CIDRs)),
+		"a subnet is carved from its VPC's CIDRs: change the subnet or add its block to the VPC's cidrs", related...)
 }
 
 // outermost returns the valid prefixes of ps that no other contains,
@@ -369,11 +470,13 @@ func overlapCode(a, b block, kind cidr.OverlapKind) string {
 }
 
 func (c *checker) checkOverlaps(blocks *blockSet) {
-	entries := blocks.entries
 	listed, unlisted, scanned := 0, 0, 0
 	worst := plan.SeverityInfo
-	for o := range cidr.AllOverlaps(entries) {
-		a, b := blocks.at(o.A.Ref), blocks.at(o.B.Ref)
+	for o := range blocks.sweep.Overlaps() {
+		if blocks.ownVPC(o.A, o.B) {
+			continue // a subnet inside its own VPC: most pairs of a clean plan
+		}
+		a, b := blocks.at(o.A), blocks.at(o.B)
 		sev, ok := overlapSeverity(a, b, o.Kind)
 		if !ok {
 			continue
@@ -428,7 +531,7 @@ func (c *checker) checkOverlaps(blocks *blockSet) {
 		msg := fmt.Sprintf("%d more overlapping pairs of address blocks are not listed; only the first %d are", unlisted, maxOverlapFindings)
 		if scanned >= maxOverlapScan {
 			msg = fmt.Sprintf("the plan has %d overlapping pairs of address blocks (subnets inside their own VPC included); only the first %d problems are listed",
-				cidr.CountOverlaps(entries), maxOverlapFindings)
+				blocks.sweep.Count(), maxOverlapFindings)
 		}
 		c.add(worst, CodeAddressOverlapsNotListed, "$", msg, "fix the listed overlaps and validate again")
 	}
@@ -480,12 +583,8 @@ func (c *checker) freeSpace() *freeSpace {
 }
 
 func newFreeSpace(c *checker, blocks *blockSet) *freeSpace {
-	used := make([]netip.Prefix, 0, len(blocks.entries))
-	for _, e := range blocks.entries {
-		if e.Prefix.IsValid() {
-			used = append(used, e.Prefix)
-		}
-	}
+	used := make([]netip.Prefix, 0, blocks.sweep.Len())
+	blocks.each(func(_ int, b block) { used = append(used, b.prefix) })
 	return &freeSpace{c: c, blocks: blocks, used: cidr.Aggregate(used)}
 }
 
@@ -507,12 +606,12 @@ func (f *freeSpace) suggest(b block, bits int) (netip.Prefix, bool) {
 		// The subnet's own VPC CIDRs are where it must go, so they do not
 		// count as used; everything else, other subnets included, does.
 		ranges = f.c.p.BorderGateway.Attachments[b.i].CIDRs
-		used = make([]netip.Prefix, 0, len(f.blocks.entries))
-		for n, e := range f.blocks.entries {
-			if l := f.blocks.locs[n]; e.Prefix.IsValid() && !(l.kind == KindVPC && int(l.i) == b.i) {
-				used = append(used, e.Prefix)
+		used = make([]netip.Prefix, 0, f.blocks.sweep.Len())
+		f.blocks.each(func(_ int, o block) {
+			if !(o.kind == KindVPC && o.i == b.i) {
+				used = append(used, o.prefix)
 			}
-		}
+		})
 		used = append(used, f.used[len(f.used)-f.suggested:]...)
 	case b.ipv6 || b.prefix.Addr().Is6():
 		// Stay near the block: the block 16 bits shorter around it.

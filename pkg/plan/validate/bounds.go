@@ -176,6 +176,17 @@ var specialV4 = func() (out [][2]uint32) {
 	return out
 }()
 
+// specialOctet marks each first octet whose /8 some special IPv4 range
+// touches: a block inside one unmarked /8 touches none (plainV4).
+var specialOctet = func() (out [256]bool) {
+	for _, r := range specialV4 {
+		for o := r[0] >> 24; o <= r[1]>>24; o++ {
+			out[o] = true
+		}
+	}
+	return out
+}()
+
 // v4Span is an IPv4 prefix's first and last address (host bits ignored).
 func v4Span(q netip.Prefix) (first, last uint32) {
 	a := q.Addr().As4()
