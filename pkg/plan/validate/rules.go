@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hybridplan/hybridplan/pkg/cidr"
 	"github.com/hybridplan/hybridplan/pkg/plan"
@@ -40,27 +41,30 @@ func idx(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" 
 // checkNames reports missing names and names used twice among n items of
 // one kind. The later item carries a duplicate; Related names the first.
 func (c *checker) checkNames(what string, n int, name func(int) string, path func(int) string) {
-	// A set of the names seen, sized for the names there are (n can be a
-	// million nulls): an open-addressing table of item numbers, probed by
-	// a seeded hash (maphash: a plan cannot aim for collisions) and
-	// compared by the names themselves. It holds no pointers, needs no
-	// growth and no rehashing: a Go map of 50,000 names, grown or
-	// presized, cost a fifth of Check under WebAssembly.
-	named := 0
-	for i := range n {
-		if name(i) != "" {
-			named++
-		}
-	}
+	// A set of the names seen: an open-addressing table of item numbers,
+	// probed by a seeded hash (maphash: a plan cannot aim for collisions),
+	// each slot holding the hash's high half beside the item, so that
+	// names are compared only when their hashes agree. It holds no
+	// pointers and never grows; one table serves every list of the Check,
+	// cleared in between (a Go map of 50,000 names, grown or presized,
+	// cost a fifth of Check under WebAssembly, and a table per list made
+	// the collector run more often). Sized for n items, blank ones
+	// included: 16 bytes an item, small beside the items themselves.
 	size := 8
-	for size < 2*named {
+	for size < 2*n {
 		size <<= 1
 	}
-	table := make([]int32, size) // item number + 1; 0 is empty
-	seed := maphash.MakeSeed()
+	if cap(c.names) < size {
+		c.names = make([]uint64, size)
+		c.nameSeed = maphash.MakeSeed()
+	} else {
+		c.names = c.names[:size]
+		clear(c.names)
+	}
+	table := c.names
 	for i := range n {
 		s := name(i)
-		if strings.TrimSpace(s) == "" {
+		if blank(s) {
 			if c.full(CodeNameMissing) {
 				c.col.Count(CodeNameMissing, plan.SeverityError)
 				continue
@@ -69,12 +73,16 @@ func (c *checker) checkNames(what string, n int, name func(int) string, path fun
 				"give it a name that says what it is; findings, exports and the provisioning log refer to it")
 			continue
 		}
-		h := int(maphash.String(seed, s) & uint64(size-1))
+		hash := maphash.String(c.nameSeed, s)
+		tag := hash >> 32 << 32
+		h := int(hash) & (size - 1)
 		j := -1
 		for ; table[h] != 0; h = (h + 1) & (size - 1) {
-			if k := int(table[h]) - 1; name(k) == s {
-				j = k
-				break
+			if e := table[h]; e&^(1<<32-1) == tag {
+				if k := int(uint32(e)) - 1; name(k) == s {
+					j = k
+					break
+				}
 			}
 		}
 		if j >= 0 {
@@ -86,8 +94,18 @@ func (c *checker) checkNames(what string, n int, name func(int) string, path fun
 				"names identify items in findings, strategy overrides and exports: make each one unique", path(j))
 			continue
 		}
-		table[h] = int32(i + 1)
+		table[h] = tag | uint64(uint32(i+1))
 	}
+}
+
+// blank reports whether s is empty or only white space, as
+// strings.TrimSpace(s) == "" does, without its call for the usual name
+// that starts with a printable ASCII character.
+func blank(s string) bool {
+	if s != "" && s[0]-'!' < utf8.RuneSelf-'!' { // '!' ≤ s[0] < 0x80, as bytes wrap
+		return false
+	}
+	return strings.TrimSpace(s) == ""
 }
 
 func (c *checker) checkProfile() {

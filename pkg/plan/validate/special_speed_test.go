@@ -92,3 +92,18 @@ func TestDuplicateNamesAgreeWithMap(t *testing.T) {
 		}
 	}
 }
+
+// blank is checkNames' shortcut for strings.TrimSpace(s) == "": it must
+// agree for every first byte, Unicode spaces, invalid UTF-8 and names
+// that only end in spaces.
+func TestBlankAgreesWithTrimSpace(t *testing.T) {
+	ss := []string{"", " ", "\t\n\v\f\r ", "\u0085", "\u00a0", "\u3000x", "x\u3000", " \u2000 ", "\xff", "\xc2", "a", " a", "a "}
+	for b := range 256 {
+		ss = append(ss, string([]byte{byte(b)}), string([]byte{byte(b), 'x'}), string([]byte{byte(b), ' '}))
+	}
+	for _, s := range ss {
+		if got, want := blank(s), strings.TrimSpace(s) == ""; got != want {
+			t.Errorf("blank(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

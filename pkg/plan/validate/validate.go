@@ -157,6 +157,7 @@ package validate
 
 import (
 	"fmt"
+	"hash/maphash"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
@@ -332,6 +333,10 @@ type checker struct {
 	// when the first hint needs it.
 	blocks *blockSet
 	free   *freeSpace
+	// names is checkNames' table, reused by every list; nameSeed keys its
+	// hash for this Check.
+	names    []uint64
+	nameSeed maphash.Seed
 }
 
 func (c *checker) add(sev plan.Severity, code, path, msg, hint string, related ...string) {
