@@ -2,7 +2,6 @@ package validate
 
 import (
 	"fmt"
-	"hash/maphash"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -41,27 +40,8 @@ func idx(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" 
 // checkNames reports missing names and names used twice among n items of
 // one kind. The later item carries a duplicate; Related names the first.
 func (c *checker) checkNames(what string, n int, name func(int) string, path func(int) string) {
-	// A set of the names seen: an open-addressing table of item numbers,
-	// probed by a seeded hash (maphash: a plan cannot aim for collisions),
-	// each slot holding the hash's high half beside the item, so that
-	// names are compared only when their hashes agree. It holds no
-	// pointers and never grows; one table serves every list of the Check,
-	// cleared in between (a Go map of 50,000 names, grown or presized,
-	// cost a fifth of Check under WebAssembly, and a table per list made
-	// the collector run more often). Sized for n items, blank ones
-	// included: 16 bytes an item, small beside the items themselves.
-	size := 8
-	for size < 2*n {
-		size <<= 1
-	}
-	if cap(c.names) < size {
-		c.names = make([]uint64, size)
-		c.nameSeed = maphash.MakeSeed()
-	} else {
-		c.names = c.names[:size]
-		clear(c.names)
-	}
-	table := c.names
+	t := &c.names
+	t.reset(n, probeBound(n))
 	for i := range n {
 		s := name(i)
 		if blank(s) {
@@ -73,28 +53,14 @@ func (c *checker) checkNames(what string, n int, name func(int) string, path fun
 				"give it a name that says what it is; findings, exports and the provisioning log refer to it")
 			continue
 		}
-		hash := maphash.String(c.nameSeed, s)
-		tag := hash >> 32 << 32
-		h := int(hash) & (size - 1)
-		j := -1
-		for ; table[h] != 0; h = (h + 1) & (size - 1) {
-			if e := table[h]; e&^(1<<32-1) == tag {
-				if k := int(uint32(e)) - 1; name(k) == s {
-					j = k
-					break
-				}
-			}
-		}
-		if j >= 0 {
+		if j := t.add(s, i, name); j >= 0 {
 			if c.full(CodeNameDuplicate) {
 				c.col.Count(CodeNameDuplicate, plan.SeverityError)
 				continue
 			}
 			c.err(CodeNameDuplicate, path(i), fmt.Sprintf("%s name %s is already used by another %s", what, plan.Quote(s), what),
 				"names identify items in findings, strategy overrides and exports: make each one unique", path(j))
-			continue
 		}
-		table[h] = tag | uint64(uint32(i+1))
 	}
 }
 

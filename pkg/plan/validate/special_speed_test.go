@@ -107,3 +107,51 @@ func TestBlankAgreesWithTrimSpace(t *testing.T) {
 		}
 	}
 }
+
+// nameTable answers the same whether it hashes with quickHash, with
+// maphash from the start, or turns to maphash part-way through a list
+// when its probe bound is reached: each name's first item, as a map says.
+func TestNameTableModesAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{1, 5, 9, 100, 3000} {
+		names := make([]string, n)
+		for i := range names {
+			switch rng.IntN(4) {
+			case 0:
+				names[i] = names[rng.IntN(i+1)]
+			case 1:
+				names[i] = fmt.Sprintf("n%d", rng.IntN(n))
+			default:
+				names[i] = fmt.Sprintf("name-%d-%d", i, rng.Int())
+			}
+		}
+		first := map[string]int{}
+		want := make([]int, n)
+		for i, s := range names {
+			if j, ok := first[s]; ok {
+				want[i] = j
+			} else {
+				first[s], want[i] = i, -1
+			}
+		}
+		for _, mode := range []struct {
+			name      string
+			strong    bool
+			maxProbes int
+		}{{"quick", false, probeBound(n)}, {"maphash", true, probeBound(n)}, {"turns to maphash", false, n / 50}} {
+			var tb nameTable
+			tb.strongAlways = mode.strong
+			for round := range 2 { // the second round reuses the cleared table
+				tb.reset(n, mode.maxProbes)
+				for i, s := range names {
+					if got := tb.add(s, i, func(k int) string { return names[k] }); got != want[i] {
+						t.Fatalf("%d names, %s, round %d: item %d (%q) found %d, want %d", n, mode.name, round, i, s, got, want[i])
+					}
+				}
+				if mode.maxProbes < probeBound(n) && n >= 100 && !tb.strong {
+					t.Errorf("%d names, %s: the table never turned to maphash", n, mode.name)
+				}
+			}
+		}
+	}
+}

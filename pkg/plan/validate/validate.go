@@ -157,7 +157,6 @@ package validate
 
 import (
 	"fmt"
-	"hash/maphash"
 
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
@@ -333,10 +332,8 @@ type checker struct {
 	// when the first hint needs it.
 	blocks *blockSet
 	free   *freeSpace
-	// names is checkNames' table, reused by every list; nameSeed keys its
-	// hash for this Check.
-	names    []uint64
-	nameSeed maphash.Seed
+	// names is checkNames' table, reused by every list.
+	names nameTable
 }
 
 func (c *checker) add(sev plan.Severity, code, path, msg, hint string, related ...string) {
