@@ -93,8 +93,16 @@ func (s *Blocks) Add(p netip.Prefix, ref int) {
 		s.AddV4(uint32(spanOf(p).first.lo), p.Bits(), ref)
 	default:
 		sp := spanOf(p)
-		s.wide = append(s.wide, sweepItem{sp.first, sp.last, p.Bits(), ref, true})
+		s.AddV6(sp.first.hi, sp.first.lo, p.Bits(), ref)
 	}
+}
+
+// AddV6 adds the IPv6 block whose first address is hi:lo (host bits
+// clear; Add clears them) and whose length is bits (0 to 128), with
+// reference ref ≥ 0.
+func (s *Blocks) AddV6(hi, lo uint64, bits, ref int) {
+	first := u128{hi, lo}
+	s.wide = append(s.wide, sweepItem{first, first.or(lowOnes(128 - bits)), bits, ref, true})
 }
 
 // AddV4 adds the IPv4 block first/bits with reference ref ≥ 0, for

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -195,23 +196,51 @@ func (s *blockSet) end() int {
 	return s.tun
 }
 
-// plainV4 is the first address of q as an integer when q is the common
-// case that needs no finding of its own: a valid, canonical IPv4 block
-// inside one /8 that no special-purpose range touches. It is inlined into
-// the loops over segments, CIDRs and subnets, so that these blocks cost no
-// call; every other block goes through checkBlock.
-func plainV4(q netip.Prefix) (uint32, bool) {
-	if !q.Addr().Is4() {
-		return 0, false
+// Families addPlain reports.
+const (
+	notPlain = iota // the block needs checkBlock
+	plain4          // an IPv4 block, added
+	plain6          // an IPv6 block, added
+)
+
+// addPlain adds q at pos to the sweep when q is the common case that
+// needs no finding of its own: a valid, canonical block, not IPv4-mapped,
+// inside one IPv4 /8 or IPv6 /16 that no special-purpose range touches;
+// for IPv4 it also gives the block's first and last address. One call
+// with integer tests instead of checkBlock's netip arithmetic and its
+// loop over the special ranges, whose calls WebAssembly pays for dearly.
+// Every other block goes through checkBlock.
+func (s *blockSet) addPlain(q netip.Prefix, pos int) (fam int, first, last uint32) {
+	if !q.IsValid() {
+		return notPlain, 0, 0
 	}
-	a := q.Addr().As4()
-	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
-	host := uint32(1)<<(32-q.Bits()) - 1
-	return v, v&host == 0 && host < 1<<24 && (v|host)>>24 == v>>24 && !specialOctet[a[0]]
+	a, bits := q.Addr(), q.Bits()
+	b := a.As16() // IPv4 in the last four bytes
+	if a.Is4() {
+		v := binary.BigEndian.Uint32(b[12:])
+		host := uint32(1)<<(32-bits) - 1
+		if v&host != 0 || host >= 1<<24 || specialOctet[v>>24] {
+			return notPlain, 0, 0
+		}
+		s.sweep.AddV4(v, bits, pos)
+		return plain4, v, v | host
+	}
+	if a.Is4In6() || bits < 16 {
+		return notPlain, 0, 0
+	}
+	hi, lo := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+	if bits <= 64 && (hi&(1<<(64-bits)-1) != 0 || lo != 0) || bits > 64 && lo&(1<<(128-bits)-1) != 0 {
+		return notPlain, 0, 0
+	}
+	if top := hi >> 48; specialTop16[top>>6]&(1<<(top&63)) != 0 {
+		return notPlain, 0, 0
+	}
+	s.sweep.AddV6(hi, lo, bits, pos)
+	return plain6, 0, 0
 }
 
-// checkBlock checks one block field that plainV4 did not clear (missing,
-// IPv6, non-canonical, special or wide) and adds it to the sweep.
+// checkBlock checks one block field that addPlain did not take (missing,
+// non-canonical, IPv4-mapped, special or wide) and adds it to the sweep.
 func (c *checker) checkBlock(b block, pos int) {
 	if !b.prefix.IsValid() {
 		if !b.ipv6 { // the IPv6 fields are optional
@@ -270,22 +299,18 @@ func (c *checker) checkBlocks() {
 	s.sweep.Grow(s.ifc)
 	for i := range p.IDC.Segments {
 		q := p.IDC.Segments[i].CIDR
-		if first, ok := plainV4(q); ok {
-			s.sweep.AddV4(first, q.Bits(), i)
-			continue
+		if fam, _, _ := s.addPlain(q, i); fam == notPlain {
+			c.checkBlock(block{prefix: q, kind: KindIDC, i: i}, i)
 		}
-		c.checkBlock(block{prefix: q, kind: KindIDC, i: i}, i)
 	}
 	var vpc4 []span4 // reused for every attachment
 	for i := range p.BorderGateway.Attachments {
 		a := &p.BorderGateway.Attachments[i]
 		pos := s.att[i]
 		for j, q := range a.CIDRs {
-			if first, ok := plainV4(q); ok {
-				s.sweep.AddV4(first, q.Bits(), pos+j)
-				continue
+			if fam, _, _ := s.addPlain(q, pos+j); fam == notPlain {
+				c.checkBlock(block{prefix: q, kind: KindVPC, i: i, j: j}, pos+j)
 			}
-			c.checkBlock(block{prefix: q, kind: KindVPC, i: i, j: j}, pos+j)
 		}
 		pos += len(a.CIDRs)
 		// Every subnet lies inside one of its VPC's CIDRs. A subnet lies
@@ -297,18 +322,19 @@ func (c *checker) checkBlocks() {
 		var vpc []netip.Prefix // the same for subnets that are not IPv4, on first use
 		for j := range a.Subnets {
 			q := a.Subnets[j].CIDR
-			first, ok := plainV4(q)
-			if ok {
-				s.sweep.AddV4(first, q.Bits(), pos+j)
-			} else {
+			fam, first, last := s.addPlain(q, pos+j)
+			if fam == notPlain {
 				c.checkBlock(block{prefix: q, kind: KindSubnet, i: i, j: j}, pos+j)
 				if !q.IsValid() {
 					continue
 				}
+				if q.Addr().Is4() {
+					fam = plain4
+					first, last = v4Span(q)
+				}
 			}
 			var inside bool
-			if q.Addr().Is4() {
-				first, last := v4Span(q)
+			if fam == plain4 {
 				// The last disjoint CIDR starting at or before the subnet.
 				lo, hi := 0, len(vpc4)
 				for lo < hi {

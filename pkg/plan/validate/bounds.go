@@ -187,6 +187,24 @@ var specialOctet = func() (out [256]bool) {
 	return out
 }()
 
+// specialTop16 is a bit set of the first 16 bits of IPv6 addresses whose
+// /16 some special IPv6 range touches: a block inside one unmarked /16
+// touches none (addPlain). IPv4-mapped blocks are refused before it.
+var specialTop16 = func() (out [1 << 16 / 64]uint64) {
+	for _, r := range specialRanges {
+		if r.prefix.Addr().Is4() {
+			continue
+		}
+		b := r.prefix.Masked().Addr().As16()
+		first := uint32(b[0])<<8 | uint32(b[1])
+		last := first | (1<<max(16-r.prefix.Bits(), 0) - 1)
+		for t := first; t <= last; t++ {
+			out[t>>6] |= 1 << (t & 63)
+		}
+	}
+	return out
+}()
+
 // v4Span is an IPv4 prefix's first and last address (host bits ignored).
 func v4Span(q netip.Prefix) (first, last uint32) {
 	a := q.Addr().As4()

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -153,5 +154,87 @@ func TestNameTableModesAgree(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// addPlain takes a block only when checkBlock would report nothing about
+// it (canonical, not special, not mapped), and what it adds to the sweep
+// overlaps other blocks exactly as cidr.Blocks.Add's entry does: for
+// blocks at every special range's edges, IPv4-mapped and non-canonical
+// ones, and random blocks of both families.
+func TestAddPlainAgreesWithCheckBlock(t *testing.T) {
+	var qs []netip.Prefix
+	for _, r := range specialRanges {
+		b := r.prefix.Masked().Addr()
+		for _, a := range []netip.Addr{b, b.Prev(), b.Next(), cidr.Last(r.prefix), cidr.Last(r.prefix).Next(), cidr.Last(r.prefix).Prev()} {
+			if !a.IsValid() {
+				continue
+			}
+			for bits := 0; bits <= a.BitLen(); bits++ {
+				qs = append(qs, netip.PrefixFrom(a, bits))
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 100_000 {
+		var q netip.Prefix
+		switch rng.IntN(3) {
+		case 0:
+			v := rng.Uint32()
+			q = netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), rng.IntN(33))
+		case 1:
+			var b [16]byte
+			for k := range b {
+				b[k] = byte(rng.Uint32())
+			}
+			if rng.IntN(4) == 0 {
+				b = [16]byte{10: 0xff, 11: 0xff, 12: b[12], 13: b[13]} // IPv4-mapped
+			}
+			q = netip.PrefixFrom(netip.AddrFrom16(b), rng.IntN(129))
+		default:
+			q = netip.PrefixFrom(netip.AddrFrom16([16]byte{0xfd, byte(rng.IntN(3))}), rng.IntN(129)) // near fd00::
+		}
+		if rng.IntN(2) == 0 {
+			q = q.Masked()
+		}
+		qs = append(qs, q)
+	}
+	p := seed(t)
+	plain := 0
+	for n, q := range qs {
+		s := &blockSet{p: p}
+		fam, first, last := s.addPlain(q, 0)
+		if fam == notPlain {
+			continue
+		}
+		plain++
+		var col plan.Collector
+		c := &checker{p: p, prof: p.EffectiveProfile(), col: &col, blocks: &blockSet{p: p}}
+		for _, k := range []BlockKind{KindIDC, KindVPC, KindSubnet} {
+			c.checkBlock(block{prefix: q, kind: k}, 0)
+		}
+		if fs := col.Findings(); len(fs) != 0 {
+			t.Fatalf("%s taken as plain, but checkBlock reports %v", q, fs[0])
+		}
+		if fam == plain4 {
+			if f, l := v4Span(q); f != first || l != last {
+				t.Fatalf("%s: span %d–%d, want %d–%d", q, first, last, f, l)
+			}
+		}
+		// Against a neighbour, the pairs match those of Add's entry.
+		r := qs[rng.IntN(len(qs))]
+		if n > 0 && rng.IntN(2) == 0 {
+			r = qs[n-1]
+		}
+		s.sweep.Add(r, 1)
+		var want cidr.Blocks
+		want.Add(q, 0)
+		want.Add(r, 1)
+		if got, w := slices.Collect(s.sweep.Overlaps()), slices.Collect(want.Overlaps()); !slices.Equal(got, w) {
+			t.Fatalf("%s beside %s: pairs %v, Add's entry makes %v", q, r, got, w)
+		}
+	}
+	if plain < 10_000 {
+		t.Fatalf("only %d of %d blocks were plain: the test exercises little", plain, len(qs))
 	}
 }
