@@ -3,9 +3,11 @@ package plan
 import (
 	"bytes"
 	"encoding"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/bits"
 	"net/netip"
 	"reflect"
 	"slices"
@@ -13,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/hybridplan/hybridplan/pkg/cidr"
 )
@@ -193,7 +196,7 @@ func (d *decoder) run(p *Plan) (fatal *Finding) {
 	}
 	var rootType *Finding
 	if d.data[d.pos] == '{' {
-		d.value(planNode(), reflect.ValueOf(p).Elem())
+		d.value(planNode(), unsafe.Pointer(p))
 	} else {
 		what := d.describe()
 		rootType = &Finding{Code: CodeDecodeType, Severity: SeverityError, Path: "$",
@@ -242,17 +245,23 @@ const (
 	kindBool
 	kindInt
 	kindUint
-	kindText // encoding.TextUnmarshaler, read from a JSON string
+	kindText   // encoding.TextUnmarshaler, read from a JSON string
+	kindPrefix // netip.Prefix, a kindText read without an interface
+	kindAddr   // netip.Addr, likewise
 	kindVersion
 	kindUnsupported
 )
 
 // node is the decoding table of one Go type, built once per type by
-// reflection and shared by every decode.
+// reflection and shared by every decode. Decoding itself uses no
+// reflection on the way of a value: it writes through pointers at the
+// offsets and sizes the table holds (issue 14: reflect.Value calls per
+// value made decoding slower than validating the plan).
 type node struct {
 	kind   nodeKind
 	typ    reflect.Type
-	elem   *node // slice element or pointer target
+	size   uintptr // of a value of typ
+	elem   *node   // slice element or pointer target
 	fields map[string]*field
 	order  []*field // fields in declaration order (by bit)
 	names  []string // field names, sorted, for hints
@@ -271,10 +280,10 @@ type node struct {
 }
 
 type field struct {
-	name  string
-	index int
-	bit   int // position among the struct's fields, for duplicate checks
-	node  *node
+	name   string
+	offset uintptr // of the field in its struct
+	bit    int     // position among the struct's fields, for duplicate checks
+	node   *node
 }
 
 // planNode is the table of Plan, built on first use. It is immutable once
@@ -285,7 +294,7 @@ var planNode = sync.OnceValue(func() *node {
 	// The version is checked on its own (decode.version) before anything else
 	// in the document is believed.
 	v := *root.fields["version"]
-	v.node = &node{kind: kindVersion, typ: v.node.typ}
+	v.node = &node{kind: kindVersion, typ: v.node.typ, size: v.node.size}
 	root.fields["version"] = &v
 	root.order[v.bit] = &v
 	return root
@@ -294,6 +303,8 @@ var planNode = sync.OnceValue(func() *node {
 var (
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 	profileType         = reflect.TypeFor[Profile]()
+	prefixType          = reflect.TypeFor[netip.Prefix]()
+	addrType            = reflect.TypeFor[netip.Addr]()
 )
 
 type compiler struct{ seen map[reflect.Type]*node }
@@ -302,10 +313,16 @@ func (c *compiler) node(t reflect.Type) *node {
 	if n, ok := c.seen[t]; ok {
 		return n
 	}
-	n := &node{typ: t}
+	n := &node{typ: t, size: t.Size()}
 	c.seen[t] = n // before recursing, so recursive types terminate
 	if reflect.PointerTo(t).Implements(textUnmarshalerType) {
 		n.kind = kindText
+		switch t {
+		case prefixType:
+			n.kind = kindPrefix
+		case addrType:
+			n.kind = kindAddr
+		}
 		return n
 	}
 	switch t.Kind() {
@@ -326,9 +343,9 @@ func (c *compiler) node(t reflect.Type) *node {
 			}
 			fn := c.node(f.Type)
 			if name == "description" && f.Type.Kind() == reflect.String {
-				fn = &node{kind: kindString, typ: f.Type, freeText: true}
+				fn = &node{kind: kindString, typ: f.Type, size: f.Type.Size(), freeText: true}
 			}
-			n.fields[name] = &field{name: name, index: i, bit: len(n.names), node: fn}
+			n.fields[name] = &field{name: name, offset: f.Offset, bit: len(n.names), node: fn}
 			n.order = append(n.order, n.fields[name])
 			n.names = append(n.names, name)
 			n.maxName = max(n.maxName, len(name))
@@ -382,10 +399,11 @@ func holdsList(t reflect.Type, seen map[reflect.Type]bool) bool {
 
 // ---- typed decoding ----
 
-func (d *decoder) value(n *node, dst reflect.Value) {
+// value reads one value into dst, which points to a value of n.typ.
+func (d *decoder) value(n *node, dst unsafe.Pointer) {
 	c := d.peek()
 	if n.kind == kindVersion {
-		d.version(dst)
+		d.version(n, dst)
 		return
 	}
 	if c == 'n' {
@@ -395,15 +413,16 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 	}
 	switch n.kind {
 	case kindPointer:
-		if dst.IsNil() {
+		ptr := (*unsafe.Pointer)(dst)
+		if *ptr == nil {
 			if n.profile {
 				def := DefaultProfile()
-				dst.Set(reflect.ValueOf(&def))
+				*ptr = unsafe.Pointer(&def)
 			} else {
-				dst.Set(reflect.New(n.typ.Elem()))
+				*ptr = reflect.New(n.typ.Elem()).UnsafePointer()
 			}
 		}
-		d.value(n.elem, dst.Elem())
+		d.value(n.elem, *ptr)
 	case kindStruct:
 		if c != '{' {
 			d.mismatch("an object")
@@ -423,16 +442,16 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 		}
 		s, info := d.readString(&d.scratch)
 		if d.checkString(s, info, n.freeText) && d.keep {
-			dst.SetString(d.text(s))
+			*(*string)(dst) = d.text(s)
 		}
 	case kindBool:
 		switch c {
 		case 't':
 			d.literal("true")
-			dst.SetBool(true)
+			*(*bool)(dst) = true
 		case 'f':
 			d.literal("false")
-			dst.SetBool(false)
+			*(*bool)(dst) = false
 		default:
 			d.mismatch("true or false")
 		}
@@ -442,7 +461,7 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 			return
 		}
 		d.integer(n, dst)
-	case kindText:
+	case kindText, kindPrefix, kindAddr:
 		if c != '"' {
 			d.mismatch(fmt.Sprintf("a string (%s)", typeName(n.typ)))
 			return
@@ -451,11 +470,7 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 		if !d.checkString(s, info, false) {
 			return
 		}
-		u := dst.Addr().Interface()
-		if fastIPv4(u, s) {
-			return
-		}
-		if err := u.(encoding.TextUnmarshaler).UnmarshalText(s); err != nil {
+		if err := setText(n, dst, s); err != nil {
 			d.fail(CodeDecodeValue, func() string {
 				return fmt.Sprintf("%s is not a valid %s: %s", quote(s), typeName(n.typ), clip(cidr.ParseErrorReason(err)))
 			}, exampleOf(n.typ))
@@ -468,7 +483,41 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 	}
 }
 
-func (d *decoder) object(n *node, dst reflect.Value) {
+// setText stores a string into a value whose pointer type implements
+// encoding.TextUnmarshaler. Addresses and prefixes are parsed without an
+// interface conversion, IPv4 ones by fastIPv4, and the rest by netip over
+// the bytes themselves: as their UnmarshalText does, but without copying
+// the text into a string only to parse it (netip keeps no part of the text
+// it is given: an error's text is formatted before s changes, and a zone is
+// copied by unique.Make).
+func setText(n *node, dst unsafe.Pointer, s []byte) error {
+	var err error
+	switch n.kind {
+	case kindPrefix:
+		p := (*netip.Prefix)(dst)
+		switch {
+		case fastIPv4Prefix(p, s):
+		case len(s) == 0:
+			*p = netip.Prefix{}
+		default:
+			*p, err = netip.ParsePrefix(unsafe.String(unsafe.SliceData(s), len(s)))
+		}
+	case kindAddr:
+		a := (*netip.Addr)(dst)
+		switch {
+		case fastIPv4Addr(a, s):
+		case len(s) == 0:
+			*a = netip.Addr{}
+		default:
+			*a, err = netip.ParseAddr(unsafe.String(unsafe.SliceData(s), len(s)))
+		}
+	default:
+		err = reflect.NewAt(n.typ, dst).Interface().(encoding.TextUnmarshaler).UnmarshalText(s)
+	}
+	return err
+}
+
+func (d *decoder) object(n *node, dst unsafe.Pointer) {
 	if !d.open('}') {
 		return
 	}
@@ -482,12 +531,17 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 		d.fieldName()
 		key, _ := d.readString(&d.keyScratch)
 		d.colon()
-		// Fields mostly come in the model's order (Encode writes them so):
-		// try the one after the last before the map.
+		// Fields mostly come in the model's order (Encode writes them so,
+		// leaving out empty ones): try the next few after the last before
+		// the map.
 		var f *field
-		if next < len(n.order) && n.order[next].name == string(key) {
-			f = n.order[next]
-		} else {
+		for k := next; k < len(n.order) && k < next+orderLookahead; k++ {
+			if n.order[k].name == string(key) {
+				f = n.order[k]
+				break
+			}
+		}
+		if f == nil {
 			f = n.fields[string(key)]
 		}
 		if f != nil {
@@ -511,7 +565,7 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 				seenMore[f.bit] = true
 			}
 			d.path = append(d.path, pathElem{name: f.name})
-			d.value(f.node, dst.Field(f.index))
+			d.value(f.node, unsafe.Add(dst, f.offset))
 			d.path = d.path[:len(d.path)-1]
 		}
 		if !d.next('}') {
@@ -520,16 +574,31 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 	}
 }
 
-func (d *decoder) list(n *node, dst reflect.Value) {
+// orderLookahead is how many fields past the last one object tries before
+// its map: omitted empty fields (a subnet's id) sit between written ones.
+const orderLookahead = 3
+
+// sliceHeader is the layout of a Go slice, through which list reads and
+// sets the length of the slice it fills and addresses its elements.
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
+}
+
+func (d *decoder) list(n *node, dst unsafe.Pointer) {
 	start := d.pos
+	// The slice as a reflect.Value, for allocating and growing it (once
+	// per list or step of growth, not per element).
+	slice := reflect.NewAt(n.typ, dst).Elem()
+	hdr := (*sliceHeader)(dst)
 	if !d.open(']') {
 		if d.keep {
 			// An empty list stays an empty list, not null.
-			dst.Set(reflect.MakeSlice(n.typ, 0, 0))
+			slice.Set(reflect.MakeSlice(n.typ, 0, 0))
 		}
 		return
 	}
-	elemSize := uint64(n.typ.Elem().Size())
+	elemSize := uint64(n.elem.size)
 	if d.keep {
 		capacity := 0
 		if n.flat {
@@ -545,20 +614,20 @@ func (d *decoder) list(n *node, dst reflect.Value) {
 				d.budget -= size
 			}
 		}
-		dst.Set(reflect.MakeSlice(n.typ, 0, capacity))
+		slice.Set(reflect.MakeSlice(n.typ, 0, capacity))
 	}
-	var scratch reflect.Value // one element, reused once values are not kept
+	var scratch unsafe.Pointer // one element, reused once values are not kept
 	d.path = append(d.path, pathElem{})
 	top := len(d.path) - 1
 	for i := 0; ; i++ {
 		d.path[top].index = i
-		var el reflect.Value
-		if d.keep && dst.Len() == dst.Cap() {
+		var el unsafe.Pointer
+		if d.keep && hdr.len == hdr.cap {
 			// Lists grow by doubling, each step within the budget.
-			want := max(dst.Cap()*2, 4)
-			if grow := uint64(want-dst.Cap()) * elemSize; grow <= d.budget {
+			want := max(hdr.cap*2, 4)
+			if grow := uint64(want-hdr.cap) * elemSize; grow <= d.budget {
 				d.budget -= grow
-				dst.Grow(want - dst.Len())
+				slice.Grow(want - hdr.len)
 			} else {
 				count := i + countElements(d.data, d.pos-1)
 				d.path = d.path[:top] // the finding is on the list
@@ -569,11 +638,11 @@ func (d *decoder) list(n *node, dst reflect.Value) {
 			}
 		}
 		if d.keep {
-			dst.SetLen(i + 1)
-			el = dst.Index(i)
+			hdr.len = i + 1
+			el = unsafe.Add(hdr.data, uintptr(i)*n.elem.size)
 		} else {
-			if !scratch.IsValid() {
-				scratch = reflect.New(n.typ.Elem()).Elem()
+			if scratch == nil {
+				scratch = reflect.New(n.typ.Elem()).UnsafePointer()
 			}
 			el = scratch
 		}
@@ -595,7 +664,7 @@ func (d *decoder) list(n *node, dst reflect.Value) {
 // integer reads a JSON number into an integer field from its text: only
 // plain digits are a whole number (no fraction, no exponent, not -0), and
 // the value must fit the field.
-func (d *decoder) integer(n *node, dst reflect.Value) {
+func (d *decoder) integer(n *node, dst unsafe.Pointer) {
 	text := d.number()
 	neg, mag, plain, fits := parseInteger(text)
 	if !plain {
@@ -614,12 +683,25 @@ func (d *decoder) integer(n *node, dst reflect.Value) {
 			}
 			return fmt.Sprintf("%s is out of range (%d to %d)", clip(string(text)), lo, n.max)
 		}, "")
-	case n.kind == kindUint:
-		dst.SetUint(mag)
 	case neg:
-		dst.SetInt(int64(-mag)) // two's complement: correct down to the minimum
+		setInt(dst, n.size, -mag) // two's complement: correct down to the minimum
 	default:
-		dst.SetInt(int64(mag))
+		setInt(dst, n.size, mag)
+	}
+}
+
+// setInt stores v, already checked to fit, in an integer of size bytes:
+// signed or not, the low bytes of its two's complement are the value.
+func setInt(dst unsafe.Pointer, size uintptr, v uint64) {
+	switch size {
+	case 1:
+		*(*uint8)(dst) = uint8(v)
+	case 2:
+		*(*uint16)(dst) = uint16(v)
+	case 4:
+		*(*uint32)(dst) = uint32(v)
+	default:
+		*(*uint64)(dst) = v
 	}
 }
 
@@ -689,7 +771,7 @@ func plainHint(text []byte) string {
 
 // version reads the "version" field: it decides whether anything else in
 // the document is read, so its problems are reported on their own.
-func (d *decoder) version(dst reflect.Value) {
+func (d *decoder) version(n *node, dst unsafe.Pointer) {
 	d.sawVersion = true
 	bad := func(msg, hint string) {
 		if d.versionFinding == nil {
@@ -712,7 +794,7 @@ func (d *decoder) version(dst reflect.Value) {
 	case mag > Version:
 		bad(fmt.Sprintf("the plan is version %d, written by a newer hybridplan", mag), reads+"; upgrade it")
 	default:
-		dst.SetInt(int64(mag))
+		setInt(dst, n.size, mag)
 	}
 }
 
@@ -744,7 +826,7 @@ func countElements(data []byte, open int) int {
 	for i := open + 1; i < len(data); i++ {
 		switch data[i] {
 		case '"':
-			for i++; i < len(data) && data[i] != '"'; i++ {
+			for i = quoteRun(data, i+1); i < len(data) && data[i] != '"'; i = quoteRun(data, i+1) {
 				if data[i] == '\\' {
 					i++
 				}
@@ -771,35 +853,43 @@ func countElements(data []byte, open int) int {
 // which goes to netip: every form it accepts, netip parses the same
 // (FuzzFastIPv4 checks that).
 func fastIPv4(dst any, s []byte) bool {
-	a, i, ok := parseDottedQuad(s)
-	if !ok {
-		return false
-	}
 	switch dst := dst.(type) {
 	case *netip.Addr:
-		if i != len(s) {
-			return false
-		}
-		*dst = netip.AddrFrom4(a)
-		return true
+		return fastIPv4Addr(dst, s)
 	case *netip.Prefix:
-		if i+1 >= len(s) || s[i] != '/' || len(s)-i-1 > 2 || s[i+1] == '0' && len(s)-i-1 > 1 {
-			return false
-		}
-		bits := 0
-		for _, c := range s[i+1:] {
-			if c < '0' || c > '9' {
-				return false
-			}
-			bits = bits*10 + int(c-'0')
-		}
-		if bits > 32 {
-			return false
-		}
-		*dst = netip.PrefixFrom(netip.AddrFrom4(a), bits)
-		return true
+		return fastIPv4Prefix(dst, s)
 	}
 	return false
+}
+
+// fastIPv4Addr is fastIPv4 for an address.
+func fastIPv4Addr(dst *netip.Addr, s []byte) bool {
+	a, i, ok := parseDottedQuad(s)
+	if !ok || i != len(s) {
+		return false
+	}
+	*dst = netip.AddrFrom4(a)
+	return true
+}
+
+// fastIPv4Prefix is fastIPv4 for a prefix.
+func fastIPv4Prefix(dst *netip.Prefix, s []byte) bool {
+	a, i, ok := parseDottedQuad(s)
+	if !ok || i+1 >= len(s) || s[i] != '/' || len(s)-i-1 > 2 || s[i+1] == '0' && len(s)-i-1 > 1 {
+		return false
+	}
+	bits := 0
+	for _, c := range s[i+1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+		bits = bits*10 + int(c-'0')
+	}
+	if bits > 32 {
+		return false
+	}
+	*dst = netip.PrefixFrom(netip.AddrFrom4(a), bits)
+	return true
 }
 
 // parseDottedQuad reads a.b.c.d (decimal, no leading zeros) at the start of
@@ -1203,7 +1293,7 @@ func (d *decoder) readString(buf *[]byte) ([]byte, strInfo) {
 	info := strInfo{badUTF8: -1, control: -1, hidden: -1}
 	start := d.pos + 1
 	data := d.data
-	i := start
+	i := plainRun(data, start)
 	for i < len(data) {
 		c := data[i]
 		if c == '"' {
@@ -1433,4 +1523,61 @@ func (d *decoder) skipString() {
 	}
 	d.pos = len(data)
 	d.truncated()
+}
+
+// ---- scanning eight bytes at a time ----
+
+// Strings are most of a plan's bytes: the loops that pass over them test
+// eight bytes at once (SWAR: SIMD within a register) and stop at the first
+// byte of interest. A mask from the helpers below has the high bit set in
+// the lowest byte that matches (bytes above it may be marked falsely, by a
+// borrow), so only its lowest set bit is used.
+const (
+	swarLow  = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// swarEq marks the bytes of x equal to b.
+func swarEq(x uint64, b byte) uint64 {
+	y := x ^ (swarLow * uint64(b))
+	return (y - swarLow) &^ y & swarHigh
+}
+
+// swarLess marks the bytes of x below b (b ≤ 0x80).
+func swarLess(x uint64, b byte) uint64 {
+	return (x - swarLow*uint64(b)) &^ x & swarHigh
+}
+
+// quoteRun returns the index of the first '"' or '\\' in data from i on,
+// or len(data).
+func quoteRun(data []byte, i int) int {
+	for ; i+8 <= len(data); i += 8 {
+		x := binary.LittleEndian.Uint64(data[i:])
+		if m := swarEq(x, '"') | swarEq(x, '\\'); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(data) && data[i] != '"' && data[i] != '\\' {
+		i++
+	}
+	return i
+}
+
+// plainRun returns the index of the first byte from i on that ends the
+// plain part of a string: '"', '\\', a byte below 0x20, or one from 0x7f
+// up (DEL and the bytes of non-ASCII UTF-8); len(data) if there is none.
+func plainRun(data []byte, i int) int {
+	for ; i+8 <= len(data); i += 8 {
+		x := binary.LittleEndian.Uint64(data[i:])
+		if m := swarEq(x, '"') | swarEq(x, '\\') | swarLess(x, 0x20) | swarEq(x, 0x7f) | x&swarHigh; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(data) {
+		if c := data[i]; c == '"' || c == '\\' || c < 0x20 || c >= 0x7f {
+			break
+		}
+		i++
+	}
+	return i
 }
