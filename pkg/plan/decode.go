@@ -529,21 +529,26 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 	}
 	for {
 		d.fieldName()
-		key, _ := d.readString(&d.keyScratch)
-		d.colon()
 		// Fields mostly come in the model's order (Encode writes them so,
-		// leaving out empty ones): try the next few after the last before
-		// the map.
+		// leaving out empty ones): try the next few after the last, by
+		// their names' bytes in the document, before reading the name and
+		// looking it up. A field name is plain text, so a name matched
+		// byte for byte needs no further reading.
 		var f *field
+		var key []byte
 		for k := next; k < len(n.order) && k < next+orderLookahead; k++ {
-			if n.order[k].name == string(key) {
+			if end := d.pos + 1 + len(n.order[k].name); end < len(d.data) && d.data[end] == '"' &&
+				string(d.data[d.pos+1:end]) == n.order[k].name {
 				f = n.order[k]
+				d.pos = end + 1
 				break
 			}
 		}
 		if f == nil {
+			key, _ = d.readString(&d.keyScratch)
 			f = n.fields[string(key)]
 		}
+		d.colon()
 		if f != nil {
 			next = f.bit + 1
 		}
@@ -893,7 +898,9 @@ func fastIPv4Prefix(dst *netip.Prefix, s []byte) bool {
 }
 
 // parseDottedQuad reads a.b.c.d (decimal, no leading zeros) at the start of
-// s and returns the address and where it ends.
+// s and returns the address and where it ends. A fourth digit after the
+// last number ends the address there: the callers require the end of s or
+// '/' after it, so they refuse it as netip does.
 func parseDottedQuad(s []byte) (a [4]byte, end int, ok bool) {
 	i := 0
 	for k := range 4 {
@@ -903,19 +910,24 @@ func parseDottedQuad(s []byte) (a [4]byte, end int, ok bool) {
 			}
 			i++
 		}
-		v, n := 0, 0
-		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-			if n > 0 && v == 0 {
+		if i >= len(s) || s[i]-'0' > 9 {
+			return a, 0, false
+		}
+		v := uint(s[i] - '0')
+		i++
+		if i < len(s) && s[i]-'0' <= 9 {
+			if v == 0 {
 				return a, 0, false // a leading zero
 			}
-			v = v*10 + int(s[i]-'0')
-			n++
-			if v > 255 {
-				return a, 0, false
+			v = v*10 + uint(s[i]-'0')
+			i++
+			if i < len(s) && s[i]-'0' <= 9 {
+				v = v*10 + uint(s[i]-'0')
+				i++
+				if v > 255 {
+					return a, 0, false
+				}
 			}
-		}
-		if n == 0 {
-			return a, 0, false
 		}
 		a[k] = byte(v)
 	}
