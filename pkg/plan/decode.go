@@ -1181,6 +1181,15 @@ func exampleOf(t reflect.Type) string {
 // ---- JSON text ----
 
 func (d *decoder) ws() {
+	// Compact documents have no whitespace between tokens: one test
+	// answers for them.
+	if d.pos < len(d.data) && d.data[d.pos] > ' ' {
+		return
+	}
+	d.wsRun()
+}
+
+func (d *decoder) wsRun() {
 	for d.pos < len(d.data) {
 		switch d.data[d.pos] {
 		case ' ', '\t', '\n', '\r':
