@@ -281,6 +281,7 @@ type node struct {
 
 type field struct {
 	name   string
+	member string  // the name quoted and followed by ':', as written in a document
 	offset uintptr // of the field in its struct
 	bit    int     // position among the struct's fields, for duplicate checks
 	node   *node
@@ -345,7 +346,7 @@ func (c *compiler) node(t reflect.Type) *node {
 			if name == "description" && f.Type.Kind() == reflect.String {
 				fn = &node{kind: kindString, typ: f.Type, size: f.Type.Size(), freeText: true}
 			}
-			n.fields[name] = &field{name: name, offset: f.Offset, bit: len(n.names), node: fn}
+			n.fields[name] = &field{name: name, member: strconv.Quote(name) + ":", offset: f.Offset, bit: len(n.names), node: fn}
 			n.order = append(n.order, n.fields[name])
 			n.names = append(n.names, name)
 			n.maxName = max(n.maxName, len(name))
@@ -531,24 +532,24 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 		d.fieldName()
 		// Fields mostly come in the model's order (Encode writes them so,
 		// leaving out empty ones): try the next few after the last, by
-		// their names' bytes in the document, before reading the name and
-		// looking it up. A field name is plain text, so a name matched
-		// byte for byte needs no further reading.
+		// their names and the ':' as bytes in the document, before reading
+		// the name and looking it up. A field name is plain text, so a
+		// name matched byte for byte needs no further reading.
 		var f *field
 		var key []byte
 		for k := next; k < len(n.order) && k < next+orderLookahead; k++ {
-			if end := d.pos + 1 + len(n.order[k].name); end < len(d.data) && d.data[end] == '"' &&
-				string(d.data[d.pos+1:end]) == n.order[k].name {
+			if end := d.pos + len(n.order[k].member); end <= len(d.data) && string(d.data[d.pos:end]) == n.order[k].member {
 				f = n.order[k]
-				d.pos = end + 1
+				d.pos = end
+				d.ws()
 				break
 			}
 		}
 		if f == nil {
 			key, _ = d.readString(&d.keyScratch)
 			f = n.fields[string(key)]
+			d.colon()
 		}
-		d.colon()
 		if f != nil {
 			next = f.bit + 1
 		}
@@ -572,6 +573,12 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 			d.path = append(d.path, pathElem{name: f.name})
 			d.value(f.node, unsafe.Add(dst, f.offset))
 			d.path = d.path[:len(d.path)-1]
+		}
+		if d.pos < len(d.data) && d.data[d.pos] == ',' {
+			// next's common case, without the call.
+			d.pos++
+			d.ws()
+			continue
 		}
 		if !d.next('}') {
 			return
@@ -658,6 +665,12 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 			d.fail(CodeDecodeType, func() string { return "a list element is null" }, "remove it or fill it in")
 		} else {
 			d.value(n.elem, el)
+		}
+		if d.pos < len(d.data) && d.data[d.pos] == ',' {
+			// next's common case, without the call.
+			d.pos++
+			d.ws()
+			continue
 		}
 		if !d.next(']') {
 			d.path = d.path[:top]
