@@ -65,6 +65,19 @@ func agreementCases(tb testing.TB) []agreementCase {
 	for _, a := range adversarial {
 		cases = append(cases, agreementCase{"adversarial/" + a.name, build(a.head, a.piece, a.sep, a.tail)})
 	}
+	// Lists of many small elements in a small document: more than the
+	// decoder's reusable lists take (they are then read by counting), with
+	// a mistake at the start, in the middle and at the end.
+	many := strings.Repeat(`{},`, 150_000)
+	for _, c := range []struct{ name, list string }{
+		{"many-empty-segments", many + `{}`},
+		{"many-empty-segments-null-first", `null,` + many + `{}`},
+		{"many-empty-segments-null-middle", many + `null,` + many + `{}`},
+		{"many-empty-segments-wrong-last", many + `0`},
+		{"many-segments-bad-prefix-last", strings.Repeat(`{"cidr":"10.0.0.0/8"},`, 150_000) + `{"cidr":"10.0.0.0/33"}`},
+	} {
+		cases = append(cases, agreementCase{"generated/" + c.name, []byte(`{"version":1,"idc":{"segments":[` + c.list + `]}}`)})
+	}
 	rng := rand.New(rand.NewPCG(14, 2026))
 	for _, b := range bases {
 		for k := range 400 {
