@@ -615,8 +615,8 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 		return
 	}
 	elemSize := uint64(n.elem.size)
-	if d.keep && n.flat && n.elem.kind == kindStruct && uint64((len(d.data)-start)/2+1)*elemSize <= d.budget &&
-		d.flatList(n, slice) {
+	if r := len(d.data) - start; d.keep && n.flat && n.elem.kind == kindStruct && r >= flatListFrom &&
+		uint64(r/2+1)*elemSize <= d.budget && d.flatList(n, slice) {
 		return
 	}
 	if d.keep {
@@ -689,6 +689,11 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 
 // scratchListBytes bounds what the reusable lists of flatList may take.
 const scratchListBytes = 8 << 20
+
+// flatListFrom is the document size, from a list's '[' to the end, below
+// which list counts instead of using flatList: counting a small document's
+// lists costs less than flatList's reusable lists (the seed plan).
+const flatListFrom = 16 << 10
 
 // flatList reads a flat list of objects (segments, subnets) whose '[' has
 // been read: into the decoder's reusable list for the element type, then
