@@ -3,9 +3,11 @@ package plan
 import (
 	"bytes"
 	"encoding"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/bits"
 	"net/netip"
 	"reflect"
 	"slices"
@@ -13,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/hybridplan/hybridplan/pkg/cidr"
 )
@@ -167,6 +170,10 @@ type decoder struct {
 	versionFinding *Finding
 	scratch        []byte // unescaped string values
 	keyScratch     []byte // unescaped field names
+	// lists are the reusable lists flatList reads elements into, one per
+	// element type, and listBytes what they take.
+	lists     map[*node]reflect.Value
+	listBytes uint64
 }
 
 type pathElem struct {
@@ -193,7 +200,7 @@ func (d *decoder) run(p *Plan) (fatal *Finding) {
 	}
 	var rootType *Finding
 	if d.data[d.pos] == '{' {
-		d.value(planNode(), reflect.ValueOf(p).Elem())
+		d.value(planNode(), unsafe.Pointer(p))
 	} else {
 		what := d.describe()
 		rootType = &Finding{Code: CodeDecodeType, Severity: SeverityError, Path: "$",
@@ -242,17 +249,23 @@ const (
 	kindBool
 	kindInt
 	kindUint
-	kindText // encoding.TextUnmarshaler, read from a JSON string
+	kindText   // encoding.TextUnmarshaler, read from a JSON string
+	kindPrefix // netip.Prefix, a kindText read without an interface
+	kindAddr   // netip.Addr, likewise
 	kindVersion
 	kindUnsupported
 )
 
 // node is the decoding table of one Go type, built once per type by
-// reflection and shared by every decode.
+// reflection and shared by every decode. Decoding itself uses no
+// reflection on the way of a value: it writes through pointers at the
+// offsets and sizes the table holds (issue 14: reflect.Value calls per
+// value made decoding slower than validating the plan).
 type node struct {
 	kind   nodeKind
 	typ    reflect.Type
-	elem   *node // slice element or pointer target
+	size   uintptr // of a value of typ
+	elem   *node   // slice element or pointer target
 	fields map[string]*field
 	order  []*field // fields in declaration order (by bit)
 	names  []string // field names, sorted, for hints
@@ -271,10 +284,11 @@ type node struct {
 }
 
 type field struct {
-	name  string
-	index int
-	bit   int // position among the struct's fields, for duplicate checks
-	node  *node
+	name   string
+	member string  // the name quoted and followed by ':', as written in a document
+	offset uintptr // of the field in its struct
+	bit    int     // position among the struct's fields, for duplicate checks
+	node   *node
 }
 
 // planNode is the table of Plan, built on first use. It is immutable once
@@ -285,7 +299,7 @@ var planNode = sync.OnceValue(func() *node {
 	// The version is checked on its own (decode.version) before anything else
 	// in the document is believed.
 	v := *root.fields["version"]
-	v.node = &node{kind: kindVersion, typ: v.node.typ}
+	v.node = &node{kind: kindVersion, typ: v.node.typ, size: v.node.size}
 	root.fields["version"] = &v
 	root.order[v.bit] = &v
 	return root
@@ -294,6 +308,8 @@ var planNode = sync.OnceValue(func() *node {
 var (
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 	profileType         = reflect.TypeFor[Profile]()
+	prefixType          = reflect.TypeFor[netip.Prefix]()
+	addrType            = reflect.TypeFor[netip.Addr]()
 )
 
 type compiler struct{ seen map[reflect.Type]*node }
@@ -302,10 +318,16 @@ func (c *compiler) node(t reflect.Type) *node {
 	if n, ok := c.seen[t]; ok {
 		return n
 	}
-	n := &node{typ: t}
+	n := &node{typ: t, size: t.Size()}
 	c.seen[t] = n // before recursing, so recursive types terminate
 	if reflect.PointerTo(t).Implements(textUnmarshalerType) {
 		n.kind = kindText
+		switch t {
+		case prefixType:
+			n.kind = kindPrefix
+		case addrType:
+			n.kind = kindAddr
+		}
 		return n
 	}
 	switch t.Kind() {
@@ -326,9 +348,9 @@ func (c *compiler) node(t reflect.Type) *node {
 			}
 			fn := c.node(f.Type)
 			if name == "description" && f.Type.Kind() == reflect.String {
-				fn = &node{kind: kindString, typ: f.Type, freeText: true}
+				fn = &node{kind: kindString, typ: f.Type, size: f.Type.Size(), freeText: true}
 			}
-			n.fields[name] = &field{name: name, index: i, bit: len(n.names), node: fn}
+			n.fields[name] = &field{name: name, member: strconv.Quote(name) + ":", offset: f.Offset, bit: len(n.names), node: fn}
 			n.order = append(n.order, n.fields[name])
 			n.names = append(n.names, name)
 			n.maxName = max(n.maxName, len(name))
@@ -382,10 +404,11 @@ func holdsList(t reflect.Type, seen map[reflect.Type]bool) bool {
 
 // ---- typed decoding ----
 
-func (d *decoder) value(n *node, dst reflect.Value) {
+// value reads one value into dst, which points to a value of n.typ.
+func (d *decoder) value(n *node, dst unsafe.Pointer) {
 	c := d.peek()
 	if n.kind == kindVersion {
-		d.version(dst)
+		d.version(n, dst)
 		return
 	}
 	if c == 'n' {
@@ -395,15 +418,16 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 	}
 	switch n.kind {
 	case kindPointer:
-		if dst.IsNil() {
+		ptr := (*unsafe.Pointer)(dst)
+		if *ptr == nil {
 			if n.profile {
 				def := DefaultProfile()
-				dst.Set(reflect.ValueOf(&def))
+				*ptr = unsafe.Pointer(&def)
 			} else {
-				dst.Set(reflect.New(n.typ.Elem()))
+				*ptr = reflect.New(n.typ.Elem()).UnsafePointer()
 			}
 		}
-		d.value(n.elem, dst.Elem())
+		d.value(n.elem, *ptr)
 	case kindStruct:
 		if c != '{' {
 			d.mismatch("an object")
@@ -423,16 +447,16 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 		}
 		s, info := d.readString(&d.scratch)
 		if d.checkString(s, info, n.freeText) && d.keep {
-			dst.SetString(d.text(s))
+			*(*string)(dst) = d.text(s)
 		}
 	case kindBool:
 		switch c {
 		case 't':
 			d.literal("true")
-			dst.SetBool(true)
+			*(*bool)(dst) = true
 		case 'f':
 			d.literal("false")
-			dst.SetBool(false)
+			*(*bool)(dst) = false
 		default:
 			d.mismatch("true or false")
 		}
@@ -442,7 +466,7 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 			return
 		}
 		d.integer(n, dst)
-	case kindText:
+	case kindText, kindPrefix, kindAddr:
 		if c != '"' {
 			d.mismatch(fmt.Sprintf("a string (%s)", typeName(n.typ)))
 			return
@@ -451,11 +475,7 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 		if !d.checkString(s, info, false) {
 			return
 		}
-		u := dst.Addr().Interface()
-		if fastIPv4(u, s) {
-			return
-		}
-		if err := u.(encoding.TextUnmarshaler).UnmarshalText(s); err != nil {
+		if err := setText(n, dst, s); err != nil {
 			d.fail(CodeDecodeValue, func() string {
 				return fmt.Sprintf("%s is not a valid %s: %s", quote(s), typeName(n.typ), clip(cidr.ParseErrorReason(err)))
 			}, exampleOf(n.typ))
@@ -468,7 +488,41 @@ func (d *decoder) value(n *node, dst reflect.Value) {
 	}
 }
 
-func (d *decoder) object(n *node, dst reflect.Value) {
+// setText stores a string into a value whose pointer type implements
+// encoding.TextUnmarshaler. Addresses and prefixes are parsed without an
+// interface conversion, IPv4 ones by fastIPv4, and the rest by netip over
+// the bytes themselves: as their UnmarshalText does, but without copying
+// the text into a string only to parse it (netip keeps no part of the text
+// it is given: an error's text is formatted before s changes, and a zone is
+// copied by unique.Make).
+func setText(n *node, dst unsafe.Pointer, s []byte) error {
+	var err error
+	switch n.kind {
+	case kindPrefix:
+		p := (*netip.Prefix)(dst)
+		switch {
+		case fastIPv4Prefix(p, s):
+		case len(s) == 0:
+			*p = netip.Prefix{}
+		default:
+			*p, err = netip.ParsePrefix(unsafe.String(unsafe.SliceData(s), len(s)))
+		}
+	case kindAddr:
+		a := (*netip.Addr)(dst)
+		switch {
+		case fastIPv4Addr(a, s):
+		case len(s) == 0:
+			*a = netip.Addr{}
+		default:
+			*a, err = netip.ParseAddr(unsafe.String(unsafe.SliceData(s), len(s)))
+		}
+	default:
+		err = reflect.NewAt(n.typ, dst).Interface().(encoding.TextUnmarshaler).UnmarshalText(s)
+	}
+	return err
+}
+
+func (d *decoder) object(n *node, dst unsafe.Pointer) {
 	if !d.open('}') {
 		return
 	}
@@ -480,15 +534,25 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 	}
 	for {
 		d.fieldName()
-		key, _ := d.readString(&d.keyScratch)
-		d.colon()
-		// Fields mostly come in the model's order (Encode writes them so):
-		// try the one after the last before the map.
+		// Fields mostly come in the model's order (Encode writes them so,
+		// leaving out empty ones): try the next few after the last, by
+		// their names and the ':' as bytes in the document, before reading
+		// the name and looking it up. A field name is plain text, so a
+		// name matched byte for byte needs no further reading.
 		var f *field
-		if next < len(n.order) && n.order[next].name == string(key) {
-			f = n.order[next]
-		} else {
+		var key []byte
+		for k := next; k < len(n.order) && k < next+orderLookahead; k++ {
+			if end := d.pos + len(n.order[k].member); end <= len(d.data) && string(d.data[d.pos:end]) == n.order[k].member {
+				f = n.order[k]
+				d.pos = end
+				d.ws()
+				break
+			}
+		}
+		if f == nil {
+			key, _ = d.readString(&d.keyScratch)
 			f = n.fields[string(key)]
+			d.colon()
 		}
 		if f != nil {
 			next = f.bit + 1
@@ -511,8 +575,14 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 				seenMore[f.bit] = true
 			}
 			d.path = append(d.path, pathElem{name: f.name})
-			d.value(f.node, dst.Field(f.index))
+			d.value(f.node, unsafe.Add(dst, f.offset))
 			d.path = d.path[:len(d.path)-1]
+		}
+		if d.pos < len(d.data) && d.data[d.pos] == ',' {
+			// next's common case, without the call.
+			d.pos++
+			d.ws()
+			continue
 		}
 		if !d.next('}') {
 			return
@@ -520,16 +590,35 @@ func (d *decoder) object(n *node, dst reflect.Value) {
 	}
 }
 
-func (d *decoder) list(n *node, dst reflect.Value) {
+// orderLookahead is how many fields past the last one object tries before
+// its map: omitted empty fields (a subnet's id) sit between written ones.
+const orderLookahead = 3
+
+// sliceHeader is the layout of a Go slice, through which list reads and
+// sets the length of the slice it fills and addresses its elements.
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
+}
+
+func (d *decoder) list(n *node, dst unsafe.Pointer) {
 	start := d.pos
+	// The slice as a reflect.Value, for allocating and growing it (once
+	// per list or step of growth, not per element).
+	slice := reflect.NewAt(n.typ, dst).Elem()
+	hdr := (*sliceHeader)(dst)
 	if !d.open(']') {
 		if d.keep {
 			// An empty list stays an empty list, not null.
-			dst.Set(reflect.MakeSlice(n.typ, 0, 0))
+			slice.Set(reflect.MakeSlice(n.typ, 0, 0))
 		}
 		return
 	}
-	elemSize := uint64(n.typ.Elem().Size())
+	elemSize := uint64(n.elem.size)
+	if r := len(d.data) - start; d.keep && n.flat && n.elem.kind == kindStruct && r >= flatListFrom &&
+		uint64(r/2+1)*elemSize <= d.budget && d.flatList(n, slice) {
+		return
+	}
 	if d.keep {
 		capacity := 0
 		if n.flat {
@@ -545,20 +634,20 @@ func (d *decoder) list(n *node, dst reflect.Value) {
 				d.budget -= size
 			}
 		}
-		dst.Set(reflect.MakeSlice(n.typ, 0, capacity))
+		slice.Set(reflect.MakeSlice(n.typ, 0, capacity))
 	}
-	var scratch reflect.Value // one element, reused once values are not kept
+	var scratch unsafe.Pointer // one element, reused once values are not kept
 	d.path = append(d.path, pathElem{})
 	top := len(d.path) - 1
 	for i := 0; ; i++ {
 		d.path[top].index = i
-		var el reflect.Value
-		if d.keep && dst.Len() == dst.Cap() {
+		var el unsafe.Pointer
+		if d.keep && hdr.len == hdr.cap {
 			// Lists grow by doubling, each step within the budget.
-			want := max(dst.Cap()*2, 4)
-			if grow := uint64(want-dst.Cap()) * elemSize; grow <= d.budget {
+			want := max(hdr.cap*2, 4)
+			if grow := uint64(want-hdr.cap) * elemSize; grow <= d.budget {
 				d.budget -= grow
-				dst.Grow(want - dst.Len())
+				slice.Grow(want - hdr.len)
 			} else {
 				count := i + countElements(d.data, d.pos-1)
 				d.path = d.path[:top] // the finding is on the list
@@ -569,11 +658,11 @@ func (d *decoder) list(n *node, dst reflect.Value) {
 			}
 		}
 		if d.keep {
-			dst.SetLen(i + 1)
-			el = dst.Index(i)
+			hdr.len = i + 1
+			el = unsafe.Add(hdr.data, uintptr(i)*n.elem.size)
 		} else {
-			if !scratch.IsValid() {
-				scratch = reflect.New(n.typ.Elem()).Elem()
+			if scratch == nil {
+				scratch = reflect.New(n.typ.Elem()).UnsafePointer()
 			}
 			el = scratch
 		}
@@ -585,6 +674,12 @@ func (d *decoder) list(n *node, dst reflect.Value) {
 		} else {
 			d.value(n.elem, el)
 		}
+		if d.pos < len(d.data) && d.data[d.pos] == ',' {
+			// next's common case, without the call.
+			d.pos++
+			d.ws()
+			continue
+		}
 		if !d.next(']') {
 			d.path = d.path[:top]
 			return
@@ -592,10 +687,108 @@ func (d *decoder) list(n *node, dst reflect.Value) {
 	}
 }
 
+// scratchListBytes bounds what the reusable lists of flatList may take.
+const scratchListBytes = 8 << 20
+
+// flatListFrom is the document size, from a list's '[' to the end, below
+// which list counts instead of using flatList: counting a small document's
+// lists costs less than flatList's reusable lists (the seed plan).
+const flatListFrom = 16 << 10
+
+// flatList reads a flat list of objects (segments, subnets) whose '[' has
+// been read: into the decoder's reusable list for the element type, then
+// into a list of the plan allocated at its exact length. It reads the
+// elements once, where counting them first reads them twice. list takes
+// it only where counting could not change a finding: the list cannot have
+// more elements than half the bytes from its '[' on, and that many fit in
+// what is left of the budget, so counting would have allocated the list
+// at its length and reported nothing. Findings are made as list makes
+// them. It reports false, with the decoder as it found it, when the
+// reusable list would grow past scratchListBytes (a real plan's largest
+// lists take a few MiB); the list is then read by counting.
+func (d *decoder) flatList(n *node, slice reflect.Value) bool {
+	pos, depth, pathLen := d.pos, d.depth, len(d.path)
+	scratch := d.lists[n]
+	var base unsafe.Pointer
+	capacity := 0
+	if scratch.IsValid() {
+		base, capacity = scratch.UnsafePointer(), scratch.Len()
+	}
+	written := 0           // elements of scratch filled, to clear afterwards
+	var one unsafe.Pointer // one element, reused once values are not kept
+	d.path = append(d.path, pathElem{})
+	top := len(d.path) - 1
+	count := 0
+	for i := 0; ; i++ {
+		d.path[top].index = i
+		var el unsafe.Pointer
+		if d.keep {
+			if i == capacity {
+				want := max(2*capacity, 16)
+				grow := uint64(want-capacity) * uint64(n.elem.size)
+				if d.listBytes+grow > scratchListBytes {
+					// Nothing was reported (d.keep): putting the
+					// position back undoes the reading.
+					scratch.Slice(0, written).Clear()
+					d.pos, d.depth, d.path = pos, depth, d.path[:pathLen]
+					return false
+				}
+				d.listBytes += grow
+				grown := reflect.MakeSlice(n.typ, want, want)
+				if capacity > 0 {
+					reflect.Copy(grown, scratch)
+				}
+				if d.lists == nil {
+					d.lists = map[*node]reflect.Value{}
+				}
+				scratch, base, capacity = grown, grown.UnsafePointer(), want
+				d.lists[n] = scratch
+			}
+			el = unsafe.Add(base, uintptr(i)*n.elem.size)
+			written = i + 1
+		} else {
+			if one == nil {
+				one = reflect.New(n.typ.Elem()).UnsafePointer()
+			}
+			el = one
+		}
+		if d.peek() == 'n' {
+			d.literal("null")
+			d.fail(CodeDecodeType, func() string { return "a list element is null" }, "remove it or fill it in")
+		} else {
+			d.value(n.elem, el)
+		}
+		count = i + 1
+		if d.pos < len(d.data) && d.data[d.pos] == ',' {
+			d.pos++
+			d.ws()
+			continue
+		}
+		if !d.next(']') {
+			break
+		}
+	}
+	d.path = d.path[:top]
+	filled := scratch
+	if written > 0 {
+		filled = scratch.Slice(0, written)
+	}
+	if d.keep {
+		d.budget -= uint64(count) * uint64(n.elem.size)
+		out := reflect.MakeSlice(n.typ, count, count)
+		reflect.Copy(out, filled)
+		slice.Set(out)
+	}
+	if written > 0 {
+		filled.Clear() // the next list of this type starts from zero values
+	}
+	return true
+}
+
 // integer reads a JSON number into an integer field from its text: only
 // plain digits are a whole number (no fraction, no exponent, not -0), and
 // the value must fit the field.
-func (d *decoder) integer(n *node, dst reflect.Value) {
+func (d *decoder) integer(n *node, dst unsafe.Pointer) {
 	text := d.number()
 	neg, mag, plain, fits := parseInteger(text)
 	if !plain {
@@ -614,12 +807,25 @@ func (d *decoder) integer(n *node, dst reflect.Value) {
 			}
 			return fmt.Sprintf("%s is out of range (%d to %d)", clip(string(text)), lo, n.max)
 		}, "")
-	case n.kind == kindUint:
-		dst.SetUint(mag)
 	case neg:
-		dst.SetInt(int64(-mag)) // two's complement: correct down to the minimum
+		setInt(dst, n.size, -mag) // two's complement: correct down to the minimum
 	default:
-		dst.SetInt(int64(mag))
+		setInt(dst, n.size, mag)
+	}
+}
+
+// setInt stores v, already checked to fit, in an integer of size bytes:
+// signed or not, the low bytes of its two's complement are the value.
+func setInt(dst unsafe.Pointer, size uintptr, v uint64) {
+	switch size {
+	case 1:
+		*(*uint8)(dst) = uint8(v)
+	case 2:
+		*(*uint16)(dst) = uint16(v)
+	case 4:
+		*(*uint32)(dst) = uint32(v)
+	default:
+		*(*uint64)(dst) = v
 	}
 }
 
@@ -689,7 +895,7 @@ func plainHint(text []byte) string {
 
 // version reads the "version" field: it decides whether anything else in
 // the document is read, so its problems are reported on their own.
-func (d *decoder) version(dst reflect.Value) {
+func (d *decoder) version(n *node, dst unsafe.Pointer) {
 	d.sawVersion = true
 	bad := func(msg, hint string) {
 		if d.versionFinding == nil {
@@ -712,7 +918,7 @@ func (d *decoder) version(dst reflect.Value) {
 	case mag > Version:
 		bad(fmt.Sprintf("the plan is version %d, written by a newer hybridplan", mag), reads+"; upgrade it")
 	default:
-		dst.SetInt(int64(mag))
+		setInt(dst, n.size, mag)
 	}
 }
 
@@ -744,7 +950,7 @@ func countElements(data []byte, open int) int {
 	for i := open + 1; i < len(data); i++ {
 		switch data[i] {
 		case '"':
-			for i++; i < len(data) && data[i] != '"'; i++ {
+			for i = quoteRun(data, i+1); i < len(data) && data[i] != '"'; i = quoteRun(data, i+1) {
 				if data[i] == '\\' {
 					i++
 				}
@@ -771,39 +977,49 @@ func countElements(data []byte, open int) int {
 // which goes to netip: every form it accepts, netip parses the same
 // (FuzzFastIPv4 checks that).
 func fastIPv4(dst any, s []byte) bool {
-	a, i, ok := parseDottedQuad(s)
-	if !ok {
-		return false
-	}
 	switch dst := dst.(type) {
 	case *netip.Addr:
-		if i != len(s) {
-			return false
-		}
-		*dst = netip.AddrFrom4(a)
-		return true
+		return fastIPv4Addr(dst, s)
 	case *netip.Prefix:
-		if i+1 >= len(s) || s[i] != '/' || len(s)-i-1 > 2 || s[i+1] == '0' && len(s)-i-1 > 1 {
-			return false
-		}
-		bits := 0
-		for _, c := range s[i+1:] {
-			if c < '0' || c > '9' {
-				return false
-			}
-			bits = bits*10 + int(c-'0')
-		}
-		if bits > 32 {
-			return false
-		}
-		*dst = netip.PrefixFrom(netip.AddrFrom4(a), bits)
-		return true
+		return fastIPv4Prefix(dst, s)
 	}
 	return false
 }
 
+// fastIPv4Addr is fastIPv4 for an address.
+func fastIPv4Addr(dst *netip.Addr, s []byte) bool {
+	a, i, ok := parseDottedQuad(s)
+	if !ok || i != len(s) {
+		return false
+	}
+	*dst = netip.AddrFrom4(a)
+	return true
+}
+
+// fastIPv4Prefix is fastIPv4 for a prefix.
+func fastIPv4Prefix(dst *netip.Prefix, s []byte) bool {
+	a, i, ok := parseDottedQuad(s)
+	if !ok || i+1 >= len(s) || s[i] != '/' || len(s)-i-1 > 2 || s[i+1] == '0' && len(s)-i-1 > 1 {
+		return false
+	}
+	bits := 0
+	for _, c := range s[i+1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+		bits = bits*10 + int(c-'0')
+	}
+	if bits > 32 {
+		return false
+	}
+	*dst = netip.PrefixFrom(netip.AddrFrom4(a), bits)
+	return true
+}
+
 // parseDottedQuad reads a.b.c.d (decimal, no leading zeros) at the start of
-// s and returns the address and where it ends.
+// s and returns the address and where it ends. A fourth digit after the
+// last number ends the address there: the callers require the end of s or
+// '/' after it, so they refuse it as netip does.
 func parseDottedQuad(s []byte) (a [4]byte, end int, ok bool) {
 	i := 0
 	for k := range 4 {
@@ -813,19 +1029,24 @@ func parseDottedQuad(s []byte) (a [4]byte, end int, ok bool) {
 			}
 			i++
 		}
-		v, n := 0, 0
-		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-			if n > 0 && v == 0 {
+		if i >= len(s) || s[i]-'0' > 9 {
+			return a, 0, false
+		}
+		v := uint(s[i] - '0')
+		i++
+		if i < len(s) && s[i]-'0' <= 9 {
+			if v == 0 {
 				return a, 0, false // a leading zero
 			}
-			v = v*10 + int(s[i]-'0')
-			n++
-			if v > 255 {
-				return a, 0, false
+			v = v*10 + uint(s[i]-'0')
+			i++
+			if i < len(s) && s[i]-'0' <= 9 {
+				v = v*10 + uint(s[i]-'0')
+				i++
+				if v > 255 {
+					return a, 0, false
+				}
 			}
-		}
-		if n == 0 {
-			return a, 0, false
 		}
 		a[k] = byte(v)
 	}
@@ -1079,6 +1300,15 @@ func exampleOf(t reflect.Type) string {
 // ---- JSON text ----
 
 func (d *decoder) ws() {
+	// Compact documents have no whitespace between tokens: one test
+	// answers for them.
+	if d.pos < len(d.data) && d.data[d.pos] > ' ' {
+		return
+	}
+	d.wsRun()
+}
+
+func (d *decoder) wsRun() {
 	for d.pos < len(d.data) {
 		switch d.data[d.pos] {
 		case ' ', '\t', '\n', '\r':
@@ -1203,7 +1433,7 @@ func (d *decoder) readString(buf *[]byte) ([]byte, strInfo) {
 	info := strInfo{badUTF8: -1, control: -1, hidden: -1}
 	start := d.pos + 1
 	data := d.data
-	i := start
+	i := plainRun(data, start)
 	for i < len(data) {
 		c := data[i]
 		if c == '"' {
@@ -1433,4 +1663,61 @@ func (d *decoder) skipString() {
 	}
 	d.pos = len(data)
 	d.truncated()
+}
+
+// ---- scanning eight bytes at a time ----
+
+// Strings are most of a plan's bytes: the loops that pass over them test
+// eight bytes at once (SWAR: SIMD within a register) and stop at the first
+// byte of interest. A mask from the helpers below has the high bit set in
+// the lowest byte that matches (bytes above it may be marked falsely, by a
+// borrow), so only its lowest set bit is used.
+const (
+	swarLow  = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// swarEq marks the bytes of x equal to b.
+func swarEq(x uint64, b byte) uint64 {
+	y := x ^ (swarLow * uint64(b))
+	return (y - swarLow) &^ y & swarHigh
+}
+
+// swarLess marks the bytes of x below b (b ≤ 0x80).
+func swarLess(x uint64, b byte) uint64 {
+	return (x - swarLow*uint64(b)) &^ x & swarHigh
+}
+
+// quoteRun returns the index of the first '"' or '\\' in data from i on,
+// or len(data).
+func quoteRun(data []byte, i int) int {
+	for ; i+8 <= len(data); i += 8 {
+		x := binary.LittleEndian.Uint64(data[i:])
+		if m := swarEq(x, '"') | swarEq(x, '\\'); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(data) && data[i] != '"' && data[i] != '\\' {
+		i++
+	}
+	return i
+}
+
+// plainRun returns the index of the first byte from i on that ends the
+// plain part of a string: '"', '\\', a byte below 0x20, or one from 0x7f
+// up (DEL and the bytes of non-ASCII UTF-8); len(data) if there is none.
+func plainRun(data []byte, i int) int {
+	for ; i+8 <= len(data); i += 8 {
+		x := binary.LittleEndian.Uint64(data[i:])
+		if m := swarEq(x, '"') | swarEq(x, '\\') | swarLess(x, 0x20) | swarEq(x, 0x7f) | x&swarHigh; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(data) {
+		if c := data[i]; c == '"' || c == '\\' || c < 0x20 || c >= 0x7f {
+			break
+		}
+		i++
+	}
+	return i
 }

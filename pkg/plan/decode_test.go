@@ -338,3 +338,39 @@ func TestCountElements(t *testing.T) {
 		}
 	}
 }
+
+// The eight-bytes-at-a-time scans stop where a byte-by-byte loop does, at
+// every offset and for every byte value in every lane.
+func TestSWARRuns(t *testing.T) {
+	naiveQuote := func(data []byte, i int) int {
+		for i < len(data) && data[i] != '"' && data[i] != '\\' {
+			i++
+		}
+		return i
+	}
+	naivePlain := func(data []byte, i int) int {
+		for i < len(data) && data[i] != '"' && data[i] != '\\' && data[i] >= 0x20 && data[i] < 0x7f {
+			i++
+		}
+		return i
+	}
+	for b := range 256 {
+		for at := range 20 {
+			for _, fill := range []byte{'a', 0x20, 0x7e, 0x21, '0'} {
+				data := bytes.Repeat([]byte{fill}, 20)
+				data[at] = byte(b)
+				if at+1 < len(data) {
+					data[at+1] = 0 // a later stop must not hide the first
+				}
+				for start := range 4 {
+					if got, want := quoteRun(data, start), naiveQuote(data, start); got != want {
+						t.Fatalf("quoteRun(%q, %d) = %d, want %d", data, start, got, want)
+					}
+					if got, want := plainRun(data, start), naivePlain(data, start); got != want {
+						t.Fatalf("plainRun(%q, %d) = %d, want %d", data, start, got, want)
+					}
+				}
+			}
+		}
+	}
+}
