@@ -120,6 +120,7 @@ func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 	perScenario := idc4*vpc4 + (len(idcAddrs)-idc4)*(len(vpcAddrs)-vpc4)
 	out.Cells = make([]Cell, 0, len(scenarios)*perScenario)
 	var fwd, back *verdicts // one of each, reset per scenario
+	fwdMemo, backMemo := newWorldMemo(m.bgw), newWorldMemo(m.cust)
 	backs := make([]*Verdict, len(vpcAddrs))
 	vpc4s := make([]bool, len(vpcAddrs))
 	for j, a := range vpcAddrs {
@@ -132,6 +133,7 @@ func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 		}
 		fwd = fwd.reset(m, m.bgw, RouterBorderGateway, w)
 		back = back.reset(m, m.cust, RouterCustomerRouter, w)
+		fwd.across, back.across = fwdMemo, backMemo
 		// The return verdicts once per VPC segment, then the cells; the
 		// loops index the segments rather than copy one per cell.
 		for j := range backs {
@@ -202,13 +204,16 @@ func containing(pps []prefixPaths, addrs []netip.Addr) [][]int {
 // representative address needs, and memoizes one verdict per prefix: most
 // of a large plan's prefixes are never the longest match of a first host.
 type verdicts struct {
-	m       *model
-	pps     []prefixPaths
-	router  string
-	w       *world
-	done    []bool
-	memo    []*Verdict
-	none    *Verdict
+	m      *model
+	pps    []prefixPaths
+	router string
+	w      *world
+	done   []bool
+	memo   []*Verdict
+	none   *Verdict
+	// across, when not nil, remembers verdicts across worlds (see
+	// worldMemo): most scenarios leave most prefixes' paths as they are.
+	across  *worldMemo
 	scratch []Path
 	sess    []int // the session of each scratch path
 	key     []int
@@ -241,13 +246,76 @@ func (v *verdicts) get(refs []int) *Verdict {
 	for _, ref := range refs {
 		if !v.done[ref] {
 			v.done[ref] = true
-			v.memo[ref] = v.decide(ref)
+			if v.across != nil {
+				v.memo[ref] = v.across.get(v, ref)
+			} else {
+				v.memo[ref] = v.decide(ref)
+			}
 		}
 		if m := v.memo[ref]; m != nil {
 			return m
 		}
 	}
 	return v.none
+}
+
+// worldMemo remembers a router's verdicts across worlds. A prefix's
+// verdict depends on the world only through which of its paths are
+// candidates and, on the customer router, the incumbent (the Selected
+// flag): decide reads no other attribute that changes between worlds
+// (Received only appears in reasons, which the matrix does not build). So
+// a verdict found once for a prefix is reused, the same pointer, by every
+// world with the same live paths and incumbent.
+type worldMemo struct {
+	entries [][]memoEntry // per prefix ref
+}
+
+type memoEntry struct {
+	live      uint64 // bit k: the prefix's path k is a candidate
+	incumbent int
+	v         *Verdict // nil: no candidate
+}
+
+// maxMemoPaths is the most paths a prefix may have for worldMemo (one bit
+// each); prefixes with more are decided in every world.
+const maxMemoPaths = 64
+
+func newWorldMemo(pps []prefixPaths) *worldMemo {
+	return &worldMemo{entries: make([][]memoEntry, len(pps))}
+}
+
+// get is v.decide(ref) for v's world, remembered.
+func (x *worldMemo) get(v *verdicts, ref int) *Verdict {
+	pp := &v.pps[ref]
+	if len(pp.paths) > maxMemoPaths {
+		return v.decide(ref)
+	}
+	w := v.w
+	f := familyOf(pp.prefix)
+	bgw := v.router == RouterBorderGateway
+	var live uint64
+	for k := range pp.paths {
+		i := pp.paths[k].session
+		// The same test as candidatesOf's.
+		if i < 0 || w.upFamily(i, f) && !(bgw && w.isWithdrawn(i, pp.prefix)) {
+			live |= 1 << k
+		}
+	}
+	if live == 0 {
+		return nil
+	}
+	inc := -1
+	if !bgw {
+		inc = w.incumbent[ref]
+	}
+	for _, e := range x.entries[ref] {
+		if e.live == live && e.incumbent == inc {
+			return e.v
+		}
+	}
+	d := v.decide(ref)
+	x.entries[ref] = append(x.entries[ref], memoEntry{live: live, incumbent: inc, v: d})
+	return d
 }
 
 func (v *verdicts) decide(ref int) *Verdict {

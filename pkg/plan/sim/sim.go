@@ -401,6 +401,9 @@ func (m *model) upLinks(w *world) [2][]bool {
 
 // isWithdrawn reports whether the customer router holds q back on session i.
 func (w *world) isWithdrawn(i int, q netip.Prefix) bool {
+	if w.withdrawn[i] == nil { // no exceptions: no map lookup
+		return w.allWithdrawn[i]
+	}
 	if w.allWithdrawn[i] {
 		return !w.withdrawn[i][q]
 	}
