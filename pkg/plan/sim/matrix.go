@@ -60,6 +60,9 @@ type Verdict struct {
 	Kind      string       `json:"kind,omitempty"`
 	Sessions  []string     `json:"sessions"`
 	Route     netip.Prefix `json:"route,omitzero"`
+	// id is the verdict's position in IndexedMatrix.Verdicts plus one
+	// (0: not listed yet), so that indexing needs no map.
+	id int32
 }
 
 // Matrix computes the whole matrix for p over Scenarios(p). It does the
@@ -72,49 +75,8 @@ func Matrix(p *plan.Plan) (ConnectivityMatrix, error) {
 // MatrixFor is Matrix over the given scenarios (for one scenario, or a
 // custom one such as WithdrawScenario's).
 func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
-	out := ConnectivityMatrix{Scenarios: make([]MatrixScenario, len(scenarios))}
-	for i, s := range scenarios {
-		out.Scenarios[i] = MatrixScenario{Name: s.Name, Description: s.Description}
-	}
-	for _, s := range p.IDC.Segments {
-		out.IDCSegments = append(out.IDCSegments, MatrixSegment{Name: s.Name, CIDR: s.CIDR.Masked(), Address: representative(s.CIDR)})
-	}
-	for _, a := range p.BorderGateway.Attachments {
-		// Subnets show which propagate and which do not; without subnets
-		// the VPC's CIDRs stand for the VPC.
-		if len(a.Subnets) > 0 && a.PropagationMode() == plan.PropagateSubnets {
-			for _, sn := range a.Subnets {
-				out.VPCSegments = append(out.VPCSegments, MatrixSegment{Name: sn.Name, Attachment: a.Name, CIDR: sn.CIDR.Masked(), Address: representative(sn.CIDR)})
-			}
-			continue
-		}
-		for _, c := range a.CIDRs {
-			out.VPCSegments = append(out.VPCSegments, MatrixSegment{Name: a.Name, Attachment: a.Name, CIDR: c.Masked(), Address: representative(c)})
-		}
-	}
-	// Which prefixes contain each representative address does not change
-	// between scenarios: find them once, with one sweep per router.
-	idcAddrs := make([]netip.Addr, len(out.IDCSegments))
-	for i, s := range out.IDCSegments {
-		idcAddrs[i] = s.Address
-	}
-	vpcAddrs := make([]netip.Addr, len(out.VPCSegments))
-	for j, s := range out.VPCSegments {
-		vpcAddrs[j] = s.Address
-	}
-	// The exact number of cells: only pairs of one address family.
-	idc4, vpc4 := 0, 0
-	for _, a := range idcAddrs {
-		if a.Is4() {
-			idc4++
-		}
-	}
-	for _, a := range vpcAddrs {
-		if a.Is4() {
-			vpc4++
-		}
-	}
-	perScenario := idc4*vpc4 + (len(idcAddrs)-idc4)*(len(vpcAddrs)-vpc4)
+	f := newMatrixFrame(p, scenarios)
+	out := ConnectivityMatrix{Scenarios: f.scenarios, IDCSegments: f.idc, VPCSegments: f.vpc}
 	// The cells, the largest allocation, come first, before the model.
 	// Under WebAssembly (one thread, no preemption) a collection that
 	// starts at an allocation marks only while the program allocates (its
@@ -124,54 +86,188 @@ func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 	// matrix's time under Node. Allocated first, a collection it starts
 	// is finished by the model's allocations, and the fill runs without
 	// barriers.
-	out.Cells = make([]Cell, 0, len(scenarios)*perScenario)
+	out.Cells = make([]Cell, f.cells)
+	// The cells are made from the indexed ones a scenario at a time, right
+	// after the scenario's verdicts, whose allocations finish a collection
+	// started in between (one long fill at the end would run with the
+	// barrier of any collection the last allocation started).
+	_, err := f.index(p, scenarios, func(x *IndexedMatrix, from, to int) {
+		// Fields are set in place: assigning a Cell value copies it with
+		// a bulk write barrier while the collector marks.
+		for n := from; n < to; n++ {
+			k := x.Cells[n*MatrixCellFields:]
+			c := &out.Cells[n]
+			i, j := int(k[1]), int(k[2])
+			c.Scenario, c.IDC, c.VPC = out.Scenarios[k[0]].Name, out.IDCSegments[i].Name, out.VPCSegments[j].Name
+			c.IDCIndex, c.VPCIndex = i, j
+			c.Forward, c.Return = x.Verdicts[k[3]], x.Verdicts[k[4]]
+			c.Reachable, c.Symmetric = k[5]&CellReachable != 0, k[5]&CellSymmetric != 0
+		}
+	})
+	if err != nil {
+		return ConnectivityMatrix{}, err
+	}
+	return out, nil
+}
+
+// IndexedMatrix is the matrix with every name and every distinct verdict
+// once and each cell as MatrixCellFields integers: what the page receives
+// (it moves the integers between threads without copying), and what
+// Matrix's cells are made from. Building it writes no pointer per cell,
+// which under WebAssembly is most of the cost of a Cell.
+type IndexedMatrix struct {
+	Scenarios   []MatrixScenario `json:"scenarios"`
+	IDCSegments []MatrixSegment  `json:"idcSegments"`
+	VPCSegments []MatrixSegment  `json:"vpcSegments"`
+	// Verdicts are the distinct verdicts the cells point to, in the order
+	// the cells first do; cells of different scenarios that match the
+	// same route with the same best paths share one.
+	Verdicts []*Verdict `json:"verdicts"`
+	// Cells holds MatrixCellFields integers per cell, in the order of
+	// ConnectivityMatrix.Cells: scenario index, IDC segment index, VPC
+	// segment index, forward verdict index, return verdict index, flags
+	// (CellReachable, CellSymmetric).
+	Cells []int32 `json:"cells"`
+}
+
+// MatrixCellFields is the number of integers per cell in
+// IndexedMatrix.Cells.
+const MatrixCellFields = 6
+
+// Flags of an IndexedMatrix cell.
+const (
+	CellReachable = 1 << iota
+	CellSymmetric
+)
+
+// MatrixIndexed is Matrix as an IndexedMatrix.
+func MatrixIndexed(p *plan.Plan) (IndexedMatrix, error) {
+	return MatrixIndexedFor(p, Scenarios(p))
+}
+
+// MatrixIndexedFor is MatrixFor as an IndexedMatrix.
+func MatrixIndexedFor(p *plan.Plan, scenarios []Scenario) (IndexedMatrix, error) {
+	return newMatrixFrame(p, scenarios).index(p, scenarios, nil)
+}
+
+// matrixFrame is what a matrix shows before any scenario runs: its
+// scenarios, its segments and how many cells it has.
+type matrixFrame struct {
+	scenarios []MatrixScenario
+	idc, vpc  []MatrixSegment
+	cells     int
+}
+
+func newMatrixFrame(p *plan.Plan, scenarios []Scenario) *matrixFrame {
+	f := &matrixFrame{scenarios: make([]MatrixScenario, len(scenarios))}
+	for i, s := range scenarios {
+		f.scenarios[i] = MatrixScenario{Name: s.Name, Description: s.Description}
+	}
+	for _, s := range p.IDC.Segments {
+		f.idc = append(f.idc, MatrixSegment{Name: s.Name, CIDR: s.CIDR.Masked(), Address: representative(s.CIDR)})
+	}
+	for _, a := range p.BorderGateway.Attachments {
+		// Subnets show which propagate and which do not; without subnets
+		// the VPC's CIDRs stand for the VPC.
+		if len(a.Subnets) > 0 && a.PropagationMode() == plan.PropagateSubnets {
+			for _, sn := range a.Subnets {
+				f.vpc = append(f.vpc, MatrixSegment{Name: sn.Name, Attachment: a.Name, CIDR: sn.CIDR.Masked(), Address: representative(sn.CIDR)})
+			}
+			continue
+		}
+		for _, c := range a.CIDRs {
+			f.vpc = append(f.vpc, MatrixSegment{Name: a.Name, Attachment: a.Name, CIDR: c.Masked(), Address: representative(c)})
+		}
+	}
+	// The exact number of cells: only pairs of one address family.
+	idc4, vpc4 := 0, 0
+	for _, s := range f.idc {
+		if s.Address.Is4() {
+			idc4++
+		}
+	}
+	for _, s := range f.vpc {
+		if s.Address.Is4() {
+			vpc4++
+		}
+	}
+	f.cells = len(scenarios) * (idc4*vpc4 + (len(f.idc)-idc4)*(len(f.vpc)-vpc4))
+	return f
+}
+
+// index computes the matrix's verdicts and cells. done, when not nil, is
+// called after each scenario with the range of cells (numbered from 0,
+// MatrixCellFields integers each) it added.
+func (f *matrixFrame) index(p *plan.Plan, scenarios []Scenario, done func(x *IndexedMatrix, from, to int)) (IndexedMatrix, error) {
+	x := IndexedMatrix{Scenarios: f.scenarios, IDCSegments: f.idc, VPCSegments: f.vpc,
+		Verdicts: []*Verdict{}, Cells: make([]int32, 0, MatrixCellFields*f.cells)}
 	m := newModel(p)
+	// Which prefixes contain each representative address does not change
+	// between scenarios: find them once, with one sweep per router.
+	idcAddrs := make([]netip.Addr, len(f.idc))
+	for i, s := range f.idc {
+		idcAddrs[i] = s.Address
+	}
+	vpcAddrs := make([]netip.Addr, len(f.vpc))
+	vpc4s := make([]bool, len(f.vpc))
+	for j, s := range f.vpc {
+		vpcAddrs[j], vpc4s[j] = s.Address, s.Address.Is4()
+	}
 	idcRefs := containing(m.bgw, idcAddrs)
 	vpcRefs := containing(m.cust, vpcAddrs)
 	var fwd, back *verdicts // one of each, reset per scenario
 	fwdMemo, backMemo := newWorldMemo(m.bgw), newWorldMemo(m.cust)
-	backs := make([]*Verdict, len(vpcAddrs))
-	vpc4s := make([]bool, len(vpcAddrs))
-	for j, a := range vpcAddrs {
-		vpc4s[j] = a.Is4()
+	// One unreachable verdict serves every world and both directions.
+	none := &Verdict{Sessions: []string{}}
+	// id numbers the verdicts in the order the cells first point to them.
+	id := func(v *Verdict) int32 {
+		if v.id == 0 {
+			x.Verdicts = append(x.Verdicts, v)
+			v.id = int32(len(x.Verdicts))
+		}
+		return v.id - 1
 	}
-	for _, s := range scenarios {
+	backs := make([]*Verdict, len(f.vpc))
+	for si, s := range scenarios {
+		from := len(x.Cells) / MatrixCellFields
 		w, err := m.world(s)
 		if err != nil {
-			return ConnectivityMatrix{}, err
+			return IndexedMatrix{}, err
 		}
 		fwd = fwd.reset(m, m.bgw, RouterBorderGateway, w)
 		back = back.reset(m, m.cust, RouterCustomerRouter, w)
 		fwd.across, back.across = fwdMemo, backMemo
-		// The return verdicts once per VPC segment, then the cells; the
-		// loops index the segments rather than copy one per cell.
+		fwd.none, back.none = none, none
+		// The return verdicts once per VPC segment, then the cells.
 		for j := range backs {
 			backs[j] = back.get(vpcRefs[j])
 		}
-		for i := range out.IDCSegments {
-			is := &out.IDCSegments[i]
-			f := fwd.get(idcRefs[i])
-			v4 := is.Address.Is4()
-			for j := range out.VPCSegments {
+		for i := range f.idc {
+			fv := fwd.get(idcRefs[i])
+			v4 := idcAddrs[i].Is4()
+			var fi int32 = -1
+			for j, bv := range backs {
 				if vpc4s[j] != v4 {
 					continue
 				}
-				b := backs[j]
-				// Fields are set in place: appending a Cell value copies
-				// it with a bulk write barrier while the collector marks,
-				// which under WebAssembly (one thread, so marking lasts
-				// long) cost more than the rest of the cell.
-				out.Cells = out.Cells[:len(out.Cells)+1]
-				c := &out.Cells[len(out.Cells)-1]
-				c.Scenario, c.IDC, c.VPC = s.Name, is.Name, out.VPCSegments[j].Name
-				c.IDCIndex, c.VPCIndex = i, j
-				c.Forward, c.Return = f, b
-				c.Reachable = f.Reachable && b.Reachable
-				c.Symmetric = c.Reachable && f.Kind == b.Kind && f.Kind != "mixed"
+				if fi < 0 {
+					fi = id(fv)
+				}
+				var flags int32
+				if fv.Reachable && bv.Reachable {
+					flags = CellReachable
+					if fv.Kind == bv.Kind && fv.Kind != "mixed" {
+						flags |= CellSymmetric
+					}
+				}
+				x.Cells = append(x.Cells, int32(si), int32(i), int32(j), fi, id(bv), flags)
 			}
 		}
+		if done != nil {
+			done(&x, from, len(x.Cells)/MatrixCellFields)
+		}
 	}
-	return out, nil
+	return x, nil
 }
 
 // representative is a segment's first usable host.
@@ -276,12 +372,17 @@ func (v *verdicts) get(refs []int) *Verdict {
 // a verdict found once for a prefix is reused, the same pointer, by every
 // world with the same live paths and incumbent.
 type worldMemo struct {
-	entries [][]memoEntry // per prefix ref
+	// head is each prefix ref's first entry in entries (-1: none); the
+	// entries of one ref are chained by next. One flat slice instead of a
+	// slice per ref: no allocation per ref.
+	head    []int32
+	entries []memoEntry
 }
 
 type memoEntry struct {
 	live      uint64 // bit k: the prefix's path k is a candidate
 	incumbent int
+	next      int32
 	v         *Verdict // nil: no candidate
 }
 
@@ -290,7 +391,11 @@ type memoEntry struct {
 const maxMemoPaths = 64
 
 func newWorldMemo(pps []prefixPaths) *worldMemo {
-	return &worldMemo{entries: make([][]memoEntry, len(pps))}
+	x := &worldMemo{head: make([]int32, len(pps))}
+	for i := range x.head {
+		x.head[i] = -1
+	}
+	return x
 }
 
 // get is v.decide(ref) for v's world, remembered.
@@ -317,13 +422,14 @@ func (x *worldMemo) get(v *verdicts, ref int) *Verdict {
 	if !bgw {
 		inc = w.incumbent[ref]
 	}
-	for _, e := range x.entries[ref] {
-		if e.live == live && e.incumbent == inc {
-			return e.v
+	for e := x.head[ref]; e >= 0; e = x.entries[e].next {
+		if x.entries[e].live == live && x.entries[e].incumbent == inc {
+			return x.entries[e].v
 		}
 	}
 	d := v.decide(ref)
-	x.entries[ref] = append(x.entries[ref], memoEntry{live: live, incumbent: inc, v: d})
+	x.entries = append(x.entries, memoEntry{live: live, incumbent: inc, next: x.head[ref], v: d})
+	x.head[ref] = int32(len(x.entries) - 1)
 	return d
 }
 

@@ -143,6 +143,7 @@ type model struct {
 	selBuf  []Path
 	selSess []int
 	selBest []int
+	upBuf   [2][]bool // upLinks' answer, reused
 	// Per-session attributes shared by all of a session's paths.
 	priority  []int        // border gateway next-hop priority
 	localPref []uint32     // customer router local-preference
@@ -387,16 +388,19 @@ func (m *model) families(i int) []int {
 	return []int{famIPv4}
 }
 
-// upLinks is every family session's state, for settle.
+// upLinks is every family session's state, for settle. It reuses the
+// model's buffer: apply, its only caller, is done with the previous
+// answer when it asks again.
 func (m *model) upLinks(w *world) [2][]bool {
-	var out [2][]bool
-	for f := range out {
-		out[f] = make([]bool, len(m.sessions))
+	for f := range m.upBuf {
+		if m.upBuf[f] == nil {
+			m.upBuf[f] = make([]bool, len(m.sessions))
+		}
 		for i := range m.sessions {
-			out[f][i] = w.upFamily(i, f)
+			m.upBuf[f][i] = w.upFamily(i, f)
 		}
 	}
-	return out
+	return m.upBuf
 }
 
 // isWithdrawn reports whether the customer router holds q back on session i.
