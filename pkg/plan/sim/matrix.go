@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"slices"
 
@@ -159,12 +160,15 @@ type matrixFrame struct {
 }
 
 func newMatrixFrame(p *plan.Plan, scenarios []Scenario) *matrixFrame {
-	f := &matrixFrame{scenarios: make([]MatrixScenario, len(scenarios))}
+	f := &matrixFrame{scenarios: make([]MatrixScenario, len(scenarios)), idc: make([]MatrixSegment, len(p.IDC.Segments))}
 	for i, s := range scenarios {
 		f.scenarios[i] = MatrixScenario{Name: s.Name, Description: s.Description}
 	}
-	for _, s := range p.IDC.Segments {
-		f.idc = append(f.idc, MatrixSegment{Name: s.Name, CIDR: s.CIDR.Masked(), Address: representative(s.CIDR)})
+	// Fields set in place, not appended: no segment is copied (with the
+	// write barrier of its strings) as the slice grows.
+	for i, s := range p.IDC.Segments {
+		seg := &f.idc[i]
+		seg.Name, seg.CIDR, seg.Address = s.Name, s.CIDR.Masked(), representative(s.CIDR)
 	}
 	for _, a := range p.BorderGateway.Attachments {
 		// Subnets show which propagate and which do not; without subnets
@@ -364,26 +368,49 @@ func (v *verdicts) get(refs []int) *Verdict {
 	return v.none
 }
 
-// worldMemo remembers a router's verdicts across worlds. A prefix's
-// verdict depends on the world only through which of its paths are
-// candidates and, on the customer router, the incumbent (the Selected
+// worldMemo remembers a router's verdicts across worlds and prefixes. A
+// prefix's verdict depends on the world only through which of its paths
+// are candidates and, on the customer router, the incumbent (the Selected
 // flag): decide reads no other attribute that changes between worlds
 // (Received only appears in reasons, which the matrix does not build). So
 // a verdict found once for a prefix is reused, the same pointer, by every
-// world with the same live paths and incumbent.
+// world with the same live paths and incumbent. And prefixes whose paths
+// come from the same sessions with AS_PATHs of the same length and first
+// AS (the same signature) decide alike: their verdicts differ only in the
+// route, so one decision serves them all.
 type worldMemo struct {
 	// head is each prefix ref's first entry in entries (-1: none); the
 	// entries of one ref are chained by next. One flat slice instead of a
 	// slice per ref: no allocation per ref.
 	head    []int32
 	entries []memoEntry
+	// sig is each ref's signature number, -1 until needed; sigs numbers
+	// the signatures, key is the buffer that spells one out.
+	sig  []int32
+	sigs map[string]int32
+	key  []byte
+	// outcomes holds the decisions made, chained per signature from
+	// outHead like entries.
+	outHead  []int32
+	outcomes []outcome
 }
 
 type memoEntry struct {
 	live      uint64 // bit k: the prefix's path k is a candidate
 	incumbent int
 	next      int32
+	outcome   int32    // index in outcomes
 	v         *Verdict // nil: no candidate
+}
+
+// outcome is a decision for a signature: the verdict of the first prefix
+// that made it, whose Reachable, Kind and Sessions every prefix of the
+// signature shares.
+type outcome struct {
+	live      uint64
+	incumbent int
+	next      int32
+	v         *Verdict
 }
 
 // maxMemoPaths is the most paths a prefix may have for worldMemo (one bit
@@ -391,9 +418,9 @@ type memoEntry struct {
 const maxMemoPaths = 64
 
 func newWorldMemo(pps []prefixPaths) *worldMemo {
-	x := &worldMemo{head: make([]int32, len(pps))}
+	x := &worldMemo{head: make([]int32, len(pps)), sig: make([]int32, len(pps)), sigs: map[string]int32{}}
 	for i := range x.head {
-		x.head[i] = -1
+		x.head[i], x.sig[i] = -1, -1
 	}
 	return x
 }
@@ -427,10 +454,75 @@ func (x *worldMemo) get(v *verdicts, ref int) *Verdict {
 			return x.entries[e].v
 		}
 	}
-	d := v.decide(ref)
-	x.entries = append(x.entries, memoEntry{live: live, incumbent: inc, next: x.head[ref], v: d})
+	sig := x.signature(v, ref)
+	o := x.outHead[sig]
+	for ; o >= 0; o = x.outcomes[o].next {
+		if x.outcomes[o].live == live && x.outcomes[o].incumbent == inc {
+			break
+		}
+	}
+	var d *Verdict
+	if o < 0 {
+		d = v.decide(ref)
+		x.outcomes = append(x.outcomes, outcome{live: live, incumbent: inc, next: x.outHead[sig], v: d})
+		o = int32(len(x.outcomes) - 1)
+		x.outHead[sig] = o
+	} else {
+		// Another world may have come to the same outcome for this ref.
+		for e := x.head[ref]; e >= 0 && d == nil; e = x.entries[e].next {
+			if x.entries[e].outcome == o {
+				d = x.entries[e].v
+			}
+		}
+		if d == nil {
+			proto := x.outcomes[o].v
+			d = v.newVerdict()
+			d.Reachable, d.Kind, d.Sessions, d.Route = proto.Reachable, proto.Kind, proto.Sessions, pp.prefix
+		}
+	}
+	x.entries = append(x.entries, memoEntry{live: live, incumbent: inc, next: x.head[ref], outcome: o, v: d})
 	x.head[ref] = int32(len(x.entries) - 1)
 	return d
+}
+
+// signature numbers what a decision among ref's paths reads that is not
+// the same for every prefix: the family (the neighbor addresses), and per
+// path its session (priority, local preference, router ID, names and
+// kinds) and its AS_PATH's length and first AS (the neighbor AS). A VPC
+// route has no session; its attributes are the same for every VPC route.
+func (x *worldMemo) signature(v *verdicts, ref int) int32 {
+	if s := x.sig[ref]; s >= 0 {
+		return s
+	}
+	pp := &v.pps[ref]
+	key := append(x.key[:0], byte(familyOf(pp.prefix)))
+	for _, sp := range pp.paths {
+		first := uint32(0)
+		if len(sp.asPath) > 0 {
+			first = sp.asPath[0]
+		}
+		key = binary.LittleEndian.AppendUint64(key, uint64(sp.session+1))
+		key = binary.LittleEndian.AppendUint64(key, uint64(len(sp.asPath)))
+		key = binary.LittleEndian.AppendUint32(key, first)
+	}
+	x.key = key
+	s, ok := x.sigs[string(key)]
+	if !ok {
+		s = int32(len(x.outHead))
+		x.sigs[string(key)] = s
+		x.outHead = append(x.outHead, -1)
+	}
+	x.sig[ref] = s
+	return s
+}
+
+// newVerdict is a zero verdict from v's slab: one allocation per 64.
+func (v *verdicts) newVerdict() *Verdict {
+	if len(v.slab) == cap(v.slab) {
+		v.slab = make([]Verdict, 0, 64)
+	}
+	v.slab = v.slab[:len(v.slab)+1]
+	return &v.slab[len(v.slab)-1]
 }
 
 func (v *verdicts) decide(ref int) *Verdict {
@@ -445,12 +537,7 @@ func (v *verdicts) decide(ref int) *Verdict {
 	}
 	d := decide(steps, v.scratch, ecmp, false, v.buf)
 	v.buf = d.Best // reused by the next decision; d is used up before it
-	// Verdicts come from a slab: one allocation per 64.
-	if len(v.slab) == cap(v.slab) {
-		v.slab = make([]Verdict, 0, 64)
-	}
-	v.slab = v.slab[:len(v.slab)+1]
-	vd := &v.slab[len(v.slab)-1]
+	vd := v.newVerdict()
 	vd.Route = pp.prefix
 	vd.Sessions = v.sessions(d.Best)
 	for i, b := range d.Best {
