@@ -92,12 +92,12 @@ func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 	// after the scenario's verdicts, whose allocations finish a collection
 	// started in between (one long fill at the end would run with the
 	// barrier of any collection the last allocation started).
-	_, err := f.index(p, scenarios, func(x *IndexedMatrix, from, to int) {
+	_, err := f.index(p, scenarios, func(x *IndexedMatrix, first int) {
 		// Fields are set in place: assigning a Cell value copies it with
 		// a bulk write barrier while the collector marks.
-		for n := from; n < to; n++ {
+		for n := range len(x.Cells) / MatrixCellFields {
 			k := x.Cells[n*MatrixCellFields:]
-			c := &out.Cells[n]
+			c := &out.Cells[first+n]
 			i, j := int(k[1]), int(k[2])
 			c.Scenario, c.IDC, c.VPC = out.Scenarios[k[0]].Name, out.IDCSegments[i].Name, out.VPCSegments[j].Name
 			c.IDCIndex, c.VPCIndex = i, j
@@ -200,11 +200,17 @@ func newMatrixFrame(p *plan.Plan, scenarios []Scenario) *matrixFrame {
 }
 
 // index computes the matrix's verdicts and cells. done, when not nil, is
-// called after each scenario with the range of cells (numbered from 0,
-// MatrixCellFields integers each) it added.
-func (f *matrixFrame) index(p *plan.Plan, scenarios []Scenario, done func(x *IndexedMatrix, from, to int)) (IndexedMatrix, error) {
+// called after each scenario with x.Cells holding only that scenario's
+// cells, the first of them numbered first in the whole matrix; the next
+// scenario then reuses the buffer, so that x ends with the last
+// scenario's cells only.
+func (f *matrixFrame) index(p *plan.Plan, scenarios []Scenario, done func(x *IndexedMatrix, first int)) (IndexedMatrix, error) {
+	n := f.cells
+	if done != nil && len(scenarios) > 0 {
+		n /= len(scenarios) // every scenario has the same cells
+	}
 	x := IndexedMatrix{Scenarios: f.scenarios, IDCSegments: f.idc, VPCSegments: f.vpc,
-		Verdicts: []*Verdict{}, Cells: make([]int32, 0, MatrixCellFields*f.cells)}
+		Verdicts: []*Verdict{}, Cells: make([]int32, 0, MatrixCellFields*n)}
 	m := newModel(p)
 	// Which prefixes contain each representative address does not change
 	// between scenarios: find them once, with one sweep per router.
@@ -232,8 +238,11 @@ func (f *matrixFrame) index(p *plan.Plan, scenarios []Scenario, done func(x *Ind
 		return v.id - 1
 	}
 	backs := make([]*Verdict, len(f.vpc))
+	first := 0
 	for si, s := range scenarios {
-		from := len(x.Cells) / MatrixCellFields
+		if done != nil {
+			x.Cells = x.Cells[:0]
+		}
 		w, err := m.world(s)
 		if err != nil {
 			return IndexedMatrix{}, err
@@ -268,7 +277,8 @@ func (f *matrixFrame) index(p *plan.Plan, scenarios []Scenario, done func(x *Ind
 			}
 		}
 		if done != nil {
-			done(&x, from, len(x.Cells)/MatrixCellFields)
+			done(&x, first)
+			first += len(x.Cells) / MatrixCellFields
 		}
 	}
 	return x, nil
