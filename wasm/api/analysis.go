@@ -187,22 +187,21 @@ func trace(doc, scenario, src, dst string) (sim.TraceResult, *plan.Plan, sim.Sce
 
 // Matrix returns every IDC segment × VPC segment × scenario verdict.
 func Matrix(doc string) (sim.ConnectivityMatrix, error) {
-	m, _, err := matrixWithScenarios(doc)
-	return m, err
-}
-
-// matrixWithScenarios is Matrix and the scenarios it ran, with their events.
-func matrixWithScenarios(doc string) (sim.ConnectivityMatrix, []sim.Scenario, error) {
 	p, err := decodeValid(doc, "simulated")
 	if err != nil {
-		return sim.ConnectivityMatrix{}, nil, err
+		return sim.ConnectivityMatrix{}, err
 	}
-	scs := sim.Scenarios(p)
-	m, err := sim.MatrixFor(p, scs)
+	m, err := sim.Matrix(p)
 	if err != nil {
-		return sim.ConnectivityMatrix{}, nil, &Error{Code: CodeSimulation, Message: err.Error(), Hint: "check the plan's sessions and prefixes"}
+		return sim.ConnectivityMatrix{}, simulationError(err)
 	}
-	return m, scs, nil
+	return m, nil
+}
+
+// simulationError is the error of a matrix the plan's scenarios cannot
+// be applied to.
+func simulationError(err error) *Error {
+	return &Error{Code: CodeSimulation, Message: err.Error(), Hint: "check the plan's sessions and prefixes"}
 }
 
 // ExportFormats returns every format exportConfig accepts: those of
@@ -261,48 +260,13 @@ type MatrixTable struct {
 }
 
 // CellFields is the number of integers per cell in MatrixTable.Cells.
-const CellFields = 6
+const CellFields = sim.MatrixCellFields
 
 // Flags of a MatrixTable cell.
 const (
-	CellReachable = 1 << iota
-	CellSymmetric
+	CellReachable = sim.CellReachable
+	CellSymmetric = sim.CellSymmetric
 )
-
-// MatrixTableOf indexes m, computed over scs. Cells name their segments by
-// index; the names in the full matrix are those segments' names.
-func MatrixTableOf(m sim.ConnectivityMatrix, scs []sim.Scenario) MatrixTable {
-	t := MatrixTable{Scenarios: scs, IDCSegments: m.IDCSegments, VPCSegments: m.VPCSegments,
-		Verdicts: []*sim.Verdict{}, Cells: make([]int32, 0, CellFields*len(m.Cells))}
-	scen := make(map[string]int32, len(scs))
-	for i, s := range scs {
-		scen[s.Name] = int32(i)
-	}
-	verdict := map[*sim.Verdict]int32{}
-	index := func(v *sim.Verdict) int32 {
-		if v == nil {
-			return -1
-		}
-		i, ok := verdict[v]
-		if !ok {
-			i = int32(len(t.Verdicts))
-			verdict[v] = i
-			t.Verdicts = append(t.Verdicts, v)
-		}
-		return i
-	}
-	for _, c := range m.Cells {
-		var flags int32
-		if c.Reachable {
-			flags |= CellReachable
-		}
-		if c.Symmetric {
-			flags |= CellSymmetric
-		}
-		t.Cells = append(t.Cells, scen[c.Scenario], int32(c.IDCIndex), int32(c.VPCIndex), index(c.Forward), index(c.Return), flags)
-	}
-	return t
-}
 
 // Int32Arrays lists the result's integer arrays, which the js/wasm bridge
 // sets on the JavaScript result as Int32Arrays under these names.
@@ -310,12 +274,17 @@ func (t MatrixTable) Int32Arrays() map[string][]int32 {
 	return map[string][]int32{"cells": t.Cells}
 }
 
-// MatrixTableFor is matrixTable: Matrix, indexed, with the scenarios'
-// events.
+// MatrixTableFor is matrixTable: Matrix, indexed (sim.MatrixIndexed, which
+// never builds the Cell structs), with the scenarios' events.
 func MatrixTableFor(doc string) (MatrixTable, error) {
-	m, scs, err := matrixWithScenarios(doc)
+	p, err := decodeValid(doc, "simulated")
 	if err != nil {
 		return MatrixTable{}, err
 	}
-	return MatrixTableOf(m, scs), nil
+	scs := sim.Scenarios(p)
+	x, err := sim.MatrixIndexedFor(p, scs)
+	if err != nil {
+		return MatrixTable{}, simulationError(err)
+	}
+	return MatrixTable{Scenarios: scs, IDCSegments: x.IDCSegments, VPCSegments: x.VPCSegments, Verdicts: x.Verdicts, Cells: x.Cells}, nil
 }

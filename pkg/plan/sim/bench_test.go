@@ -78,6 +78,22 @@ func BenchmarkMatrix1000(b *testing.B) {
 	}
 }
 
+// BenchmarkMatrixIndexed1000 is BenchmarkMatrix1000's matrix as the page
+// gets it (MatrixIndexed: each verdict once, cells as integers), without
+// the 30,636 Cell structs the server and the CLI encode.
+func BenchmarkMatrixIndexed1000(b *testing.B) {
+	p := largePlan(b, 1000)
+	if err := warmup.Run(func() error { _, err := sim.MatrixIndexed(p); return err }); err != nil { // as above
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := sim.MatrixIndexed(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkRun1000 is one scenario's route tables with reasons.
 func BenchmarkRun1000(b *testing.B) {
 	p := largePlan(b, 1000)

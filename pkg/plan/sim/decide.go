@@ -290,7 +290,7 @@ func DecideCustomerRouter(paths []Path) Decision {
 }
 
 // decide runs the steps over paths. Without explain it leaves the Reason
-// empty, which saves the matrix most of its work. buf, when not nil, holds
+// and Multipath empty, which saves the matrix most of its work. buf, when not nil, holds
 // the candidate numbers and ends up as Best: callers that pass one use the
 // decision before deciding again.
 func decide(steps []step, paths []Path, ecmp, explain bool, buf []int) Decision {
@@ -315,7 +315,7 @@ func decide(steps []step, paths []Path, ecmp, explain bool, buf []int) Decision 
 		if len(alive) == 1 {
 			break
 		}
-		if s.code == StepOlderPath && !ecmp {
+		if s.code == StepOlderPath && !ecmp && explain { // Multipath is part of the explanation
 			tied = slices.Clone(alive)
 		}
 		if s.applies != nil && !s.applies(paths, alive) {

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"slices"
 
@@ -60,6 +61,9 @@ type Verdict struct {
 	Kind      string       `json:"kind,omitempty"`
 	Sessions  []string     `json:"sessions"`
 	Route     netip.Prefix `json:"route,omitzero"`
+	// id is the verdict's position in IndexedMatrix.Verdicts plus one
+	// (0: not listed yet), so that indexing needs no map.
+	id int32
 }
 
 // Matrix computes the whole matrix for p over Scenarios(p). It does the
@@ -72,95 +76,212 @@ func Matrix(p *plan.Plan) (ConnectivityMatrix, error) {
 // MatrixFor is Matrix over the given scenarios (for one scenario, or a
 // custom one such as WithdrawScenario's).
 func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
-	m := newModel(p)
-	out := ConnectivityMatrix{Scenarios: make([]MatrixScenario, len(scenarios))}
-	for i, s := range scenarios {
-		out.Scenarios[i] = MatrixScenario{Name: s.Name, Description: s.Description}
+	f := newMatrixFrame(p, scenarios)
+	out := ConnectivityMatrix{Scenarios: f.scenarios, IDCSegments: f.idc, VPCSegments: f.vpc}
+	// The cells, the largest allocation, come first, before the model.
+	// Under WebAssembly (one thread, no preemption) a collection that
+	// starts at an allocation marks only while the program allocates (its
+	// assists) or yields; the loop that fills the cells does neither, so a
+	// collection started just before it would keep the write barrier on
+	// for every pointer of every cell, measured at two thirds of the
+	// matrix's time under Node. Allocated first, a collection it starts
+	// is finished by the model's allocations, and the fill runs without
+	// barriers.
+	out.Cells = make([]Cell, f.cells)
+	// The cells are made from the indexed ones a scenario at a time, right
+	// after the scenario's verdicts, whose allocations finish a collection
+	// started in between (one long fill at the end would run with the
+	// barrier of any collection the last allocation started).
+	_, err := f.index(p, scenarios, func(x *IndexedMatrix, first int) {
+		// Fields are set in place: assigning a Cell value copies it with
+		// a bulk write barrier while the collector marks.
+		for n := range len(x.Cells) / MatrixCellFields {
+			k := x.Cells[n*MatrixCellFields:]
+			c := &out.Cells[first+n]
+			i, j := int(k[1]), int(k[2])
+			c.Scenario, c.IDC, c.VPC = out.Scenarios[k[0]].Name, out.IDCSegments[i].Name, out.VPCSegments[j].Name
+			c.IDCIndex, c.VPCIndex = i, j
+			c.Forward, c.Return = x.Verdicts[k[3]], x.Verdicts[k[4]]
+			c.Reachable, c.Symmetric = k[5]&CellReachable != 0, k[5]&CellSymmetric != 0
+		}
+	})
+	if err != nil {
+		return ConnectivityMatrix{}, err
 	}
-	for _, s := range p.IDC.Segments {
-		out.IDCSegments = append(out.IDCSegments, MatrixSegment{Name: s.Name, CIDR: s.CIDR.Masked(), Address: representative(s.CIDR)})
+	return out, nil
+}
+
+// IndexedMatrix is the matrix with every name and every distinct verdict
+// once and each cell as MatrixCellFields integers: what the page receives
+// (it moves the integers between threads without copying), and what
+// Matrix's cells are made from. Building it writes no pointer per cell,
+// which under WebAssembly is most of the cost of a Cell.
+type IndexedMatrix struct {
+	Scenarios   []MatrixScenario `json:"scenarios"`
+	IDCSegments []MatrixSegment  `json:"idcSegments"`
+	VPCSegments []MatrixSegment  `json:"vpcSegments"`
+	// Verdicts are the distinct verdicts the cells point to, in the order
+	// the cells first do; cells of different scenarios that match the
+	// same route with the same best paths share one.
+	Verdicts []*Verdict `json:"verdicts"`
+	// Cells holds MatrixCellFields integers per cell, in the order of
+	// ConnectivityMatrix.Cells: scenario index, IDC segment index, VPC
+	// segment index, forward verdict index, return verdict index, flags
+	// (CellReachable, CellSymmetric).
+	Cells []int32 `json:"cells"`
+}
+
+// MatrixCellFields is the number of integers per cell in
+// IndexedMatrix.Cells.
+const MatrixCellFields = 6
+
+// Flags of an IndexedMatrix cell.
+const (
+	CellReachable = 1 << iota
+	CellSymmetric
+)
+
+// MatrixIndexed is Matrix as an IndexedMatrix.
+func MatrixIndexed(p *plan.Plan) (IndexedMatrix, error) {
+	return MatrixIndexedFor(p, Scenarios(p))
+}
+
+// MatrixIndexedFor is MatrixFor as an IndexedMatrix.
+func MatrixIndexedFor(p *plan.Plan, scenarios []Scenario) (IndexedMatrix, error) {
+	return newMatrixFrame(p, scenarios).index(p, scenarios, nil)
+}
+
+// matrixFrame is what a matrix shows before any scenario runs: its
+// scenarios, its segments and how many cells it has.
+type matrixFrame struct {
+	scenarios []MatrixScenario
+	idc, vpc  []MatrixSegment
+	cells     int
+}
+
+func newMatrixFrame(p *plan.Plan, scenarios []Scenario) *matrixFrame {
+	f := &matrixFrame{scenarios: make([]MatrixScenario, len(scenarios)), idc: make([]MatrixSegment, len(p.IDC.Segments))}
+	for i, s := range scenarios {
+		f.scenarios[i] = MatrixScenario{Name: s.Name, Description: s.Description}
+	}
+	// Fields set in place, not appended: no segment is copied (with the
+	// write barrier of its strings) as the slice grows.
+	for i, s := range p.IDC.Segments {
+		seg := &f.idc[i]
+		seg.Name, seg.CIDR, seg.Address = s.Name, s.CIDR.Masked(), representative(s.CIDR)
 	}
 	for _, a := range p.BorderGateway.Attachments {
 		// Subnets show which propagate and which do not; without subnets
 		// the VPC's CIDRs stand for the VPC.
 		if len(a.Subnets) > 0 && a.PropagationMode() == plan.PropagateSubnets {
 			for _, sn := range a.Subnets {
-				out.VPCSegments = append(out.VPCSegments, MatrixSegment{Name: sn.Name, Attachment: a.Name, CIDR: sn.CIDR.Masked(), Address: representative(sn.CIDR)})
+				f.vpc = append(f.vpc, MatrixSegment{Name: sn.Name, Attachment: a.Name, CIDR: sn.CIDR.Masked(), Address: representative(sn.CIDR)})
 			}
 			continue
 		}
 		for _, c := range a.CIDRs {
-			out.VPCSegments = append(out.VPCSegments, MatrixSegment{Name: a.Name, Attachment: a.Name, CIDR: c.Masked(), Address: representative(c)})
+			f.vpc = append(f.vpc, MatrixSegment{Name: a.Name, Attachment: a.Name, CIDR: c.Masked(), Address: representative(c)})
 		}
 	}
-	// Which prefixes contain each representative address does not change
-	// between scenarios: find them once, with one sweep per router.
-	idcAddrs := make([]netip.Addr, len(out.IDCSegments))
-	for i, s := range out.IDCSegments {
-		idcAddrs[i] = s.Address
-	}
-	vpcAddrs := make([]netip.Addr, len(out.VPCSegments))
-	for j, s := range out.VPCSegments {
-		vpcAddrs[j] = s.Address
-	}
-	idcRefs := containing(m.bgw, idcAddrs)
-	vpcRefs := containing(m.cust, vpcAddrs)
 	// The exact number of cells: only pairs of one address family.
 	idc4, vpc4 := 0, 0
-	for _, a := range idcAddrs {
-		if a.Is4() {
+	for _, s := range f.idc {
+		if s.Address.Is4() {
 			idc4++
 		}
 	}
-	for _, a := range vpcAddrs {
-		if a.Is4() {
+	for _, s := range f.vpc {
+		if s.Address.Is4() {
 			vpc4++
 		}
 	}
-	perScenario := idc4*vpc4 + (len(idcAddrs)-idc4)*(len(vpcAddrs)-vpc4)
-	out.Cells = make([]Cell, 0, len(scenarios)*perScenario)
-	var fwd, back *verdicts // one of each, reset per scenario
-	backs := make([]*Verdict, len(vpcAddrs))
-	vpc4s := make([]bool, len(vpcAddrs))
-	for j, a := range vpcAddrs {
-		vpc4s[j] = a.Is4()
+	f.cells = len(scenarios) * (idc4*vpc4 + (len(f.idc)-idc4)*(len(f.vpc)-vpc4))
+	return f
+}
+
+// index computes the matrix's verdicts and cells. done, when not nil, is
+// called after each scenario with x.Cells holding only that scenario's
+// cells, the first of them numbered first in the whole matrix; the next
+// scenario then reuses the buffer, so that x ends with the last
+// scenario's cells only.
+func (f *matrixFrame) index(p *plan.Plan, scenarios []Scenario, done func(x *IndexedMatrix, first int)) (IndexedMatrix, error) {
+	n := f.cells
+	if done != nil && len(scenarios) > 0 {
+		n /= len(scenarios) // every scenario has the same cells
 	}
-	for _, s := range scenarios {
+	x := IndexedMatrix{Scenarios: f.scenarios, IDCSegments: f.idc, VPCSegments: f.vpc,
+		Verdicts: []*Verdict{}, Cells: make([]int32, 0, MatrixCellFields*n)}
+	m := newModel(p)
+	// Which prefixes contain each representative address does not change
+	// between scenarios: find them once, with one sweep per router.
+	idcAddrs := make([]netip.Addr, len(f.idc))
+	for i, s := range f.idc {
+		idcAddrs[i] = s.Address
+	}
+	vpcAddrs := make([]netip.Addr, len(f.vpc))
+	vpc4s := make([]bool, len(f.vpc))
+	for j, s := range f.vpc {
+		vpcAddrs[j], vpc4s[j] = s.Address, s.Address.Is4()
+	}
+	idcRefs := containing(m.bgw, idcAddrs)
+	vpcRefs := containing(m.cust, vpcAddrs)
+	var fwd, back *verdicts // one of each, reset per scenario
+	fwdMemo, backMemo := newWorldMemo(m.bgw), newWorldMemo(m.cust)
+	// One unreachable verdict serves every world and both directions.
+	none := &Verdict{Sessions: []string{}}
+	// id numbers the verdicts in the order the cells first point to them.
+	id := func(v *Verdict) int32 {
+		if v.id == 0 {
+			x.Verdicts = append(x.Verdicts, v)
+			v.id = int32(len(x.Verdicts))
+		}
+		return v.id - 1
+	}
+	backs := make([]*Verdict, len(f.vpc))
+	first := 0
+	for si, s := range scenarios {
+		if done != nil {
+			x.Cells = x.Cells[:0]
+		}
 		w, err := m.world(s)
 		if err != nil {
-			return ConnectivityMatrix{}, err
+			return IndexedMatrix{}, err
 		}
 		fwd = fwd.reset(m, m.bgw, RouterBorderGateway, w)
 		back = back.reset(m, m.cust, RouterCustomerRouter, w)
-		// The return verdicts once per VPC segment, then the cells; the
-		// loops index the segments rather than copy one per cell.
+		fwd.across, back.across = fwdMemo, backMemo
+		fwd.none, back.none = none, none
+		// The return verdicts once per VPC segment, then the cells.
 		for j := range backs {
 			backs[j] = back.get(vpcRefs[j])
 		}
-		for i := range out.IDCSegments {
-			is := &out.IDCSegments[i]
-			f := fwd.get(idcRefs[i])
-			v4 := is.Address.Is4()
-			for j := range out.VPCSegments {
+		for i := range f.idc {
+			fv := fwd.get(idcRefs[i])
+			v4 := idcAddrs[i].Is4()
+			var fi int32 = -1
+			for j, bv := range backs {
 				if vpc4s[j] != v4 {
 					continue
 				}
-				b := backs[j]
-				// Fields are set in place: appending a Cell value copies
-				// it with a bulk write barrier while the collector marks,
-				// which under WebAssembly (one thread, so marking lasts
-				// long) cost more than the rest of the cell.
-				out.Cells = out.Cells[:len(out.Cells)+1]
-				c := &out.Cells[len(out.Cells)-1]
-				c.Scenario, c.IDC, c.VPC = s.Name, is.Name, out.VPCSegments[j].Name
-				c.IDCIndex, c.VPCIndex = i, j
-				c.Forward, c.Return = f, b
-				c.Reachable = f.Reachable && b.Reachable
-				c.Symmetric = c.Reachable && f.Kind == b.Kind && f.Kind != "mixed"
+				if fi < 0 {
+					fi = id(fv)
+				}
+				var flags int32
+				if fv.Reachable && bv.Reachable {
+					flags = CellReachable
+					if fv.Kind == bv.Kind && fv.Kind != "mixed" {
+						flags |= CellSymmetric
+					}
+				}
+				x.Cells = append(x.Cells, int32(si), int32(i), int32(j), fi, id(bv), flags)
 			}
 		}
+		if done != nil {
+			done(&x, first)
+			first += len(x.Cells) / MatrixCellFields
+		}
 	}
-	return out, nil
+	return x, nil
 }
 
 // representative is a segment's first usable host.
@@ -202,13 +323,16 @@ func containing(pps []prefixPaths, addrs []netip.Addr) [][]int {
 // representative address needs, and memoizes one verdict per prefix: most
 // of a large plan's prefixes are never the longest match of a first host.
 type verdicts struct {
-	m       *model
-	pps     []prefixPaths
-	router  string
-	w       *world
-	done    []bool
-	memo    []*Verdict
-	none    *Verdict
+	m      *model
+	pps    []prefixPaths
+	router string
+	w      *world
+	done   []bool
+	memo   []*Verdict
+	none   *Verdict
+	// across, when not nil, remembers verdicts across worlds (see
+	// worldMemo): most scenarios leave most prefixes' paths as they are.
+	across  *worldMemo
 	scratch []Path
 	sess    []int // the session of each scratch path
 	key     []int
@@ -241,13 +365,174 @@ func (v *verdicts) get(refs []int) *Verdict {
 	for _, ref := range refs {
 		if !v.done[ref] {
 			v.done[ref] = true
-			v.memo[ref] = v.decide(ref)
+			if v.across != nil {
+				v.memo[ref] = v.across.get(v, ref)
+			} else {
+				v.memo[ref] = v.decide(ref)
+			}
 		}
 		if m := v.memo[ref]; m != nil {
 			return m
 		}
 	}
 	return v.none
+}
+
+// worldMemo remembers a router's verdicts across worlds and prefixes. A
+// prefix's verdict depends on the world only through which of its paths
+// are candidates and, on the customer router, the incumbent (the Selected
+// flag): decide reads no other attribute that changes between worlds
+// (Received only appears in reasons, which the matrix does not build). So
+// a verdict found once for a prefix is reused, the same pointer, by every
+// world with the same live paths and incumbent. And prefixes whose paths
+// come from the same sessions with AS_PATHs of the same length and first
+// AS (the same signature) decide alike: their verdicts differ only in the
+// route, so one decision serves them all.
+type worldMemo struct {
+	// head is each prefix ref's first entry in entries (-1: none); the
+	// entries of one ref are chained by next. One flat slice instead of a
+	// slice per ref: no allocation per ref.
+	head    []int32
+	entries []memoEntry
+	// sig is each ref's signature number, -1 until needed; sigs numbers
+	// the signatures, key is the buffer that spells one out.
+	sig  []int32
+	sigs map[string]int32
+	key  []byte
+	// outcomes holds the decisions made, chained per signature from
+	// outHead like entries.
+	outHead  []int32
+	outcomes []outcome
+}
+
+type memoEntry struct {
+	live      uint64 // bit k: the prefix's path k is a candidate
+	incumbent int
+	next      int32
+	outcome   int32    // index in outcomes
+	v         *Verdict // nil: no candidate
+}
+
+// outcome is a decision for a signature: the verdict of the first prefix
+// that made it, whose Reachable, Kind and Sessions every prefix of the
+// signature shares.
+type outcome struct {
+	live      uint64
+	incumbent int
+	next      int32
+	v         *Verdict
+}
+
+// maxMemoPaths is the most paths a prefix may have for worldMemo (one bit
+// each); prefixes with more are decided in every world.
+const maxMemoPaths = 64
+
+func newWorldMemo(pps []prefixPaths) *worldMemo {
+	x := &worldMemo{head: make([]int32, len(pps)), sig: make([]int32, len(pps)), sigs: map[string]int32{}}
+	for i := range x.head {
+		x.head[i], x.sig[i] = -1, -1
+	}
+	return x
+}
+
+// get is v.decide(ref) for v's world, remembered.
+func (x *worldMemo) get(v *verdicts, ref int) *Verdict {
+	pp := &v.pps[ref]
+	if len(pp.paths) > maxMemoPaths {
+		return v.decide(ref)
+	}
+	w := v.w
+	f := familyOf(pp.prefix)
+	bgw := v.router == RouterBorderGateway
+	var live uint64
+	for k := range pp.paths {
+		i := pp.paths[k].session
+		// The same test as candidatesOf's.
+		if i < 0 || w.upFamily(i, f) && !(bgw && w.isWithdrawn(i, pp.prefix)) {
+			live |= 1 << k
+		}
+	}
+	if live == 0 {
+		return nil
+	}
+	inc := -1
+	if !bgw {
+		inc = w.incumbent[ref]
+	}
+	for e := x.head[ref]; e >= 0; e = x.entries[e].next {
+		if x.entries[e].live == live && x.entries[e].incumbent == inc {
+			return x.entries[e].v
+		}
+	}
+	sig := x.signature(v, ref)
+	o := x.outHead[sig]
+	for ; o >= 0; o = x.outcomes[o].next {
+		if x.outcomes[o].live == live && x.outcomes[o].incumbent == inc {
+			break
+		}
+	}
+	var d *Verdict
+	if o < 0 {
+		d = v.decide(ref)
+		x.outcomes = append(x.outcomes, outcome{live: live, incumbent: inc, next: x.outHead[sig], v: d})
+		o = int32(len(x.outcomes) - 1)
+		x.outHead[sig] = o
+	} else {
+		// Another world may have come to the same outcome for this ref.
+		for e := x.head[ref]; e >= 0 && d == nil; e = x.entries[e].next {
+			if x.entries[e].outcome == o {
+				d = x.entries[e].v
+			}
+		}
+		if d == nil {
+			proto := x.outcomes[o].v
+			d = v.newVerdict()
+			d.Reachable, d.Kind, d.Sessions, d.Route = proto.Reachable, proto.Kind, proto.Sessions, pp.prefix
+		}
+	}
+	x.entries = append(x.entries, memoEntry{live: live, incumbent: inc, next: x.head[ref], outcome: o, v: d})
+	x.head[ref] = int32(len(x.entries) - 1)
+	return d
+}
+
+// signature numbers what a decision among ref's paths reads that is not
+// the same for every prefix: the family (the neighbor addresses), and per
+// path its session (priority, local preference, router ID, names and
+// kinds) and its AS_PATH's length and first AS (the neighbor AS). A VPC
+// route has no session; its attributes are the same for every VPC route.
+func (x *worldMemo) signature(v *verdicts, ref int) int32 {
+	if s := x.sig[ref]; s >= 0 {
+		return s
+	}
+	pp := &v.pps[ref]
+	key := append(x.key[:0], byte(familyOf(pp.prefix)))
+	for _, sp := range pp.paths {
+		first := uint32(0)
+		if len(sp.asPath) > 0 {
+			first = sp.asPath[0]
+		}
+		key = binary.LittleEndian.AppendUint64(key, uint64(sp.session+1))
+		key = binary.LittleEndian.AppendUint64(key, uint64(len(sp.asPath)))
+		key = binary.LittleEndian.AppendUint32(key, first)
+	}
+	x.key = key
+	s, ok := x.sigs[string(key)]
+	if !ok {
+		s = int32(len(x.outHead))
+		x.sigs[string(key)] = s
+		x.outHead = append(x.outHead, -1)
+	}
+	x.sig[ref] = s
+	return s
+}
+
+// newVerdict is a zero verdict from v's slab: one allocation per 64.
+func (v *verdicts) newVerdict() *Verdict {
+	if len(v.slab) == cap(v.slab) {
+		v.slab = make([]Verdict, 0, 64)
+	}
+	v.slab = v.slab[:len(v.slab)+1]
+	return &v.slab[len(v.slab)-1]
 }
 
 func (v *verdicts) decide(ref int) *Verdict {
@@ -262,12 +547,7 @@ func (v *verdicts) decide(ref int) *Verdict {
 	}
 	d := decide(steps, v.scratch, ecmp, false, v.buf)
 	v.buf = d.Best // reused by the next decision; d is used up before it
-	// Verdicts come from a slab: one allocation per 64.
-	if len(v.slab) == cap(v.slab) {
-		v.slab = make([]Verdict, 0, 64)
-	}
-	v.slab = v.slab[:len(v.slab)+1]
-	vd := &v.slab[len(v.slab)-1]
+	vd := v.newVerdict()
 	vd.Route = pp.prefix
 	vd.Sessions = v.sessions(d.Best)
 	for i, b := range d.Best {

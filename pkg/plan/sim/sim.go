@@ -16,6 +16,7 @@ package sim
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -143,6 +144,14 @@ type model struct {
 	selBuf  []Path
 	selSess []int
 	selBest []int
+	upBuf   [2][]bool // upLinks' answer, reused
+	// initial is the world after InitialEvents (initialEvents), which
+	// every scenario starts from, or initialErr; initialDone says they
+	// have been computed.
+	initialDone   bool
+	initialEvents []Event
+	initial       *world
+	initialErr    error
 	// Per-session attributes shared by all of a session's paths.
 	priority  []int        // border gateway next-hop priority
 	localPref []uint32     // customer router local-preference
@@ -276,19 +285,26 @@ func groupByPrefix(paths []sessionPath) ([]prefixPaths, *lazyIndex) {
 	// barrier while the collector marks (most of the time under
 	// WebAssembly). The position breaks ties, which keeps the order a
 	// stable sort would.
-	order := make([]int32, len(paths))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int {
-		if c := comparePrefix(paths[a].prefix, paths[b].prefix); c != 0 {
-			return c
-		}
-		return int(a - b)
-	})
 	sorted := make([]sessionPath, len(paths))
-	for i, k := range order {
-		sorted[i] = paths[k]
+	if keys := ipv4Keys(paths); keys != nil {
+		slices.Sort(keys)
+		for i, k := range keys {
+			sorted[i] = paths[k&posMask]
+		}
+	} else {
+		order := make([]int32, len(paths))
+		for i := range order {
+			order[i] = int32(i)
+		}
+		slices.SortFunc(order, func(a, b int32) int {
+			if c := comparePrefix(paths[a].prefix, paths[b].prefix); c != 0 {
+				return c
+			}
+			return int(a - b)
+		})
+		for i, k := range order {
+			sorted[i] = paths[k]
+		}
 	}
 	paths = sorted
 	var out []prefixPaths
@@ -301,6 +317,31 @@ func groupByPrefix(paths []sessionPath) ([]prefixPaths, *lazyIndex) {
 		i = j
 	}
 	return out, &lazyIndex{pps: out}
+}
+
+// posMask is the position's part of an ipv4Keys key.
+const posMask = 1<<26 - 1
+
+// ipv4Keys packs each path's prefix and position into one integer that
+// sorts as comparePrefix and then the position do (address, then length,
+// then position), when every prefix is IPv4; nil otherwise. Sorting plain
+// integers needs no comparison function: under WebAssembly the calls of a
+// SortFunc's closure were most of the model's construction.
+func ipv4Keys(paths []sessionPath) []uint64 {
+	if len(paths) > posMask {
+		return nil
+	}
+	keys := make([]uint64, len(paths))
+	for i := range paths {
+		q := paths[i].prefix
+		if !q.Addr().Is4() {
+			return nil
+		}
+		a := q.Addr().As4()
+		// 32 bits of address, 6 of length (0–32), 26 of position.
+		keys[i] = uint64(a[0])<<56 | uint64(a[1])<<48 | uint64(a[2])<<40 | uint64(a[3])<<32 | uint64(q.Bits())<<26 | uint64(i)
+	}
+	return keys
 }
 
 // lazyIndex is a router's prefixes in a longest-prefix-match trie, built on
@@ -387,20 +428,26 @@ func (m *model) families(i int) []int {
 	return []int{famIPv4}
 }
 
-// upLinks is every family session's state, for settle.
+// upLinks is every family session's state, for settle. It reuses the
+// model's buffer: apply, its only caller, is done with the previous
+// answer when it asks again.
 func (m *model) upLinks(w *world) [2][]bool {
-	var out [2][]bool
-	for f := range out {
-		out[f] = make([]bool, len(m.sessions))
+	for f := range m.upBuf {
+		if m.upBuf[f] == nil {
+			m.upBuf[f] = make([]bool, len(m.sessions))
+		}
 		for i := range m.sessions {
-			out[f][i] = w.upFamily(i, f)
+			m.upBuf[f][i] = w.upFamily(i, f)
 		}
 	}
-	return out
+	return m.upBuf
 }
 
 // isWithdrawn reports whether the customer router holds q back on session i.
 func (w *world) isWithdrawn(i int, q netip.Prefix) bool {
+	if w.withdrawn[i] == nil { // no exceptions: no map lookup
+		return w.allWithdrawn[i]
+	}
 	if w.allWithdrawn[i] {
 		return !w.withdrawn[i][q]
 	}
@@ -499,9 +546,37 @@ func (m *model) reselect(w *world, links []link) {
 
 // world applies InitialEvents and then the scenario's events.
 func (m *model) world(s Scenario) (*world, error) {
-	w := m.newWorld()
 	n := len(m.sessions)
-	events := append(InitialEvents(m.p), s.Events...)
+	if !m.initialDone {
+		// The world after InitialEvents is the same for every scenario:
+		// found once, then copied.
+		m.initialDone = true
+		m.initialEvents = InitialEvents(m.p)
+		if len(m.initialEvents) == n { // one event per session, so an error below is an initial event's
+			w := m.newWorld()
+			for k, e := range m.initialEvents {
+				if err := m.apply(w, e); err != nil {
+					m.initialErr = fmt.Errorf("initial event %d (%s): %w", k+1, e, err)
+					break
+				}
+			}
+			m.initial = w
+		}
+	}
+	if m.initialErr != nil {
+		return nil, m.initialErr
+	}
+	if m.initial != nil {
+		w := m.initial.clone()
+		for k, e := range s.Events {
+			if err := m.apply(w, e); err != nil {
+				return nil, fmt.Errorf("scenario %q, event %d (%s): %w", s.Name, k+1, e, err)
+			}
+		}
+		return w, nil
+	}
+	w := m.newWorld()
+	events := append(slices.Clip(m.initialEvents), s.Events...)
 	for k, e := range events {
 		if err := m.apply(w, e); err != nil {
 			if k >= n {
@@ -511,6 +586,30 @@ func (m *model) world(s Scenario) (*world, error) {
 		}
 	}
 	return w, nil
+}
+
+// clone is a deep copy of w.
+func (w *world) clone() *world {
+	c := &world{
+		adminUp:      slices.Clone(w.adminUp),
+		linkUp:       slices.Clone(w.linkUp),
+		withdrawn:    slices.Clone(w.withdrawn),
+		allWithdrawn: slices.Clone(w.allWithdrawn),
+		clock:        w.clock,
+		selected:     slices.Clone(w.selected),
+		incumbent:    slices.Clone(w.incumbent),
+	}
+	for i, wd := range c.withdrawn {
+		if wd != nil {
+			c.withdrawn[i] = maps.Clone(wd)
+		}
+	}
+	for f := range 2 {
+		c.famShut[f] = slices.Clone(w.famShut[f])
+		c.established[f] = slices.Clone(w.established[f])
+		c.pending[f] = slices.Clone(w.pending[f])
+	}
+	return c
 }
 
 // newWorld is the world before any event: every session down.
