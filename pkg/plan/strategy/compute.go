@@ -76,12 +76,47 @@ const (
 // the plan sets none.
 const defaultLocalPref = 100
 
-// announced is an Announcement with the JSON path of the plan field it comes
-// from, for findings.
+// announced is an Announcement with the plan field it comes from, for
+// findings.
 type announced struct {
 	Announcement
-	path string
+	path fieldPath
 }
+
+// fieldPath names a plan field by kind and indexes; its JSON path text is
+// built only when a finding quotes it. Building every announcement's path
+// up front cost a formatted string per prefix (a third of the strategy's
+// allocations), nearly all of them never read.
+type fieldPath struct {
+	kind int8
+	i, j int32 // the plan's lists are bounded far below 2^31 (plan.Max…)
+}
+
+// The kinds of fieldPath.
+const (
+	pathSegmentCIDR  int8 = iota // $.idc.segments[i].cidr
+	pathSegments                 // $.idc.segments
+	pathOverrideDC               // $.strategy.prefixSplit.overrides[i].directConnection[j]
+	pathOverrideVPN              // $.strategy.prefixSplit.overrides[i].vpn[j]
+	pathVPNAggregate             // $.strategy.prefixSplit.vpnAggregates[i]
+)
+
+func (p fieldPath) String() string {
+	switch p.kind {
+	case pathSegmentCIDR:
+		return segmentCIDRPath(int(p.i))
+	case pathOverrideDC:
+		return fmt.Sprintf("$.strategy.prefixSplit.overrides[%d].directConnection[%d]", p.i, p.j)
+	case pathOverrideVPN:
+		return fmt.Sprintf("$.strategy.prefixSplit.overrides[%d].vpn[%d]", p.i, p.j)
+	case pathVPNAggregate:
+		return fmt.Sprintf("$.strategy.prefixSplit.vpnAggregates[%d]", p.i)
+	}
+	return "$.idc.segments"
+}
+
+// segmentCIDRPath is the JSON path of IDC segment i's block.
+func segmentCIDRPath(i int) string { return fmt.Sprintf("$.idc.segments[%d].cidr", i) }
 
 // Compute works out the plan's advertisements in both directions, the BGP
 // sessions, the dynamic-route count and the findings. It never fails: a plan
@@ -237,7 +272,7 @@ func (c *computer) idcToCloud() {
 func (c *computer) asPath(prepend int) {
 	var dc, vpn []announced
 	for i, seg := range c.p.IDC.Segments {
-		path := fmt.Sprintf("$.idc.segments[%d].cidr", i)
+		path := fieldPath{kind: pathSegmentCIDR, i: int32(i)}
 		dc = append(dc, announced{Announcement{Prefix: seg.CIDR.Masked(), Origin: seg.Name, ASPath: c.customerPath(DirectConnection, 0)}, path})
 		vpn = append(vpn, announced{Announcement{Prefix: seg.CIDR.Masked(), Prepend: prepend, Origin: seg.Name, ASPath: c.customerPath(VPN, prepend)}, path})
 	}
@@ -281,7 +316,8 @@ func (c *computer) prefixSplit() {
 	}
 	// Bound the split before making it: at most plan.MaxSplitPrefixes
 	// Direct Connection prefixes over all segments.
-	if n := c.splitCount(extra, overrides, ps); n > plan.MaxSplitPrefixes {
+	n := c.splitCount(extra, overrides, ps)
+	if n > plan.MaxSplitPrefixes {
 		want := extra
 		for extra > 0 && c.splitCount(extra, overrides, ps) > plan.MaxSplitPrefixes {
 			extra--
@@ -293,7 +329,10 @@ func (c *computer) prefixSplit() {
 		})
 	}
 
-	var dc, vpn []announced
+	// Sized once: n (bounded above) is the Direct Connection prefixes'
+	// count, and the VPN gets at most one per segment unless overridden.
+	dc := make([]announced, 0, min(n, plan.MaxSplitPrefixes))
+	vpn := make([]announced, 0, len(c.p.IDC.Segments))
 	type named struct {
 		prefix netip.Prefix
 		name   string
@@ -308,11 +347,11 @@ func (c *computer) prefixSplit() {
 		}
 		if len(o.DirectConnection) > 0 {
 			for m, q := range o.DirectConnection {
-				qpath := fmt.Sprintf("$.strategy.prefixSplit.overrides[%d].directConnection[%d]", k, m)
+				qpath := fieldPath{kind: pathOverrideDC, i: int32(k), j: int32(m)}
 				if !cidr.Covers(prefix, q) {
 					c.add(plan.Finding{
-						Code: CodeOverrideOutsideSegment, Severity: plan.SeverityError, Path: qpath,
-						Related: []string{fmt.Sprintf("$.idc.segments[%d].cidr", i)},
+						Code: CodeOverrideOutsideSegment, Severity: plan.SeverityError, Path: qpath.String(),
+						Related: []string{segmentCIDRPath(i)},
 						Message: fmt.Sprintf("%s is not inside segment %s (%s): Direct Connection would attract traffic for addresses the segment does not hold", q, plan.Quote(seg.Name), prefix),
 						Hint:    fmt.Sprintf("use prefixes inside %s", prefix),
 					})
@@ -320,7 +359,7 @@ func (c *computer) prefixSplit() {
 				dc = append(dc, announced{Announcement{Prefix: q.Masked(), Origin: seg.Name, ASPath: c.customerPath(DirectConnection, 0)}, qpath})
 			}
 		} else {
-			segPath := fmt.Sprintf("$.idc.segments[%d].cidr", i)
+			segPath := fieldPath{kind: pathSegmentCIDR, i: int32(i)}
 			bits := min(extra, prefix.Addr().BitLen()-prefix.Bits())
 			if bits < extra {
 				what := "whole, the same prefix as on the VPN; the border gateway still prefers Direct Connection for an equal prefix by next-hop type"
@@ -328,7 +367,7 @@ func (c *computer) prefixSplit() {
 					what = fmt.Sprintf("split by %d bits only", bits)
 				}
 				c.add(plan.Finding{
-					Code: CodeUnsplittable, Severity: plan.SeverityInfo, Path: segPath,
+					Code: CodeUnsplittable, Severity: plan.SeverityInfo, Path: segPath.String(),
 					Message: fmt.Sprintf("segment %s (%s) cannot be split by %d bits; it goes over Direct Connection %s", plan.Quote(seg.Name), prefix, extra, what),
 				})
 			}
@@ -342,7 +381,7 @@ func (c *computer) prefixSplit() {
 		}
 		if len(o.VPN) > 0 {
 			for m, q := range o.VPN {
-				vpn = append(vpn, announced{Announcement{Prefix: q.Masked(), Origin: seg.Name, ASPath: c.customerPath(VPN, 0)}, fmt.Sprintf("$.strategy.prefixSplit.overrides[%d].vpn[%d]", k, m)})
+				vpn = append(vpn, announced{Announcement{Prefix: q.Masked(), Origin: seg.Name, ASPath: c.customerPath(VPN, 0)}, fieldPath{kind: pathOverrideVPN, i: int32(k), j: int32(m)}})
 			}
 		} else if len(ps.VPNAggregates) == 0 {
 			pool = append(pool, named{prefix, seg.Name})
@@ -350,7 +389,7 @@ func (c *computer) prefixSplit() {
 	}
 	if len(ps.VPNAggregates) > 0 {
 		for j, agg := range ps.VPNAggregates {
-			vpn = append(vpn, announced{Announcement{Prefix: agg.Masked(), Origin: c.segmentsIn(agg), ASPath: c.customerPath(VPN, 0)}, fmt.Sprintf("$.strategy.prefixSplit.vpnAggregates[%d]", j)})
+			vpn = append(vpn, announced{Announcement{Prefix: agg.Masked(), Origin: c.segmentsIn(agg), ASPath: c.customerPath(VPN, 0)}, fieldPath{kind: pathVPNAggregate, i: int32(j)}})
 		}
 	} else {
 		// Segments that are adjacent or nested merge into one aggregate;
@@ -384,15 +423,16 @@ func (c *computer) prefixSplit() {
 				}
 				k++
 			}
-			vpn = append(vpn, announced{Announcement{Prefix: agg, Origin: originText(names), ASPath: c.customerPath(VPN, 0)}, "$.idc.segments"})
+			vpn = append(vpn, announced{Announcement{Prefix: agg, Origin: originText(names), ASPath: c.customerPath(VPN, 0)}, fieldPath{kind: pathSegments}})
 		}
 	}
 	dc = dedupe(dc)
 	vpn = dedupe(vpn)
 	dc, vpn = c.setIDCToCloud(dc, vpn)
-	if dc != nil && vpn != nil {
+	if len(dc) > 0 && len(vpn) > 0 {
 		// With one path there is nothing to steer between; the missing
-		// path is reported once, by checkPathKinds.
+		// path is reported once, by checkPathKinds. (Empty, not nil: the
+		// lists are made with their capacity up front.)
 		c.checkSplit(dc, vpn, len(ps.VPNAggregates) > 0)
 	}
 	nh := c.prof.BorderGW.NextHopPriority
@@ -510,12 +550,19 @@ func compareAddrBits(a, b netip.Prefix) int {
 // lastAddr is the last address of q.
 func lastAddr(q netip.Prefix) netip.Addr {
 	a := q.Masked().Addr()
-	b := a.AsSlice()
-	for i := q.Bits(); i < len(b)*8; i++ {
+	if a.Is4() {
+		b := a.As4()
+		v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+		if bits := q.Bits(); bits < 32 {
+			v |= 1<<(32-bits) - 1
+		}
+		return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+	}
+	b := a.As16() // an array, not AsSlice: no allocation per call
+	for i := q.Bits(); i < 128; i++ {
 		b[i/8] |= 0x80 >> (i % 8)
 	}
-	out, _ := netip.AddrFromSlice(b)
-	return out
+	return netip.AddrFrom16(b)
 }
 
 // maxOriginNames is how many segment names an announcement's Origin lists;
@@ -607,12 +654,19 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 	isDC := func(r int) bool { return r >= nS && r < nS+nD }
 	isVPN := func(r int) bool { return r >= nS+nD }
 	// Per segment and kind: whether one advertisement covers it whole, and
-	// the advertisements inside it.
+	// the advertisements inside it, as a list threaded through one flat
+	// slice (first is 1 + the index of the newest, 0 for none) rather than
+	// a slice per segment: one allocation instead of one or two per segment.
 	type segCover struct {
-		whole  [2]bool
-		inside [2][]netip.Prefix
+		whole [2]bool
+		first [2]int32
+	}
+	type insideLink struct {
+		prefix netip.Prefix
+		next   int32 // 1 + the index of the next one, 0 at the end
 	}
 	cov := make([]segCover, nS)
+	inside := make([]insideLink, 0, nD+len(vpn)) // most announcements lie inside one segment
 	kindOf := func(r int) int {
 		if isDC(r) {
 			return 0
@@ -635,7 +689,9 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 			}
 			cov[seg].whole[kindOf(ann)] = true
 		case isSeg(a) && !isSeg(b):
-			cov[a].inside[kindOf(b)] = append(cov[a].inside[kindOf(b)], entries[b].Prefix)
+			k := kindOf(b)
+			inside = append(inside, insideLink{entries[b].Prefix, cov[a].first[k]})
+			cov[a].first[k] = int32(len(inside))
 		}
 	}
 	// A VPN prefix strictly inside a Direct Connection prefix wins by longest
@@ -644,7 +700,7 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 		if k := vpnContainer[j]; k > 0 {
 			d := dc[k-1]
 			c.add(plan.Finding{
-				Code: CodeVPNMoreSpecific, Severity: plan.SeverityError, Path: v.path, Related: []string{d.path},
+				Code: CodeVPNMoreSpecific, Severity: plan.SeverityError, Path: v.path.String(), Related: []string{d.path.String()},
 				Message: fmt.Sprintf("the VPN advertises %s, more specific than %s over Direct Connection: the border gateway matches the longest prefix first, so traffic to %s goes over the VPN while Direct Connection is up", v.Prefix, d.Prefix, v.Prefix),
 				Hint:    "advertise the more-specifics over Direct Connection and the covering aggregate over the VPN, not the other way round",
 			})
@@ -657,23 +713,31 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 	if explicitAggregates {
 		aggPath = "$.strategy.prefixSplit.vpnAggregates"
 	}
+	var parts []netip.Prefix // reused by every coverage call
 	coverage := func(i, kind int) cover {
 		switch {
 		case cov[i].whole[kind]:
 			return coverAll
-		case len(cov[i].inside[kind]) == 0:
+		case cov[i].first[kind] == 0:
 			return coverNone
 		}
-		if agg := cidr.Aggregate(cov[i].inside[kind]); len(agg) == 1 && agg[0] == uniq[i] {
+		parts = parts[:0]
+		for l := cov[i].first[kind]; l != 0; l = inside[l-1].next {
+			parts = append(parts, inside[l-1].prefix)
+		}
+		if fills(uniq[i], parts) {
 			return coverAll
 		}
 		return coverPart
 	}
 	for i, seg := range segs {
-		segPath := fmt.Sprintf("$.idc.segments[%d].cidr", i)
-		prefix := seg.CIDR.Masked()
 		dcCov := coverage(segOf[i], 0)
 		vpnCov := coverage(segOf[i], 1)
+		if dcCov == coverAll && vpnCov == coverAll {
+			continue // the common case: nothing to say, no path to build
+		}
+		segPath := segmentCIDRPath(i)
+		prefix := seg.CIDR.Masked()
 		switch {
 		case dcCov == coverNone && vpnCov == coverNone:
 			c.add(plan.Finding{
@@ -725,6 +789,32 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 			}
 		}
 	}
+}
+
+// fills reports whether prefixes, each inside seg, together cover all of
+// it: walked in address order, each must start at or before the first
+// address not yet covered, until one reaches seg's last address. It is
+// cidr.Aggregate(parts) == [seg] without building the aggregate (which
+// allocated per segment). It sorts parts.
+func fills(seg netip.Prefix, parts []netip.Prefix) bool {
+	if !slices.IsSortedFunc(parts, compareAddrBits) {
+		slices.SortFunc(parts, compareAddrBits)
+	}
+	next := seg.Masked().Addr() // the first address not yet covered
+	end := lastAddr(seg)
+	for _, q := range parts {
+		if q.Addr().Compare(next) > 0 {
+			return false // a gap before q
+		}
+		last := lastAddr(q)
+		if last.Compare(end) >= 0 {
+			return true
+		}
+		if after := last.Next(); after.Compare(next) > 0 {
+			next = after
+		}
+	}
+	return false
 }
 
 type cover int
@@ -837,6 +927,11 @@ func (c *computer) checkIPv6() {
 			carries[s.Kind] = true
 		}
 	}
+	if (carries[DirectConnection] || carries[VPN]) && (!has[DirectConnection] || carries[DirectConnection]) && (!has[VPN] || carries[VPN]) {
+		// Every kind of session the plan has carries IPv6: no case below
+		// can apply, so no block's path and name need to be formatted.
+		return
+	}
 	check := func(prefix netip.Prefix, path, what string) {
 		// A missing or invalid prefix (an empty CIDR in a new row) is
 		// validation's finding, not an IPv6 one.
@@ -865,7 +960,7 @@ func (c *computer) checkIPv6() {
 		}
 	}
 	for i, s := range c.p.IDC.Segments {
-		check(s.CIDR, fmt.Sprintf("$.idc.segments[%d].cidr", i), "IDC segment "+plan.Quote(s.Name))
+		check(s.CIDR, segmentCIDRPath(i), "IDC segment "+plan.Quote(s.Name))
 	}
 	for i, a := range c.p.BorderGateway.Attachments {
 		for j, q := range a.CIDRs {
