@@ -585,6 +585,16 @@ func originTextN(first []string, n int) string {
 
 // dedupe drops repeated prefixes, keeping the first.
 func dedupe(as []announced) []announced {
+	if slices.IsSortedFunc(as, func(a, b announced) int {
+		if c := compareAddrBits(a.Prefix, b.Prefix); c != 0 {
+			return c
+		}
+		return -1 // equal neighbours are not in order: a repeat to drop
+	}) {
+		// Strictly increasing (segments listed in address order, the
+		// usual plan): nothing repeats, and no map is built.
+		return as
+	}
 	seen := make(map[netip.Prefix]bool, len(as))
 	out := as[:0]
 	for _, a := range as {
@@ -626,18 +636,31 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 	segs := c.p.IDC.Segments
 	// Segments with the same block share one entry: thousands of copies of
 	// one block would otherwise make every pair of them an overlap to walk.
-	var uniq []netip.Prefix
+	uniq := make([]netip.Prefix, 0, len(segs))
 	segOf := make([]int, len(segs))
-	distinct := map[netip.Prefix]int{}
+	increasing := true // segments in strictly increasing address order: all distinct
 	for i, s := range segs {
 		q := s.CIDR.Masked()
-		d, ok := distinct[q]
-		if !ok {
-			d = len(uniq)
-			distinct[q] = d
-			uniq = append(uniq, q)
+		if i > 0 && compareAddrBits(uniq[i-1], q) >= 0 {
+			increasing = false
+			break
 		}
-		segOf[i] = d
+		uniq = append(uniq, q)
+		segOf[i] = i
+	}
+	if !increasing {
+		uniq = uniq[:0]
+		distinct := map[netip.Prefix]int{}
+		for i, s := range segs {
+			q := s.CIDR.Masked()
+			d, ok := distinct[q]
+			if !ok {
+				d = len(uniq)
+				distinct[q] = d
+				uniq = append(uniq, q)
+			}
+			segOf[i] = d
+		}
 	}
 	nS, nD := len(uniq), len(dc)
 	entries := make([]cidr.Entry, 0, nS+nD+len(vpn))
