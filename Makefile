@@ -12,7 +12,7 @@ export HYBRIDPLAN_REQUIRE_FRR     ?= 1
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum
 
-.PHONY: all build wasm run test test-deps test-go test-side test-wasm test-wasm-browser fuzz lint bench clean
+.PHONY: all build wasm run test test-deps test-go test-side test-wasm test-wasm-browser fuzz test-checkptr lint bench clean
 
 all: build
 
@@ -67,9 +67,9 @@ test-go:
 test-side:
 	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; start=$$(date +%s); \
 	  if { $(MAKE) --no-print-directory test-wasm && $(MAKE) --no-print-directory test-wasm-browser && \
-	       $(MAKE) --no-print-directory fuzz; } >"$$log" 2>&1; then rc=0; else rc=$$?; fi; \
-	  echo "=== test-side (test-wasm, test-wasm-browser, fuzz), $$(( $$(date +%s) - start )) s:"; cat "$$log"; \
-	  if [ $$rc -ne 0 ]; then echo "=== test-side FAILED (test-wasm, test-wasm-browser or fuzz: see above)"; exit 1; fi
+	       $(MAKE) --no-print-directory fuzz && $(MAKE) --no-print-directory test-checkptr; } >"$$log" 2>&1; then rc=0; else rc=$$?; fi; \
+	  echo "=== test-side (test-wasm, test-wasm-browser, fuzz, test-checkptr), $$(( $$(date +%s) - start )) s:"; cat "$$log"; \
+	  if [ $$rc -ne 0 ]; then echo "=== test-side FAILED (test-wasm, test-wasm-browser, fuzz or test-checkptr: see above)"; exit 1; fi
 
 # The packages that run in the browser, tested as js/wasm under Node. There
 # is no browser or router inside that runtime, so those tests may skip there.
@@ -79,6 +79,13 @@ test-wasm:
 # The IndexedDB drafts store and the bridge over it, in real headless Chromium.
 test-wasm-browser:
 	bash wasm/run-browser-tests.sh
+
+# The plan decoder writes decoded values through unsafe pointers at offsets
+# it takes from reflection once (pkg/plan/decode.go): its tests, the pinned
+# agreement corpus and the adversarial documents run again with the
+# compiler's pointer checks, which fail on arithmetic leaving an allocation.
+test-checkptr:
+	$(GO) test -count=1 -gcflags=all=-d=checkptr ./pkg/plan/ ./pkg/plan/decodebench/
 
 # Each fuzz target for a bounded time (go test runs one target at a time).
 fuzz:
