@@ -16,12 +16,14 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod 
 
 all: build
 
-## wasm: the WebAssembly core, its later module (share links, exports), the page's scripts and style sheets, precompressed, and the matching wasm_exec.js
+## wasm: the WebAssembly core, its later module (share links, exports), the page's scripts, style sheets and example plans, precompressed, and the matching wasm_exec.js
 wasm: web/hybridplan.wasm web/hybridplan-later.wasm web/wasm_exec.js web/precompressed.sums
 
 # The page's files, compressed at build time (served like the wasm, by
 # negotiation; the sums keep an edited file from going out as its stale copy).
-WEB_ASSETS := $(sort $(wildcard web/*.js web/*.css) web/wasm_exec.js)
+# web/examples.json is generated from examples/*.json (go generate ./examples)
+# and committed, so a static host serves it without a build.
+WEB_ASSETS := $(sort $(wildcard web/*.js web/*.css) web/examples.json web/wasm_exec.js)
 
 web/precompressed.sums: $(WEB_ASSETS) web/hybridplan.wasm web/hybridplan-later.wasm
 	$(GO) run ./cmd/precompress $(WEB_ASSETS)
@@ -76,7 +78,8 @@ test-side:
 test-wasm:
 	HYBRIDPLAN_REQUIRE_BROWSER= HYBRIDPLAN_REQUIRE_FRR= GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_DIR)/go_js_wasm_exec" ./pkg/... ./wasm/...
 
-# The IndexedDB drafts store and the bridge over it, in real headless Chromium.
+# The bridge suite in real headless Chromium (the drafts, web/draftstore.js,
+# are tested in Chromium by go test ./wasm/drafts/).
 test-wasm-browser:
 	bash wasm/run-browser-tests.sh
 

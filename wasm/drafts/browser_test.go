@@ -1,0 +1,111 @@
+//go:build !js
+
+// Package drafts_test holds the browser tests of the page's drafts
+// (web/draftstore.js: hybridplan.drafts of wasm/API.md, kept in IndexedDB by
+// page JavaScript, not by the Go core). They run the rules suite in
+// testdata/suite.js in headless Chromium against the browser's real
+// IndexedDB: two connections as two tabs, eight racing saves, the error
+// codes, a quota that is really exceeded, and storage that is missing,
+// refuses or does not answer.
+package drafts_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/storage"
+	"github.com/chromedp/chromedp"
+
+	"github.com/hybridplan/hybridplan/internal/browsertest"
+)
+
+// site serves the suite's page and the page's real draftstore.js from
+// loopback (module scripts and IndexedDB need an http origin).
+func site(t *testing.T) *httptest.Server {
+	web, err := filepath.Abs("../../web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(web, "draftstore.js")); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/web/", http.StripPrefix("/web/", http.FileServer(http.Dir(web))))
+	mux.Handle("/", http.FileServer(http.Dir("testdata")))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type result struct {
+	Name  string `json:"name"`
+	Error string `json:"error"`
+}
+
+// runSuite opens the suite page in a fresh browser, runs before (DevTools
+// calls) and then the suite's cases (only: "" for all, "quota"), reporting
+// each case as a subtest.
+func runSuite(t *testing.T, only string, before func(ctx context.Context, origin string) error) {
+	exe := browsertest.Chromium(t)
+	srv := site(t)
+	ctx := browsertest.Start(t, exe)
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if before != nil {
+		if err := before(ctx, srv.URL); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The module script defines runSuite once it has loaded.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`typeof globalThis.runSuite === 'function'`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("the suite page did not load: %v", err)
+	}
+	results, err := chromedp.Run(ctx, chromedp.Evaluate[[]result](`runSuite(`+quote(only)+`)`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("running the suite: %v", err)
+	}
+	if len(results) == 0 {
+		t.Fatal("the suite ran no cases")
+	}
+	for _, r := range results {
+		t.Run(r.Name, func(t *testing.T) {
+			if r.Error != "" {
+				t.Error(r.Error)
+			}
+		})
+	}
+}
+
+func quote(s string) string {
+	if s == "" {
+		return "undefined"
+	}
+	return "'" + s + "'"
+}
+
+// TestDraftRulesInChromium: every rule of the drafts over real IndexedDB.
+func TestDraftRulesInChromium(t *testing.T) {
+	runSuite(t, "", nil)
+}
+
+// TestDraftQuotaInChromium: with the site's quota lowered to 256 KiB (a
+// fresh profile, through the DevTools protocol), a save that does not fit
+// rejects with storage.quota and leaves the stored draft as it was.
+func TestDraftQuotaInChromium(t *testing.T) {
+	runSuite(t, "quota", func(ctx context.Context, origin string) error {
+		return chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+			quota := float64(256 << 10)
+			_, err := cdp.Call(ctx, target, storage.OverrideQuotaForOrigin, storage.OverrideQuotaForOriginParams{Origin: origin, QuotaSize: &quota})
+			return err
+		}))
+	})
+}
