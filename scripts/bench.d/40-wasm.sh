@@ -33,15 +33,33 @@ printf '  %-8s %10s bytes brotli: the minimal module (runtime + syscall/js); the
 laterbr=$(size "$tmp/hybridplan-later.wasm.br")
 printf '  %-8s %10s bytes brotli: the later module (share links, exports; fetched on first use, not in the first load); %.2fx the minimal module\n' later "$laterbr" "$(echo "$laterbr/$minbr" | bc -l)"
 
-# First load: index.html, the scripts the page imports at start (every
-# web/*.js but provision.js, which loads only under the hybridplan server),
-# wasm_exec.js, style.css, the example plans (web/examples.json, preloaded)
-# and the core, each as brotli (cmd/precompress, what server/static.go sends
-# to a browser that accepts br). index.html is counted as it is.
+# First load: index.html, the scripts the page imports at start (app.js and
+# worker.js with everything they import statically, found by following their
+# import lines: provision.js and what only it imports load only under the
+# hybridplan server), wasm_exec.js, style.css, the example plans
+# (web/examples.json, preloaded) and the core, each as brotli
+# (cmd/precompress, what server/static.go sends to a browser that accepts
+# br). index.html is counted as it is.
 mkdir -p "$tmp/web"
 cp index.html "$tmp/"
-for f in web/*.js web/style.css web/examples.json "$(go env GOROOT)/lib/wasm/wasm_exec.js"; do
-  case "$f" in */provision.js) continue ;; esac
+todo="app.js worker.js"
+seen=" "
+while [ -n "$todo" ]; do
+  set -- $todo; f=$1; shift; todo="$*"
+  case "$seen" in *" $f "*) continue ;; esac
+  seen="$seen$f "
+  [ "$f" = wasm_exec.js ] && continue # from the toolchain, below
+  # Static imports only ("from './x.js'", also at the end of a multi-line
+  # import, and "import './x.js'"); import('./x.js') loads on demand.
+  for dep in $(grep -oE "(^import|[} ]from) *['\"]\./[A-Za-z0-9_.-]+\.js['\"]" "web/$f" | grep -oE "[A-Za-z0-9_.-]+\.js['\"]$" | tr -d "'\""); do
+    todo="$todo $dep"
+  done
+done
+for f in $seen; do
+  [ "$f" = wasm_exec.js ] || cp "web/$f" "$tmp/web/"
+done
+echo "scripts at start:$seen"
+for f in web/style.css web/examples.json "$(go env GOROOT)/lib/wasm/wasm_exec.js"; do
   cp "$f" "$tmp/web/"
 done
 go run ./cmd/precompress "$tmp"/web/*.js "$tmp"/web/*.css "$tmp"/web/*.json

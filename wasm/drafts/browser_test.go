@@ -11,6 +11,7 @@ package drafts_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -27,7 +28,9 @@ import (
 
 // site serves the suite's page and the page's real draftstore.js from
 // loopback (module scripts and IndexedDB need an http origin).
-func site(t *testing.T) *httptest.Server {
+func site(t *testing.T) *httptest.Server { return siteFor(t) }
+
+func siteFor(t testing.TB) *httptest.Server {
 	web, err := filepath.Abs("../../web")
 	if err != nil {
 		t.Fatal(err)
@@ -108,4 +111,40 @@ func TestDraftQuotaInChromium(t *testing.T) {
 			return err
 		}))
 	})
+}
+
+// BenchmarkDraftSave5000Segments: what autosaving a 5,000-segment plan costs
+// the page's thread (testdata/suite.js, benchSave): the synchronous part of
+// a save and the long tasks (over 50 ms) during saves, beside the long tasks
+// of the same loop without saves (the anchor, interleaved in the same run).
+// The goal is no long task of the drafts': saves no worse than the anchor.
+func BenchmarkDraftSave5000Segments(b *testing.B) {
+	exe := browsertest.Chromium(b)
+	srv := siteFor(b)
+	ctx := browsertest.Start(b, exe)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/index.html")); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`typeof globalThis.benchSave === 'function'`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		b.Fatalf("the suite page did not load: %v", err)
+	}
+	type result struct {
+		Bytes                                           int
+		SyncMs, TotalMs, SaveLongestMs, AnchorLongestMs float64
+		SaveTasks, AnchorTasks                          int
+	}
+	b.ResetTimer()
+	r, err := chromedp.Run(ctx, chromedp.Evaluate[result](fmt.Sprintf(`benchSave(5000, %d)`, max(b.N, 5)), chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(r.Bytes), "plan-bytes")
+	b.ReportMetric(r.SyncMs, "save-sync-ms")
+	b.ReportMetric(r.TotalMs, "save-total-ms")
+	b.ReportMetric(float64(r.SaveTasks), "long-tasks-saving")
+	b.ReportMetric(float64(r.AnchorTasks), "long-tasks-anchor")
+	b.ReportMetric(r.SaveLongestMs, "longest-ms-saving")
+	b.ReportMetric(r.AnchorLongestMs, "longest-ms-anchor")
 }

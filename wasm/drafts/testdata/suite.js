@@ -360,3 +360,48 @@ export async function run(only) {
   }
   return out;
 }
+
+/**
+ * benchSave measures what autosaving costs the page's thread for a plan of
+ * n segments (the size the editor holds for a 5,000-segment plan): the
+ * synchronous part of drafts.save (until it returns its Promise) and the
+ * whole save, and the main thread's long tasks (over 50 ms) over the rounds
+ * of saves and, as the anchor, over as many rounds of the same loop without
+ * the save (the same text copies and pauses), interleaved: on a shared
+ * machine long tasks happen without any work of ours, and only an excess
+ * over the anchor is the drafts'. Resolves with {bytes, syncMs, totalMs,
+ * saveTasks, anchorTasks, saveLongestMs, anchorLongestMs}; times are the
+ * fastest round.
+ */
+export async function benchSave(n, rounds) {
+  const segments = Array.from({ length: n }, (_, i) => ({
+    name: `seg-${i}`, cidr: `10.${(i >> 8) & 255}.${i & 255}.0/24`, description: `segment ${i} of the bench plan`,
+  }));
+  const text = JSON.stringify({ version: 1, name: 'bench-plan', idc: { asn: 65001, segments } });
+  const { svc } = fixture();
+  let s = await svc.save({ name: 'bench', plan: text });
+  let phase = 'anchor';
+  const tasks = { save: [], anchor: [] };
+  const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) tasks[phase].push(e.duration); });
+  obs.observe({ type: 'longtask' });
+  const settle = () => new Promise((r) => setTimeout(r, 60)); // long tasks are reported after they end
+  let syncMs = Infinity, totalMs = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    phase = 'anchor';
+    structuredClone(text + r); // a fresh string, as an edit makes
+    await new Promise((r) => setTimeout(r, 15));
+    await settle();
+    phase = 'save';
+    const copy = structuredClone(text + r);
+    const t1 = performance.now();
+    const p = svc.save({ id: s.id, name: 'bench', plan: copy, baseRevision: s.revision });
+    syncMs = Math.min(syncMs, performance.now() - t1);
+    s = await p;
+    totalMs = Math.min(totalMs, performance.now() - t1);
+    await settle();
+  }
+  obs.disconnect();
+  const longest = (a) => (a.length ? Math.max(...a) : 0);
+  return { bytes: text.length, syncMs, totalMs, saveTasks: tasks.save.length, anchorTasks: tasks.anchor.length,
+    saveLongestMs: longest(tasks.save), anchorLongestMs: longest(tasks.anchor) };
+}
