@@ -20,12 +20,12 @@
 // calls reject with {code: 'core.later'} saying why, and the next call tries
 // again; the rest of the API is unaffected.
 //
-// Two parts of the API are not Go: drafts (web/draftstore.js, IndexedDB on
-// the page's thread: it is asynchronous, so it never blocks) and examples
+// Two parts of the API are not Go: drafts (web/draftstore.js, IndexedDB in
+// a worker of their own, web/draftworker.js) and examples
 // (web/examples.json, a static file fetched while the core compiles and
 // preloaded by index.html), which keeps both out of the core's download.
 
-import { openDrafts } from './draftstore.js';
+import { openDraftsWorker } from './draftstore.js';
 
 const wasmURL = new URL('hybridplan.wasm', import.meta.url);
 const laterURL = new URL('hybridplan-later.wasm', import.meta.url);
@@ -51,6 +51,7 @@ export async function loadCore(options = {}) {
   const module = compile(wasmURL);
   const examples = fetchExamples();
   examples.catch(() => {}); // reported by api.examples(), if the page calls it
+  const drafts = openDraftsWorker(); // starts now, beside the core
   const onStarted = typeof options.onStarted === 'function' ? options.onStarted : null;
   const Lane = class extends BaseLane {
     started(c) { super.started(c); if (onStarted) onStarted(c.fn); }
@@ -100,7 +101,7 @@ export async function loadCore(options = {}) {
     api.matrix = (...args) => api.matrixTable(...args).then(expandMatrix);
   }
   api.examples = () => examples;
-  api.drafts = openDrafts();
+  api.drafts = drafts;
   // Start the analysis worker now, while the page shows the first plan.
   analysisLane();
   return Object.freeze(api);

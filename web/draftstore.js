@@ -1,10 +1,12 @@
 // Drafts: plans kept in the browser's IndexedDB (database "hybridplan",
 // object store "drafts", one object {id, name, plan, revision, updatedAt}
 // per draft, keyed by id), listed, opened, saved, renamed, duplicated and
-// deleted. This is hybridplan.drafts of wasm/API.md; the page runs it on its
-// own thread: IndexedDB is asynchronous, so no call blocks the page, and it
-// keeps the Go core (web/hybridplan.wasm) smaller by the store and its
-// IndexedDB binding.
+// deleted. This is hybridplan.drafts of wasm/API.md, in JavaScript rather
+// than in the Go core (web/hybridplan.wasm), which is smaller by the store
+// and its IndexedDB binding. The page runs the store in a worker of its own
+// (openDraftsWorker, web/draftworker.js): IndexedDB is asynchronous, but it
+// copies values on the calling thread, which for a large plan is a long
+// task.
 //
 // Concurrency: two tabs may edit one draft. Every record carries a revision
 // that grows by one with each change. A save names the revision it was
@@ -64,6 +66,63 @@ export function openDrafts(options = {}) {
     duplicate: (...args) => store.call(() => store.duplicate(stringArg(args, 0, 'drafts.duplicate(id)', 'id'))),
     delete: (...args) => store.call(() => store.delete(stringArg(args, 0, 'drafts.delete(id)', 'id'))),
   });
+}
+
+/** The calls of the drafts API, in the order wasm/API.md lists them. */
+export const draftFunctions = ['list', 'get', 'save', 'rename', 'duplicate', 'delete'];
+
+/**
+ * openDraftsWorker returns the drafts API (the same functions, arguments,
+ * results and rejections as openDrafts) with the store running in a module
+ * worker (web/draftworker.js), so IndexedDB's copying of large plans never
+ * lands on the page's thread. The worker opens IndexedDB only where the
+ * page has it (globalThis.indexedDB, read now). Arguments that cannot be
+ * sent to a worker (a function, say) reject with call.argument; a worker
+ * that cannot start rejects every call with storage.unavailable.
+ */
+export function openDraftsWorker() {
+  const worker = new Worker(new URL('draftworker.js', import.meta.url), { type: 'module', name: 'hybridplan-drafts' });
+  const pending = new Map();
+  let nextID = 1;
+  let broken = null;
+  const failAll = (why) => {
+    broken = draftError('storage.unavailable', `drafts could not start (${why})`,
+      'your edit stays in this tab; export the plan to a file to keep it, then reload the page');
+    for (const p of pending.values()) p.reject(broken);
+    pending.clear();
+  };
+  worker.onmessage = (ev) => {
+    const m = ev.data;
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.ok) p.resolve(m.value);
+    else p.reject(m.error);
+  };
+  worker.onerror = (ev) => {
+    ev.preventDefault?.();
+    failAll(ev.message || 'could not load web/draftworker.js or web/draftstore.js');
+  };
+  worker.postMessage({ type: 'start', storage: !!globalThis.indexedDB });
+  const call = (fn, args) => new Promise((resolve, reject) => {
+    if (broken) { reject(broken); return; }
+    // A plan object is stored as its JSON text (saveArg): write it here, so
+    // what JSON leaves out (functions, undefined) is left out, not refused
+    // by postMessage. One it cannot write goes as it is, for saveArg to
+    // refuse.
+    if (fn === 'save' && args[0] && typeof args[0] === 'object' && args[0].plan && typeof args[0].plan === 'object') {
+      try { args = [{ ...args[0], plan: JSON.stringify(args[0].plan) }, ...args.slice(1)]; } catch { /* saveArg says why */ }
+    }
+    const id = nextID++;
+    try {
+      worker.postMessage({ type: 'call', id, fn, args });
+    } catch (e) {
+      reject(argumentError(`drafts.${fn}: its arguments cannot be sent to the drafts worker (${e.message})`));
+      return;
+    }
+    pending.set(id, { resolve, reject });
+  });
+  return Object.freeze(Object.fromEntries(draftFunctions.map((fn) => [fn, (...args) => call(fn, args)])));
 }
 
 /**

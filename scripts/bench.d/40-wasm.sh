@@ -33,8 +33,9 @@ printf '  %-8s %10s bytes brotli: the minimal module (runtime + syscall/js); the
 laterbr=$(size "$tmp/hybridplan-later.wasm.br")
 printf '  %-8s %10s bytes brotli: the later module (share links, exports; fetched on first use, not in the first load); %.2fx the minimal module\n' later "$laterbr" "$(echo "$laterbr/$minbr" | bc -l)"
 
-# First load: index.html, the scripts the page imports at start (app.js and
-# worker.js with everything they import statically, found by following their
+# First load: index.html, the scripts the page loads at start (app.js, and
+# worker.js and draftworker.js, its workers, with everything they import
+# statically, found by following their
 # import lines: provision.js and what only it imports load only under the
 # hybridplan server), wasm_exec.js, style.css, the example plans
 # (web/examples.json, preloaded) and the core, each as brotli
@@ -42,7 +43,7 @@ printf '  %-8s %10s bytes brotli: the later module (share links, exports; fetche
 # br). index.html is counted as it is.
 mkdir -p "$tmp/web"
 cp index.html "$tmp/"
-todo="app.js worker.js"
+todo="app.js worker.js draftworker.js" # the page, the core's and the drafts' workers
 seen=" "
 while [ -n "$todo" ]; do
   set -- $todo; f=$1; shift; todo="$*"

@@ -114,11 +114,21 @@ func TestDraftQuotaInChromium(t *testing.T) {
 }
 
 // BenchmarkDraftSave5000Segments: what autosaving a 5,000-segment plan costs
-// the page's thread (testdata/suite.js, benchSave): the synchronous part of
+// the page's thread (testdata/suite.js, benchSave), with the store on that
+// thread and in its worker as the page runs it: the synchronous part of
 // a save and the long tasks (over 50 ms) during saves, beside the long tasks
 // of the same loop without saves (the anchor, interleaved in the same run).
 // The goal is no long task of the drafts': saves no worse than the anchor.
 func BenchmarkDraftSave5000Segments(b *testing.B) {
+	for _, where := range []struct {
+		name   string
+		worker bool
+	}{{"page-thread", false}, {"worker", true}} {
+		b.Run(where.name, func(b *testing.B) { benchDraftSave(b, where.worker) })
+	}
+}
+
+func benchDraftSave(b *testing.B, viaWorker bool) {
 	exe := browsertest.Chromium(b)
 	srv := siteFor(b)
 	ctx := browsertest.Start(b, exe)
@@ -136,7 +146,7 @@ func BenchmarkDraftSave5000Segments(b *testing.B) {
 		SaveTasks, AnchorTasks                          int
 	}
 	b.ResetTimer()
-	r, err := chromedp.Run(ctx, chromedp.Evaluate[result](fmt.Sprintf(`benchSave(5000, %d)`, max(b.N, 5)), chromedp.EvalAwaitPromise))
+	r, err := chromedp.Run(ctx, chromedp.Evaluate[result](fmt.Sprintf(`benchSave(5000, %d, %t)`, max(b.N, 5), viaWorker), chromedp.EvalAwaitPromise))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,7 +3,7 @@
 // headless Chromium and runs run(); each case resolves or throws, and the
 // Go test reports each as a subtest.
 
-import { openDrafts, storageError, randomID, maxNameRunes, maxIDLength, untitledName } from '/web/draftstore.js';
+import { openDrafts, openDraftsWorker, draftFunctions, storageError, randomID, maxNameRunes, maxIDLength, untitledName } from '/web/draftstore.js';
 
 let dbCounter = 0;
 
@@ -315,6 +315,39 @@ const cases = {
     eq(await svc.list(), [], 'list once storage is back');
   },
 
+  async 'through the drafts worker'() {
+    // The page's drafts (openDraftsWorker): the store in web/draftworker.js,
+    // the same results and rejections through messages.
+    const w = openDraftsWorker();
+    eq(Object.keys(w), draftFunctions, 'functions');
+    const s = await w.save({ name: ' via worker ', plan: { version: 1, skip: () => 1 } });
+    if (!/^d-[0-9a-f]{16}$/.test(s.id) || s.revision !== 1) fail(`save resolved with ${JSON.stringify(s)}`);
+    const got = await w.get(s.id);
+    eq([got.name, got.plan, got.revision], ['via worker', '{"version":1}', 1], 'stored (a plan object as its JSON)');
+    await w.save({ id: s.id, name: 'via worker', plan: 'A', baseRevision: 1 });
+    const e = await rejects(w.save({ id: s.id, name: 'via worker', plan: 'B', baseRevision: 1 }), 'draft.conflict');
+    eq(e.storedRevision, 2, 'storedRevision through the worker');
+    eq((await w.rename(s.id, 'renamed')).revision, 3, 'rename');
+    const copy = await w.duplicate(s.id);
+    eq((await w.list()).map((d) => d.name).sort(), ['Copy of renamed', 'renamed'], 'list');
+    eq(await w.delete(copy), null, 'delete');
+    await rejects(w.get(copy), 'draft.not-found');
+    await rejects(w.rename(s.id, ' '), 'draft.invalid');
+    await rejects(w.save({ plan: '{}', baseRevision: 1.5 }), 'call.argument');
+    await rejects(w.get(() => 'x'), 'call.argument'); // cannot be sent to a worker
+    const cyclic = {}; cyclic.self = cyclic;
+    await rejects(w.save({ plan: cyclic }), 'call.argument');
+  },
+
+  async 'drafts worker where the page has no IndexedDB'() {
+    const had = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB');
+    Object.defineProperty(globalThis, 'indexedDB', { value: undefined, configurable: true });
+    let w;
+    try { w = openDraftsWorker(); } finally { Object.defineProperty(globalThis, 'indexedDB', had); }
+    const e = await rejects(w.save({ name: 'n', plan: 'p' }), 'storage.unavailable');
+    if (!e.message.includes('no IndexedDB')) fail(`message ${e.message}`);
+  },
+
   async 'storage error codes'() {
     const tests = [
       ['quota', new DOMException('quota', 'QuotaExceededError'), 'storage.quota', 'full'],
@@ -363,7 +396,8 @@ export async function run(only) {
 
 /**
  * benchSave measures what autosaving costs the page's thread for a plan of
- * n segments (the size the editor holds for a 5,000-segment plan): the
+ * n segments, with the store on the page's thread or (viaWorker) as the page
+ * runs it, in its worker (the size the editor holds for a 5,000-segment plan): the
  * synchronous part of drafts.save (until it returns its Promise) and the
  * whole save, and the main thread's long tasks (over 50 ms) over the rounds
  * of saves and, as the anchor, over as many rounds of the same loop without
@@ -373,12 +407,12 @@ export async function run(only) {
  * saveTasks, anchorTasks, saveLongestMs, anchorLongestMs}; times are the
  * fastest round.
  */
-export async function benchSave(n, rounds) {
+export async function benchSave(n, rounds, viaWorker) {
   const segments = Array.from({ length: n }, (_, i) => ({
     name: `seg-${i}`, cidr: `10.${(i >> 8) & 255}.${i & 255}.0/24`, description: `segment ${i} of the bench plan`,
   }));
   const text = JSON.stringify({ version: 1, name: 'bench-plan', idc: { asn: 65001, segments } });
-  const { svc } = fixture();
+  const svc = viaWorker ? openDraftsWorker() : fixture().svc;
   let s = await svc.save({ name: 'bench', plan: text });
   let phase = 'anchor';
   const tasks = { save: [], anchor: [] };
