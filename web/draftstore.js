@@ -81,7 +81,6 @@ export const draftFunctions = ['list', 'get', 'save', 'rename', 'duplicate', 'de
  * that cannot start rejects every call with storage.unavailable.
  */
 export function openDraftsWorker() {
-  const worker = new Worker(new URL('draftworker.js', import.meta.url), { type: 'module', name: 'hybridplan-drafts' });
   const pending = new Map();
   let nextID = 1;
   let broken = null;
@@ -91,6 +90,14 @@ export function openDraftsWorker() {
     for (const p of pending.values()) p.reject(broken);
     pending.clear();
   };
+  let worker;
+  try {
+    worker = new Worker(new URL('draftworker.js', import.meta.url), { type: 'module', name: 'hybridplan-drafts' });
+  } catch (e) {
+    // No workers here (a page's policy): the drafts fail, the page does not.
+    failAll(e.message);
+    return Object.freeze(Object.fromEntries(draftFunctions.map((fn) => [fn, () => Promise.reject(broken)])));
+  }
   worker.onmessage = (ev) => {
     const m = ev.data;
     const p = pending.get(m.id);

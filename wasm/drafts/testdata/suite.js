@@ -348,6 +348,17 @@ const cases = {
     if (!e.message.includes('no IndexedDB')) fail(`message ${e.message}`);
   },
 
+  async 'no workers at all'() {
+    // A page where workers cannot start: the drafts reject, the page goes on.
+    const had = globalThis.Worker;
+    globalThis.Worker = class { constructor() { throw new DOMException('workers are blocked here', 'SecurityError'); } };
+    let w;
+    try { w = openDraftsWorker(); } finally { globalThis.Worker = had; }
+    const e = await rejects(w.list(), 'storage.unavailable');
+    if (!e.message.includes('workers are blocked here')) fail(`message ${e.message}`);
+    await rejects(w.save({ plan: 'p' }), 'storage.unavailable');
+  },
+
   async 'storage error codes'() {
     const tests = [
       ['quota', new DOMException('quota', 'QuotaExceededError'), 'storage.quota', 'full'],
