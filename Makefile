@@ -17,7 +17,7 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod 
 all: build
 
 ## wasm: the WebAssembly core, its later module (share links, exports), the page's scripts, style sheets and example plans, precompressed, and the matching wasm_exec.js
-wasm: web/hybridplan.wasm web/hybridplan-later.wasm web/wasm_exec.js web/precompressed.sums
+wasm: web/hybridplan.wasm web/hybridplan-later.wasm web/wasm_exec.js web/.precompressed-assets
 
 # The page's files, compressed at build time (served like the wasm, by
 # negotiation; the sums keep an edited file from going out as its stale copy).
@@ -25,8 +25,13 @@ wasm: web/hybridplan.wasm web/hybridplan-later.wasm web/wasm_exec.js web/precomp
 # and committed, so a static host serves it without a build.
 WEB_ASSETS := $(sort $(wildcard web/*.js web/*.css) web/examples.json web/wasm_exec.js)
 
-web/precompressed.sums: $(WEB_ASSETS) web/hybridplan.wasm web/hybridplan-later.wasm
+# A stamp, not web/precompressed.sums itself: compressing the wasm files
+# rewrites the sums too, which made them look newer than an edited or new
+# script, so the scripts were not compressed again. (The stamp starts with a
+# dot, so the binary does not embed it.)
+web/.precompressed-assets: $(WEB_ASSETS)
 	$(GO) run ./cmd/precompress $(WEB_ASSETS)
+	touch $@
 
 # Two modules from ./wasm (wasm/modules.go): the core the first screen
 # needs, and what the page loads on first use.
@@ -101,4 +106,4 @@ bench: test-deps wasm
 	bash scripts/bench.sh
 
 clean:
-	rm -rf bin testoutput web/hybridplan.wasm web/hybridplan-later.wasm web/*.gz web/*.br web/precompressed.sums web/wasm_exec.js
+	rm -rf bin testoutput web/hybridplan.wasm web/hybridplan-later.wasm web/*.gz web/*.br web/precompressed.sums web/.precompressed-assets web/wasm_exec.js
