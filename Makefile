@@ -17,7 +17,7 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod 
 all: build
 
 ## wasm: the WebAssembly core, its later module (share links, exports), the page's scripts, style sheets and example plans, precompressed, and the matching wasm_exec.js
-wasm: web/hybridplan.wasm web/hybridplan-later.wasm web/wasm_exec.js web/.precompressed-assets
+wasm: web/hybridplan.wasm web/hybridplan-later.wasm web/wasm_exec.js web/.precompressed-assets web/index.html.br
 
 # The page's files, compressed at build time (served like the wasm, by
 # negotiation; the sums keep an edited file from going out as its stale copy).
@@ -32,6 +32,12 @@ WEB_ASSETS := $(sort $(wildcard web/*.js web/*.css) web/examples.json web/wasm_e
 web/.precompressed-assets: $(WEB_ASSETS)
 	$(GO) run ./cmd/precompress $(WEB_ASSETS)
 	touch $@
+
+# index.html compressed into web/, where the server looks for it
+# (server/static.go: the binary embeds only index.html from the top level).
+web/index.html.br: index.html
+	cp index.html web/index.html
+	$(GO) run ./cmd/precompress web/index.html; rc=$$?; rm -f web/index.html; exit $$rc
 
 # Two modules from ./wasm (wasm/modules.go): the core the first screen
 # needs, and what the page loads on first use.
