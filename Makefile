@@ -16,15 +16,28 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod 
 
 all: build
 
-## wasm: the WebAssembly core, its later module (share links, exports), the page's scripts and style sheets, precompressed, and the matching wasm_exec.js
-wasm: web/hybridplan.wasm web/hybridplan-later.wasm web/wasm_exec.js web/precompressed.sums
+## wasm: the WebAssembly core, its later module (share links, exports), the page's scripts, style sheets and example plans, precompressed, and the matching wasm_exec.js
+wasm: web/hybridplan.wasm web/hybridplan-later.wasm web/wasm_exec.js web/.precompressed-assets web/index.html.br
 
 # The page's files, compressed at build time (served like the wasm, by
 # negotiation; the sums keep an edited file from going out as its stale copy).
-WEB_ASSETS := $(sort $(wildcard web/*.js web/*.css) web/wasm_exec.js)
+# web/examples.json is generated from examples/*.json (go generate ./examples)
+# and committed, so a static host serves it without a build.
+WEB_ASSETS := $(sort $(wildcard web/*.js web/*.css) web/examples.json web/wasm_exec.js)
 
-web/precompressed.sums: $(WEB_ASSETS) web/hybridplan.wasm web/hybridplan-later.wasm
+# A stamp, not web/precompressed.sums itself: compressing the wasm files
+# rewrites the sums too, which made them look newer than an edited or new
+# script, so the scripts were not compressed again. (The stamp starts with a
+# dot, so the binary does not embed it.)
+web/.precompressed-assets: $(WEB_ASSETS)
 	$(GO) run ./cmd/precompress $(WEB_ASSETS)
+	touch $@
+
+# index.html compressed into web/, where the server looks for it
+# (server/static.go: the binary embeds only index.html from the top level).
+web/index.html.br: index.html
+	cp index.html web/index.html
+	$(GO) run ./cmd/precompress web/index.html; rc=$$?; rm -f web/index.html; exit $$rc
 
 # Two modules from ./wasm (wasm/modules.go): the core the first screen
 # needs, and what the page loads on first use.
@@ -76,7 +89,8 @@ test-side:
 test-wasm:
 	HYBRIDPLAN_REQUIRE_BROWSER= HYBRIDPLAN_REQUIRE_FRR= GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_DIR)/go_js_wasm_exec" ./pkg/... ./wasm/...
 
-# The IndexedDB drafts store and the bridge over it, in real headless Chromium.
+# The bridge suite in real headless Chromium (the drafts, web/draftstore.js,
+# are tested in Chromium by go test ./wasm/drafts/).
 test-wasm-browser:
 	bash wasm/run-browser-tests.sh
 
@@ -105,4 +119,4 @@ bench: test-deps wasm
 	bash scripts/bench.sh
 
 clean:
-	rm -rf bin testoutput web/hybridplan.wasm web/hybridplan-later.wasm web/*.gz web/*.br web/precompressed.sums web/wasm_exec.js
+	rm -rf bin testoutput web/hybridplan.wasm web/hybridplan-later.wasm web/*.gz web/*.br web/precompressed.sums web/.precompressed-assets web/wasm_exec.js

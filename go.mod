@@ -7,7 +7,6 @@ require (
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/gorilla/websocket v1.5.3
-	github.com/hack-pad/go-indexeddb v0.3.2
 	github.com/jdcloud-api/jdcloud-sdk-go v1.64.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	go.etcd.io/bbolt v1.5.0
@@ -18,5 +17,4 @@ require (
 require (
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/gofrs/uuid v4.4.0+incompatible // indirect
-	github.com/hack-pad/safejs v0.1.0 // indirect
 )

@@ -124,6 +124,10 @@ func TestStorageFailureShown(t *testing.T) {
 	if !strings.Contains(msg, "cannot be saved") || !strings.Contains(msg, "kept") {
 		t.Errorf("the storage failure message is %q", msg)
 	}
+	// On a busy machine typing can outlast the autosave delay, so the banner
+	// may come from a save during typing: wait for the save after the last
+	// keystroke to be tried before reading the state it ends in.
+	b.waitFor(`!['Unsaved changes', 'Saving…'].includes(document.getElementById('save-state').textContent)`)
 	if got := b.text("#save-state"); got != "Not saved" {
 		t.Errorf("save state %q, want Not saved", got)
 	}

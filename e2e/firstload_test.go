@@ -24,6 +24,11 @@ func TestFirstScreenSkipsLaterModule(t *testing.T) {
 	if eval[bool](b, laterRequested) {
 		t.Fatal("the first screen fetched web/hybridplan-later.wasm; it should load only on the first share or export")
 	}
+	// The examples are a static file, preloaded by index.html: fetched
+	// once (the preload is what bridge.js uses, not a second request).
+	if n := eval[int](b, `performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/web/examples.json')).length`); n != 1 {
+		t.Errorf("web/examples.json was fetched %d times at start, want once (the preload used)", n)
+	}
 	b.openExample("seed-dc-primary-vpn-backup")
 	dir := t.TempDir()
 	b.downloadsTo(dir)

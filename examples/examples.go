@@ -1,9 +1,16 @@
-// Package examples embeds the example plans, so the page (through the
-// WebAssembly core) and the server can offer them as starting points.
+// Package examples embeds the example plans, so the CLI, the server and
+// the tests can offer them as starting points. The page does not get them
+// from the WebAssembly core (which must not import this package, to keep
+// its download small) but from web/examples.json, written from these files
+// by `go generate ./examples` (WebJSON; a test fails when it is stale).
 package examples
 
+//go:generate go run ./internal/writeweb ../web/examples.json
+
 import (
+	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
@@ -88,4 +95,25 @@ func Plan(name string) (*plan.Plan, error) {
 		return nil, fmt.Errorf("no example named %q", name)
 	}
 	return e.Decode()
+}
+
+// WebJSON returns web/examples.json: every example as All lists them, in
+// the shape of the page's examples() call (wasm/API.md), one per line.
+func WebJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("[\n")
+	all := All()
+	for i, e := range all {
+		line, err := json.Marshal(e)
+		if err != nil {
+			return nil, fmt.Errorf("example %s: %w", e.Name, err)
+		}
+		b.Write(line)
+		if i < len(all)-1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString("]\n")
+	return b.Bytes(), nil
 }

@@ -37,6 +37,18 @@ func newWebFiles(fsys fs.FS) *webFiles {
 // SHA-256 of each file it compressed ("HASH  NAME" lines).
 const sumsFile = "precompressed.sums"
 
+// compressedBase is where name's precompressed siblings are: beside it, but
+// for index.html in web/ (web/index.html.br, .gz, with its hash in
+// web/precompressed.sums), since the binary embeds only index.html itself
+// from the top of the repository (assets.go) and every build output lives
+// in web/.
+func compressedBase(name string) string {
+	if name == "index.html" {
+		return "web/index.html"
+	}
+	return name
+}
+
 // precompressedCurrent reports whether name's .br/.gz siblings were made
 // from data. Where cmd/precompress wrote its sums, a sibling is sent only
 // while the file still has the recorded hash: a script edited after the
@@ -48,7 +60,8 @@ func (wf *webFiles) precompressedCurrent(name string, data []byte) bool {
 	if ok, seen := wf.current[name]; seen {
 		return ok
 	}
-	dir := path.Dir(name)
+	base := compressedBase(name)
+	dir := path.Dir(base)
 	sums, loaded := wf.sums[dir]
 	if !loaded {
 		if raw, err := fs.ReadFile(wf.fsys, path.Join(dir, sumsFile)); err == nil {
@@ -64,7 +77,7 @@ func (wf *webFiles) precompressedCurrent(name string, data []byte) bool {
 	ok := true
 	if sums != nil {
 		h := sha256.Sum256(data)
-		ok = sums[path.Base(name)] == hex.EncodeToString(h[:])
+		ok = sums[path.Base(base)] == hex.EncodeToString(h[:])
 	}
 	wf.current[name] = ok
 	return ok
@@ -109,8 +122,8 @@ func (wf *webFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !accepts(r.Header.Get("Accept-Encoding"), enc.name) || !wf.precompressedCurrent(name, data) {
 			continue
 		}
-		if zdata, err := fs.ReadFile(wf.fsys, name+enc.ext); err == nil {
-			data, served, encoded = zdata, name+enc.ext, enc.name
+		if zdata, err := fs.ReadFile(wf.fsys, compressedBase(name)+enc.ext); err == nil {
+			data, served, encoded = zdata, compressedBase(name)+enc.ext, enc.name
 			break
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"syscall/js"
 
 	"github.com/hybridplan/hybridplan/wasm/api"
-	"github.com/hybridplan/hybridplan/wasm/drafts"
 )
 
 // method is one API function: it reads its JavaScript arguments and
@@ -30,8 +29,9 @@ func methods() map[string]method {
 }
 
 // coreFunctions are the functions of the first module the page loads:
-// what the first screen calls (validate, the examples, the profile, the
-// export formats for the export dialog's list) and the analysis.
+// what the first screen calls (validate, the profile, the export formats
+// for the export dialog's list) and the analysis. The examples and the
+// drafts are not Go: web/examples.json and web/draftstore.js (API.md).
 func coreFunctions() map[string]method {
 	return map[string]method{
 		"validate": func(args []js.Value) (any, error) {
@@ -40,9 +40,6 @@ func coreFunctions() map[string]method {
 				return nil, err
 			}
 			return api.Validate(doc), nil
-		},
-		"examples": func([]js.Value) (any, error) {
-			return api.Examples(), nil
 		},
 		"defaultProfile": func([]js.Value) (any, error) {
 			return api.DefaultProfile(), nil
@@ -113,20 +110,11 @@ func coreFunctions() map[string]method {
 	}
 }
 
-// install sets global.hybridplan to a fresh API object whose drafts are
-// kept in store.
-func install(global js.Value, store drafts.Store) {
+// install sets global.hybridplan to a fresh API object.
+func install(global js.Value) {
 	obj := global.Get("Object").New()
 	for name, m := range methods() {
 		obj.Set(name, asyncFunc(name, m))
-	}
-	// The later module has no drafts (store nil): the core keeps them.
-	if store != nil {
-		d := global.Get("Object").New()
-		for name, m := range draftMethods(drafts.New(store, nil, nil)) {
-			d.Set(name, asyncFunc("drafts."+name, m))
-		}
-		obj.Set("drafts", d)
 	}
 	obj.Set("apiVersion", apiVersion)
 	global.Set("hybridplan", obj)
@@ -156,7 +144,7 @@ func signalReady(global js.Value) {
 
 // asyncFunc wraps m as a JavaScript function returning a Promise. The work
 // runs in a goroutine, never inside the callback: a callback that blocks
-// (on a channel, or on IndexedDB) deadlocks the page. A panic in m is
+// (on a channel) deadlocks the page. A panic in m is
 // recovered and rejects the Promise with code "internal" instead of
 // stopping the Go runtime, which would break every later call.
 func asyncFunc(name string, m method) js.Func {

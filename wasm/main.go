@@ -5,15 +5,11 @@
 // planning packages and then waits for calls for the life of the page.
 package main
 
-import (
-	"syscall/js"
-
-	"github.com/hybridplan/hybridplan/wasm/drafts/idbstore"
-)
+import "syscall/js"
 
 func main() {
 	global := js.Global()
-	install(global, idbstore.New(""))
+	install(global)
 	signalReady(global)
 	// The functions installed above run on the page's event loop; main
 	// must not return or the Go runtime exits and they stop working.

@@ -5,10 +5,10 @@ package main
 import "syscall/js"
 
 // main of the later module (modules.go): the same bridge with only
-// laterFunctions and no drafts, in a worker of its own (web/bridge.js).
+// laterFunctions, in a worker of its own (web/bridge.js).
 func main() {
 	global := js.Global()
-	install(global, nil)
+	install(global)
 	signalReady(global)
 	select {}
 }

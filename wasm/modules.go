@@ -5,7 +5,7 @@ package main
 // The page loads the API as two modules built from this package with build
 // tags (Makefile, target wasm):
 //
-//	-tags hpcore   web/hybridplan.wasm: coreFunctions and the drafts
+//	-tags hpcore   web/hybridplan.wasm: coreFunctions
 //	-tags hplater  web/hybridplan-later.wasm: laterFunctions
 //
 // Without either tag (the tests, a plain go build) the module has the whole

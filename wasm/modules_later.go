@@ -2,8 +2,7 @@
 
 package main
 
-// The later module (see modules.go): only laterFunctions, and no drafts (the
-// core keeps them; main_later.go installs no store).
+// The later module (see modules.go): only laterFunctions.
 
 func coreMethods() map[string]method  { return nil }
 func laterMethods() map[string]method { return laterFunctions() }

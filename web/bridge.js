@@ -5,9 +5,7 @@
 // the page works from any static host and any sub-path, with no server.
 //
 // Two workers run the one compiled module:
-//   - the core worker: validate, examples, profile, share links, exports and
-//     drafts (IndexedDB is reachable from workers, and drafts must never be
-//     cut off mid-save, so they live with the worker nobody terminates);
+//   - the core worker: validate, profile and the export formats;
 //   - the analysis worker: strategy, scenarios, simulate, trace, matrix.
 //     A newer plan supersedes an analysis in flight: validate(text), or an
 //     analysis call, for a plan text other than the one being analysed
@@ -21,10 +19,18 @@
 // on the first call of one of laterFunctions. If it cannot be loaded, those
 // calls reject with {code: 'core.later'} saying why, and the next call tries
 // again; the rest of the API is unaffected.
+//
+// Two parts of the API are not Go: drafts (web/draftstore.js, IndexedDB in
+// a worker of their own, web/draftworker.js) and examples
+// (web/examples.json, a static file fetched while the core compiles and
+// preloaded by index.html), which keeps both out of the core's download.
+
+import { openDraftsWorker } from './draftstore.js';
 
 const wasmURL = new URL('hybridplan.wasm', import.meta.url);
 const laterURL = new URL('hybridplan-later.wasm', import.meta.url);
 const workerURL = new URL('worker.js', import.meta.url);
+const examplesURL = new URL('examples.json', import.meta.url);
 
 const analysisFunctions = new Set(['strategy', 'scenarios', 'simulate', 'trace', 'matrix', 'matrixTable']);
 // The later module's functions (wasm/later_bridge.go).
@@ -43,6 +49,9 @@ export async function loadCore(options = {}) {
   // while the wasm downloads and compiles, keeping them off the critical
   // path; it gets the module when it is compiled.
   const module = compile(wasmURL);
+  const examples = fetchExamples();
+  examples.catch(() => {}); // reported by api.examples(), if the page calls it
+  const drafts = openDraftsWorker(); // starts now, beside the core
   const onStarted = typeof options.onStarted === 'function' ? options.onStarted : null;
   const Lane = class extends BaseLane {
     started(c) { super.started(c); if (onStarted) onStarted(c.fn); }
@@ -91,11 +100,24 @@ export async function loadCore(options = {}) {
   if (info.functions.includes('matrixTable')) {
     api.matrix = (...args) => api.matrixTable(...args).then(expandMatrix);
   }
-  api.drafts = {};
-  for (const fn of info.drafts) api.drafts[fn] = (...args) => core.call('drafts.' + fn, args, null);
+  api.examples = () => examples;
+  api.drafts = drafts;
   // Start the analysis worker now, while the page shows the first plan.
   analysisLane();
   return Object.freeze(api);
+}
+
+/**
+ * fetchExamples resolves with examples() of wasm/API.md, [{name, json}]:
+ * web/examples.json, written from examples/*.json by the build. It rejects
+ * like a core call ({code, message, hint}) when the file cannot be had.
+ */
+async function fetchExamples() {
+  const fail = (why) => ({ code: 'internal', message: `could not fetch the example plans (${examplesURL.pathname}: ${why})`, hint: 'run “make wasm” or serve the built web/ folder, then reload the page' });
+  let res;
+  try { res = await fetch(examplesURL); } catch (e) { throw fail(e.message); }
+  if (!res.ok) throw fail(`HTTP ${res.status}`);
+  try { return await res.json(); } catch (e) { throw fail(e.message); }
 }
 
 // Fields of a matrixTable cell (wasm/api.MatrixTable).
@@ -161,7 +183,7 @@ class BaseLane {
     // would only add noise to the console.
     this.ready.catch(() => {});
     this.module.then(
-      (module) => { if (this.worker === w) w.postMessage({ type: 'start', module, storage: !!globalThis.indexedDB }); },
+      (module) => { if (this.worker === w) w.postMessage({ type: 'start', module }); },
       (e) => { w.terminate(); this.fail(e); },
     );
     for (const [id, c] of this.pending) { c.running = false; w.postMessage({ type: 'call', id, fn: c.fn, args: c.args }); }

@@ -1,8 +1,9 @@
-// Drafts: the plan being edited is saved to IndexedDB (through the Go core's
-// drafts API) shortly after each edit, listed, opened, renamed, duplicated
-// and deleted. A save that fails is said out loud and the edit stays in the
-// page; a save that would overwrite another tab's newer save is refused by
-// the core (draft.conflict) and the architect chooses what happens.
+// Drafts: the plan being edited is saved to IndexedDB (through
+// hybridplan.drafts, web/draftstore.js) shortly after each edit, listed,
+// opened, renamed, duplicated and deleted. A save that fails is said out
+// loud and the edit stays in the page; a save that would overwrite another
+// tab's newer save is refused by the store (draft.conflict) and the
+// architect chooses what happens.
 
 import { h, replaceChildren, errorText, download } from './dom.js';
 
@@ -23,6 +24,7 @@ export class Drafts {
     this.dirty = false;
     this.saving = null;
     this.blocked = null; // 'conflict' | 'storage' while a problem is shown
+    this.shown = null; // {text, kind} the save state shows
     addEventListener('beforeunload', (ev) => {
       if (this.dirty) { ev.preventDefault(); ev.returnValue = ''; }
     });
@@ -62,12 +64,25 @@ export class Drafts {
     this.state('');
   }
 
+  /**
+   * state shows the save state. It is called on every keystroke, so it
+   * touches the document only when the words or their kind change: a write
+   * to the live region invalidates style and makes screen readers announce
+   * it, which on a page showing a 5,000-segment plan is not free.
+   */
   state(text, kind = '') {
+    if (this.shown && this.shown.text === text && this.shown.kind === kind) return;
+    this.shown = { text, kind };
     const el = $('save-state');
     el.textContent = text;
     el.className = 'save-state ' + kind;
   }
 
+  /**
+   * edited is called on every keystroke. It only marks the plan dirty and
+   * (re)starts the autosave timer: no plan text is read, compared or
+   * copied until the save, which runs once typing pauses.
+   */
   edited() {
     this.dirty = true;
     if (this.blocked === 'conflict') return; // waiting for the architect's choice
@@ -83,7 +98,7 @@ export class Drafts {
     const page = this.page;
     const cur = asCopy ? null : this.current;
     // One plan, one name: a draft is always named after the plan it holds,
-    // and a copy ("Copy of X", as the core names duplicates) holds a plan of
+    // and a copy ("Copy of X", as the store names duplicates) holds a plan of
     // that name too.
     if (asCopy) page.renamePlan(copyName(page.plan?.name));
     const text = page.planText;
@@ -124,7 +139,7 @@ export class Drafts {
     this.blocked = 'storage';
     this.state('Not saved', 'problem');
     // The browser's storage (storage.unavailable, storage.quota) is one
-    // thing; a draft the core refuses (draft.invalid, draft.not-found) is
+    // thing; a draft the store refuses (draft.invalid, draft.not-found) is
     // another, and the message says which.
     const what = !e.code || e.code.startsWith('storage.') || e.code === 'draft.unavailable'
       ? `Drafts cannot be saved in this browser: ${errorText(e)}.`
@@ -285,7 +300,7 @@ export class Drafts {
   }
 }
 
-// Drafts take names of up to 200 characters (the core's limit); a plan's
+// Drafts take names of up to 200 characters (the store's limit); a plan's
 // name has no such limit, so the draft's is the plan's, cut to fit.
 const maxDraftName = 200;
 

@@ -2,10 +2,9 @@
 // main thread and answers the page's calls (web/bridge.js) by message.
 //
 // Protocol (every message is a plain object; see wasm/API.md, "Workers"):
-//   page → worker  {type: 'start', module, storage}   a compiled WebAssembly.Module;
-//                                                     storage: the page has IndexedDB
-//                  {type: 'call', id, fn, args}       fn: 'validate', 'drafts.save', …
-//   worker → page  {type: 'ready', functions, drafts, apiVersion}
+//   page → worker  {type: 'start', module}            a compiled WebAssembly.Module
+//                  {type: 'call', id, fn, args}       fn: 'validate', 'strategy', …
+//   worker → page  {type: 'ready', functions, apiVersion}
 //                  {type: 'failed', message}          the core could not start
 //                  {type: 'started', id}                the call is running
 //                  {type: 'exited', message}            the Go program ended
@@ -14,8 +13,7 @@
 // A result whose value carries ArrayBuffers (the compact matrix's cells) is
 // posted with them transferred, not copied.
 //
-// Calls run in the order they arrive; the Go runtime interleaves them only
-// where they wait (IndexedDB). Cancelling a call is the page's side: it ends
+// Calls run in the order they arrive. Cancelling a call is the page's side: it ends
 // this worker (Worker.terminate) and starts a fresh one, the only way to stop
 // Go code that is computing, since a worker takes no message while Go runs.
 
@@ -27,10 +25,6 @@ const early = []; // calls that came before the core was ready
 self.onmessage = (ev) => {
   const msg = ev.data;
   if (msg.type === 'start') {
-    // Storage follows the page: where the page has no IndexedDB (private
-    // modes, site data off, or a test that removes it) the drafts fail the
-    // same way here, so the page's messages match what it sees itself.
-    if (!msg.storage) Object.defineProperty(globalThis, 'indexedDB', { value: undefined, configurable: true });
     start(msg.module);
   } else if (msg.type === 'call') {
     if (api) run(msg);
@@ -56,7 +50,7 @@ async function start(module) {
     if (stopped || !globalThis.hybridplan) throw stopped || new Error('the planner core did not install its API');
     api = globalThis.hybridplan;
     const fns = (o) => Object.keys(o).filter((k) => typeof o[k] === 'function');
-    self.postMessage({ type: 'ready', functions: fns(api), drafts: api.drafts ? fns(api.drafts) : [], apiVersion: api.apiVersion });
+    self.postMessage({ type: 'ready', functions: fns(api), apiVersion: api.apiVersion });
     for (const msg of early.splice(0)) run(msg);
   } catch (e) {
     self.postMessage({ type: 'failed', message: (e && e.message) || String(e) });
@@ -64,9 +58,7 @@ async function start(module) {
 }
 
 async function run({ id, fn, args }) {
-  const [group, name] = fn.includes('.') ? fn.split('.', 2) : [null, fn];
-  const target = group ? api[group] : api;
-  const f = target && target[name];
+  const f = Object.hasOwn(api, fn) ? api[fn] : undefined;
   if (typeof f !== 'function') {
     self.postMessage({ type: 'result', id, ok: false, error: { code: 'call.argument', message: `the planner core has no function ${fn}`, hint: 'see wasm/API.md' } });
     return;
@@ -75,7 +67,7 @@ async function run({ id, fn, args }) {
   // message until the Go code returns): a cancellation then says so.
   self.postMessage({ type: 'started', id });
   try {
-    const value = await f.apply(target, args);
+    const value = await f.apply(api, args);
     self.postMessage({ type: 'result', id, ok: true, value }, transferables(value));
   } catch (error) {
     self.postMessage({ type: 'result', id, ok: false, error: plain(error) });

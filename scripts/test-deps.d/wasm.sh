@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Test dependencies of wasm/: wasmbrowsertest runs js/wasm tests in headless
-# Chromium (the IndexedDB drafts store needs a real browser). Idempotent:
+# Chromium (the bridge suite, wasm/run-browser-tests.sh, and the Chromium
+# benchmarks). Idempotent:
 # installs only when the pinned version is missing.
 set -euo pipefail
 version=v0.11.0

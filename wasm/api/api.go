@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hybridplan/hybridplan/examples"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/verdict"
 )
@@ -31,24 +30,21 @@ const (
 
 // Error is the value a Promise of the API rejects with: a stable code, a
 // message a person can act on, and where it helps the JSON path of the
-// field at fault, a hint, every finding (a plan that cannot be decoded) or
-// the stored revision (a draft saved meanwhile in another tab).
+// field at fault, a hint and every finding (a plan that cannot be decoded).
+// (The drafts' rejections, with storedRevision, come from web/draftstore.js.)
 type Error struct {
 	Code     string         `json:"code"`
 	Message  string         `json:"message"`
 	Path     string         `json:"path,omitempty"`
 	Hint     string         `json:"hint,omitempty"`
 	Findings []plan.Finding `json:"findings,omitempty"`
-	// StoredRevision is set with code draft.conflict.
-	StoredRevision *int64 `json:"storedRevision,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // ErrorOf converts any error of the core into the rejection object:
-// *plan.DecodeError keeps its findings (code and path of the first),
-// a value with Code/Message methods (the
-// drafts package) keeps those, and anything else becomes CodeInternal.
+// *plan.DecodeError keeps its findings (code and path of the first), and
+// anything else becomes CodeInternal.
 func ErrorOf(err error) *Error {
 	if err == nil {
 		return nil
@@ -66,24 +62,6 @@ func ErrorOf(err error) *Error {
 			if len(de.Findings) == 1 {
 				out.Message = f.Message
 			}
-		}
-		return out
-	}
-	var coded interface {
-		error
-		ErrorCode() string
-	}
-	if errors.As(err, &coded) {
-		out := &Error{Code: coded.ErrorCode(), Message: coded.Error()}
-		var withRev interface{ ConflictRevision() (int64, bool) }
-		if errors.As(err, &withRev) {
-			if rev, ok := withRev.ConflictRevision(); ok {
-				out.StoredRevision = &rev
-			}
-		}
-		var withHint interface{ ErrorHint() string }
-		if errors.As(err, &withHint) {
-			out.Hint = withHint.ErrorHint()
 		}
 		return out
 	}
@@ -126,11 +104,6 @@ func Validate(doc string) ValidateResult {
 	}
 	plan.SortFindings(fs)
 	return ValidateResult{OK: !plan.HasErrors(fs), Findings: fs}
-}
-
-// Examples returns every example plan, the seed first.
-func Examples() []examples.Example {
-	return examples.All()
 }
 
 // ProfileInfo is what defaultProfile resolves with.

@@ -9,13 +9,12 @@ import (
 
 	"github.com/hybridplan/hybridplan/examples"
 	"github.com/hybridplan/hybridplan/pkg/plan"
-	"github.com/hybridplan/hybridplan/wasm/drafts"
 )
 
 func seed(*testing.T) string { return examples.SeedJSON() }
 
 func TestValidateExamplesAndDecodeFindings(t *testing.T) {
-	for _, e := range Examples() {
+	for _, e := range examples.All() {
 		if r := Validate(e.JSON); !r.OK || r.Findings == nil {
 			t.Errorf("example %s: ok=%v findings=%v", e.Name, r.OK, r.Findings)
 		}
@@ -32,7 +31,6 @@ func TestValidateExamplesAndDecodeFindings(t *testing.T) {
 }
 
 func TestErrorOf(t *testing.T) {
-	rev := int64(7)
 	tests := []struct {
 		name string
 		err  error
@@ -40,10 +38,8 @@ func TestErrorOf(t *testing.T) {
 	}{
 		{"decode error", &plan.DecodeError{Findings: []plan.Finding{{Code: "decode.value", Path: "$.idc.asn", Message: "bad", Hint: "h"}}},
 			Error{Code: "decode.value", Path: "$.idc.asn", Message: "bad", Hint: "h"}},
-		{"draft conflict", &drafts.Error{Code: drafts.CodeConflict, Message: "changed", Hint: "reload", Stored: 7},
-			Error{Code: "draft.conflict", Message: "changed", Hint: "reload", StoredRevision: &rev}},
-		{"wrapped draft error", fmt.Errorf("saving: %w", &drafts.Error{Code: drafts.CodeStorageQuota, Message: "full", Hint: "free space"}),
-			Error{Code: "storage.quota", Message: "full", Hint: "free space"}},
+		{"wrapped API error", fmt.Errorf("reading: %w", ArgumentError("bad %s", "x")),
+			Error{Code: CodeArgument, Message: "bad x", Hint: "this is a bug in the page calling the planner core; see wasm/API.md"}},
 		{"anything else", errors.New("boom"), Error{Code: CodeInternal, Message: "the planner core failed: boom"}},
 	}
 	for _, tt := range tests {
