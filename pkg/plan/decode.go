@@ -156,8 +156,11 @@ type decoder struct {
 	path     []pathElem
 	findings []Finding
 	// more counts findings beyond MaxDecodeFindings, by code.
-	more       int
-	moreByCode map[string]int
+	more int
+	// moreByCode holds one count per code: a handful of codes, searched
+	// in order, cost less per finding than a map (a document of a million
+	// mistakes counts a million times).
+	moreByCode []codeCount
 	// keep is false once any finding is made: the plan will not be
 	// returned, so values are only checked, not stored, and lists do not
 	// grow. That bounds the memory a document full of mistakes can take.
@@ -1104,10 +1107,13 @@ func (d *decoder) failAt(code string, key []byte, msg func() string, hint string
 	d.keep = false
 	if len(d.findings) >= MaxDecodeFindings {
 		d.more++
-		if d.moreByCode == nil {
-			d.moreByCode = map[string]int{}
+		for i := range d.moreByCode {
+			if d.moreByCode[i].code == code {
+				d.moreByCode[i].n++
+				return
+			}
 		}
-		d.moreByCode[code]++
+		d.moreByCode = append(d.moreByCode, codeCount{code, 1})
 		return
 	}
 	path := d.pathString()
@@ -1117,15 +1123,18 @@ func (d *decoder) failAt(code string, key []byte, msg func() string, hint string
 	d.findings = append(d.findings, Finding{Code: code, Severity: SeverityError, Path: path, Message: msg(), Hint: hint})
 }
 
+// codeCount counts the findings of one code beyond MaxDecodeFindings.
+type codeCount struct {
+	code string
+	n    int
+}
+
 func (d *decoder) moreFinding() Finding {
-	codes := make([]string, 0, len(d.moreByCode))
-	for c := range d.moreByCode {
-		codes = append(codes, c)
-	}
-	slices.Sort(codes)
-	parts := make([]string, len(codes))
-	for i, c := range codes {
-		parts[i] = fmt.Sprintf("%s %d", c, d.moreByCode[c])
+	counts := slices.Clone(d.moreByCode)
+	slices.SortFunc(counts, func(a, b codeCount) int { return strings.Compare(a.code, b.code) })
+	parts := make([]string, len(counts))
+	for i, c := range counts {
+		parts[i] = fmt.Sprintf("%s %d", c.code, c.n)
 	}
 	return Finding{Code: CodeDecodeMore, Severity: SeverityError, Path: "$",
 		Message: fmt.Sprintf("%d more problems not listed (%s)", d.more, strings.Join(parts, ", ")),
