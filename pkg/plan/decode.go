@@ -622,6 +622,14 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 		uint64(r/2+1)*elemSize <= d.budget && d.flatList(n, slice) {
 		return
 	}
+	// unkept: the list is counted and cannot fit in the budget, so a
+	// finding is certain (too-large where growing fails, or an element's
+	// own before it) and the plan will not be returned. Its growth is then
+	// only counted against the budget, not allocated: the findings and the
+	// budget come out the same without building a list of up to the whole
+	// budget that is thrown away.
+	unkept := false
+	growth := 0 // the capacity the list would have, when unkept
 	if d.keep {
 		capacity := 0
 		if n.flat {
@@ -633,11 +641,14 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 			capacity = countElements(d.data, start)
 			if size := uint64(capacity) * elemSize; size > d.budget {
 				capacity = 0 // the first step of growth below reports it
+				unkept = true
 			} else {
 				d.budget -= size
 			}
 		}
-		slice.Set(reflect.MakeSlice(n.typ, 0, capacity))
+		if !unkept {
+			slice.Set(reflect.MakeSlice(n.typ, 0, capacity))
+		}
 	}
 	var scratch unsafe.Pointer // one element, reused once values are not kept
 	d.path = append(d.path, pathElem{})
@@ -645,12 +656,20 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 	for i := 0; ; i++ {
 		d.path[top].index = i
 		var el unsafe.Pointer
-		if d.keep && hdr.len == hdr.cap {
+		length, capacity := hdr.len, hdr.cap
+		if unkept {
+			length, capacity = i, growth
+		}
+		if d.keep && length == capacity {
 			// Lists grow by doubling, each step within the budget.
-			want := max(hdr.cap*2, 4)
-			if grow := uint64(want-hdr.cap) * elemSize; grow <= d.budget {
+			want := max(capacity*2, 4)
+			if grow := uint64(want-capacity) * elemSize; grow <= d.budget {
 				d.budget -= grow
-				slice.Grow(want - hdr.len)
+				if unkept {
+					growth = want
+				} else {
+					slice.Grow(want - hdr.len)
+				}
 			} else {
 				count := i + countElements(d.data, d.pos-1)
 				d.path = d.path[:top] // the finding is on the list
@@ -660,7 +679,7 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 				d.path = append(d.path, pathElem{index: i})
 			}
 		}
-		if d.keep {
+		if d.keep && !unkept {
 			hdr.len = i + 1
 			el = unsafe.Add(hdr.data, uintptr(i)*n.elem.size)
 		} else {
