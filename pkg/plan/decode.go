@@ -581,13 +581,7 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 			d.value(f.node, unsafe.Add(dst, f.offset))
 			d.path = d.path[:len(d.path)-1]
 		}
-		if d.pos < len(d.data) && d.data[d.pos] == ',' {
-			// next's common case, without the call.
-			d.pos++
-			d.ws()
-			continue
-		}
-		if !d.next('}') {
+		if !d.comma() && !d.next('}') {
 			return
 		}
 	}
@@ -688,21 +682,8 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 			}
 			el = scratch
 		}
-		if d.peek() == 'n' {
-			// A list holds values: null in one is a hole, most often left
-			// by an editor, and would decode as an empty element.
-			d.literal("null")
-			d.fail(CodeDecodeType, func() string { return "a list element is null" }, "remove it or fill it in")
-		} else {
-			d.value(n.elem, el)
-		}
-		if d.pos < len(d.data) && d.data[d.pos] == ',' {
-			// next's common case, without the call.
-			d.pos++
-			d.ws()
-			continue
-		}
-		if !d.next(']') {
+		d.element(n, el)
+		if !d.comma() && !d.next(']') {
 			d.path = d.path[:top]
 			return
 		}
@@ -774,19 +755,9 @@ func (d *decoder) flatList(n *node, slice reflect.Value) bool {
 			}
 			el = one
 		}
-		if d.peek() == 'n' {
-			d.literal("null")
-			d.fail(CodeDecodeType, func() string { return "a list element is null" }, "remove it or fill it in")
-		} else {
-			d.value(n.elem, el)
-		}
+		d.element(n, el)
 		count = i + 1
-		if d.pos < len(d.data) && d.data[d.pos] == ',' {
-			d.pos++
-			d.ws()
-			continue
-		}
-		if !d.next(']') {
+		if !d.comma() && !d.next(']') {
 			break
 		}
 	}
@@ -1601,6 +1572,28 @@ func (d *decoder) open(closing byte) bool {
 		return false
 	}
 	return true
+}
+
+// element reads one element of the list n into el.
+func (d *decoder) element(n *node, el unsafe.Pointer) {
+	if d.peek() == 'n' {
+		// A list holds values: null in one is a hole, most often left
+		// by an editor, and would decode as an empty element.
+		d.literal("null")
+		d.fail(CodeDecodeType, func() string { return "a list element is null" }, "remove it or fill it in")
+		return
+	}
+	d.value(n.elem, el)
+}
+
+// comma reads a ',' right after a value with no whitespace after it,
+// next's common case, inline; false leaves the reading to next.
+func (d *decoder) comma() bool {
+	if p := d.pos + 1; p < len(d.data) && d.data[p-1] == ',' && d.data[p] > ' ' {
+		d.pos = p
+		return true
+	}
+	return false
 }
 
 // next reads what follows a member or element: a ',' (true: another one
