@@ -173,10 +173,6 @@ type decoder struct {
 	versionFinding *Finding
 	scratch        []byte // unescaped string values
 	keyScratch     []byte // unescaped field names
-	// lists are the reusable lists flatList reads elements into, one per
-	// element type, and listBytes what they take.
-	lists     map[*node]reflect.Value
-	listBytes uint64
 }
 
 type pathElem struct {
@@ -612,10 +608,6 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 		return
 	}
 	elemSize := uint64(n.elem.size)
-	if r := len(d.data) - start; d.keep && n.flat && n.elem.kind == kindStruct && r >= flatListFrom &&
-		uint64(r/2+1)*elemSize <= d.budget && d.flatList(n, slice) {
-		return
-	}
 	// unkept: the list is counted and cannot fit in the budget, so a
 	// finding is certain (too-large where growing fails, or an element's
 	// own before it) and the plan will not be returned. Its growth is then
@@ -688,94 +680,6 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 			return
 		}
 	}
-}
-
-// scratchListBytes bounds what the reusable lists of flatList may take.
-const scratchListBytes = 8 << 20
-
-// flatListFrom is the document size, from a list's '[' to the end, below
-// which list counts instead of using flatList: counting a small document's
-// lists costs less than flatList's reusable lists (the seed plan).
-const flatListFrom = 16 << 10
-
-// flatList reads a flat list of objects (segments, subnets) whose '[' has
-// been read: into the decoder's reusable list for the element type, then
-// into a list of the plan allocated at its exact length. It reads the
-// elements once, where counting them first reads them twice. list takes
-// it only where counting could not change a finding: the list cannot have
-// more elements than half the bytes from its '[' on, and that many fit in
-// what is left of the budget, so counting would have allocated the list
-// at its length and reported nothing. Findings are made as list makes
-// them. It reports false, with the decoder as it found it, when the
-// reusable list would grow past scratchListBytes (a real plan's largest
-// lists take a few MiB); the list is then read by counting.
-func (d *decoder) flatList(n *node, slice reflect.Value) bool {
-	pos, depth, pathLen := d.pos, d.depth, len(d.path)
-	scratch := d.lists[n]
-	var base unsafe.Pointer
-	capacity := 0
-	if scratch.IsValid() {
-		base, capacity = scratch.UnsafePointer(), scratch.Len()
-	}
-	written := 0           // elements of scratch filled, to clear afterwards
-	var one unsafe.Pointer // one element, reused once values are not kept
-	d.path = append(d.path, pathElem{})
-	top := len(d.path) - 1
-	count := 0
-	for i := 0; ; i++ {
-		d.path[top].index = i
-		var el unsafe.Pointer
-		if d.keep {
-			if i == capacity {
-				want := max(2*capacity, 16)
-				grow := uint64(want-capacity) * uint64(n.elem.size)
-				if d.listBytes+grow > scratchListBytes {
-					// Nothing was reported (d.keep): putting the
-					// position back undoes the reading.
-					scratch.Slice(0, written).Clear()
-					d.pos, d.depth, d.path = pos, depth, d.path[:pathLen]
-					return false
-				}
-				d.listBytes += grow
-				grown := reflect.MakeSlice(n.typ, want, want)
-				if capacity > 0 {
-					reflect.Copy(grown, scratch)
-				}
-				if d.lists == nil {
-					d.lists = map[*node]reflect.Value{}
-				}
-				scratch, base, capacity = grown, grown.UnsafePointer(), want
-				d.lists[n] = scratch
-			}
-			el = unsafe.Add(base, uintptr(i)*n.elem.size)
-			written = i + 1
-		} else {
-			if one == nil {
-				one = reflect.New(n.typ.Elem()).UnsafePointer()
-			}
-			el = one
-		}
-		d.element(n, el)
-		count = i + 1
-		if !d.comma() && !d.next(']') {
-			break
-		}
-	}
-	d.path = d.path[:top]
-	filled := scratch
-	if written > 0 {
-		filled = scratch.Slice(0, written)
-	}
-	if d.keep {
-		d.budget -= uint64(count) * uint64(n.elem.size)
-		out := reflect.MakeSlice(n.typ, count, count)
-		reflect.Copy(out, filled)
-		slice.Set(out)
-	}
-	if written > 0 {
-		filled.Clear() // the next list of this type starts from zero values
-	}
-	return true
 }
 
 // integer reads a JSON number into an integer field from its text: only
