@@ -156,8 +156,11 @@ type decoder struct {
 	path     []pathElem
 	findings []Finding
 	// more counts findings beyond MaxDecodeFindings, by code.
-	more       int
-	moreByCode map[string]int
+	more int
+	// moreByCode holds one count per code: a handful of codes, searched
+	// in order, cost less per finding than a map (a document of a million
+	// mistakes counts a million times).
+	moreByCode []codeCount
 	// keep is false once any finding is made: the plan will not be
 	// returned, so values are only checked, not stored, and lists do not
 	// grow. That bounds the memory a document full of mistakes can take.
@@ -170,10 +173,6 @@ type decoder struct {
 	versionFinding *Finding
 	scratch        []byte // unescaped string values
 	keyScratch     []byte // unescaped field names
-	// lists are the reusable lists flatList reads elements into, one per
-	// element type, and listBytes what they take.
-	lists     map[*node]reflect.Value
-	listBytes uint64
 }
 
 type pathElem struct {
@@ -578,13 +577,7 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 			d.value(f.node, unsafe.Add(dst, f.offset))
 			d.path = d.path[:len(d.path)-1]
 		}
-		if d.pos < len(d.data) && d.data[d.pos] == ',' {
-			// next's common case, without the call.
-			d.pos++
-			d.ws()
-			continue
-		}
-		if !d.next('}') {
+		if !d.comma() && !d.next('}') {
 			return
 		}
 	}
@@ -615,10 +608,14 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 		return
 	}
 	elemSize := uint64(n.elem.size)
-	if r := len(d.data) - start; d.keep && n.flat && n.elem.kind == kindStruct && r >= flatListFrom &&
-		uint64(r/2+1)*elemSize <= d.budget && d.flatList(n, slice) {
-		return
-	}
+	// unkept: the list is counted and cannot fit in the budget, so a
+	// finding is certain (too-large where growing fails, or an element's
+	// own before it) and the plan will not be returned. Its growth is then
+	// only counted against the budget, not allocated: the findings and the
+	// budget come out the same without building a list of up to the whole
+	// budget that is thrown away.
+	unkept := false
+	growth := 0 // the capacity the list would have, when unkept
 	if d.keep {
 		capacity := 0
 		if n.flat {
@@ -630,11 +627,14 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 			capacity = countElements(d.data, start)
 			if size := uint64(capacity) * elemSize; size > d.budget {
 				capacity = 0 // the first step of growth below reports it
+				unkept = true
 			} else {
 				d.budget -= size
 			}
 		}
-		slice.Set(reflect.MakeSlice(n.typ, 0, capacity))
+		if !unkept {
+			slice.Set(reflect.MakeSlice(n.typ, 0, capacity))
+		}
 	}
 	var scratch unsafe.Pointer // one element, reused once values are not kept
 	d.path = append(d.path, pathElem{})
@@ -642,12 +642,20 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 	for i := 0; ; i++ {
 		d.path[top].index = i
 		var el unsafe.Pointer
-		if d.keep && hdr.len == hdr.cap {
+		length, capacity := hdr.len, hdr.cap
+		if unkept {
+			length, capacity = i, growth
+		}
+		if d.keep && length == capacity {
 			// Lists grow by doubling, each step within the budget.
-			want := max(hdr.cap*2, 4)
-			if grow := uint64(want-hdr.cap) * elemSize; grow <= d.budget {
+			want := max(capacity*2, 4)
+			if grow := uint64(want-capacity) * elemSize; grow <= d.budget {
 				d.budget -= grow
-				slice.Grow(want - hdr.len)
+				if unkept {
+					growth = want
+				} else {
+					slice.Grow(want - hdr.len)
+				}
 			} else {
 				count := i + countElements(d.data, d.pos-1)
 				d.path = d.path[:top] // the finding is on the list
@@ -657,7 +665,7 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 				d.path = append(d.path, pathElem{index: i})
 			}
 		}
-		if d.keep {
+		if d.keep && !unkept {
 			hdr.len = i + 1
 			el = unsafe.Add(hdr.data, uintptr(i)*n.elem.size)
 		} else {
@@ -666,123 +674,12 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 			}
 			el = scratch
 		}
-		if d.peek() == 'n' {
-			// A list holds values: null in one is a hole, most often left
-			// by an editor, and would decode as an empty element.
-			d.literal("null")
-			d.fail(CodeDecodeType, func() string { return "a list element is null" }, "remove it or fill it in")
-		} else {
-			d.value(n.elem, el)
-		}
-		if d.pos < len(d.data) && d.data[d.pos] == ',' {
-			// next's common case, without the call.
-			d.pos++
-			d.ws()
-			continue
-		}
-		if !d.next(']') {
+		d.element(n, el)
+		if !d.comma() && !d.next(']') {
 			d.path = d.path[:top]
 			return
 		}
 	}
-}
-
-// scratchListBytes bounds what the reusable lists of flatList may take.
-const scratchListBytes = 8 << 20
-
-// flatListFrom is the document size, from a list's '[' to the end, below
-// which list counts instead of using flatList: counting a small document's
-// lists costs less than flatList's reusable lists (the seed plan).
-const flatListFrom = 16 << 10
-
-// flatList reads a flat list of objects (segments, subnets) whose '[' has
-// been read: into the decoder's reusable list for the element type, then
-// into a list of the plan allocated at its exact length. It reads the
-// elements once, where counting them first reads them twice. list takes
-// it only where counting could not change a finding: the list cannot have
-// more elements than half the bytes from its '[' on, and that many fit in
-// what is left of the budget, so counting would have allocated the list
-// at its length and reported nothing. Findings are made as list makes
-// them. It reports false, with the decoder as it found it, when the
-// reusable list would grow past scratchListBytes (a real plan's largest
-// lists take a few MiB); the list is then read by counting.
-func (d *decoder) flatList(n *node, slice reflect.Value) bool {
-	pos, depth, pathLen := d.pos, d.depth, len(d.path)
-	scratch := d.lists[n]
-	var base unsafe.Pointer
-	capacity := 0
-	if scratch.IsValid() {
-		base, capacity = scratch.UnsafePointer(), scratch.Len()
-	}
-	written := 0           // elements of scratch filled, to clear afterwards
-	var one unsafe.Pointer // one element, reused once values are not kept
-	d.path = append(d.path, pathElem{})
-	top := len(d.path) - 1
-	count := 0
-	for i := 0; ; i++ {
-		d.path[top].index = i
-		var el unsafe.Pointer
-		if d.keep {
-			if i == capacity {
-				want := max(2*capacity, 16)
-				grow := uint64(want-capacity) * uint64(n.elem.size)
-				if d.listBytes+grow > scratchListBytes {
-					// Nothing was reported (d.keep): putting the
-					// position back undoes the reading.
-					scratch.Slice(0, written).Clear()
-					d.pos, d.depth, d.path = pos, depth, d.path[:pathLen]
-					return false
-				}
-				d.listBytes += grow
-				grown := reflect.MakeSlice(n.typ, want, want)
-				if capacity > 0 {
-					reflect.Copy(grown, scratch)
-				}
-				if d.lists == nil {
-					d.lists = map[*node]reflect.Value{}
-				}
-				scratch, base, capacity = grown, grown.UnsafePointer(), want
-				d.lists[n] = scratch
-			}
-			el = unsafe.Add(base, uintptr(i)*n.elem.size)
-			written = i + 1
-		} else {
-			if one == nil {
-				one = reflect.New(n.typ.Elem()).UnsafePointer()
-			}
-			el = one
-		}
-		if d.peek() == 'n' {
-			d.literal("null")
-			d.fail(CodeDecodeType, func() string { return "a list element is null" }, "remove it or fill it in")
-		} else {
-			d.value(n.elem, el)
-		}
-		count = i + 1
-		if d.pos < len(d.data) && d.data[d.pos] == ',' {
-			d.pos++
-			d.ws()
-			continue
-		}
-		if !d.next(']') {
-			break
-		}
-	}
-	d.path = d.path[:top]
-	filled := scratch
-	if written > 0 {
-		filled = scratch.Slice(0, written)
-	}
-	if d.keep {
-		d.budget -= uint64(count) * uint64(n.elem.size)
-		out := reflect.MakeSlice(n.typ, count, count)
-		reflect.Copy(out, filled)
-		slice.Set(out)
-	}
-	if written > 0 {
-		filled.Clear() // the next list of this type starts from zero values
-	}
-	return true
 }
 
 // integer reads a JSON number into an integer field from its text: only
@@ -1104,10 +1001,13 @@ func (d *decoder) failAt(code string, key []byte, msg func() string, hint string
 	d.keep = false
 	if len(d.findings) >= MaxDecodeFindings {
 		d.more++
-		if d.moreByCode == nil {
-			d.moreByCode = map[string]int{}
+		for i := range d.moreByCode {
+			if d.moreByCode[i].code == code {
+				d.moreByCode[i].n++
+				return
+			}
 		}
-		d.moreByCode[code]++
+		d.moreByCode = append(d.moreByCode, codeCount{code, 1})
 		return
 	}
 	path := d.pathString()
@@ -1117,15 +1017,18 @@ func (d *decoder) failAt(code string, key []byte, msg func() string, hint string
 	d.findings = append(d.findings, Finding{Code: code, Severity: SeverityError, Path: path, Message: msg(), Hint: hint})
 }
 
+// codeCount counts the findings of one code beyond MaxDecodeFindings.
+type codeCount struct {
+	code string
+	n    int
+}
+
 func (d *decoder) moreFinding() Finding {
-	codes := make([]string, 0, len(d.moreByCode))
-	for c := range d.moreByCode {
-		codes = append(codes, c)
-	}
-	slices.Sort(codes)
-	parts := make([]string, len(codes))
-	for i, c := range codes {
-		parts[i] = fmt.Sprintf("%s %d", c, d.moreByCode[c])
+	counts := slices.Clone(d.moreByCode)
+	slices.SortFunc(counts, func(a, b codeCount) int { return strings.Compare(a.code, b.code) })
+	parts := make([]string, len(counts))
+	for i, c := range counts {
+		parts[i] = fmt.Sprintf("%s %d", c.code, c.n)
 	}
 	return Finding{Code: CodeDecodeMore, Severity: SeverityError, Path: "$",
 		Message: fmt.Sprintf("%d more problems not listed (%s)", d.more, strings.Join(parts, ", ")),
@@ -1573,6 +1476,28 @@ func (d *decoder) open(closing byte) bool {
 		return false
 	}
 	return true
+}
+
+// element reads one element of the list n into el.
+func (d *decoder) element(n *node, el unsafe.Pointer) {
+	if d.peek() == 'n' {
+		// A list holds values: null in one is a hole, most often left
+		// by an editor, and would decode as an empty element.
+		d.literal("null")
+		d.fail(CodeDecodeType, func() string { return "a list element is null" }, "remove it or fill it in")
+		return
+	}
+	d.value(n.elem, el)
+}
+
+// comma reads a ',' right after a value with no whitespace after it,
+// next's common case, inline; false leaves the reading to next.
+func (d *decoder) comma() bool {
+	if p := d.pos + 1; p < len(d.data) && d.data[p-1] == ',' && d.data[p] > ' ' {
+		d.pos = p
+		return true
+	}
+	return false
 }
 
 // next reads what follows a member or element: a ',' (true: another one
