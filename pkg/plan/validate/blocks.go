@@ -96,6 +96,7 @@ type blockSet struct {
 	sweep    cidr.Blocks
 	att      []int // position of each attachment's first CIDR
 	ifc, tun int   // positions of the first interface and tunnel block
+	n        int   // how many blocks the sweep holds, once the walk is done
 }
 
 // newBlockSet numbers the plan's block fields; its sweep is still empty.
@@ -294,8 +295,11 @@ func (c *checker) checkBlocks() {
 	p := c.p
 	s := newBlockSet(p)
 	c.blocks = s
-	// Room for every field up to the interfaces, nulls included: one
-	// allocation of 8 bytes a field, never grown.
+	// Room for every field up to the interfaces, nulls included: 8 bytes
+	// a field, in the name table's storage, which is free until the
+	// attachments' names are checked (checkPlan has sized it for the
+	// segments); it goes back there after the sweep.
+	s.sweep.Reuse(c.names.take())
 	s.sweep.Grow(s.ifc)
 	for i := range p.IDC.Segments {
 		q := p.IDC.Segments[i].CIDR
@@ -371,7 +375,9 @@ func (c *checker) checkBlocks() {
 			c.checkBlock(block{prefix: t.InsideCIDRIPv6, kind: KindTunnel, i: i, ipv6: true}, s.tun+2*i+1)
 		}
 	}
+	s.n = s.sweep.Len()
 	c.checkOverlaps(s)
+	c.names.give(s.sweep.Take())
 }
 
 // span4 is an IPv4 block as its first and last address.
@@ -609,7 +615,7 @@ func (c *checker) freeSpace() *freeSpace {
 }
 
 func newFreeSpace(c *checker, blocks *blockSet) *freeSpace {
-	used := make([]netip.Prefix, 0, blocks.sweep.Len())
+	used := make([]netip.Prefix, 0, blocks.n)
 	blocks.each(func(_ int, b block) { used = append(used, b.prefix) })
 	return &freeSpace{c: c, blocks: blocks, used: cidr.Aggregate(used)}
 }
@@ -632,7 +638,7 @@ func (f *freeSpace) suggest(b block, bits int) (netip.Prefix, bool) {
 		// The subnet's own VPC CIDRs are where it must go, so they do not
 		// count as used; everything else, other subnets included, does.
 		ranges = f.c.p.BorderGateway.Attachments[b.i].CIDRs
-		used = make([]netip.Prefix, 0, f.blocks.sweep.Len())
+		used = make([]netip.Prefix, 0, f.blocks.n)
 		f.blocks.each(func(_ int, o block) {
 			if !(o.kind == KindVPC && o.i == b.i) {
 				used = append(used, o.prefix)
