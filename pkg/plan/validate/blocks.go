@@ -163,21 +163,28 @@ func (s *blockSet) attachmentAt(pos int) int {
 	return lo - 1
 }
 
-// ownVPC reports whether the blocks at positions a and b are a VPC CIDR
-// and a subnet of the same attachment (in either order), the pair every
+// attRange is the positions of one attachment's blocks: its CIDRs from
+// start, its subnets from cidrs, up to end. The zero attRange holds none.
+type attRange struct{ start, cidrs, end int }
+
+// rangeAt is the attRange of the attachment holding position pos, or the
+// zero attRange when pos is not an attachment's.
+func (s *blockSet) rangeAt(pos int) attRange {
+	if pos < len(s.p.IDC.Segments) || pos >= s.ifc {
+		return attRange{}
+	}
+	i := s.attachmentAt(pos)
+	a := &s.p.BorderGateway.Attachments[i]
+	start := s.att[i]
+	return attRange{start, start + len(a.CIDRs), start + len(a.CIDRs) + len(a.Subnets)}
+}
+
+// ownVPC reports whether the blocks at positions a (inside r) and b are a
+// VPC CIDR and a subnet of r's attachment, in either order: the pair every
 // subnet makes and overlapSeverity passes over, told apart here without
 // building either block.
-func (s *blockSet) ownVPC(a, b int) bool {
-	if a < len(s.p.IDC.Segments) || a >= s.ifc || b < len(s.p.IDC.Segments) || b >= s.ifc {
-		return false
-	}
-	i := s.attachmentAt(a)
-	start, cidrs := s.att[i], len(s.p.BorderGateway.Attachments[i].CIDRs)
-	end := start + cidrs + len(s.p.BorderGateway.Attachments[i].Subnets)
-	if b < start || b >= end {
-		return false
-	}
-	return (a < start+cidrs) != (b < start+cidrs)
+func (r attRange) ownVPC(a, b int) bool {
+	return r.start <= b && b < r.end && (a < r.cidrs) != (b < r.cidrs)
 }
 
 // each calls fn with every block the plan has, in position order.
@@ -504,8 +511,14 @@ func overlapCode(a, b block, kind cidr.OverlapKind) string {
 func (c *checker) checkOverlaps(blocks *blockSet) {
 	listed, unlisted, scanned := 0, 0, 0
 	worst := plan.SeverityInfo
+	// The outer block's attachment, looked up once per outer block: a VPC
+	// CIDR comes with all its subnets in a row.
+	outer, r := -1, attRange{}
 	for o := range blocks.sweep.Overlaps() {
-		if blocks.ownVPC(o.A, o.B) {
+		if o.A != outer {
+			outer, r = o.A, blocks.rangeAt(o.A)
+		}
+		if r.ownVPC(o.A, o.B) {
 			continue // a subnet inside its own VPC: most pairs of a clean plan
 		}
 		a, b := blocks.at(o.A), blocks.at(o.B)
