@@ -55,6 +55,50 @@ type sweepItem struct {
 // maxKeyRef is the largest reference an IPv4 sort key holds (26 bits).
 const maxKeyRef = 1<<26 - 1
 
+// wideKey is a block the IPv4 keys do not hold, in 24 bytes: its first
+// address, then its family, length and reference packed in one word.
+type wideKey struct {
+	hi, lo uint64
+	meta   uint64 // v6 << 63 | bits << 55 | ref
+}
+
+// maxWideRef is the largest reference a wideKey holds.
+const maxWideRef = 1<<55 - 1
+
+func newWideKey(first u128, bits, ref int, v6 bool) wideKey {
+	if uint(ref) > maxWideRef {
+		panic("cidr: Blocks reference out of range")
+	}
+	meta := uint64(bits)<<55 | uint64(ref)
+	if v6 {
+		meta |= 1 << 63
+	}
+	return wideKey{first.hi, first.lo, meta}
+}
+
+// item unpacks k for the sweep.
+func (k wideKey) item() sweepItem {
+	bits, v6 := int(k.meta>>55&0xff), k.meta>>63 == 1
+	width := 32
+	if v6 {
+		width = 128
+	}
+	first := u128{k.hi, k.lo}
+	return sweepItem{first, first.or(lowOnes(width - bits)), bits, int(k.meta & maxWideRef), v6}
+}
+
+// compareWide orders wide keys for the sweep: IPv4 first, then first
+// address, then length, then reference.
+func compareWide(a, b wideKey) int {
+	if a.meta>>63 != b.meta>>63 {
+		return cmp.Compare(a.meta>>63, b.meta>>63)
+	}
+	if c := (u128{a.hi, a.lo}).cmp(u128{b.hi, b.lo}); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.meta, b.meta)
+}
+
 // Blocks is a set of address blocks reduced to integers for the overlap
 // sweep, each with a caller's reference (a position in the caller's own
 // lists, say). It holds no pointers: the garbage collector never scans it
@@ -71,7 +115,7 @@ type Blocks struct {
 	v4 []uint64
 	// wide holds IPv6 blocks and, once a reference does not fit a key
 	// (spilled), every IPv4 block too.
-	wide []sweepItem
+	wide []wideKey
 	// spilled is 0, or above maxKeyRef once the IPv4 blocks are items
 	// (one comparison in AddV4 tests both the reference and this).
 	spilled uint
@@ -80,6 +124,21 @@ type Blocks struct {
 // Grow makes room for n more IPv4 blocks, so that a caller that knows how
 // many are coming fills one allocation instead of growing it.
 func (s *Blocks) Grow(n int) { s.v4 = slices.Grow(s.v4, n) }
+
+// Reuse empties the set and makes it keep its IPv4 blocks in buf's
+// storage (buf's contents are overwritten), so that a caller with a spare
+// buffer of 8-byte words allocates nothing for them.
+func (s *Blocks) Reuse(buf []uint64) {
+	*s = Blocks{v4: buf[:0], wide: s.wide[:0]}
+}
+
+// Take empties the set and hands the storage of its IPv4 blocks to the
+// caller, for Reuse or any other use: the set no longer refers to it.
+func (s *Blocks) Take() []uint64 {
+	buf := s.v4[:0]
+	*s = Blocks{wide: s.wide[:0]}
+	return buf
+}
 
 // Len is the number of blocks in the set.
 func (s *Blocks) Len() int { return len(s.v4) + len(s.wide) }
@@ -101,8 +160,7 @@ func (s *Blocks) Add(p netip.Prefix, ref int) {
 // clear; Add clears them) and whose length is bits (0 to 128), with
 // reference ref ≥ 0.
 func (s *Blocks) AddV6(hi, lo uint64, bits, ref int) {
-	first := u128{hi, lo}
-	s.wide = append(s.wide, sweepItem{first, first.or(lowOnes(128 - bits)), bits, ref, true})
+	s.wide = append(s.wide, newWideKey(u128{hi, lo}, bits, ref, true))
 }
 
 // AddV4 adds the IPv4 block first/bits with reference ref ≥ 0, for
@@ -119,12 +177,12 @@ func (s *Blocks) AddV4(first uint32, bits, ref int) {
 	if s.spilled == 0 {
 		s.spilled = maxKeyRef + 1
 		for _, k := range s.v4 {
-			s.wide = append(s.wide, keyItem(k))
+			it := keyItem(k)
+			s.wide = append(s.wide, newWideKey(it.first, it.bits, it.ref, false))
 		}
 		s.v4 = nil
 	}
-	host := uint64(1)<<(32-bits) - 1
-	s.wide = append(s.wide, sweepItem{u128{0, uint64(first)}, u128{0, uint64(first) | host}, bits, ref, false})
+	s.wide = append(s.wide, newWideKey(u128{0, uint64(first)}, bits, ref, false))
 }
 
 // keyItem unpacks an IPv4 sort key.
@@ -146,22 +204,9 @@ type Pair struct {
 // contains), then reference.
 func (s *Blocks) sort() {
 	slices.Sort(s.v4)
-	if !slices.IsSortedFunc(s.wide, compareItems) {
-		slices.SortFunc(s.wide, compareItems)
+	if !slices.IsSortedFunc(s.wide, compareWide) {
+		slices.SortFunc(s.wide, compareWide)
 	}
-}
-
-func compareItems(a, b sweepItem) int {
-	if a.v6 != b.v6 {
-		if b.v6 {
-			return -1
-		}
-		return 1
-	}
-	if c := a.first.cmp(b.first); c != 0 {
-		return c
-	}
-	return cmp.Or(cmp.Compare(a.bits, b.bits), cmp.Compare(a.ref, b.ref))
 }
 
 // Overlaps yields every overlapping pair of the set: the sort is
@@ -188,8 +233,9 @@ func (s *Blocks) Overlaps() iter.Seq[Pair] {
 			stack = append(stack, it)
 		}
 		stack = stack[:0]
-		for n, it := range s.wide {
-			if n > 0 && it.v6 != s.wide[n-1].v6 {
+		for _, k := range s.wide {
+			it := k.item()
+			if len(stack) > 0 && it.v6 != stack[0].v6 {
 				stack = stack[:0] // the families never overlap
 			}
 			for len(stack) > 0 && stack[len(stack)-1].last.cmp(it.first) < 0 {
@@ -227,8 +273,9 @@ func (s *Blocks) Count() int {
 		stack = append(stack, it)
 	}
 	stack = stack[:0]
-	for m, it := range s.wide {
-		if m > 0 && it.v6 != s.wide[m-1].v6 {
+	for _, k := range s.wide {
+		it := k.item()
+		if len(stack) > 0 && it.v6 != stack[0].v6 {
 			stack = stack[:0]
 		}
 		for len(stack) > 0 && stack[len(stack)-1].last.cmp(it.first) < 0 {

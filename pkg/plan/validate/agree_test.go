@@ -147,3 +147,41 @@ func TestMessyPlanFindings(t *testing.T) {
 		}
 	}
 }
+
+// The positions lead back to the plan's fields, and checkOverlaps' quick
+// test for a subnet and its own VPC's CIDR says what overlapSeverity's
+// rule says, for every pair of positions of a messy plan (empty
+// attachments and IPv6 fields included).
+func TestPositionsAndOwnVPC(t *testing.T) {
+	p := messyPlan(t, 300, 11)
+	p.BorderGateway.Attachments = append(p.BorderGateway.Attachments[:3],
+		append([]plan.Attachment{{Name: "empty"}, {Name: "cidrs-only", CIDRs: []netip.Prefix{mp("11.9.0.0/16")}}}, p.BorderGateway.Attachments[3:]...)...)
+	s := newBlockSet(p)
+	var all []block
+	for pos := range s.end() {
+		all = append(all, s.at(pos))
+	}
+	if len(all) != len(entriesOf(p))+countMissing(all) {
+		t.Fatalf("%d positions, %d blocks and %d missing", len(all), len(entriesOf(p)), countMissing(all))
+	}
+	for a := range all {
+		r := s.rangeAt(a)
+		for b := range all {
+			x, y := all[a], all[b]
+			want := (x.kind == KindVPC && y.kind == KindSubnet || x.kind == KindSubnet && y.kind == KindVPC) && x.i == y.i
+			if got := r.ownVPC(a, b); got != want {
+				t.Fatalf("positions %d (%s) and %d (%s): ownVPC %v, want %v", a, x.path(), b, y.path(), got, want)
+			}
+		}
+	}
+}
+
+func countMissing(bs []block) int {
+	n := 0
+	for _, b := range bs {
+		if !b.prefix.IsValid() {
+			n++
+		}
+	}
+	return n
+}

@@ -96,6 +96,7 @@ type blockSet struct {
 	sweep    cidr.Blocks
 	att      []int // position of each attachment's first CIDR
 	ifc, tun int   // positions of the first interface and tunnel block
+	n        int   // how many blocks the sweep holds, once the walk is done
 }
 
 // newBlockSet numbers the plan's block fields; its sweep is still empty.
@@ -162,21 +163,28 @@ func (s *blockSet) attachmentAt(pos int) int {
 	return lo - 1
 }
 
-// ownVPC reports whether the blocks at positions a and b are a VPC CIDR
-// and a subnet of the same attachment (in either order), the pair every
+// attRange is the positions of one attachment's blocks: its CIDRs from
+// start, its subnets from cidrs, up to end. The zero attRange holds none.
+type attRange struct{ start, cidrs, end int }
+
+// rangeAt is the attRange of the attachment holding position pos, or the
+// zero attRange when pos is not an attachment's.
+func (s *blockSet) rangeAt(pos int) attRange {
+	if pos < len(s.p.IDC.Segments) || pos >= s.ifc {
+		return attRange{}
+	}
+	i := s.attachmentAt(pos)
+	a := &s.p.BorderGateway.Attachments[i]
+	start := s.att[i]
+	return attRange{start, start + len(a.CIDRs), start + len(a.CIDRs) + len(a.Subnets)}
+}
+
+// ownVPC reports whether the blocks at positions a (inside r) and b are a
+// VPC CIDR and a subnet of r's attachment, in either order: the pair every
 // subnet makes and overlapSeverity passes over, told apart here without
 // building either block.
-func (s *blockSet) ownVPC(a, b int) bool {
-	if a < len(s.p.IDC.Segments) || a >= s.ifc || b < len(s.p.IDC.Segments) || b >= s.ifc {
-		return false
-	}
-	i := s.attachmentAt(a)
-	start, cidrs := s.att[i], len(s.p.BorderGateway.Attachments[i].CIDRs)
-	end := start + cidrs + len(s.p.BorderGateway.Attachments[i].Subnets)
-	if b < start || b >= end {
-		return false
-	}
-	return (a < start+cidrs) != (b < start+cidrs)
+func (r attRange) ownVPC(a, b int) bool {
+	return r.start <= b && b < r.end && (a < r.cidrs) != (b < r.cidrs)
 }
 
 // each calls fn with every block the plan has, in position order.
@@ -294,8 +302,11 @@ func (c *checker) checkBlocks() {
 	p := c.p
 	s := newBlockSet(p)
 	c.blocks = s
-	// Room for every field up to the interfaces, nulls included: one
-	// allocation of 8 bytes a field, never grown.
+	// Room for every field up to the interfaces, nulls included: 8 bytes
+	// a field, in the name table's storage, which is free until the
+	// attachments' names are checked (checkPlan has sized it for the
+	// segments); it goes back there after the sweep.
+	s.sweep.Reuse(c.names.take())
 	s.sweep.Grow(s.ifc)
 	for i := range p.IDC.Segments {
 		q := p.IDC.Segments[i].CIDR
@@ -371,7 +382,9 @@ func (c *checker) checkBlocks() {
 			c.checkBlock(block{prefix: t.InsideCIDRIPv6, kind: KindTunnel, i: i, ipv6: true}, s.tun+2*i+1)
 		}
 	}
+	s.n = s.sweep.Len()
 	c.checkOverlaps(s)
+	c.names.give(s.sweep.Take())
 }
 
 // span4 is an IPv4 block as its first and last address.
@@ -498,8 +511,14 @@ func overlapCode(a, b block, kind cidr.OverlapKind) string {
 func (c *checker) checkOverlaps(blocks *blockSet) {
 	listed, unlisted, scanned := 0, 0, 0
 	worst := plan.SeverityInfo
+	// The outer block's attachment, looked up once per outer block: a VPC
+	// CIDR comes with all its subnets in a row.
+	outer, r := -1, attRange{}
 	for o := range blocks.sweep.Overlaps() {
-		if blocks.ownVPC(o.A, o.B) {
+		if o.A != outer {
+			outer, r = o.A, blocks.rangeAt(o.A)
+		}
+		if r.ownVPC(o.A, o.B) {
 			continue // a subnet inside its own VPC: most pairs of a clean plan
 		}
 		a, b := blocks.at(o.A), blocks.at(o.B)
@@ -609,7 +628,7 @@ func (c *checker) freeSpace() *freeSpace {
 }
 
 func newFreeSpace(c *checker, blocks *blockSet) *freeSpace {
-	used := make([]netip.Prefix, 0, blocks.sweep.Len())
+	used := make([]netip.Prefix, 0, blocks.n)
 	blocks.each(func(_ int, b block) { used = append(used, b.prefix) })
 	return &freeSpace{c: c, blocks: blocks, used: cidr.Aggregate(used)}
 }
@@ -632,7 +651,7 @@ func (f *freeSpace) suggest(b block, bits int) (netip.Prefix, bool) {
 		// The subnet's own VPC CIDRs are where it must go, so they do not
 		// count as used; everything else, other subnets included, does.
 		ranges = f.c.p.BorderGateway.Attachments[b.i].CIDRs
-		used = make([]netip.Prefix, 0, f.blocks.sweep.Len())
+		used = make([]netip.Prefix, 0, f.blocks.n)
 		f.blocks.each(func(_ int, o block) {
 			if !(o.kind == KindVPC && o.i == b.i) {
 				used = append(used, o.prefix)

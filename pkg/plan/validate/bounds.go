@@ -177,7 +177,7 @@ var specialV4 = func() (out [][2]uint32) {
 }()
 
 // specialOctet marks each first octet whose /8 some special IPv4 range
-// touches: a block inside one unmarked /8 touches none (plainV4).
+// touches: a block inside one unmarked /8 touches none (addPlain).
 var specialOctet = func() (out [256]bool) {
 	for _, r := range specialV4 {
 		for o := r[0] >> 24; o <= r[1]>>24; o++ {

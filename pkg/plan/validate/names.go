@@ -25,6 +25,7 @@ type nameTable struct {
 	strong       bool // hashing with maphash
 	probes, max  int  // probes so far in this list, and the bound
 	strongAlways bool // tests: maphash from the start
+	seeded       bool
 }
 
 // reset empties the table for a list of n items. maxProbes bounds the
@@ -34,9 +35,10 @@ func (t *nameTable) reset(n, maxProbes int) {
 	for size < 2*n {
 		size <<= 1
 	}
-	if t.slots == nil {
+	if !t.seeded {
 		t.seed = maphash.MakeSeed()
 		t.quickSeed = maphash.String(t.seed, "quickHash")
+		t.seeded = true
 	}
 	if cap(t.slots) < size {
 		t.slots = make([]uint64, size)
@@ -46,6 +48,16 @@ func (t *nameTable) reset(n, maxProbes int) {
 	}
 	t.strong, t.probes, t.max = t.strongAlways, 0, maxProbes
 }
+
+// take hands the table's storage to the caller (the block sweep, between
+// lists), leaving the table empty; give hands storage back.
+func (t *nameTable) take() []uint64 {
+	buf := t.slots
+	t.slots = nil
+	return buf
+}
+
+func (t *nameTable) give(buf []uint64) { t.slots = buf[:0] }
 
 // probeBound is the probes a list of n items may take before the table
 // turns to maphash: at most half full, linear probing takes a few per
