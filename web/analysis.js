@@ -167,7 +167,9 @@ export class Analysis {
       $('strategy-mode').textContent = r.mode ? `· ${r.mode === 'prefix-split' ? 'prefix split' : r.mode === 'as-path' ? 'AS_PATH prepend' : r.mode}` : '';
       // Most pauses in typing leave the advertisements as they were: then
       // the page keeps them rather than rebuilding (and laying out) them.
-      const key = JSON.stringify([r, this.page.plan.profile ?? null]);
+      // The key holds what the view shows (each list's first entries and
+      // its length), not 10,000 prefixes of a 5,000-segment plan.
+      const key = JSON.stringify([{ ...r, findings: undefined, idcToCloud: shownLists(r.idcToCloud), cloudToIdc: shownLists(r.cloudToIdc) }, this.page.plan.profile ?? null]);
       if (key !== this.strategyKey || !out.firstChild) {
         this.strategyKey = key;
         replaceChildren(out, renderStrategy(r, this.page.profile, this.page.plan.profile));
@@ -182,6 +184,10 @@ export class Analysis {
 
   unavailable(msg) {
     this.drawDiagram();
+    // The same message again (every pause in typing while the plan has an
+    // error): the views already say it.
+    if (this.unavailableShown === msg && $('matrix-csv').disabled) return;
+    this.unavailableShown = msg;
     renderLoss($('scenario-loss'), []);
     const sum = $('scenario-summary');
     sum.textContent = msg;
@@ -249,6 +255,7 @@ export class Analysis {
   // ---- simulation -------------------------------------------------------------
 
   async simulate(text) {
+    this.unavailableShown = null;
     const name = this.current();
     $('routes-scenario').textContent = `· ${scenarioTitle(name)}`;
     try {
@@ -331,6 +338,7 @@ export class Analysis {
     const p = this.paths();
     const sum = $('scenario-summary');
     if (!p) return;
+    this.unavailableShown = null;
     const say = (kinds) => (kinds.size ? [...kinds].map((k) => kindLabel[k] || k).join(' and ') : 'no path');
     let text = `${scenarioTitle(this.current())}: IDC → VPC over ${say(p.kindsUp)}; VPC → IDC over ${say(p.kindsDown)}.`;
     if (p.unreachable) text += ` ${p.unreachable} of ${p.cells} segment pairs unreachable.`;
@@ -374,6 +382,7 @@ export class Analysis {
   renderMatrix() {
     const m = this.matrix;
     const out = $('matrix-out');
+    this.unavailableShown = null;
     $('matrix-csv').disabled = false;
     const scen = m.scenarios.map((s) => s.name);
     const col = new Map(scen.map((n, i) => [n, i]));
@@ -424,6 +433,15 @@ export class Analysis {
 // typing (a main-thread task of most of a second, issue 14). The
 // provisioning export and the router configuration carry every one.
 const maxAnnsListed = 50;
+
+// shownLists is what the view shows of one direction's lists: each list's
+// length and first maxAnnsListed entries.
+function shownLists(side) {
+  if (!side || typeof side !== 'object') return side;
+  const out = {};
+  for (const [k, v] of Object.entries(side)) out[k] = Array.isArray(v) ? [v.length, v.slice(0, maxAnnsListed)] : v;
+  return out;
+}
 
 function renderStrategy(r, profile, own) {
   const list = (anns) => {
