@@ -60,8 +60,14 @@ func TestBigPlanViewsStayBounded(t *testing.T) {
 			Segments []struct{ Name string } `json:"segments"`
 		} `json:"idc"`
 	}
-	if err := json.Unmarshal([]byte(b.planJSON()), &plan); err != nil {
+	text := b.planJSON()
+	if err := json.Unmarshal([]byte(text), &plan); err != nil {
 		t.Fatal(err)
+	}
+	// The page keeps each segment's text between keystrokes; the whole must
+	// still be exactly JSON.stringify of the plan.
+	if !eval[bool](b, `(() => { const t = hybridplanPage.getPlanJSON(); return JSON.stringify(JSON.parse(t)) === t; })()`) {
+		t.Errorf("the plan text is not what JSON.stringify makes of it: %.200s", text)
 	}
 	if len(plan.IDC.Segments) != 5000 || plan.IDC.Segments[0].Name != "typed" || plan.IDC.Segments[4999].Name != "typed" {
 		t.Errorf("the typed names did not reach the plan (%d segments)", len(plan.IDC.Segments))

@@ -137,8 +137,7 @@ export class Analysis {
       this.matrix = m;
       this.matrixFor = text;
       this.setScenarios(m.scenarios);
-      this.drawDiagram();
-      this.renderSummary();
+      this.redrawScenario();
       this.renderMatrix();
     } catch (e) {
       if (text !== this.page.planText) return;
@@ -161,7 +160,8 @@ export class Analysis {
       return;
     }
     try {
-      const r = await this.api.strategy(text);
+      // The page's own call cuts the lists in the worker (bridge.js).
+      const r = this.available('strategyShown') ? await this.api.strategyShown(text, maxAnnsListed) : await this.api.strategy(text);
       if (text !== this.page.planText) return;
       this.page.setStrategyFindings(r.findings);
       $('strategy-mode').textContent = r.mode ? `· ${r.mode === 'prefix-split' ? 'prefix split' : r.mode === 'as-path' ? 'AS_PATH prepend' : r.mode}` : '';
@@ -262,8 +262,7 @@ export class Analysis {
       const st = await this.api.simulate(text, name);
       if (text !== this.page.planText || name !== this.current()) return;
       this.state = st;
-      this.drawDiagram();
-      this.renderSummary();
+      this.redrawScenario();
       renderLoss($('scenario-loss'), st.failover);
       renderRoutes($('routes-bgw'), st.borderGateway.routes, 'bgw');
       renderRoutes($('routes-cr'), st.customerRouter.routes, 'cr');
@@ -302,6 +301,15 @@ export class Analysis {
       else if (!c.symmetric) { asymmetric++; broken.push(c); }
     }
     return { cells: cells.length, toCloud, toIDC, kindsUp, kindsDown, unreachable, asymmetric, attachments, broken };
+  }
+
+  /**
+   * redrawScenario redraws the diagram and the summary from the current
+   * state in the next frame: the matrix and the simulation answering close
+   * together draw them once.
+   */
+  redrawScenario() {
+    this.page.renders.request('scenario', () => { this.drawDiagram(); this.renderSummary(); });
   }
 
   drawDiagram() {
@@ -444,13 +452,13 @@ function shownLists(side) {
 }
 
 function renderStrategy(r, profile, own) {
-  const list = (anns) => {
-    if (!anns || !anns.length) return h('p', { class: 'muted' }, 'nothing');
+  const list = (anns, total = anns?.length) => {
+    if (!anns || !total) return h('p', { class: 'muted' }, 'nothing');
     const items = anns.slice(0, maxAnnsListed).map((a) => h('li', null,
       h('span', { class: 'mono' }, a.prefix),
       a.prepend ? h('span', { class: 'prepend' }, ` +${a.prepend} prepend${a.prepend > 1 ? 's' : ''}`) : null,
       a.origin ? h('span', { class: 'muted' }, ' ', a.origin) : null));
-    if (anns.length > maxAnnsListed) items.push(h('li', { class: 'muted' }, `… and ${(anns.length - maxAnnsListed).toLocaleString('en')} more prefixes (every one is in the router configuration and the provisioning export)`));
+    if (total > maxAnnsListed) items.push(h('li', { class: 'muted' }, `… and ${(total - maxAnnsListed).toLocaleString('en')} more prefixes (every one is in the router configuration and the provisioning export)`));
     return h('ul', { class: 'ann' }, items);
   };
   // The plan may override the quota (its JD Cloud profile); the notes the
@@ -462,9 +470,9 @@ function renderStrategy(r, profile, own) {
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, pill('direct-connection'), ' over Direct Connection'), h('th', { scope: 'col' }, pill('vpn'), ' over VPN'))),
       h('tbody', null,
         h('tr', null, h('th', { scope: 'row' }, 'IDC → cloud', h('div', { class: 'muted' }, 'the customer router announces')),
-          h('td', null, list(r.idcToCloud?.directConnection)), h('td', null, list(r.idcToCloud?.vpn))),
+          h('td', null, list(r.idcToCloud?.directConnection, r.totals?.idcToCloud?.directConnection)), h('td', null, list(r.idcToCloud?.vpn, r.totals?.idcToCloud?.vpn))),
         h('tr', null, h('th', { scope: 'row' }, 'Cloud → IDC', h('div', { class: 'muted' }, 'the border gateway announces')),
-          h('td', null, list(r.cloudToIdc?.directConnection)), h('td', null, list(r.cloudToIdc?.vpn))))),
+          h('td', null, list(r.cloudToIdc?.directConnection, r.totals?.cloudToIdc?.directConnection)), h('td', null, list(r.cloudToIdc?.vpn, r.totals?.cloudToIdc?.vpn))))),
     h('p', { class: 'muted' },
       `The border gateway learns ${r.dynamicRoutes} route${r.dynamicRoutes === 1 ? '' : 's'} over BGP` + (quota ? ` (quota ${quota}).` : '.'),
       lp ? ` The customer router sets local-preference ${lp.directConnection} on Direct Connection routes and ${lp.vpn} on VPN routes.` : ' No local-preference is set on the customer router.'),

@@ -91,11 +91,27 @@ export async function loadCore(options = {}) {
   if (info.functions.includes('matrixTable')) {
     api.matrix = (...args) => api.matrixTable(...args).then(expandMatrix);
   }
+  if (info.functions.includes('strategy')) addPageViews(api, analysisLane);
   api.drafts = {};
   for (const fn of info.drafts) api.drafts[fn] = (...args) => core.call('drafts.' + fn, args, null);
   // Start the analysis worker now, while the page shows the first plan.
   analysisLane();
   return Object.freeze(api);
+}
+
+// ---- Page views: results cut to what the page shows --------------------------
+//
+// addPageViews adds the calls only the page uses (web/worker.js, pageCalls),
+// run by the analysis worker and superseded like its other calls:
+//   strategyShown(plan, limit): strategy(plan) with each advertisement list
+//   cut to its first limit entries in the worker, and totals (the lists'
+//   lengths), so a plan of thousands of prefixes is not copied to the page.
+function addPageViews(api, analysisLane) {
+  api.strategyShown = (text, limit) => {
+    const lane = analysisLane();
+    lane.supersede(planKey([text]));
+    return lane.call('page.strategyShown', [text, limit], planKey([text]));
+  };
 }
 
 // Fields of a matrixTable cell (wasm/api.MatrixTable).

@@ -65,7 +65,7 @@ async function start(module) {
 
 async function run({ id, fn, args }) {
   const [group, name] = fn.includes('.') ? fn.split('.', 2) : [null, fn];
-  const target = group ? api[group] : api;
+  const target = group === 'page' ? pageCalls : group ? api[group] : api;
   const f = target && target[name];
   if (typeof f !== 'function') {
     self.postMessage({ type: 'result', id, ok: false, error: { code: 'call.argument', message: `the planner core has no function ${fn}`, hint: 'see wasm/API.md' } });
@@ -100,3 +100,32 @@ function plain(e) {
   if (e instanceof Error) return { code: 'internal', message: e.message };
   return e;
 }
+
+// ---- Page views: results cut to what the page shows ------------------------
+//
+// Calls 'page.NAME' (web/bridge.js, addPageViews), for the page only and not
+// part of the core's API. The page's advertisements (web/analysis.js) list
+// the first entries of each list and how many there are; a 5,000-segment
+// plan's strategy holds 10,000 prefixes, and receiving them cost the page's
+// main thread tens of milliseconds per pause in typing (issue 14). The
+// worker cuts the lists before they are copied.
+const pageCalls = {
+  /**
+   * strategyShown is strategy(plan) with each advertisement list cut to its
+   * first limit entries, and totals: {idcToCloud: {path: length}, cloudToIdc: {…}}.
+   */
+  async strategyShown(plan, limit) {
+    const r = await api.strategy(plan);
+    const cut = (side) => {
+      if (!side || typeof side !== 'object') return [side, {}];
+      const lists = {}, totals = {};
+      for (const [k, v] of Object.entries(side)) {
+        lists[k] = Array.isArray(v) ? v.slice(0, limit) : v;
+        if (Array.isArray(v)) totals[k] = v.length;
+      }
+      return [lists, totals];
+    };
+    const [idcToCloud, idcTotals] = cut(r.idcToCloud), [cloudToIdc, cloudTotals] = cut(r.cloudToIdc);
+    return { ...r, idcToCloud, cloudToIdc, totals: { idcToCloud: idcTotals, cloudToIdc: cloudTotals } };
+  },
+};
