@@ -142,3 +142,54 @@ func TestBigPlanViewsStayBounded(t *testing.T) {
 	b.screenshot("big-plan-finding")
 	b.noProblems(healthProbe404)
 }
+
+// TestPlanTextSentOnce: calls of the analysis worker about the same large
+// plan text carry it once (bridge.js, callMessage): the next call says
+// sameText instead, and the worker answers for that text; a call about
+// another text carries it again.
+func TestPlanTextSentOnce(t *testing.T) {
+	t.Parallel()
+	b := newBrowser(t)
+	b.open(suite.url)
+	big := string(benchPlan(t, 300))
+	small := string(benchPlan(t, 0))
+	got := eval[map[string]any](b, fmt.Sprintf(`(async (big, small) => {
+		const sent = [];
+		const post = Worker.prototype.postMessage;
+		Worker.prototype.postMessage = function (m, ...rest) {
+			if (m && m.type === 'call') sent.push({ fn: m.fn, text: typeof m.args[0] === 'string' ? m.args[0].length : m.args[0], same: !!m.sameText });
+			return post.call(this, m, ...rest);
+		};
+		const { loadCore } = await import('./web/bridge.js');
+		const api = await loadCore();
+		const first = await api.strategy(big);
+		const again = await api.scenarios(big);
+		const other = await api.scenarios(small);
+		const back = await api.strategy(big);
+		Worker.prototype.postMessage = post;
+		const calls = sent.filter((s) => s.fn === 'strategy' || s.fn === 'scenarios');
+		return { calls, sameResult: JSON.stringify(first) === JSON.stringify(back), scenarios: again.length, otherScenarios: other.length };
+	})(%q, %q)`, big, small))
+	calls, _ := got["calls"].([]any)
+	want := []string{"strategy text", "scenarios same", "scenarios text", "strategy text"}
+	if len(calls) != len(want) {
+		t.Fatalf("the analysis calls sent %v, want %v", calls, want)
+	}
+	for i, c := range calls {
+		m := c.(map[string]any)
+		kind := "text"
+		if m["same"] == true {
+			kind = "same"
+			if m["text"] != nil {
+				t.Errorf("call %d says sameText but carries %v", i, m["text"])
+			}
+		}
+		if g := fmt.Sprint(m["fn"], " ", kind); g != want[i] {
+			t.Errorf("call %d sent %q, want %q (all: %v)", i, g, want[i], calls)
+		}
+	}
+	if got["sameResult"] != true || got["scenarios"].(float64) < 2 || got["otherScenarios"].(float64) < 2 {
+		t.Errorf("the answers differ: %v", got)
+	}
+	b.noProblems(healthProbe404)
+}

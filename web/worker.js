@@ -5,6 +5,8 @@
 //   page → worker  {type: 'start', module, storage}   a compiled WebAssembly.Module;
 //                                                     storage: the page has IndexedDB
 //                  {type: 'call', id, fn, args}       fn: 'validate', 'drafts.save', …
+//                  {type: 'call', id, fn, args, sameText: true}  args[0]: the last text
+//                                                     sent (see unpackArgs)
 //   worker → page  {type: 'ready', functions, drafts, apiVersion}
 //                  {type: 'failed', message}          the core could not start
 //                  {type: 'started', id}                the call is running
@@ -33,6 +35,7 @@ self.onmessage = (ev) => {
     if (!msg.storage) Object.defineProperty(globalThis, 'indexedDB', { value: undefined, configurable: true });
     start(msg.module);
   } else if (msg.type === 'call') {
+    unpackArgs(msg);
     if (api) run(msg);
     else early.push(msg);
   }
@@ -99,6 +102,20 @@ function transferables(v) {
 function plain(e) {
   if (e instanceof Error) return { code: 'internal', message: e.message };
   return e;
+}
+
+// ---- Plan text sent once per worker (web/bridge.js, packArgs) ---------------
+//
+// A call whose first argument is a string leaves it here as lastText; a
+// call marked sameText means that text again as its first argument (the
+// page did not copy it into the message). Unpacked as each message
+// arrives, so in the page's order.
+let lastText = null;
+
+function unpackArgs(msg) {
+  if (!Array.isArray(msg.args)) return;
+  if (msg.sameText) msg.args[0] = lastText;
+  else if (typeof msg.args[0] === 'string') lastText = msg.args[0];
 }
 
 // ---- Page views: results cut to what the page shows ------------------------
