@@ -57,7 +57,12 @@ export function parse(s) {
 /** planBlocks lists the plan's IPv4 blocks: [{cidr, what, path}]. */
 export function planBlocks(plan) {
   const out = [];
-  const add = (cidr, what, path) => { const p = parse(cidr); if (p) out.push({ ...p, what, path }); };
+  eachBlock(plan, (cidr, what, path) => { const p = parse(cidr); if (p) out.push({ ...p, what, path }); });
+  return out;
+}
+
+/** eachBlock calls add(cidr, what, path) for every address block field of the plan, as written. */
+function eachBlock(plan, add) {
   (plan?.idc?.segments || []).forEach((s, i) => add(s?.cidr, `IDC segment ${s?.name || i + 1}`, `$.idc.segments[${i}].cidr`));
   (plan?.borderGateway?.attachments || []).forEach((a, i) => {
     (a?.cidrs || []).forEach((c, j) => add(c, `VPC ${a?.vpcName || a?.name || i + 1}`, `$.borderGateway.attachments[${i}].cidrs[${j}]`));
@@ -65,7 +70,6 @@ export function planBlocks(plan) {
   });
   (plan?.directConnection?.interfaces || []).forEach((x, i) => add(x?.interconnect, `interconnect of ${x?.name || i + 1}`, `$.directConnection.interfaces[${i}].interconnect`));
   (plan?.vpn?.tunnels || []).forEach((t, i) => add(t?.insideCidr, `inside /30 of ${t?.name || i + 1}`, `$.vpn.tunnels[${i}].insideCidr`));
-  return out;
 }
 
 // Parsed once: spaceOf runs for each of a plan's blocks.
@@ -153,18 +157,25 @@ export class AddressMap {
     const out = $('address-map-out');
     if (!out) return;
     const plan = this.page.plan;
-    const blocks = planBlocks(plan);
     if (this.target && !this.target.isConnected) {
-      // The editor rebuilt its form: find the same field again.
-      this.target = document.querySelector(`#editor input[data-path="${CSS.escape(this.target.dataset.path)}"]`);
+      // The editor rebuilt its form, or its row left a windowed table: find
+      // the same field again, or keep it while its row is only out of view.
+      const path = this.target.dataset.path;
+      const again = document.querySelector(`#editor input[data-path="${CSS.escape(path)}"]`);
+      if (again) this.target = again;
+      else if (!this.page.editor.inWindowedRow(path)) this.target = null;
     }
-    const label = this.target?.labels?.[0]?.textContent;
+    if (this.target?.isConnected) this.targetLabel = this.target.labels?.[0]?.textContent;
+    const label = this.target ? this.targetLabel : undefined;
     const bits = this.bitsFor();
     // Nothing the map shows changed (most keystrokes): keep it as it is.
+    // The key is made from the fields as written, so an unchanged plan
+    // costs no parsing.
     let key = `${this.target?.dataset.path ?? ''}\u0000${label ?? ''}\u0000${bits}`;
-    for (const b of blocks) key += `\u0000${b.cidr}\u0001${b.what}`;
+    eachBlock(plan, (cidr, what) => { key += `\u0000${cidr}\u0001${what}`; });
     if (key === this.shownKey && out.isConnected) return;
     this.shownKey = key;
+    const blocks = planBlocks(plan);
     replaceChildren($('address-map-target'), this.target
       ? ['A click fills ', h('strong', null, label || 'the field'), ' ', h('span', { class: 'mono muted' }, this.target.dataset.path)]
       : 'Focus a CIDR field in the editor, then pick a free block to fill it.');
@@ -202,7 +213,14 @@ export class AddressMap {
 
   /** fill puts a free block in the target field, as if typed (undoable). */
   fill(cidr) {
-    const input = this.target;
+    let input = this.target;
+    if (input && !input.isConnected) {
+      // Its row scrolled out of a windowed table: bring it back.
+      const path = input.dataset.path;
+      this.page.editor.focusPath(path);
+      input = document.querySelector(`#editor input[data-path="${CSS.escape(path)}"]`);
+      this.target = input;
+    }
     if (!input || !input.isConnected) return;
     const list = input.dataset.path.endsWith('.cidrs');
     input.value = list && input.value.trim() ? `${input.value.replace(/[\s,]+$/, '')}, ${cidr}` : cidr;

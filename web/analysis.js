@@ -137,8 +137,7 @@ export class Analysis {
       this.matrix = m;
       this.matrixFor = text;
       this.setScenarios(m.scenarios);
-      this.drawDiagram();
-      this.renderSummary();
+      this.redrawScenario();
       this.renderMatrix();
     } catch (e) {
       if (text !== this.page.planText) return;
@@ -161,13 +160,16 @@ export class Analysis {
       return;
     }
     try {
-      const r = await this.api.strategy(text);
+      // The page's own call cuts the lists in the worker (bridge.js).
+      const r = this.available('strategyShown') ? await this.api.strategyShown(text, maxAnnsListed) : await this.api.strategy(text);
       if (text !== this.page.planText) return;
       this.page.setStrategyFindings(r.findings);
       $('strategy-mode').textContent = r.mode ? `· ${r.mode === 'prefix-split' ? 'prefix split' : r.mode === 'as-path' ? 'AS_PATH prepend' : r.mode}` : '';
       // Most pauses in typing leave the advertisements as they were: then
       // the page keeps them rather than rebuilding (and laying out) them.
-      const key = JSON.stringify([r, this.page.plan.profile ?? null]);
+      // The key holds what the view shows (each list's first entries and
+      // its length), not 10,000 prefixes of a 5,000-segment plan.
+      const key = JSON.stringify([{ ...r, findings: undefined, idcToCloud: shownLists(r.idcToCloud), cloudToIdc: shownLists(r.cloudToIdc) }, this.page.plan.profile ?? null]);
       if (key !== this.strategyKey || !out.firstChild) {
         this.strategyKey = key;
         replaceChildren(out, renderStrategy(r, this.page.profile, this.page.plan.profile));
@@ -182,6 +184,10 @@ export class Analysis {
 
   unavailable(msg) {
     this.drawDiagram();
+    // The same message again (every pause in typing while the plan has an
+    // error): the views already say it.
+    if (this.unavailableShown === msg && $('matrix-csv').disabled) return;
+    this.unavailableShown = msg;
     renderLoss($('scenario-loss'), []);
     const sum = $('scenario-summary');
     sum.textContent = msg;
@@ -249,14 +255,14 @@ export class Analysis {
   // ---- simulation -------------------------------------------------------------
 
   async simulate(text) {
+    this.unavailableShown = null;
     const name = this.current();
     $('routes-scenario').textContent = `· ${scenarioTitle(name)}`;
     try {
       const st = await this.api.simulate(text, name);
       if (text !== this.page.planText || name !== this.current()) return;
       this.state = st;
-      this.drawDiagram();
-      this.renderSummary();
+      this.redrawScenario();
       renderLoss($('scenario-loss'), st.failover);
       renderRoutes($('routes-bgw'), st.borderGateway.routes, 'bgw');
       renderRoutes($('routes-cr'), st.customerRouter.routes, 'cr');
@@ -297,6 +303,15 @@ export class Analysis {
     return { cells: cells.length, toCloud, toIDC, kindsUp, kindsDown, unreachable, asymmetric, attachments, broken };
   }
 
+  /**
+   * redrawScenario redraws the diagram and the summary from the current
+   * state in the next frame: the matrix and the simulation answering close
+   * together draw them once.
+   */
+  redrawScenario() {
+    this.page.renders.request('scenario', () => { this.drawDiagram(); this.renderSummary(); });
+  }
+
   drawDiagram() {
     const plan = this.page.plan;
     if (!plan) return;
@@ -331,6 +346,7 @@ export class Analysis {
     const p = this.paths();
     const sum = $('scenario-summary');
     if (!p) return;
+    this.unavailableShown = null;
     const say = (kinds) => (kinds.size ? [...kinds].map((k) => kindLabel[k] || k).join(' and ') : 'no path');
     let text = `${scenarioTitle(this.current())}: IDC → VPC over ${say(p.kindsUp)}; VPC → IDC over ${say(p.kindsDown)}.`;
     if (p.unreachable) text += ` ${p.unreachable} of ${p.cells} segment pairs unreachable.`;
@@ -374,6 +390,7 @@ export class Analysis {
   renderMatrix() {
     const m = this.matrix;
     const out = $('matrix-out');
+    this.unavailableShown = null;
     $('matrix-csv').disabled = false;
     const scen = m.scenarios.map((s) => s.name);
     const col = new Map(scen.map((n, i) => [n, i]));
@@ -425,14 +442,23 @@ export class Analysis {
 // provisioning export and the router configuration carry every one.
 const maxAnnsListed = 50;
 
+// shownLists is what the view shows of one direction's lists: each list's
+// length and first maxAnnsListed entries.
+function shownLists(side) {
+  if (!side || typeof side !== 'object') return side;
+  const out = {};
+  for (const [k, v] of Object.entries(side)) out[k] = Array.isArray(v) ? [v.length, v.slice(0, maxAnnsListed)] : v;
+  return out;
+}
+
 function renderStrategy(r, profile, own) {
-  const list = (anns) => {
-    if (!anns || !anns.length) return h('p', { class: 'muted' }, 'nothing');
+  const list = (anns, total = anns?.length) => {
+    if (!anns || !total) return h('p', { class: 'muted' }, 'nothing');
     const items = anns.slice(0, maxAnnsListed).map((a) => h('li', null,
       h('span', { class: 'mono' }, a.prefix),
       a.prepend ? h('span', { class: 'prepend' }, ` +${a.prepend} prepend${a.prepend > 1 ? 's' : ''}`) : null,
       a.origin ? h('span', { class: 'muted' }, ' ', a.origin) : null));
-    if (anns.length > maxAnnsListed) items.push(h('li', { class: 'muted' }, `… and ${(anns.length - maxAnnsListed).toLocaleString('en')} more prefixes (every one is in the router configuration and the provisioning export)`));
+    if (total > maxAnnsListed) items.push(h('li', { class: 'muted' }, `… and ${(total - maxAnnsListed).toLocaleString('en')} more prefixes (every one is in the router configuration and the provisioning export)`));
     return h('ul', { class: 'ann' }, items);
   };
   // The plan may override the quota (its JD Cloud profile); the notes the
@@ -444,9 +470,9 @@ function renderStrategy(r, profile, own) {
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, pill('direct-connection'), ' over Direct Connection'), h('th', { scope: 'col' }, pill('vpn'), ' over VPN'))),
       h('tbody', null,
         h('tr', null, h('th', { scope: 'row' }, 'IDC → cloud', h('div', { class: 'muted' }, 'the customer router announces')),
-          h('td', null, list(r.idcToCloud?.directConnection)), h('td', null, list(r.idcToCloud?.vpn))),
+          h('td', null, list(r.idcToCloud?.directConnection, r.totals?.idcToCloud?.directConnection)), h('td', null, list(r.idcToCloud?.vpn, r.totals?.idcToCloud?.vpn))),
         h('tr', null, h('th', { scope: 'row' }, 'Cloud → IDC', h('div', { class: 'muted' }, 'the border gateway announces')),
-          h('td', null, list(r.cloudToIdc?.directConnection)), h('td', null, list(r.cloudToIdc?.vpn))))),
+          h('td', null, list(r.cloudToIdc?.directConnection, r.totals?.cloudToIdc?.directConnection)), h('td', null, list(r.cloudToIdc?.vpn, r.totals?.cloudToIdc?.vpn))))),
     h('p', { class: 'muted' },
       `The border gateway learns ${r.dynamicRoutes} route${r.dynamicRoutes === 1 ? '' : 's'} over BGP` + (quota ? ` (quota ${quota}).` : '.'),
       lp ? ` The customer router sets local-preference ${lp.directConnection} on Direct Connection routes and ${lp.vpn} on VPN routes.` : ' No local-preference is set on the customer router.'),

@@ -5,7 +5,7 @@
 // served by the hybridplan server, its provisioning panel).
 
 import { loadCore } from './bridge.js';
-import { h, replaceChildren, download, errorText } from './dom.js';
+import { h, replaceChildren, download, errorText, FrameRenders } from './dom.js';
 import { Editor } from './editor.js';
 import { newPlan } from './defaults.js';
 import { renderFindings } from './findings.js';
@@ -30,6 +30,9 @@ class Page {
     this.validating = false;
     this.validatePending = false;
     this.history = new History();
+    this.serialiser = new PlanSerialiser();
+    // Views redrawn from the core's answers: at most once per frame.
+    this.renders = new FrameRenders(() => this.settle());
     this.editor = new Editor($('editor'), { profile: this.profile, sources: profileInfo.sources, onChange: (path, structural) => this.edited(path, structural) });
     this.analysis = new Analysis(this);
     this.addressMap = new AddressMap(this);
@@ -42,7 +45,7 @@ class Page {
   load(plan, { origin } = {}) {
     this.plan = plan;
     this.strategyFindings = [];
-    this.planText = JSON.stringify(plan);
+    this.planText = this.serialiser.text(plan);
     this.history.reset();
     this.updateUndo();
     this.editor.setPlan(plan);
@@ -59,7 +62,8 @@ class Page {
   edited(path, structural) {
     this.history.record(this.planText, path, structural);
     this.updateUndo();
-    this.planText = JSON.stringify(this.plan);
+    this.serialiser.edited(this.plan, path);
+    this.planText = this.serialiser.text(this.plan);
     if (path === '$.name') this.updateTitle();
     this.validate();
     this.analysis.planChanged(false);
@@ -76,7 +80,7 @@ class Page {
     this.history.record(this.planText, '$.name', true);
     this.updateUndo();
     this.plan.name = name;
-    this.planText = JSON.stringify(this.plan);
+    this.planText = this.serialiser.text(this.plan);
     const input = document.querySelector('#editor input[data-path="$.name"]');
     if (input) input.value = name;
     this.updateTitle();
@@ -144,9 +148,7 @@ class Page {
         if (text !== this.planText) continue; // stale: a newer edit is waiting
         this.findings = res.findings || [];
         this.ok = !!res.ok;
-        // Most keystrokes change no finding: then the page has nothing to redo.
         this.showFindings();
-        document.documentElement.dataset.valid = this.ok ? 'yes' : 'no';
       } while (this.validatePending);
     } finally {
       this.validating = false;
@@ -159,6 +161,11 @@ class Page {
    * strategy.*, which the analysis computes after a pause in typing).
    */
   showFindings() {
+    this.renders.request('findings', () => this.renderFindings());
+  }
+
+  renderFindings() {
+    document.documentElement.dataset.valid = this.ok ? 'yes' : 'no';
     const all = this.strategyFindings.length ? mergeFindings(this.findings, this.strategyFindings) : this.findings;
     // Most keystrokes change no finding: then the page has nothing to redo.
     const key = JSON.stringify(all);
@@ -175,6 +182,8 @@ class Page {
   }
 
   settle() {
+    // Waiters see the page as it will be drawn: the findings included.
+    if (this.renders.pending) return;
     if (!this.validating) {
       const vs = this.validatedWaiters;
       this.validatedWaiters = [];
@@ -188,13 +197,13 @@ class Page {
 
   /** whenValidated resolves once validation has caught up with the edits. */
   whenValidated() {
-    if (!this.validating && !this.validatePending) return Promise.resolve();
+    if (!this.validating && !this.validatePending && !this.renders.pending) return Promise.resolve();
     return new Promise((r) => this.validatedWaiters.push(r));
   }
 
   /** whenIdle resolves once validation and analysis have caught up. */
   whenIdle() {
-    if (!this.validating && !this.analysis.busy && !this.validatePending) return Promise.resolve();
+    if (!this.validating && !this.analysis.busy && !this.validatePending && !this.renders.pending) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
@@ -333,6 +342,51 @@ class Page {
       $('export-preview-wrap').hidden = true;
       status.textContent = notExported(e);
     }
+  }
+}
+
+/**
+ * PlanSerialiser writes the plan as JSON.stringify(plan) would, keeping the
+ * text of each IDC segment (thousands in a large plan) by segment object: a
+ * keystroke serialises the segment it changed, not all of them (issue 14).
+ * Every edit goes through edited(path), which drops the changed segment's
+ * text; the plans the page loads or restores are new objects.
+ */
+class PlanSerialiser {
+  constructor() {
+    this.segments = new WeakMap(); // segment object → its JSON
+    // Stands for the segments while the rest is serialised; random, so no
+    // plan (untrusted input) can contain it.
+    this.marker = `\u0000segments-${Array.from(crypto.getRandomValues(new Uint32Array(4)), (x) => x.toString(36)).join('')}`;
+    this.markerJSON = JSON.stringify(this.marker);
+  }
+
+  /** edited forgets the text of the segment an edit of path changed. */
+  edited(plan, path) {
+    const m = /^\$\.idc\.segments\[(\d+)\]/.exec(path);
+    const seg = m && plan?.idc?.segments?.[Number(m[1])];
+    if (seg && typeof seg === 'object') this.segments.delete(seg);
+  }
+
+  text(plan) {
+    const segs = plan?.idc?.segments;
+    if (!Array.isArray(segs) || segs.length < 100) return JSON.stringify(plan);
+    const parts = new Array(segs.length);
+    for (let i = 0; i < segs.length; i++) {
+      const seg = segs[i];
+      const keep = seg !== null && typeof seg === 'object';
+      let t = keep ? this.segments.get(seg) : undefined;
+      if (t === undefined) {
+        t = JSON.stringify(seg) ?? 'null'; // as inside an array
+        if (keep) this.segments.set(seg, t);
+      }
+      parts[i] = t;
+    }
+    let rest;
+    plan.idc.segments = this.marker;
+    try { rest = JSON.stringify(plan); } finally { plan.idc.segments = segs; }
+    const at = rest.indexOf(this.markerJSON);
+    return rest.slice(0, at) + '[' + parts.join(',') + ']' + rest.slice(at + this.markerJSON.length);
   }
 }
 

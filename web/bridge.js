@@ -102,6 +102,7 @@ export async function loadCore(options = {}) {
   }
   api.examples = () => examples;
   api.drafts = drafts;
+  if (info.functions.includes('strategy')) addPageViews(api, analysisLane);
   // Start the analysis worker now, while the page shows the first plan.
   analysisLane();
   return Object.freeze(api);
@@ -118,6 +119,42 @@ async function fetchExamples() {
   try { res = await fetch(examplesURL); } catch (e) { throw fail(e.message); }
   if (!res.ok) throw fail(`HTTP ${res.status}`);
   try { return await res.json(); } catch (e) { throw fail(e.message); }
+}
+
+// ---- Plan text sent once per worker -------------------------------------------
+//
+// The calls of one pause in typing (strategy, matrix, simulate) are about
+// the same plan text, ~220 KB for 5,000 segments and a few milliseconds of
+// the main thread to copy into each message (issue 14). A lane sends a text
+// once: a later call whose first argument is the same text leaves it out
+// and says sameText, and the worker (worker.js, unpackArgs) puts back the
+// last text it received. Messages reach a worker in order, and a fresh
+// worker (spawn) gets the whole text again.
+const packFrom = 4096; // shorter texts are sent as they are
+
+/** callMessage is the message of a call on lane, its plan text sent once. */
+function callMessage(lane, id, fn, args) {
+  const t = args[0];
+  if (typeof t === 'string') {
+    if (t.length >= packFrom && t === lane.lastText) return { type: 'call', id, fn, args: [null, ...args.slice(1)], sameText: true };
+    lane.lastText = t;
+  }
+  return { type: 'call', id, fn, args };
+}
+
+// ---- Page views: results cut to what the page shows --------------------------
+//
+// addPageViews adds the calls only the page uses (web/worker.js, pageCalls),
+// run by the analysis worker and superseded like its other calls:
+//   strategyShown(plan, limit): strategy(plan) with each advertisement list
+//   cut to its first limit entries in the worker, and totals (the lists'
+//   lengths), so a plan of thousands of prefixes is not copied to the page.
+function addPageViews(api, analysisLane) {
+  api.strategyShown = (text, limit) => {
+    const lane = analysisLane();
+    lane.supersede(planKey([text]));
+    return lane.call('page.strategyShown', [text, limit], planKey([text]));
+  };
 }
 
 // Fields of a matrixTable cell (wasm/api.MatrixTable).
@@ -186,14 +223,15 @@ class BaseLane {
       (module) => { if (this.worker === w) w.postMessage({ type: 'start', module }); },
       (e) => { w.terminate(); this.fail(e); },
     );
-    for (const [id, c] of this.pending) { c.running = false; w.postMessage({ type: 'call', id, fn: c.fn, args: c.args }); }
+    this.lastText = null; // a fresh worker has no plan text yet
+    for (const [id, c] of this.pending) { c.running = false; w.postMessage(callMessage(this, id, c.fn, c.args)); }
   }
 
   call(fn, args, key) {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { fn, args, key, resolve, reject });
-      this.worker.postMessage({ type: 'call', id, fn, args });
+      this.worker.postMessage(callMessage(this, id, fn, args));
     });
   }
 

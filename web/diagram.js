@@ -69,14 +69,17 @@ export function adoptDiagramStyle(doc = document) {
  * caption: string} or null.
  */
 export function diagramSVG(plan, state, { embedStyle = true } = {}) {
-  const segs = (plan.idc?.segments || []).map((s) => `${s.cidr || '?'} ${s.name || ''}`);
+  const segs = plan.idc?.segments || [];
   const ifs = (plan.directConnection?.interfaces || []).map((x) => ({ kind: 'dc', name: x.name, sub: `VLAN ${x.vlan ?? '?'} · ${x.interconnect || ''}` }));
   const tuns = (plan.vpn?.tunnels || []).map((t) => ({ kind: 'vpn', name: t.name, sub: t.insideCidr || '' }));
   const links = [...ifs, ...tuns];
   const atts = plan.borderGateway?.attachments || [];
 
   const linkGap = 54;
-  const idcLines = clip(segs, 8);
+  // The box shows the first segments and a count: of a 5,000-segment plan
+  // only those are written out.
+  const segLine = (x) => `${x.cidr || '?'} ${x.name || ''}`;
+  const idcLines = segs.length > 8 ? [...segs.slice(0, 7).map(segLine), `+${segs.length - 7} more`] : segs.map(segLine);
   const idcH = 46 + idcLines.length * lineH;
   const vpcLines = (a) => {
     const lines = clip(a.cidrs || [], 3);

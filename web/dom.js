@@ -78,3 +78,53 @@ export function errorText(err) {
   const msg = err.message || String(err);
   return err.code ? `${msg} (${err.code})` : msg;
 }
+
+/**
+ * FrameRenders coalesces view renders into one per animation frame: a view
+ * asked to render several times before the frame (a validation and a
+ * strategy answer, a matrix and a simulation arriving together) renders
+ * once, from the state at that moment. Renders that run long are split
+ * over tasks, so one frame's work does not become one long task. onDone is
+ * called whenever the queue has drained.
+ */
+export class FrameRenders {
+  constructor(onDone = () => {}) {
+    this.jobs = new Map(); // key → render function
+    this.frame = 0;
+    this.timer = 0;
+    this.onDone = onDone;
+  }
+
+  get pending() { return this.jobs.size > 0; }
+
+  /** request renders the view key with fn in the next frame (replacing an earlier request). */
+  request(key, fn) {
+    this.jobs.delete(key); // in the order of the latest requests
+    this.jobs.set(key, fn);
+    if (this.frame || this.timer) return;
+    const run = () => this.flush();
+    this.frame = requestAnimationFrame(run);
+    // A hidden page gets no frames: its views (and whenIdle) still follow.
+    this.timer = setTimeout(run, 100);
+  }
+
+  flush() {
+    cancelAnimationFrame(this.frame);
+    clearTimeout(this.timer);
+    this.frame = this.timer = 0;
+    const t0 = performance.now();
+    for (const [key, fn] of this.jobs) {
+      this.jobs.delete(key);
+      try { fn(); } catch (e) { reportError(e); }
+      if (this.jobs.size && performance.now() - t0 > sliceMillis) {
+        // The rest in a task of its own.
+        this.timer = setTimeout(() => this.flush(), 0);
+        return;
+      }
+    }
+    this.onDone();
+  }
+}
+
+// A frame's renders run in one task until this long, then yield.
+const sliceMillis = 10;

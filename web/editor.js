@@ -6,8 +6,14 @@
 // The plan is kept as the plain JSON object the core reads. Typing mutates it
 // in place and reports the change; only structural edits (adding or removing
 // a row, switching a mode) rebuild the form, so typing never loses focus.
+//
+// A table of more than windowFrom rows (a plan's thousands of IDC segments)
+// is windowed (rowwindow.js): only the rows near the view are in the page.
+// A finding on a row not in the page is shown when the row comes in;
+// focusPath brings the row in first.
 
 import { h, replaceChildren, idFor } from './dom.js';
+import { RowWindow } from './rowwindow.js';
 import { newSegment, newAttachment, newSubnet, newInterface, newTunnel, newOverride, newDirectConnection, newVPN } from './defaults.js';
 
 /** pathString turns ['idc','segments',1,'cidr'] into "$.idc.segments[1].cidr". */
@@ -26,6 +32,16 @@ export function* parentPaths(path) {
     if (!m || m[1] === '') return;
     p = m[1];
   }
+}
+
+// Tables up to this many rows are rendered whole.
+const windowFrom = 100;
+
+/** indexIn is the row of list listPath that path is in, or -1. */
+function indexIn(listPath, path) {
+  if (!path || !path.startsWith(listPath + '[')) return -1;
+  const m = /^\[(\d+)\]/.exec(path.slice(listPath.length));
+  return m ? Number(m[1]) : -1;
 }
 
 const isInt = (s) => /^[+-]?\d+$/.test(s.trim());
@@ -66,13 +82,40 @@ export class Editor {
     this.plan = null;
     this.fields = new Map(); // path → the field's wrapper element
     this.marked = [];
+    this.windows = new Map(); // list path → RowWindow of a windowed table
+    this.windowState = new Map(); // list path → what its last window measured
+    this.windowFrame = 0;
+    const follow = () => this.scheduleWindows();
+    root.addEventListener('scroll', follow, { passive: true });
+    // A section opened or closed moves the tables below it; a row kept in
+    // the page for the focus may go once the focus leaves it.
+    root.addEventListener('toggle', follow, true);
+    root.addEventListener('focusout', follow);
+    addEventListener('resize', follow);
+  }
+
+  /** scheduleWindows lets the windowed tables follow the view, next frame. */
+  scheduleWindows() {
+    if (this.windowFrame || !this.windows.size) return;
+    this.windowFrame = requestAnimationFrame(() => {
+      this.windowFrame = 0;
+      for (const w of this.windows.values()) w.update();
+    });
+  }
+
+  /** revealPath puts the row a path is in into the page, if it is windowed. */
+  revealPath(path) {
+    for (const [listPath, w] of this.windows) {
+      const i = indexIn(listPath, path);
+      if (i >= 0) w.show(i);
+    }
   }
 
   setPlan(plan, { keepStash = false } = {}) {
     this.plan = plan;
     // Parts switched off in the previous plan are not this one's; an undo
     // shows the same plan again and keeps them.
-    if (!keepStash) this.stash = {};
+    if (!keepStash) { this.stash = {}; this.windowState.clear(); }
     this.render();
   }
 
@@ -82,8 +125,12 @@ export class Editor {
     const focusPath = active && this.root.contains(active) ? active.dataset.path : null;
     const openState = new Map();
     for (const d of this.root.querySelectorAll('details[data-path]')) openState.set(d.dataset.path, d.open);
+    for (const [path, w] of this.windows) this.windowState.set(path, w.state());
+    this.windows = new Map();
     this.fields.clear();
     this.marked = [];
+    this.renderFocus = focusPath;
+    this.rendering = true;
     const p = this.plan;
     replaceChildren(this.root,
       this.sectionPlan(p),
@@ -94,9 +141,13 @@ export class Editor {
       this.sectionStrategy(p),
       this.sectionProfile(p),
     );
+    this.rendering = false;
     for (const d of this.root.querySelectorAll('details[data-path]')) {
       if (openState.has(d.dataset.path)) d.open = openState.get(d.dataset.path);
     }
+    // Windowed tables were built away from the page: now they can measure
+    // their rows and follow the view.
+    for (const w of this.windows.values()) w.update();
     if (focusPath) {
       const el = this.root.querySelector(`[data-path="${CSS.escape(focusPath)}"]:is(input,select,textarea)`);
       if (el) el.focus();
@@ -178,7 +229,7 @@ export class Editor {
   table(owner, key, parts, { caption, columns, add, addLabel, itemName, onSet }) {
     const path = pathString(parts);
     const arr = owner[key] || [];
-    const body = arr.map((item, i) => {
+    const row = (item, i) => {
       const rowParts = [...parts, i];
       const rowPath = pathString(rowParts);
       const tr = h('tr', { dataset: { path: rowPath } },
@@ -191,12 +242,28 @@ export class Editor {
       );
       this.fields.set(rowPath, tr);
       return tr;
-    });
+    };
+    const windowed = arr.length > windowFrom;
+    const tbody = h('tbody', null, windowed ? null : arr.map(row));
+    if (windowed) {
+      this.windows.set(path, new RowWindow({
+        scroller: this.root, tbody, count: arr.length, columns: columns.length + 1,
+        build: (i) => row(arr[i], i),
+        dropped: (i) => {
+          const rowPath = pathString([...parts, i]);
+          this.fields.delete(rowPath);
+          for (const c of columns) this.fields.delete(`${rowPath}.${c.key}`);
+        },
+        added: (is) => this.markRows(is.map((i) => pathString([...parts, i]))),
+        state: this.windowState.get(path),
+        pins: [indexIn(path, this.renderFocus)],
+      }));
+    }
     const wrap = h('div', { class: 'table-field', dataset: { path } },
-      h('table', { class: 'grid' },
+      h('table', { class: 'grid' + (windowed ? ' windowed' : ''), 'aria-rowcount': windowed ? arr.length + 1 : undefined },
         caption ? h('caption', null, caption) : null,
         h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col' }, c.label)), h('th', null, h('span', { class: 'sr-only' }, 'Actions')))),
-        h('tbody', null, body)),
+        tbody),
       h('div', { class: 'field-msg', hidden: true }),
       h('button', {
         type: 'button', class: 'add',
@@ -245,6 +312,7 @@ export class Editor {
   }
 
   focusFirst(path) {
+    this.revealPath(path);
     const el = this.root.querySelector(`[data-path^="${CSS.escape(path)}"]:is(input,select,textarea)`);
     if (el) el.focus();
   }
@@ -586,8 +654,23 @@ export class Editor {
     for (const p of parentPaths(path)) {
       const el = this.fields.get(p);
       if (el) return el;
+      // A row of a windowed table that is not in the page: its finding
+      // waits for it (markRows), rather than landing on the whole table.
+      if (this.windows.size && this.rowNotShown(p)) return null;
     }
     return null;
+  }
+
+  /** inWindowedRow reports whether path is in a row of a windowed table that is not in the page. */
+  inWindowedRow(path) {
+    for (const p of parentPaths(path)) if (this.rowNotShown(p)) return true;
+    return false;
+  }
+
+  rowNotShown(p) {
+    const m = /^(.*)\[(\d+)\]$/.exec(p);
+    const w = m && this.windows.get(m[1]);
+    return !!w && Number(m[2]) < w.count && !w.has(Number(m[2]));
   }
 
   /**
@@ -606,6 +689,24 @@ export class Editor {
       if (m) { m.hidden = true; m.textContent = ''; }
     }
     this.marked = [];
+    this.applyMarks(findings, null);
+    // Messages change the rows' heights: the windows measure them again.
+    this.scheduleWindows();
+  }
+
+  /**
+   * markRows marks the rows (paths) a windowed table just put in the page
+   * with the last findings that concern them.
+   */
+  markRows(rowPaths) {
+    if (this.rendering || !this.lastFindings) return;
+    this.marked = this.marked.filter((el) => el.isConnected);
+    const inRows = (p) => rowPaths.some((r) => p.startsWith(r) && (p.length === r.length || p[r.length] === '.' || p[r.length] === '['));
+    this.applyMarks(this.lastFindings, inRows);
+  }
+
+  /** applyMarks shows findings (those of paths only() accepts, if given). */
+  applyMarks(findings, only) {
     const rank = { error: 0, warning: 1, info: 2 };
     const best = new Map(); // element → {f, related}
     const consider = (el, f, related) => {
@@ -616,8 +717,9 @@ export class Editor {
       }
     };
     for (const f of findings) {
-      consider(this.locate(f.path || '$'), f, false);
-      for (const r of f.related || []) consider(this.locate(r), f, true);
+      const p = f.path || '$';
+      if (!only || only(p)) consider(this.locate(p), f, false);
+      for (const r of f.related || []) if (!only || only(r)) consider(this.locate(r), f, true);
     }
     for (const [el, { f, related }] of best) {
       el.classList.add('sev-' + f.severity);
@@ -640,6 +742,7 @@ export class Editor {
 
   /** focusPath opens the sections around a path's field and focuses it. */
   focusPath(path) {
+    this.revealPath(path);
     const el = this.locate(path);
     if (!el) return false;
     for (let d = el.closest('details'); d; d = d.parentElement?.closest('details')) d.open = true;

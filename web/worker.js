@@ -4,6 +4,8 @@
 // Protocol (every message is a plain object; see wasm/API.md, "Workers"):
 //   page → worker  {type: 'start', module}            a compiled WebAssembly.Module
 //                  {type: 'call', id, fn, args}       fn: 'validate', 'strategy', …
+//                  {type: 'call', id, fn, args, sameText: true}  args[0]: the last text
+//                                                     sent (see unpackArgs)
 //   worker → page  {type: 'ready', functions, apiVersion}
 //                  {type: 'failed', message}          the core could not start
 //                  {type: 'started', id}                the call is running
@@ -27,6 +29,7 @@ self.onmessage = (ev) => {
   if (msg.type === 'start') {
     start(msg.module);
   } else if (msg.type === 'call') {
+    unpackArgs(msg);
     if (api) run(msg);
     else early.push(msg);
   }
@@ -58,7 +61,10 @@ async function start(module) {
 }
 
 async function run({ id, fn, args }) {
-  const f = Object.hasOwn(api, fn) ? api[fn] : undefined;
+  // Own properties only: a name like "constructor" must not reach the
+  // prototype. "page." calls are the page-only views (pageCalls).
+  const [table, name] = fn.startsWith('page.') ? [pageCalls, fn.slice(5)] : [api, fn];
+  const f = Object.hasOwn(table, name) ? table[name] : undefined;
   if (typeof f !== 'function') {
     self.postMessage({ type: 'result', id, ok: false, error: { code: 'call.argument', message: `the planner core has no function ${fn}`, hint: 'see wasm/API.md' } });
     return;
@@ -92,3 +98,46 @@ function plain(e) {
   if (e instanceof Error) return { code: 'internal', message: e.message };
   return e;
 }
+
+// ---- Plan text sent once per worker (web/bridge.js, callMessage) ------------
+//
+// A call whose first argument is a string leaves it here as lastText; a
+// call marked sameText means that text again as its first argument (the
+// page did not copy it into the message). Unpacked as each message
+// arrives, so in the page's order.
+let lastText = null;
+
+function unpackArgs(msg) {
+  if (!Array.isArray(msg.args)) return;
+  if (msg.sameText) msg.args[0] = lastText;
+  else if (typeof msg.args[0] === 'string') lastText = msg.args[0];
+}
+
+// ---- Page views: results cut to what the page shows ------------------------
+//
+// Calls 'page.NAME' (web/bridge.js, addPageViews), for the page only and not
+// part of the core's API. The page's advertisements (web/analysis.js) list
+// the first entries of each list and how many there are; a 5,000-segment
+// plan's strategy holds 10,000 prefixes, and receiving them cost the page's
+// main thread tens of milliseconds per pause in typing (issue 14). The
+// worker cuts the lists before they are copied.
+const pageCalls = {
+  /**
+   * strategyShown is strategy(plan) with each advertisement list cut to its
+   * first limit entries, and totals: {idcToCloud: {path: length}, cloudToIdc: {…}}.
+   */
+  async strategyShown(plan, limit) {
+    const r = await api.strategy(plan);
+    const cut = (side) => {
+      if (!side || typeof side !== 'object') return [side, {}];
+      const lists = {}, totals = {};
+      for (const [k, v] of Object.entries(side)) {
+        lists[k] = Array.isArray(v) ? v.slice(0, limit) : v;
+        if (Array.isArray(v)) totals[k] = v.length;
+      }
+      return [lists, totals];
+    };
+    const [idcToCloud, idcTotals] = cut(r.idcToCloud), [cloudToIdc, cloudTotals] = cut(r.cloudToIdc);
+    return { ...r, idcToCloud, cloudToIdc, totals: { idcToCloud: idcTotals, cloudToIdc: cloudTotals } };
+  },
+};
