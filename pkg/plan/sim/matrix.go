@@ -85,13 +85,15 @@ func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 	// collection started just before it would keep the write barrier on
 	// for every pointer of every cell, measured at two thirds of the
 	// matrix's time under Node. Allocated first, a collection it starts
-	// is finished by the model's allocations, and the fill runs without
-	// barriers.
+	// is finished by the model's allocations.
 	out.Cells = make([]Cell, f.cells)
 	// The cells are made from the indexed ones a scenario at a time, right
-	// after the scenario's verdicts, whose allocations finish a collection
-	// started in between (one long fill at the end would run with the
-	// barrier of any collection the last allocation started).
+	// after the scenario's verdicts, whose allocations help finish a
+	// collection started in between (one long fill at the end would run
+	// with the barrier of any collection the last allocation started).
+	// Some fills still run while the collector marks: the pointers of the
+	// Cells (and marking them) are what MatrixIndexed, the page's form,
+	// does without.
 	_, err := f.index(p, scenarios, func(x *IndexedMatrix, first int) {
 		// Fields are set in place: assigning a Cell value copies it with
 		// a bulk write barrier while the collector marks.
