@@ -85,13 +85,15 @@ func MatrixFor(p *plan.Plan, scenarios []Scenario) (ConnectivityMatrix, error) {
 	// collection started just before it would keep the write barrier on
 	// for every pointer of every cell, measured at two thirds of the
 	// matrix's time under Node. Allocated first, a collection it starts
-	// is finished by the model's allocations, and the fill runs without
-	// barriers.
+	// is finished by the model's allocations.
 	out.Cells = make([]Cell, f.cells)
 	// The cells are made from the indexed ones a scenario at a time, right
-	// after the scenario's verdicts, whose allocations finish a collection
-	// started in between (one long fill at the end would run with the
-	// barrier of any collection the last allocation started).
+	// after the scenario's verdicts, whose allocations help finish a
+	// collection started in between (one long fill at the end would run
+	// with the barrier of any collection the last allocation started).
+	// Some fills still run while the collector marks: the pointers of the
+	// Cells (and marking them) are what MatrixIndexed, the page's form,
+	// does without.
 	_, err := f.index(p, scenarios, func(x *IndexedMatrix, first int) {
 		// Fields are set in place: assigning a Cell value copies it with
 		// a bulk write barrier while the collector marks.
@@ -237,7 +239,11 @@ func (f *matrixFrame) index(p *plan.Plan, scenarios []Scenario, done func(x *Ind
 		}
 		return v.id - 1
 	}
-	backs := make([]*Verdict, len(f.vpc))
+	// A world that leaves a router where an earlier one did (worldKey)
+	// gets the same verdicts: many scenarios end with the same sessions
+	// up, and then reuse the earlier scenario's verdicts without looking
+	// any prefix up.
+	var fwdSeen, backSeen []seenWorld
 	first := 0
 	for si, s := range scenarios {
 		if done != nil {
@@ -251,12 +257,11 @@ func (f *matrixFrame) index(p *plan.Plan, scenarios []Scenario, done func(x *Ind
 		back = back.reset(m, m.cust, RouterCustomerRouter, w)
 		fwd.across, back.across = fwdMemo, backMemo
 		fwd.none, back.none = none, none
-		// The return verdicts once per VPC segment, then the cells.
-		for j := range backs {
-			backs[j] = back.get(vpcRefs[j])
-		}
-		for i := range f.idc {
-			fv := fwd.get(idcRefs[i])
+		// The verdicts once per segment, then the cells.
+		var fwds, backs []*Verdict
+		fwds, fwdSeen = seen(fwdSeen, m.worldKey(w, RouterBorderGateway), fwd, idcRefs)
+		backs, backSeen = seen(backSeen, m.worldKey(w, RouterCustomerRouter), back, vpcRefs)
+		for i, fv := range fwds {
 			v4 := idcAddrs[i].Is4()
 			var fi int32 = -1
 			for j, bv := range backs {
@@ -282,6 +287,63 @@ func (f *matrixFrame) index(p *plan.Plan, scenarios []Scenario, done func(x *Ind
 		}
 	}
 	return x, nil
+}
+
+// seenWorld is a world's key and the verdicts it gave.
+type seenWorld struct {
+	key      []byte
+	verdicts []*Verdict
+}
+
+// seen returns v's verdict for each of refs: an earlier world's when one
+// had the same key (nil: none can have), otherwise found and remembered.
+func seen(worlds []seenWorld, key []byte, v *verdicts, refs [][]int) ([]*Verdict, []seenWorld) {
+	if key != nil {
+		for _, sw := range worlds {
+			if string(sw.key) == string(key) {
+				return sw.verdicts, worlds
+			}
+		}
+	}
+	out := make([]*Verdict, len(refs))
+	for i, r := range refs {
+		out[i] = v.get(r)
+	}
+	if key != nil {
+		worlds = append(worlds, seenWorld{key, out})
+	}
+	return out, worlds
+}
+
+// worldKey spells out all of w that a router's verdicts depend on: which
+// family sessions are up, on the border gateway what the customer router
+// withdraws, on the customer router each prefix's incumbent (the
+// Selected flag). Nil when prefixes are withdrawn one by one (the key
+// would have to list them): such a world is never taken for another.
+func (m *model) worldKey(w *world, router string) []byte {
+	key := make([]byte, 0, 3*len(m.sessions)+4*len(m.cust))
+	for i := range m.sessions {
+		key = append(key, boolByte(w.upFamily(i, famIPv4)), boolByte(w.upFamily(i, famIPv6)))
+		if router == RouterBorderGateway {
+			if w.withdrawn[i] != nil {
+				return nil
+			}
+			key = append(key, boolByte(w.allWithdrawn[i]))
+		}
+	}
+	if router == RouterCustomerRouter {
+		for _, inc := range w.incumbent {
+			key = binary.LittleEndian.AppendUint32(key, uint32(inc))
+		}
+	}
+	return key
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // representative is a segment's first usable host.

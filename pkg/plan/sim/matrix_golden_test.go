@@ -128,3 +128,53 @@ func TestMatrixGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestMatrixIndexed: the cells rebuilt from MatrixIndexedFor (names from
+// the segments, verdicts by index, the two flags) are MatrixFor's, field
+// for field, over the standard and random scenarios; every verdict is
+// listed once and pointed to, and verdicts are shared between scenarios.
+func TestMatrixIndexed(t *testing.T) {
+	plans := map[string]*plan.Plan{"large-1000": largePlan(t, 1000), "large-60": largePlan(t, 60)}
+	for _, e := range examples.All() {
+		plans[e.Name] = example(t, e.Name)
+	}
+	for name, p := range plans {
+		for kind, scenarios := range map[string][]sim.Scenario{"standard": sim.Scenarios(p), "random": randomScenarios(p, uint64(len(name)), 40)} {
+			m, err := sim.MatrixFor(p, scenarios)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, err := sim.MatrixIndexedFor(p, scenarios)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(x.Cells) != sim.MatrixCellFields*len(m.Cells) {
+				t.Fatalf("%s %s: %d integers for %d cells", name, kind, len(x.Cells), len(m.Cells))
+			}
+			rebuilt := make([]sim.Cell, len(m.Cells))
+			pointed := make([]bool, len(x.Verdicts))
+			for i := range rebuilt {
+				c := x.Cells[sim.MatrixCellFields*i:]
+				rebuilt[i] = sim.Cell{Scenario: x.Scenarios[c[0]].Name, IDC: x.IDCSegments[c[1]].Name, VPC: x.VPCSegments[c[2]].Name,
+					IDCIndex: int(c[1]), VPCIndex: int(c[2]), Forward: x.Verdicts[c[3]], Return: x.Verdicts[c[4]],
+					Reachable: c[5]&sim.CellReachable != 0, Symmetric: c[5]&sim.CellSymmetric != 0}
+				pointed[c[3]], pointed[c[4]] = true, true
+			}
+			want, _ := json.Marshal(m)
+			got, _ := json.Marshal(sim.ConnectivityMatrix{Scenarios: x.Scenarios, IDCSegments: x.IDCSegments, VPCSegments: x.VPCSegments, Cells: rebuilt})
+			if string(got) != string(want) {
+				t.Errorf("%s %s: the cells rebuilt from the indexed matrix differ from the matrix's", name, kind)
+			}
+			listed := map[*sim.Verdict]bool{}
+			for k, v := range x.Verdicts {
+				if listed[v] || !pointed[k] {
+					t.Errorf("%s %s: verdict %d listed twice or pointed to by no cell", name, kind, k)
+				}
+				listed[v] = true
+			}
+			if name == "large-1000" && kind == "standard" && len(x.Verdicts)*20 > len(m.Cells) {
+				t.Errorf("%s: %d verdicts for %d cells: too little is shared", name, len(x.Verdicts), len(m.Cells))
+			}
+		}
+	}
+}

@@ -145,6 +145,9 @@ type model struct {
 	selSess []int
 	selBest []int
 	upBuf   [2][]bool // upLinks' answer, reused
+	// selHead and selMemo remember reselect's choices (selEntry).
+	selHead []int32
+	selMemo []selEntry
 	// initial is the world after InitialEvents (initialEvents), which
 	// every scenario starts from, or initialErr; initialDone says they
 	// have been computed.
@@ -420,12 +423,14 @@ func (w *world) upFamily(i, f int) bool {
 // up reports whether session i's IPv4 session is up.
 func (w *world) up(i int) bool { return w.upFamily(i, famIPv4) }
 
-// families returns the address families session i has a neighbor for.
-func (m *model) families(i int) []int {
+// families returns how many address families session i has a neighbor
+// for: 1 (famIPv4) or 2 (famIPv4 and famIPv6), so that `for f := range`
+// visits them without a slice allocated per call.
+func (m *model) families(i int) int {
 	if m.sessions[i].CustomerIPv6.IsValid() {
-		return []int{famIPv4, famIPv6}
+		return 2
 	}
-	return []int{famIPv4}
+	return 1
 }
 
 // upLinks is every family session's state, for settle. It reuses the
@@ -485,7 +490,7 @@ func (w *world) setWithdrawn(i int, prefixes []netip.Prefix, withdraw bool) {
 func (m *model) settle(w *world, wasUp [2][]bool) {
 	var down []link
 	for i := range w.adminUp {
-		for _, f := range m.families(i) {
+		for f := range m.families(i) {
 			if !w.upFamily(i, f) && wasUp[f][i] {
 				w.established[f][i] = 0
 				down = append(down, link{i, f})
@@ -503,7 +508,7 @@ func (m *model) settle(w *world, wasUp [2][]bool) {
 	// the interface that came back second).
 	var coming []link
 	for i := range w.adminUp {
-		for _, f := range m.families(i) {
+		for f := range m.families(i) {
 			if w.upFamily(i, f) && !wasUp[f][i] {
 				w.pending[f][i] = true
 				coming = append(coming, link{i, f})
@@ -532,6 +537,32 @@ func (m *model) reselect(w *world, links []link) {
 			continue
 		}
 		w.incumbent[ref] = w.selected[ref]
+		// The choice depends on the world only through the live paths
+		// and the incumbent (as for worldMemo): made once per pair.
+		live, memo := uint64(0), len(pp.paths) <= maxMemoPaths
+		if memo {
+			for k := range pp.paths {
+				if w.upFamily(pp.paths[k].session, f) { // the same test as candidatesOf's
+					live |= 1 << k
+				}
+			}
+			if m.selHead == nil {
+				m.selHead = make([]int32, len(m.cust))
+				for i := range m.selHead {
+					m.selHead[i] = -1
+				}
+			}
+			e := m.selHead[ref]
+			for ; e >= 0; e = m.selMemo[e].next {
+				if m.selMemo[e].live == live && m.selMemo[e].incumbent == w.incumbent[ref] {
+					break
+				}
+			}
+			if e >= 0 {
+				w.selected[ref] = m.selMemo[e].selected
+				continue
+			}
+		}
 		buf, sess = m.candidatesOf(buf[:0], sess[:0], RouterCustomerRouter, ref, *pp, w)
 		w.selected[ref] = -1
 		if len(buf) > 0 {
@@ -540,8 +571,21 @@ func (m *model) reselect(w *world, links []link) {
 			// is byName's answer for the path's session name.
 			w.selected[ref] = m.canon[sess[best[0]]]
 		}
+		if memo {
+			m.selMemo = append(m.selMemo, selEntry{live: live, incumbent: w.incumbent[ref], selected: w.selected[ref], next: m.selHead[ref]})
+			m.selHead[ref] = int32(len(m.selMemo) - 1)
+		}
 	}
 	m.selBuf, m.selSess, m.selBest = buf[:0], sess[:0], best[:0]
+}
+
+// selEntry is one remembered choice of reselect: for a prefix, the live
+// paths (bit k: path k) and the incumbent, the session selected (-1:
+// none). Entries of one prefix are chained from model.selHead by next.
+type selEntry struct {
+	live                uint64
+	incumbent, selected int
+	next                int32
 }
 
 // world applies InitialEvents and then the scenario's events.
