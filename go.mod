@@ -6,6 +6,7 @@ require (
 	github.com/andybalholm/brotli v1.3.0
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
+	github.com/evanw/esbuild v0.28.2
 	github.com/gorilla/websocket v1.5.3
 	github.com/jdcloud-api/jdcloud-sdk-go v1.64.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3

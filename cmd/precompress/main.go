@@ -4,6 +4,13 @@
 // precompressed.sums in FILE's directory: the server sends a compressed
 // sibling only while FILE still has that hash, so a script edited after the
 // build is never answered with its stale compressed copy.
+//
+// Scripts (.js) and style sheets (.css) are minified before they are
+// compressed (esbuild: whitespace, comments and syntax; names are kept), so
+// a browser that accepts br or gzip gets the same program without the
+// comments that explain it, and one that accepts neither gets the source as
+// written. The hash stays the source's: the compressed copy is current
+// while the source is.
 package main
 
 import (
@@ -20,6 +27,7 @@ import (
 	"strings"
 
 	"github.com/andybalholm/brotli"
+	"github.com/evanw/esbuild/pkg/api"
 )
 
 // SumsFile is the name of the hash list beside the compressed files; the
@@ -84,7 +92,11 @@ func (nopCloser) Close() error { return nil }
 
 // compress writes name.gz and name.br and returns name's SHA-256 (hex).
 func compress(name string) (string, error) {
-	data, err := os.ReadFile(name)
+	source, err := os.ReadFile(name)
+	if err != nil {
+		return "", err
+	}
+	data, err := minify(name, source)
 	if err != nil {
 		return "", err
 	}
@@ -98,8 +110,44 @@ func compress(name string) (string, error) {
 	}); err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(data)
+	sum := sha256.Sum256(source)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// minify returns a script or style sheet without comments and needless
+// whitespace, the same program otherwise: identifiers keep their names
+// (error messages and stack traces still read), nothing is bundled, and the
+// syntax is left at the source's level (no lowering for older browsers).
+// Other files are returned as they are.
+func minify(name string, source []byte) ([]byte, error) {
+	var loader api.Loader
+	switch filepath.Ext(name) {
+	case ".js":
+		loader = api.LoaderJS
+	case ".css":
+		loader = api.LoaderCSS
+	default:
+		return source, nil
+	}
+	r := api.Transform(string(source), api.TransformOptions{
+		Loader:            loader,
+		Sourcefile:        name,
+		Target:            api.ESNext,
+		MinifyWhitespace:  true,
+		MinifySyntax:      true,
+		MinifyIdentifiers: false,
+		LegalComments:     api.LegalCommentsNone,
+		Charset:           api.CharsetUTF8,
+	})
+	if len(r.Errors) > 0 {
+		m := r.Errors[0]
+		where := name
+		if m.Location != nil {
+			where = fmt.Sprintf("%s:%d:%d", name, m.Location.Line, m.Location.Column)
+		}
+		return nil, fmt.Errorf("%s: %s (the script does not parse, so it is not minified or compressed)", where, m.Text)
+	}
+	return r.Code, nil
 }
 
 // write compresses data into name through a temporary file, so a reader
