@@ -1,38 +1,22 @@
 package sim_test
 
 import (
-	"fmt"
-	"net/netip"
 	"testing"
 
+	"github.com/hybridplan/hybridplan/internal/splitplan"
 	"github.com/hybridplan/hybridplan/internal/warmup"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
 
-// largePlan is the aspath example's topology (two private virtual
-// interfaces, four tunnels, two VPCs) with IDC segments enough for about
-// `advertised` prefixes under a prefix split: each non-adjacent /24 goes out
-// as two /25s over Direct Connection and whole over the VPN.
+// largePlan is the shared large prefix-split plan (internal/splitplan):
+// about `advertised` prefixes over the aspath example's topology.
 func largePlan(t testing.TB, advertised int) *plan.Plan {
-	p := example(t, "aspath-two-vpcs-redundant-dc")
-	p.Strategy = plan.Strategy{
-		Mode:            plan.StrategyPrefixSplit,
-		PrefixSplit:     &plan.PrefixSplit{ExtraBits: new(1)},
-		LocalPreference: &plan.LocalPreference{DirectConnection: 200, VPN: 100},
+	p, err := splitplan.Build(advertised)
+	if err != nil {
+		t.Fatal(err)
 	}
-	p.IDC.Segments = nil
-	for i := range advertised / 3 {
-		// Every other /24 of 10.64.0.0/10, so that segments do not aggregate.
-		p.IDC.Segments = append(p.IDC.Segments, plan.Segment{
-			Name: fmt.Sprintf("seg-%d", i),
-			CIDR: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(64 + i/128), byte(2 * (i % 128)), 0}), 24),
-		})
-	}
-	prof := plan.DefaultProfile()
-	prof.Quotas.DynamicRoutesPerBorderGateway = 10000
-	p.Profile = &prof
 	return p
 }
 
