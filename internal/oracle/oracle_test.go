@@ -214,6 +214,22 @@ func TestOracle(t *testing.T) {
 		results []ScenarioResult
 		err     error
 		took    time.Duration
+		// crowded is the first run's outcome when it disagreed and the
+		// plan was run again alone (see below); nil otherwise.
+		crowded *outcome
+	}
+	disagrees := func(o outcome) bool {
+		if o.err != nil {
+			return true
+		}
+		for _, r := range o.results {
+			for _, m := range r.Mismatches {
+				if !m.ReasonOnly {
+					return true
+				}
+			}
+		}
+		return false
 	}
 	outcomes := make([]outcome, len(files))
 	// The corpus (49 plans) takes about 3 minutes on an idle 2-core
@@ -269,14 +285,44 @@ func TestOracle(t *testing.T) {
 			defer func() { <-sem }()
 			start := time.Now()
 			r, err := Check(ctx, *cfgs[i])
-			outcomes[i] = outcome{r, err, time.Since(start)}
+			outcomes[i] = outcome{results: r, err: err, took: time.Since(start)}
 		}()
 	}
 	wg.Wait()
+	// A plan that disagreed runs once more, alone. Beside eleven other
+	// topologies and make test's browsers on two cores, a bgpd can miss
+	// its 1 s keepalives for the 3 s hold time: the session drops and comes
+	// back, and FRR's "older path" step then keeps the path that came back
+	// first, which no plan predicts (seen once: the aspath example's
+	// customer router on pvif-sh-b). What the second run finds is the
+	// verdict; the first run's disagreement is logged beside it, so a
+	// crowded-only difference stays visible.
+	for _, i := range order {
+		if cfgs[i] == nil || !disagrees(outcomes[i]) {
+			continue
+		}
+		first := outcomes[i]
+		start := time.Now()
+		r, err := Check(ctx, *cfgs[i])
+		outcomes[i] = outcome{r, err, time.Since(start), &first}
+	}
 	for i, f := range files {
 		o := outcomes[i]
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
 			t.Logf("%d scenarios in %s", len(o.results), o.took.Round(time.Millisecond))
+			if c := o.crowded; c != nil {
+				t.Logf("the first run, beside the other plans, disagreed (%d scenarios in %s); this is a second run, alone. The first run said:", len(c.results), c.took.Round(time.Millisecond))
+				for _, r := range c.results {
+					for _, m := range r.Mismatches {
+						if !m.ReasonOnly {
+							t.Logf("  first run: %s", m)
+						}
+					}
+				}
+				if c.err != nil {
+					t.Logf("  first run: the oracle could not finish: %v", c.err)
+				}
+			}
 			for _, r := range o.results {
 				for _, m := range r.Mismatches {
 					if m.ReasonOnly {
