@@ -29,7 +29,9 @@ WEB_ASSETS := $(sort $(wildcard web/*.js web/*.css) web/examples.json web/wasm_e
 # rewrites the sums too, which made them look newer than an edited or new
 # script, so the scripts were not compressed again. (The stamp starts with a
 # dot, so the binary does not embed it.)
-web/.precompressed-assets: $(WEB_ASSETS)
+# cmd/precompress is a prerequisite too: it minifies the scripts and styles
+# it compresses, so a change to it must reach their compressed copies.
+web/.precompressed-assets: $(WEB_ASSETS) cmd/precompress/main.go
 	$(GO) run ./cmd/precompress $(WEB_ASSETS)
 	touch $@
 
