@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -136,12 +137,36 @@ func TestRehearsePlans(t *testing.T) {
 		cases = append(cases, tc{c.file, readPlan(t, "../internal/oracle/testdata/corpus/"+c.file+".json"), c.scenario})
 	}
 	sem := make(chan struct{}, 3) // they wait on timers, not the CPU
+	// A rehearsal that disagreed runs once more with every slot held, so
+	// no other rehearsal runs beside it: a loss window measured while
+	// make test's browsers and the oracle share the 2 cores can outlast the
+	// prediction's tolerance (seen once: a BFD detection measured 2.36 s
+	// against 1.0–1.55 s ± 0.4 s, on the dualstack example). The second
+	// run decides; the first one's report is logged beside it, so a
+	// difference seen only under load stays visible. alone keeps two
+	// second runs from each holding part of the slots.
+	var alone sync.Mutex
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			rep := rehearse(t, fmt.Sprintf("p%d", i), c.p, c.scenario)
+			if !rep.Agree {
+				var first strings.Builder
+				rep.WriteText(&first)
+				<-sem // our slot, taken back below with all the others
+				alone.Lock()
+				for range cap(sem) {
+					sem <- struct{}{}
+				}
+				rep = rehearse(t, fmt.Sprintf("p%dr", i), c.p, c.scenario)
+				for range cap(sem) - 1 {
+					<-sem
+				}
+				alone.Unlock() // one slot stays ours, for the deferred release
+				t.Logf("the first rehearsal, beside the others, disagreed; this verdict is from a second one, alone. The first said:\n%s", first.String())
+			}
 			var b strings.Builder
 			rep.WriteText(&b)
 			if !rep.Agree {
