@@ -34,12 +34,12 @@ import (
 	"errors"
 	"math"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // MaxDepth bounds how many pointers, maps, slices and interfaces a value may
@@ -272,7 +272,9 @@ func (s *state) appendText(t reflect.Type, m encoding.TextMarshaler) {
 	if err != nil {
 		s.fail(t, "error calling MarshalText for type "+t.String(), err)
 	}
-	s.buf = appendString(s.buf, b)
+	// b is not kept or changed after this: a string view of it saves a
+	// copy per netip value.
+	s.buf = appendString(s.buf, unsafe.String(unsafe.SliceData(b), len(b)))
 }
 
 func boolEncoder(s *state, v reflect.Value, quoted bool) {
@@ -345,7 +347,7 @@ func appendFloat(b []byte, f float64, bits int) []byte {
 func stringEncoder(s *state, v reflect.Value, quoted bool) {
 	if quoted {
 		// The string option writes the JSON string as a JSON string.
-		s.buf = appendString(s.buf, appendString(nil, v.String()))
+		s.buf = appendString(s.buf, string(appendString(nil, v.String())))
 		return
 	}
 	s.buf = appendString(s.buf, v.String())
@@ -447,7 +449,7 @@ func (enc *Encoder) newMapEncoder(t reflect.Type) encoderFunc {
 		for i := range order {
 			order[i] = i
 		}
-		slices.SortFunc(order, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
+		sortIndices(order, func(a, b int) bool { return keys[a] < keys[b] })
 		s.buf = append(s.buf, '{')
 		for n, i := range order {
 			if n > 0 {
@@ -637,7 +639,11 @@ func typeFields(t reflect.Type) []field {
 						omitEmpt: hasOption(opts, "omitempty"),
 						omitZero: hasOption(opts, "omitzero"),
 						quoted:   quoted,
-						key:      `"` + string(appendHTMLEscape(nil, []byte(name))) + `":`,
+						// A valid tag name or a Go identifier holds no
+						// quote, backslash, control character, invalid
+						// UTF-8 or U+2028/9, so appendString escapes only
+						// < > &, as encoding/json's HTML escape of names.
+						key: string(appendString(nil, name)) + ":",
 					}
 					if nf.omitZero {
 						nf.isZero = isZeroFunc(sf.Type)
@@ -658,22 +664,19 @@ func typeFields(t reflect.Type) []field {
 		}
 	}
 	// By name, then depth, then tagged first, then index.
-	slices.SortFunc(fields, func(a, b field) int {
-		if c := strings.Compare(a.name, b.name); c != 0 {
-			return c
+	fields = sortFields(fields, func(a, b *field) bool {
+		if a.name != b.name {
+			return a.name < b.name
 		}
 		if len(a.index) != len(b.index) {
-			return len(a.index) - len(b.index)
+			return len(a.index) < len(b.index)
 		}
 		if a.tagged != b.tagged {
-			if a.tagged {
-				return -1
-			}
-			return 1
+			return a.tagged
 		}
-		return slices.Compare(a.index, b.index)
+		return indexLess(a.index, b.index)
 	})
-	out := fields[:0]
+	var out []field
 	for advance, i := 0, 0; i < len(fields); i += advance {
 		name := fields[i].name
 		for advance = 1; i+advance < len(fields) && fields[i+advance].name == name; advance++ {
@@ -685,8 +688,64 @@ func typeFields(t reflect.Type) []field {
 		}
 		out = append(out, same[0])
 	}
-	slices.SortFunc(out, func(a, b field) int { return slices.Compare(a.index, b.index) })
+	return sortFields(out, func(a, b *field) bool { return indexLess(a.index, b.index) })
+}
+
+// indexLess orders field index sequences as slices.Compare does.
+func indexLess(a, b []int) bool {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return len(a) < len(b)
+}
+
+// sortFields returns fields ordered by less.
+func sortFields(fields []field, less func(a, b *field) bool) []field {
+	order := make([]int, len(fields))
+	for i := range order {
+		order[i] = i
+	}
+	sortIndices(order, func(a, b int) bool { return less(&fields[a], &fields[b]) })
+	out := make([]field, len(fields))
+	for i, j := range order {
+		out[i] = fields[j]
+	}
 	return out
+}
+
+// sortIndices orders idx by less, with a heap sort: the package's one sort,
+// written out because each slices.SortFunc instantiation adds about 17 KB
+// of code to the wasm core. It is not stable; every order sorted here is
+// total but map keys whose texts are equal, which encoding/json leaves in
+// no defined order either.
+func sortIndices(idx []int, less func(a, b int) bool) {
+	n := len(idx)
+	for i := n/2 - 1; i >= 0; i-- {
+		siftDown(idx, i, n, less)
+	}
+	for end := n - 1; end > 0; end-- {
+		idx[0], idx[end] = idx[end], idx[0]
+		siftDown(idx, 0, end, less)
+	}
+}
+
+func siftDown(idx []int, root, n int, less func(a, b int) bool) {
+	for {
+		child := 2*root + 1
+		if child >= n {
+			return
+		}
+		if child+1 < n && less(idx[child], idx[child+1]) {
+			child++
+		}
+		if !less(idx[root], idx[child]) {
+			return
+		}
+		idx[root], idx[child] = idx[child], idx[root]
+		root = child
+	}
 }
 
 // isZeroFunc is omitzero's test for a field of type t that has an IsZero
@@ -759,8 +818,10 @@ func htmlSafe(b byte) bool {
 }
 
 // appendString appends src as a JSON string the way encoding/json does with
-// HTML escaping on (Marshal's and Encoder's default).
-func appendString[Bytes []byte | string](dst []byte, src Bytes) []byte {
+// HTML escaping on (Marshal's and Encoder's default). It takes only a string
+// (encoding/json's takes []byte too): one instantiation, not two, in the
+// wasm core.
+func appendString(dst []byte, src string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(src); {
@@ -791,8 +852,7 @@ func appendString[Bytes []byte | string](dst []byte, src Bytes) []byte {
 			start = i
 			continue
 		}
-		n := min(len(src)-i, utf8.UTFMax)
-		c, size := utf8.DecodeRuneInString(string(src[i : i+n]))
+		c, size := utf8.DecodeRuneInString(src[i:])
 		if c == utf8.RuneError && size == 1 {
 			dst = append(dst, src[start:i]...)
 			dst = append(dst, `\ufffd`...)
@@ -813,25 +873,6 @@ func appendString[Bytes []byte | string](dst []byte, src Bytes) []byte {
 	}
 	dst = append(dst, src[start:]...)
 	return append(dst, '"')
-}
-
-// appendHTMLEscape escapes < > & U+2028 U+2029 in a field name as
-// encoding/json does (the name is otherwise written as it is).
-func appendHTMLEscape(dst, src []byte) []byte {
-	start := 0
-	for i, c := range src {
-		if c == '<' || c == '>' || c == '&' {
-			dst = append(dst, src[start:i]...)
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			start = i + 1
-		}
-		if c == 0xE2 && i+2 < len(src) && src[i+1] == 0x80 && src[i+2]&^1 == 0xA8 {
-			dst = append(dst, src[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[src[i+2]&0xF])
-			start = i + len("\u2029")
-		}
-	}
-	return append(dst, src[start:]...)
 }
 
 // appendIndent is encoding/json's Indent for compact JSON that jsonenc

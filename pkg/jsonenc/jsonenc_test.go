@@ -173,6 +173,12 @@ func parityValues() []struct {
 	v    any
 } {
 	seven := 7
+	big := map[string]int{}
+	bigInt := map[int]bool{}
+	for i := range 700 {
+		big[strings.Repeat("k", i%5)+string(rune('a'+i*7919%26))+string(rune(0x400+i))] = i
+		bigInt[(i*7919)%1000-500] = i%2 == 0
+	}
 	self := &tags{Renamed: "outer"}
 	self.Nested = &tags{Renamed: "inner", Map: map[string]string{}}
 	return []struct {
@@ -225,6 +231,7 @@ func parityValues() []struct {
 			Addr:   map[netip.Addr]string{netip.MustParseAddr("10.0.0.2"): "b", netip.MustParseAddr("10.0.0.10"): "a", {}: "zero"},
 			Empty:  map[string]int{},
 			Nested: map[string]map[string][]int{"x": {"y": nil, "z": {}}, "w": nil}}},
+		{"large maps (heap sort)", []any{big, bigInt}},
 		{"kinds zero", kinds{}},
 		{"kinds set", kinds{B: true, I: math.MinInt64, I8: -8, I16: -16, I32: math.MinInt32, I64: math.MaxInt64,
 			U: math.MaxUint64, U8: 255, U16: 65535, U32: math.MaxUint32, U64: 1 << 63, Uptr: 77,
