@@ -109,7 +109,7 @@ func (enc *Encoder) Marshal(v any) ([]byte, error) {
 	return out, err
 }
 
-// Append appends v as JSON to dst.
+// Append appends v as JSON to dst; on an error it returns dst as it was.
 func (enc *Encoder) Append(dst []byte, v any) (out []byte, err error) {
 	s := state{enc: enc, buf: dst}
 	defer func() {
