@@ -593,7 +593,7 @@ func typeFields(t reflect.Type) []field {
 	next := []field{{typ: t}}
 	var count, nextCount map[reflect.Type]int
 	visited := map[reflect.Type]bool{}
-	var fields []field
+	fields := make([]field, 0, t.NumField())
 	for len(next) > 0 {
 		current, next = next, current[:0]
 		count, nextCount = nextCount, map[reflect.Type]int{}
@@ -679,8 +679,14 @@ func typeFields(t reflect.Type) []field {
 			}
 		}
 	}
-	// By name, then depth, then tagged first, then index.
-	fields = sortFields(fields, func(a, b *field) bool {
+	// By name, then depth, then tagged first, then index. Indices are
+	// sorted, not the fields (large structs), which are copied once.
+	byName := make([]int, len(fields))
+	for i := range byName {
+		byName[i] = i
+	}
+	sortIndices(byName, func(i, j int) bool {
+		a, b := &fields[i], &fields[j]
 		if a.name != b.name {
 			return a.name < b.name
 		}
@@ -692,19 +698,26 @@ func typeFields(t reflect.Type) []field {
 		}
 		return indexLess(a.index, b.index)
 	})
-	out := make([]field, 0, len(fields))
-	for advance, i := 0, 0; i < len(fields); i += advance {
-		name := fields[i].name
-		for advance = 1; i+advance < len(fields) && fields[i+advance].name == name; advance++ {
+	keep := byName[:0]
+	for advance, i := 0, 0; i < len(byName); i += advance {
+		name := fields[byName[i]].name
+		for advance = 1; i+advance < len(byName) && fields[byName[i+advance]].name == name; advance++ {
 		}
-		same := fields[i : i+advance]
 		// The first is the dominant one unless the second ties it.
-		if len(same) > 1 && len(same[0].index) == len(same[1].index) && same[0].tagged == same[1].tagged {
-			continue
+		if advance > 1 {
+			a, b := &fields[byName[i]], &fields[byName[i+1]]
+			if len(a.index) == len(b.index) && a.tagged == b.tagged {
+				continue
+			}
 		}
-		out = append(out, same[0])
+		keep = append(keep, byName[i])
 	}
-	return sortFields(out, func(a, b *field) bool { return indexLess(a.index, b.index) })
+	sortIndices(keep, func(i, j int) bool { return indexLess(fields[i].index, fields[j].index) })
+	out := make([]field, len(keep))
+	for i, k := range keep {
+		out[i] = fields[k]
+	}
+	return out
 }
 
 // indexLess orders field index sequences as slices.Compare does.
@@ -715,20 +728,6 @@ func indexLess(a, b []int) bool {
 		}
 	}
 	return len(a) < len(b)
-}
-
-// sortFields returns fields ordered by less.
-func sortFields(fields []field, less func(a, b *field) bool) []field {
-	order := make([]int, len(fields))
-	for i := range order {
-		order[i] = i
-	}
-	sortIndices(order, func(a, b int) bool { return less(&fields[a], &fields[b]) })
-	out := make([]field, len(fields))
-	for i, j := range order {
-		out[i] = fields[j]
-	}
-	return out
 }
 
 // sortIndices orders idx by less, with a heap sort: the package's one sort,
