@@ -4,12 +4,13 @@ package main
 
 import (
 	"encoding/binary"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"maps"
-	"runtime/debug"
+	"reflect"
+	"runtime"
 	"syscall/js"
 
+	"github.com/hybridplan/hybridplan/pkg/jsonenc"
 	"github.com/hybridplan/hybridplan/wasm/api"
 )
 
@@ -110,11 +111,21 @@ func coreFunctions() map[string]method {
 	}
 }
 
+// bridge is what an installed API's functions share: the JSON encoder of
+// results and rejections, whose per-type encoders, built by reflection on
+// first use, serve every later call.
+type bridge struct {
+	// enc is pkg/jsonenc, not encoding/json: it writes the same bytes
+	// without linking encoding/json, fmt and os into the core (issue 14).
+	enc jsonenc.Encoder
+}
+
 // install sets global.hybridplan to a fresh API object.
 func install(global js.Value) {
 	obj := global.Get("Object").New()
+	b := new(bridge)
 	for name, m := range methods() {
-		obj.Set(name, asyncFunc(name, m))
+		obj.Set(name, b.asyncFunc(name, m))
 	}
 	obj.Set("apiVersion", apiVersion)
 	global.Set("hybridplan", obj)
@@ -147,7 +158,7 @@ func signalReady(global js.Value) {
 // (on a channel) deadlocks the page. A panic in m is
 // recovered and rejects the Promise with code "internal" instead of
 // stopping the Go runtime, which would break every later call.
-func asyncFunc(name string, m method) js.Func {
+func (b *bridge) asyncFunc(name string, m method) js.Func {
 	return js.FuncOf(func(this js.Value, args []js.Value) any {
 		// Copy: the args slice belongs to the callback.
 		args = append([]js.Value(nil), args...)
@@ -155,9 +166,9 @@ func asyncFunc(name string, m method) js.Func {
 		executor = js.FuncOf(func(this js.Value, pargs []js.Value) any {
 			resolve, reject := pargs[0], pargs[1]
 			go func() {
-				v, errObj := call(name, m, args)
+				v, errObj := b.call(name, m, args)
 				if errObj != nil {
-					reject.Invoke(toJS(errObj))
+					reject.Invoke(b.toJS(errObj))
 					return
 				}
 				resolve.Invoke(v)
@@ -173,24 +184,25 @@ func asyncFunc(name string, m method) js.Func {
 
 // call runs m and converts its result, turning a panic or an error into
 // the rejection object.
-func call(name string, m method, args []js.Value) (result js.Value, errObj *api.Error) {
+func (b *bridge) call(name string, m method, args []js.Value) (result js.Value, errObj *api.Error) {
 	defer func() {
 		if r := recover(); r != nil {
+			text := b.panicText(r)
 			errObj = &api.Error{Code: api.CodeInternal,
-				Message: fmt.Sprintf("the planner core failed in %s: %v", name, r),
+				Message: "the planner core failed in " + name + ": " + text,
 				Hint:    "this is a bug in hybridplan; reload the page (drafts are kept) and report what you did"}
 			// The stack goes to the console for the bug report; the page
 			// shows only the message.
-			js.Global().Get("console").Call("error", fmt.Sprintf("hybridplan.%s panicked: %v\n%s", name, r, debug.Stack()))
+			js.Global().Get("console").Call("error", "hybridplan."+name+" panicked: "+text+"\n"+string(stack()))
 		}
 	}()
 	v, err := m(args)
 	if err != nil {
 		return js.Undefined(), api.ErrorOf(err)
 	}
-	data, err := json.Marshal(v)
+	data, err := b.enc.Marshal(v)
 	if err != nil {
-		return js.Undefined(), api.ErrorOf(fmt.Errorf("writing the result of %s: %w", name, err))
+		return js.Undefined(), api.ErrorOf(errors.New("writing the result of " + name + ": " + err.Error()))
 	}
 	// JSON is the one conversion that keeps every documented shape exact
 	// (netip values as strings, omitted empty fields) without a second
@@ -218,8 +230,39 @@ func int32Array(ints []int32) js.Value {
 	return js.Global().Get("Int32Array").New(u8.Get("buffer"))
 }
 
-func toJS(e *api.Error) js.Value {
-	data, err := json.Marshal(e)
+// panicText is what fmt's %v writes for a recovered panic value of the
+// kinds panics carry (runtime errors, errors, strings, Stringers); any
+// other value as its JSON, or its type.
+func (b *bridge) panicText(r any) string {
+	switch v := r.(type) {
+	case error:
+		return v.Error()
+	case interface{ String() string }:
+		return v.String()
+	case string:
+		return v
+	}
+	if data, err := b.enc.Marshal(r); err == nil {
+		return string(data)
+	}
+	return "a value of type " + reflect.TypeOf(r).String()
+}
+
+// stack is runtime/debug.Stack (which imports fmt): the calling
+// goroutine's stack trace, in a buffer grown until it fits.
+func stack() []byte {
+	buf := make([]byte, 4096)
+	for {
+		n := runtime.Stack(buf, false)
+		if n < len(buf) {
+			return buf[:n]
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+func (b *bridge) toJS(e *api.Error) js.Value {
+	data, err := b.enc.Marshal(e)
 	if err != nil {
 		data = []byte(`{"code":"internal","message":"the planner core could not describe an error"}`)
 	}

@@ -4,6 +4,8 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"math"
 	"strings"
 	"syscall/js"
 	"testing"
@@ -287,24 +289,70 @@ func TestShareErrors(t *testing.T) {
 	}
 }
 
+// stringer is a panic value with a String method.
+type stringer struct{}
+
+func (stringer) String() string { return "a stringer" }
+
 func TestPanicRejectsAndRuntimeSurvives(t *testing.T) {
-	f := asyncFunc("boom", func([]js.Value) (any, error) {
-		var m map[string]int
-		m["x"] = 1 // assignment to a nil map panics
-		return nil, nil
+	b := new(bridge)
+	for _, tt := range []struct {
+		name  string
+		panic func()
+		want  string // the rejection's message, as fmt's %v wrote it
+	}{
+		{"runtime error", func() {
+			var m map[string]int
+			m["x"] = 1 // assignment to a nil map panics
+		}, "the planner core failed in boom: assignment to entry in nil map"},
+		{"string", func() { panic("50% <done>") }, "the planner core failed in boom: 50% <done>"},
+		{"error", func() { panic(errors.New("an error")) }, "the planner core failed in boom: an error"},
+		{"stringer", func() { panic(stringer{}) }, "the planner core failed in boom: a stringer"},
+		{"integer", func() { panic(-42) }, "the planner core failed in boom: -42"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := b.asyncFunc("boom", func([]js.Value) (any, error) {
+				tt.panic()
+				return nil, nil
+			})
+			defer f.Release()
+			js.Global().Get("hybridplan").Set("boom", f)
+			defer js.Global().Get("hybridplan").Delete("boom")
+			r := mustReject(t, "boom")
+			if r.Code != "internal" || r.Message != tt.want || !strings.Contains(r.Hint, "bug in hybridplan") {
+				t.Errorf("panic rejected with %+v, want code internal and message %q", r, tt.want)
+			}
+			// The runtime is still alive: a normal call after the panic works.
+			var res struct{ OK bool }
+			mustResolve(t, "validate", &res, seed(t))
+			if !res.OK {
+				t.Error("validate after a panic failed")
+			}
+		})
+	}
+}
+
+// TestPanicStack: the console's report of a panic carries the stack of the
+// goroutine that panicked (runtime/debug.Stack's, without its fmt).
+func TestPanicStack(t *testing.T) {
+	s := string(stack())
+	if !strings.HasPrefix(s, "goroutine ") || !strings.Contains(s, "TestPanicStack") {
+		t.Errorf("stack %q does not name this goroutine and function", s)
+	}
+}
+
+// TestUnwritableResult: a result jsonenc cannot write rejects with code
+// internal, naming the call and the cause, instead of resolving.
+func TestUnwritableResult(t *testing.T) {
+	f := new(bridge).asyncFunc("nan", func([]js.Value) (any, error) {
+		return struct{ F float64 }{math.NaN()}, nil
 	})
 	defer f.Release()
-	js.Global().Get("hybridplan").Set("boom", f)
-	defer js.Global().Get("hybridplan").Delete("boom")
-	r := mustReject(t, "boom")
-	if r.Code != "internal" || !strings.Contains(r.Message, "boom") {
-		t.Errorf("panic rejected with %+v, want code internal naming the call", r)
-	}
-	// The runtime is still alive: a normal call after the panic works.
-	var res struct{ OK bool }
-	mustResolve(t, "validate", &res, seed(t))
-	if !res.OK {
-		t.Error("validate after a panic failed")
+	js.Global().Get("hybridplan").Set("nan", f)
+	defer js.Global().Get("hybridplan").Delete("nan")
+	r := mustReject(t, "nan")
+	if want := "the planner core failed: writing the result of nan: jsonenc: unsupported value: NaN"; r.Code != "internal" || r.Message != want {
+		t.Errorf("rejected with %+v, want code internal and message %q", r, want)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/bits"
@@ -132,13 +131,6 @@ func DecodeBytes(data []byte) (*Plan, error) {
 		return nil, &DecodeError{d.findings}
 	}
 	return p, nil
-}
-
-// Encode writes the plan as indented JSON, the form kept in git.
-func Encode(w io.Writer, p *Plan) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(p)
 }
 
 // abort is panicked with by the decoder on a problem that ends decoding (a
