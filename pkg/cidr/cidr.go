@@ -10,10 +10,11 @@ package cidr
 
 import (
 	"errors"
-	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 )
 
 // MaxSplitBits bounds Split: 2^16 = 65,536 prefixes is more than any plan
@@ -26,7 +27,7 @@ const MaxSplitBits = 16
 // and how to write it; like it, host bits may be set (see Canonical).
 func ParsePrefix(s string) (netip.Prefix, error) {
 	bad := func(reason, hint string) error {
-		return fmt.Errorf("%q is not an address block: %s; %s", s, reason, hint)
+		return fmtlite.Errorf("%q is not an address block: %s; %s", s, reason, hint)
 	}
 	const example = `write it as "10.1.0.0/16" or "2001:db8::/48"`
 	switch {
@@ -39,20 +40,20 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 	if !found {
 		if a, err := netip.ParseAddr(s); err == nil {
 			return netip.Prefix{}, bad("it has no prefix length",
-				fmt.Sprintf("for the single address write %s/%d, for a block add its length", a, a.BitLen()))
+				fmtlite.Sprintf("for the single address write %s/%d, for a block add its length", a, a.BitLen()))
 		}
 		return netip.Prefix{}, bad("it has no prefix length after a \"/\"", example)
 	}
 	a, err := netip.ParseAddr(addr)
 	if err != nil {
-		return netip.Prefix{}, bad(fmt.Sprintf("the address %q is malformed (%s)", addr, ParseErrorReason(err)), example)
+		return netip.Prefix{}, bad(fmtlite.Sprintf("the address %q is malformed (%s)", addr, ParseErrorReason(err)), example)
 	}
 	if a.Zone() != "" {
 		return netip.Prefix{}, bad("an address block has no zone (the part after %)", "remove \"%"+a.Zone()+"\"")
 	}
 	p, err := netip.ParsePrefix(s)
 	if err != nil {
-		return netip.Prefix{}, bad(fmt.Sprintf("the prefix length %q is not a whole number from 0 to %d", bitsText, a.BitLen()), example)
+		return netip.Prefix{}, bad(fmtlite.Sprintf("the prefix length %q is not a whole number from 0 to %d", bitsText, a.BitLen()), example)
 	}
 	return p, nil
 }
@@ -122,12 +123,12 @@ func Split(p netip.Prefix, extraBits int) ([]netip.Prefix, error) {
 		return nil, errors.New("cannot split an invalid address block; give one such as 10.1.0.0/16")
 	}
 	if extraBits < 0 || extraBits > MaxSplitBits {
-		return nil, fmt.Errorf("cannot split %s by %d bits: use 0 to %d extra bits (at most %d prefixes)", p, extraBits, MaxSplitBits, 1<<MaxSplitBits)
+		return nil, fmtlite.Errorf("cannot split %s by %d bits: use 0 to %d extra bits (at most %d prefixes)", p, extraBits, MaxSplitBits, 1<<MaxSplitBits)
 	}
 	bitLen := p.Addr().BitLen()
 	newBits := p.Bits() + extraBits
 	if newBits > bitLen {
-		return nil, fmt.Errorf("cannot split %s by %d bits: the parts would be /%d, longer than the %d-bit address; use at most %d extra bits", p, extraBits, newBits, bitLen, bitLen-p.Bits())
+		return nil, fmtlite.Errorf("cannot split %s by %d bits: the parts would be /%d, longer than the %d-bit address; use at most %d extra bits", p, extraBits, newBits, bitLen, bitLen-p.Bits())
 	}
 	is4 := p.Addr().Is4()
 	host := lowOnes(bitLen - newBits)

@@ -2,9 +2,10 @@ package plan
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 )
 
 // Severity of a finding.
@@ -42,7 +43,7 @@ type Finding struct {
 }
 
 func (f Finding) String() string {
-	s := fmt.Sprintf("%s %s %s: %s", f.Severity, f.Code, f.Path, f.Message)
+	s := fmtlite.Sprintf("%s %s %s: %s", f.Severity, f.Code, f.Path, f.Message)
 	if f.Hint != "" {
 		s += " (" + f.Hint + ")"
 	}
@@ -79,11 +80,11 @@ func Quote(s string) string {
 	n := 0
 	for i := range s {
 		if n == MaxQuotedRunes {
-			return fmt.Sprintf("%q… (%d bytes)", s[:i], len(s))
+			return fmtlite.Sprintf("%q… (%d bytes)", s[:i], len(s))
 		}
 		n++
 	}
-	return fmt.Sprintf("%q", s)
+	return fmtlite.Sprintf("%q", s)
 }
 
 // MaxFindingsPerCode is how many findings of one code a check lists; the
@@ -165,17 +166,17 @@ func (c *Collector) Findings() []Finding {
 		return cmp.Or(cmp.Compare(c.dropped[b], c.dropped[a]), cmp.Compare(a, b))
 	})
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d more findings are not listed (only the first %d of each code are):", total, MaxFindingsPerCode)
+	fmtlite.Fprintf(&b, "%d more findings are not listed (only the first %d of each code are):", total, MaxFindingsPerCode)
 	const maxCodes = 20
 	for i, code := range codes {
 		if i == maxCodes {
-			fmt.Fprintf(&b, " and %d more codes", len(codes)-maxCodes)
+			fmtlite.Fprintf(&b, " and %d more codes", len(codes)-maxCodes)
 			break
 		}
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, " %d %s", c.dropped[code], code)
+		fmtlite.Fprintf(&b, " %d %s", c.dropped[code], code)
 	}
 	out = append(out, Finding{Code: CodeFindingsNotListed, Severity: c.worst, Path: "$", Message: b.String(),
 		Hint: "fix the listed findings and check again; the same mistake repeated is usually one fix"})

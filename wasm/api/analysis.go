@@ -1,10 +1,10 @@
 package api
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/sim"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
@@ -63,7 +63,7 @@ func decodeValid(doc, doing string) (*plan.Plan, error) {
 	}
 	first := fs[0]
 	return nil, &Error{Code: CodePlanInvalid,
-		Message:  fmt.Sprintf("the plan has %d %s, so it cannot be %s", n, plural(n, "error", "errors"), doing),
+		Message:  fmtlite.Sprintf("the plan has %d %s, so it cannot be %s", n, plural(n, "error", "errors"), doing),
 		Path:     first.Path,
 		Hint:     "fix the errors listed under findings, starting with: " + first.Message,
 		Findings: fs}
@@ -227,12 +227,12 @@ func findScenario(p *plan.Plan, name string) (sim.Scenario, error) {
 func parseAddr(s, role string) (netip.Addr, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return netip.Addr{}, &Error{Code: CodeAddress, Message: fmt.Sprintf("the %s address is empty", role),
+		return netip.Addr{}, &Error{Code: CodeAddress, Message: fmtlite.Sprintf("the %s address is empty", role),
 			Hint: "write an address such as 10.0.1.5 or 2001:db8::5"}
 	}
 	a, err := netip.ParseAddr(s)
 	if err != nil {
-		return netip.Addr{}, &Error{Code: CodeAddress, Message: fmt.Sprintf("the %s %q is not an IP address", role, s),
+		return netip.Addr{}, &Error{Code: CodeAddress, Message: fmtlite.Sprintf("the %s %q is not an IP address", role, s),
 			Hint: "write an address such as 10.0.1.5 or 2001:db8::5, without a prefix length"}
 	}
 	return a.Unmap(), nil

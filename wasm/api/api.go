@@ -10,8 +10,8 @@ package api
 
 import (
 	"errors"
-	"fmt"
 
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/verdict"
 )
@@ -71,7 +71,7 @@ func ErrorOf(err error) *Error {
 
 // ArgumentError reports a call made with the wrong arguments.
 func ArgumentError(format string, args ...any) *Error {
-	return &Error{Code: CodeArgument, Message: fmt.Sprintf(format, args...),
+	return &Error{Code: CodeArgument, Message: fmtlite.Sprintf(format, args...),
 		Hint: "this is a bug in the page calling the planner core; see wasm/API.md"}
 }
 

@@ -2,11 +2,11 @@ package sim
 
 import (
 	"cmp"
-	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
 
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
 
@@ -145,18 +145,18 @@ var borderGatewaySteps = []step{
 		code:    StepNextHopType,
 		compare: func(a, b *Path) int { return cmp.Compare(a.NextHopPriority, b.NextHopPriority) },
 		describe: func(p Path) string {
-			return fmt.Sprintf("next-hop type %s (%d)", nextHopTypeName(p.Kind), p.NextHopPriority)
+			return fmtlite.Sprintf("next-hop type %s (%d)", nextHopTypeName(p.Kind), p.NextHopPriority)
 		},
 	},
 	{
 		code:     StepRouteType,
 		compare:  func(a, b *Path) int { return cmp.Compare(a.RouteDistance, b.RouteDistance) },
-		describe: func(p Path) string { return fmt.Sprintf("route type %s (%d)", routeTypeName(p), p.RouteDistance) },
+		describe: func(p Path) string { return fmtlite.Sprintf("route type %s (%d)", routeTypeName(p), p.RouteDistance) },
 	},
 	{
 		code:     StepASPathLength,
 		compare:  func(a, b *Path) int { return cmp.Compare(len(a.ASPath), len(b.ASPath)) },
-		describe: func(p Path) string { return fmt.Sprintf("AS_PATH length %d", len(p.ASPath)) },
+		describe: func(p Path) string { return fmtlite.Sprintf("AS_PATH length %d", len(p.ASPath)) },
 	},
 }
 
@@ -164,12 +164,12 @@ var customerRouterSteps = []step{
 	{
 		code: StepWeight, frr: "Weight",
 		compare:  func(a, b *Path) int { return cmp.Compare(b.Weight, a.Weight) },
-		describe: func(p Path) string { return fmt.Sprintf("weight %d", p.Weight) },
+		describe: func(p Path) string { return fmtlite.Sprintf("weight %d", p.Weight) },
 	},
 	{
 		code: StepLocalPreference, frr: "Local Pref",
 		compare:  func(a, b *Path) int { return cmp.Compare(b.LocalPref, a.LocalPref) },
-		describe: func(p Path) string { return fmt.Sprintf("local-preference %d", p.LocalPref) },
+		describe: func(p Path) string { return fmtlite.Sprintf("local-preference %d", p.LocalPref) },
 	},
 	{
 		code: StepLocalRoute, frr: "Local Route",
@@ -185,7 +185,7 @@ var customerRouterSteps = []step{
 		code: StepASPathLength, frr: "AS Path",
 		compare: func(a, b *Path) int { return cmp.Compare(len(a.ASPath), len(b.ASPath)) },
 		describe: func(p Path) string {
-			return fmt.Sprintf("AS_PATH length %d (%s)", len(p.ASPath), strategy.FormatASPath(p.ASPath))
+			return fmtlite.Sprintf("AS_PATH length %d (%s)", len(p.ASPath), strategy.FormatASPath(p.ASPath))
 		},
 	},
 	{
@@ -196,7 +196,7 @@ var customerRouterSteps = []step{
 	{
 		code: StepMED, frr: "MED",
 		filter:   filterMED,
-		describe: func(p Path) string { return fmt.Sprintf("MED %d from AS %d", p.MED, p.NeighborAS) },
+		describe: func(p Path) string { return fmtlite.Sprintf("MED %d from AS %d", p.MED, p.NeighborAS) },
 	},
 	{
 		code: StepEBGPOverIBGP, frr: "eBGP peer",
@@ -211,7 +211,7 @@ var customerRouterSteps = []step{
 	{
 		code: StepIGPMetric, frr: "IGP Metric",
 		compare:  func(a, b *Path) int { return cmp.Compare(a.IGPMetric, b.IGPMetric) },
-		describe: func(p Path) string { return fmt.Sprintf("IGP metric %d", p.IGPMetric) },
+		describe: func(p Path) string { return fmtlite.Sprintf("IGP metric %d", p.IGPMetric) },
 	},
 	{
 		// Only between eBGP paths: keeping the incumbent avoids churn, and
@@ -235,20 +235,20 @@ var customerRouterSteps = []step{
 		},
 		describe: func(p Path) string {
 			if p.Selected {
-				return fmt.Sprintf("the current best path (received #%d)", p.Received)
+				return fmtlite.Sprintf("the current best path (received #%d)", p.Received)
 			}
-			return fmt.Sprintf("received #%d", p.Received)
+			return fmtlite.Sprintf("received #%d", p.Received)
 		},
 	},
 	{
 		code: StepRouterID, frr: "Router ID",
 		compare:  func(a, b *Path) int { return a.RouterID.Compare(b.RouterID) },
-		describe: func(p Path) string { return fmt.Sprintf("router ID %s", addrOrUnset(p.RouterID)) },
+		describe: func(p Path) string { return fmtlite.Sprintf("router ID %s", addrOrUnset(p.RouterID)) },
 	},
 	{
 		code: StepNeighborAddress, frr: "Neighbor IP",
 		compare:  func(a, b *Path) int { return a.NextHop.Compare(b.NextHop) },
-		describe: func(p Path) string { return fmt.Sprintf("neighbor address %s", addrOrUnset(p.NextHop)) },
+		describe: func(p Path) string { return fmtlite.Sprintf("neighbor address %s", addrOrUnset(p.NextHop)) },
 	},
 }
 
@@ -350,7 +350,7 @@ func decide(steps []step, paths []Path, ecmp, explain bool, buf []int) Decision 
 				for i, a := range alive {
 					names[i] = paths[a].name()
 				}
-				reasons = append(reasons, fmt.Sprintf("ECMP over %s: equal on every step", strings.Join(names, ", ")))
+				reasons = append(reasons, fmtlite.Sprintf("ECMP over %s: equal on every step", strings.Join(names, ", ")))
 			}
 			d.Step = StepECMP
 		} else {
@@ -441,7 +441,7 @@ func explainStep(s step, paths []Path, alive, kept []int) string {
 	for i, w := range kept {
 		winners[i] = paths[w].name()
 	}
-	return fmt.Sprintf("%s: %s (%s) beats %s (%s)", s.code, s.describe(paths[kept[0]]), strings.Join(winners, ", "), s.describe(loser), strings.Join(lost, ", "))
+	return fmtlite.Sprintf("%s: %s (%s) beats %s (%s)", s.code, s.describe(paths[kept[0]]), strings.Join(winners, ", "), s.describe(loser), strings.Join(lost, ", "))
 }
 
 func boolRank(b bool) int {

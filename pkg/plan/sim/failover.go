@@ -1,10 +1,10 @@
 package sim
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
@@ -113,7 +113,7 @@ func (m *model) silentTargets(e Event) ([]int, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%s names no tunnel and the plan has no Direct Connection interfaces; name a tunnel", e.Kind)
+		return nil, fmtlite.Errorf("%s names no tunnel and the plan has no Direct Connection interfaces; name a tunnel", e.Kind)
 	}
 	return out, nil
 }
@@ -226,17 +226,17 @@ func lossWindows(p *plan.Plan, scenarios []Scenario, mx ConnectivityMatrix) ([]S
 			}
 			causes, err := m.causes(ph)
 			if err != nil {
-				return nil, fmt.Errorf("scenario %q: %w", s.Name, err)
+				return nil, fmtlite.Errorf("scenario %q: %w", s.Name, err)
 			}
 			pl := PhaseLoss{Phase: name, Events: ph}
 			prior := done[:len(done)-len(ph)]
 			fwdSteps, err := m.detectionSteps(RouterBorderGateway, prior, ph, causes, t)
 			if err != nil {
-				return nil, fmt.Errorf("scenario %q: %w", s.Name, err)
+				return nil, fmtlite.Errorf("scenario %q: %w", s.Name, err)
 			}
 			retSteps, err := m.detectionSteps(RouterCustomerRouter, prior, ph, causes, t)
 			if err != nil {
-				return nil, fmt.Errorf("scenario %q: %w", s.Name, err)
+				return nil, fmtlite.Errorf("scenario %q: %w", s.Name, err)
 			}
 			pl.Forward = m.worst(RouterBorderGateway, m.bgw, before, after, causes, t, mx, idcRefs, fwdSteps)
 			pl.Return = m.worst(RouterCustomerRouter, m.cust, before, after, causes, t, mx, vpcRefs, retSteps)
@@ -309,7 +309,7 @@ func (m *model) causes(events []Event) (map[int]string, error) {
 			}
 			set(is, e.Kind)
 		default:
-			return nil, fmt.Errorf("unknown event kind %q", e.Kind)
+			return nil, fmtlite.Errorf("unknown event kind %q", e.Kind)
 		}
 	}
 	return out, nil
@@ -507,7 +507,7 @@ func (m *model) window(router string, b, a *Verdict, causes map[int]string, t ti
 		w.MaxMillis = w.SwitchMillis
 	}
 	if len(b.Sessions) > len(failed) {
-		w.Reason += fmt.Sprintf(" (only the flows hashed onto %s)", w.Session)
+		w.Reason += fmtlite.Sprintf(" (only the flows hashed onto %s)", w.Session)
 	}
 	return w
 }
@@ -587,7 +587,7 @@ func (t timing) hold(s strategy.Session) detection {
 	h = min(h, t.cloudHold)
 	k = min(max(min(k, t.cloud), 1), max(h/3, 1))
 	return detection{kind: DetectHoldTimer, min: (h - k) * 1000, max: h * 1000,
-		reason: fmt.Sprintf("nothing but the BGP hold timer watches %s: it expires %d s after the last keepalive (keepalive %d s)", s.Name, h, k)}
+		reason: fmtlite.Sprintf("nothing but the BGP hold timer watches %s: it expires %d s after the last keepalive (keepalive %d s)", s.Name, h, k)}
 }
 
 func (t timing) sessionTimers(s strategy.Session) *plan.BGPTimers {
@@ -614,7 +614,7 @@ func (t timing) bfd(s strategy.Session) *detection {
 	}
 	iv := max(b.MinTxMillis, b.MinRxMillis, 1)
 	return &detection{kind: DetectBFD, min: (b.Multiplier - 1) * iv, max: b.Multiplier * iv,
-		reason: fmt.Sprintf("BFD on %s detects it after %d × %d ms", s.Name, b.Multiplier, iv)}
+		reason: fmtlite.Sprintf("BFD on %s detects it after %d × %d ms", s.Name, b.Multiplier, iv)}
 }
 
 // nqa: JD Cloud probes the line from its end only, so only the border
@@ -627,7 +627,7 @@ func (t timing) nqa(s strategy.Session) *detection {
 	n := pi.HealthCheck.NQA
 	iv, c := max(n.IntervalSeconds, 1), max(n.Count, 1)
 	return &detection{kind: DetectNQA, min: (c - 1) * iv * 1000, max: c * iv * 1000,
-		reason: fmt.Sprintf("JD Cloud's NQA on %s declares it down after %d probes %d s apart (the customer router has no NQA: it waits for its hold timer)", s.Name, c, iv)}
+		reason: fmtlite.Sprintf("JD Cloud's NQA on %s declares it down after %d probes %d s apart (the customer router has no NQA: it waits for its hold timer)", s.Name, c, iv)}
 }
 
 // dpd: IPsec dead peer detection probes dpdSeconds after the last packet
@@ -654,7 +654,7 @@ func (t timing) dpd(s strategy.Session) *detection {
 		ka = bt.KeepaliveSeconds
 	}
 	return &detection{kind: DetectDPD, min: max(dpd+to-ka, 0) * 1000, max: (dpd + to) * 1000,
-		reason: fmt.Sprintf("IPsec DPD on %s probes %d s after the last packet and gives up after %d s", s.Name, dpd, to)}
+		reason: fmtlite.Sprintf("IPsec DPD on %s probes %d s after the last packet and gives up after %d s", s.Name, dpd, to)}
 }
 
 func findInterface(p *plan.Plan, name string) (plan.PrivateInterface, bool) {
@@ -699,22 +699,22 @@ func FailoverFindings(p *plan.Plan) []plan.Finding {
 		switch {
 		case bt.HoldSeconds != 0 && bt.HoldSeconds < 3, bt.HoldSeconds > 65535:
 			out = append(out, plan.Finding{Code: CodeBGPTimers, Severity: plan.SeverityError, Path: path + ".holdSeconds",
-				Message: fmt.Sprintf("BGP hold time %d s: routers accept 0 or 3–65535 s (RFC 4271)", bt.HoldSeconds),
+				Message: fmtlite.Sprintf("BGP hold time %d s: routers accept 0 or 3–65535 s (RFC 4271)", bt.HoldSeconds),
 				Hint:    "use at least 3 s; 3× the keepalive is usual"})
 		case bt.HoldSeconds != 0 && (bt.KeepaliveSeconds < 1 || bt.KeepaliveSeconds >= bt.HoldSeconds), bt.KeepaliveSeconds < 0:
 			out = append(out, plan.Finding{Code: CodeBGPTimers, Severity: plan.SeverityError, Path: path + ".keepaliveSeconds",
-				Message: fmt.Sprintf("BGP keepalive %d s with hold time %d s: the keepalive must be at least 1 s and below the hold time", bt.KeepaliveSeconds, bt.HoldSeconds),
+				Message: fmtlite.Sprintf("BGP keepalive %d s with hold time %d s: the keepalive must be at least 1 s and below the hold time", bt.KeepaliveSeconds, bt.HoldSeconds),
 				Hint:    "use a third of the hold time"})
 		}
 	}
 	if p.DirectConnection != nil {
 		for i, itf := range p.DirectConnection.Interfaces {
-			check(fmt.Sprintf("$.directConnection.interfaces[%d].bgpTimers", i), itf.BGPTimers)
+			check(fmtlite.Sprintf("$.directConnection.interfaces[%d].bgpTimers", i), itf.BGPTimers)
 		}
 	}
 	if p.VPN != nil {
 		for i, tu := range p.VPN.Tunnels {
-			check(fmt.Sprintf("$.vpn.tunnels[%d].bgpTimers", i), tu.BGPTimers)
+			check(fmtlite.Sprintf("$.vpn.tunnels[%d].bgpTimers", i), tu.BGPTimers)
 		}
 	}
 	if plan.HasErrors(out) {
@@ -754,7 +754,7 @@ func FailoverFindings(p *plan.Plan) []plan.Finding {
 				parts = append(parts, dir+" traffic until the line is repaired ("+w.Reason+")")
 				continue
 			}
-			parts = append(parts, fmt.Sprintf("%s traffic for up to %s (%s)", dir, seconds(w.MaxMillis), w.Detection))
+			parts = append(parts, fmtlite.Sprintf("%s traffic for up to %s (%s)", dir, seconds(w.MaxMillis), w.Detection))
 		}
 		if len(parts) == 0 {
 			continue
@@ -767,7 +767,7 @@ func FailoverFindings(p *plan.Plan) []plan.Finding {
 		}
 		out = append(out, plan.Finding{Code: CodeSilentLoss, Severity: plan.SeverityWarning, Path: path,
 			Related: []string{"$.failover.maxSilentLossMillis"},
-			Message: fmt.Sprintf("scenario %s: a silent failure blackholes %s, longer than the %s the plan allows", sl.Scenario, strings.Join(parts, " and "), seconds(limit)),
+			Message: fmtlite.Sprintf("scenario %s: a silent failure blackholes %s, longer than the %s the plan allows", sl.Scenario, strings.Join(parts, " and "), seconds(limit)),
 			Hint:    hint})
 	}
 	return out
@@ -784,7 +784,7 @@ func sessionNamed(ss []strategy.Session, name string) *strategy.Session {
 
 func seconds(ms int) string {
 	if ms%1000 == 0 {
-		return fmt.Sprintf("%d s", ms/1000)
+		return fmtlite.Sprintf("%d s", ms/1000)
 	}
-	return fmt.Sprintf("%.1f s", float64(ms)/1000)
+	return fmtlite.Sprintf("%.1f s", float64(ms)/1000)
 }

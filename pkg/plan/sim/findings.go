@@ -1,12 +1,12 @@
 package sim
 
 import (
-	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
@@ -143,10 +143,10 @@ func checkScenarios(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 		return nil // nothing to simulate; validation reports what is missing
 	}
 	if bs := p.LimitBreaches(); len(bs) > 0 {
-		return []plan.Finding{notChecked(fmt.Sprintf("the plan has %d %s, over the planner's limit of %d", bs[0].Count, bs[0].What, bs[0].Limit))}
+		return []plan.Finding{notChecked(fmtlite.Sprintf("the plan has %d %s, over the planner's limit of %d", bs[0].Count, bs[0].What, bs[0].Limit))}
 	}
 	if sessions > MaxCheckSessions {
-		return []plan.Finding{notChecked(fmt.Sprintf("the plan has %d BGP sessions; the simulation checks run on at most %d", sessions, MaxCheckSessions))}
+		return []plan.Finding{notChecked(fmtlite.Sprintf("the plan has %d BGP sessions; the simulation checks run on at most %d", sessions, MaxCheckSessions))}
 	}
 	propagated := 0
 	for _, a := range p.BorderGateway.Attachments {
@@ -161,7 +161,7 @@ func checkScenarios(p *plan.Plan, strat *strategy.Result) []plan.Finding {
 		userEvents += min(len(u.Events), plan.MaxScenarioEvents) + sessions
 	}
 	if work := checkWork(sessions, propagated, len(idc)+len(vpc)) + userEvents*max(propagated, 1)*sessions; work > MaxCheckWork {
-		return []plan.Finding{notChecked(fmt.Sprintf("simulating every scenario would cost about %d units; the simulation checks stop at %d", work, MaxCheckWork))}
+		return []plan.Finding{notChecked(fmtlite.Sprintf("simulating every scenario would cost about %d units; the simulation checks stop at %d", work, MaxCheckWork))}
 	}
 
 	var m *model
@@ -416,7 +416,7 @@ func (c *simChecker) asymmetry(s Scenario, fwd, back []*Verdict) {
 		}
 		vs := c.vpc[j]
 		c.note(findingKey{CodeAsymmetric, true, i}, s.Name,
-			fmt.Sprintf("VPC %s → IDC goes over %s, IDC → VPC %s over %s", plan.Quote(vs.name), kindText(f), plan.Quote(vs.name), kindText(back[j])), vs.path, n)
+			fmtlite.Sprintf("VPC %s → IDC goes over %s, IDC → VPC %s over %s", plan.Quote(vs.name), kindText(f), plan.Quote(vs.name), kindText(back[j])), vs.path, n)
 	}
 }
 
@@ -454,7 +454,7 @@ func (c *simChecker) failureAsymmetry(s Scenario, fwd, back, normalFwd, normalBa
 		}
 		vs := c.vpc[first]
 		c.noteSevere(findingKey{CodeFailureAsymmetric, true, i}, s.Name,
-			fmt.Sprintf("VPC %s → IDC goes over %s, IDC → VPC %s over %s", plan.Quote(vs.name), kindText(f), plan.Quote(vs.name), kindText(back[first])), vs.path, n, severe)
+			fmtlite.Sprintf("VPC %s → IDC goes over %s, IDC → VPC %s over %s", plan.Quote(vs.name), kindText(f), plan.Quote(vs.name), kindText(back[first])), vs.path, n, severe)
 	}
 }
 
@@ -482,8 +482,8 @@ func ipv6PartialInterfaces(p *plan.Plan) []plan.Finding {
 	}
 	return []plan.Finding{{
 		Code: CodeIPv6SingleInterface, Severity: plan.SeverityWarning,
-		Path: fmt.Sprintf("$.directConnection.interfaces[%d].interconnectIpv6", missing),
-		Message: fmt.Sprintf("only %s of the %d private virtual interfaces carry IPv6: when %s fail, every IPv6 flow moves to the VPN (or has no path) while IPv4 stays on Direct Connection",
+		Path: fmtlite.Sprintf("$.directConnection.interfaces[%d].interconnectIpv6", missing),
+		Message: fmtlite.Sprintf("only %s of the %d private virtual interfaces carry IPv6: when %s fail, every IPv6 flow moves to the VPN (or has no path) while IPv4 stays on Direct Connection",
 			strings.Join(with, ", "), len(dc.Interfaces), map[bool]string{true: "it", false: "they"}[len(with) == 1]),
 		Hint: "give every interface an interconnectIpv6 (a /126) so IPv6 fails over like IPv4",
 	}}
@@ -501,7 +501,7 @@ func (c *simChecker) oneWay(s Scenario, fwd, back []*Verdict) {
 		if fs := fst[family(vs.addr)]; fs.reachable > 0 {
 			is := c.idc[fs.firstReach]
 			c.note(findingKey{CodeOneWay, false, j}, s.Name,
-				fmt.Sprintf("VPC → IDC segment %s gets through over %s, IDC → VPC has no route", plan.Quote(is.name), kindText(fwd[fs.firstReach])), is.path, fs.reachable)
+				fmtlite.Sprintf("VPC → IDC segment %s gets through over %s, IDC → VPC has no route", plan.Quote(is.name), kindText(fwd[fs.firstReach])), is.path, fs.reachable)
 		}
 	}
 	for i, is := range c.idc {
@@ -511,7 +511,7 @@ func (c *simChecker) oneWay(s Scenario, fwd, back []*Verdict) {
 		if bs := bst[family(is.addr)]; bs.reachable > 0 {
 			vs := c.vpc[bs.firstReach]
 			c.note(findingKey{CodeOneWay, true, i}, s.Name,
-				fmt.Sprintf("IDC → VPC %s gets through (the return path) over %s, VPC → IDC has no route", plan.Quote(vs.name), kindText(back[bs.firstReach])), vs.path, bs.reachable)
+				fmtlite.Sprintf("IDC → VPC %s gets through (the return path) over %s, VPC → IDC has no route", plan.Quote(vs.name), kindText(back[bs.firstReach])), vs.path, bs.reachable)
 		}
 	}
 }
@@ -526,13 +526,13 @@ func (c *simChecker) failback(s Scenario, fwd, back, normalFwd, normalBack []*Ve
 	for i := range c.idc {
 		if normalFwd[i].Kind == KindDirectConnection && fwd[i].Kind != KindDirectConnection {
 			c.note(findingKey{CodeFailbackNotDC, true, i}, s.Name,
-				fmt.Sprintf("the border gateway sends VPC → IDC traffic over %s instead of Direct Connection", kindText(fwd[i])), "", 1)
+				fmtlite.Sprintf("the border gateway sends VPC → IDC traffic over %s instead of Direct Connection", kindText(fwd[i])), "", 1)
 		}
 	}
 	for j := range c.vpc {
 		if normalBack[j].Kind == KindDirectConnection && back[j].Kind != KindDirectConnection {
 			asym := fst[family(c.vpc[j].addr)].byKind[KindDirectConnection].count > 0
-			text := fmt.Sprintf("the customer router sends IDC → VPC traffic over %s instead of Direct Connection", kindText(back[j]))
+			text := fmtlite.Sprintf("the customer router sends IDC → VPC traffic over %s instead of Direct Connection", kindText(back[j]))
 			if asym {
 				text += " while the border gateway sends VPC → IDC over Direct Connection: asymmetric, and stateful firewalls drop it"
 			}
@@ -558,18 +558,18 @@ func (c *simChecker) findings() []plan.Finding {
 		more := ""
 		switch {
 		case k.code == CodeFailbackNotDC && len(t.scenarios) > 1:
-			more = fmt.Sprintf(" (and after %d more scenarios)", len(t.scenarios)-1)
+			more = fmtlite.Sprintf(" (and after %d more scenarios)", len(t.scenarios)-1)
 		case k.code != CodeFailbackNotDC && t.pairs > 1:
-			more = fmt.Sprintf(" (%d segment pairs in %d scenario(s))", t.pairs, len(t.scenarios))
+			more = fmtlite.Sprintf(" (%d segment pairs in %d scenario(s))", t.pairs, len(t.scenarios))
 		}
 		switch k.code {
 		case CodeAsymmetric:
 			f.Severity = plan.SeverityError
-			f.Message = fmt.Sprintf("with every session up, traffic of %s %s is asymmetric: %s%s; stateful firewalls drop such traffic", what, plan.Quote(sg.name), t.first, more)
+			f.Message = fmtlite.Sprintf("with every session up, traffic of %s %s is asymmetric: %s%s; stateful firewalls drop such traffic", what, plan.Quote(sg.name), t.first, more)
 			f.Hint = "make both routers prefer Direct Connection: set strategy.localPreference (e.g. directConnection 200, vpn 100) and advertise the IDC more-specifics over Direct Connection"
 		case CodeFailureAsymmetric:
 			f.Severity = plan.SeverityWarning
-			f.Message = fmt.Sprintf("in scenario %s, traffic of %s %s is asymmetric: %s%s; a stateful firewall on either path drops it for as long as the failure lasts", plan.Quote(t.scenario), what, plan.Quote(sg.name), t.first, more)
+			f.Message = fmtlite.Sprintf("in scenario %s, traffic of %s %s is asymmetric: %s%s; a stateful firewall on either path drops it for as long as the failure lasts", plan.Quote(t.scenario), what, plan.Quote(sg.name), t.first, more)
 			f.Hint = "withdraw Direct Connection in both directions: shut its BGP sessions (or also deny the VPC prefixes inbound on them) rather than only withdrawing the IDC prefixes, or keep stateful firewalls off both paths"
 			if t.severe {
 				f.Severity = plan.SeverityError
@@ -580,14 +580,14 @@ func (c *simChecker) findings() []plan.Finding {
 			if !t.severe {
 				f.Severity = plan.SeverityWarning
 			}
-			f.Message = fmt.Sprintf("in scenario %s, traffic of %s %s gets through one way only: %s%s", plan.Quote(t.scenario), what, plan.Quote(sg.name), t.first, more)
+			f.Message = fmtlite.Sprintf("in scenario %s, traffic of %s %s gets through one way only: %s%s", plan.Quote(t.scenario), what, plan.Quote(sg.name), t.first, more)
 			f.Hint = "every prefix must be advertised in both directions over the paths that are up: check the VPC's propagation and the IDC's advertisements"
 		case CodeFailbackNotDC:
 			// A warning even when asymmetric: it depends on the history
 			// (which path was selected when the failure was repaired), and
 			// the message says what it does to stateful firewalls.
 			f.Severity = plan.SeverityWarning
-			f.Message = fmt.Sprintf("after scenario %s is repaired, for %s %s %s%s: BGP keeps the older of two equal paths", plan.Quote(t.scenario), what, plan.Quote(sg.name), t.first, more)
+			f.Message = fmtlite.Sprintf("after scenario %s is repaired, for %s %s %s%s: BGP keeps the older of two equal paths", plan.Quote(t.scenario), what, plan.Quote(sg.name), t.first, more)
 			f.Hint = "set strategy.localPreference with directConnection above vpn so the customer router returns to Direct Connection, and keep the VPN's advertisements less preferred"
 		}
 		out = append(out, f)

@@ -1,10 +1,10 @@
 package sim
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
@@ -49,16 +49,16 @@ func OrderFindings(p *plan.Plan) []plan.Finding {
 		if x.Return == nil || y.Return == nil {
 			continue
 		}
-		pair := fmt.Sprintf("%s → %s", x.IDC, x.VPC)
+		pair := fmtlite.Sprintf("%s → %s", x.IDC, x.VPC)
 		switch {
 		case x.Return.Kind != y.Return.Kind && (!x.Symmetric || !y.Symmetric):
-			kindDiff = append(kindDiff, fmt.Sprintf("%s returns over %s when %s, over %s when %s, while the cloud sends over %s", pair,
+			kindDiff = append(kindDiff, fmtlite.Sprintf("%s returns over %s when %s, over %s when %s, while the cloud sends over %s", pair,
 				describeVerdict(x.Return), a.order, describeVerdict(y.Return), b.order, describeVerdict(x.Forward)))
 		case x.Return.Kind != y.Return.Kind:
-			sessionDiff = append(sessionDiff, fmt.Sprintf("%s returns over %s when %s, over %s when %s", pair,
+			sessionDiff = append(sessionDiff, fmtlite.Sprintf("%s returns over %s when %s, over %s when %s", pair,
 				describeVerdict(x.Return), a.order, describeVerdict(y.Return), b.order))
 		case !slices.Equal(x.Return.Sessions, y.Return.Sessions):
-			sessionDiff = append(sessionDiff, fmt.Sprintf("%s returns via %s when %s, via %s when %s", pair,
+			sessionDiff = append(sessionDiff, fmtlite.Sprintf("%s returns via %s when %s, via %s when %s", pair,
 				strings.Join(x.Return.Sessions, ", "), a.order, strings.Join(y.Return.Sessions, ", "), b.order))
 		}
 	}
@@ -66,7 +66,7 @@ func OrderFindings(p *plan.Plan) []plan.Finding {
 	examples := func(list []string) string {
 		s := strings.Join(list[:min(limit, len(list))], "; ")
 		if len(list) > limit {
-			s += fmt.Sprintf("; and %d more", len(list)-limit)
+			s += fmtlite.Sprintf("; and %d more", len(list)-limit)
 		}
 		return s
 	}

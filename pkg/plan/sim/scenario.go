@@ -1,10 +1,10 @@
 package sim
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
@@ -262,7 +262,7 @@ func WithdrawScenario(prefixes []netip.Prefix) Scenario {
 	list := strings.Join(ps, ",")
 	return Scenario{
 		Name:        ScenarioDCRoutesWithdraw + ":" + list,
-		Description: fmt.Sprintf("the customer router stops advertising %s over Direct Connection; the sessions stay up", list),
+		Description: fmtlite.Sprintf("the customer router stops advertising %s over Direct Connection; the sessions stay up", list),
 		Events:      []Event{{Kind: EventWithdraw, Prefixes: append([]netip.Prefix(nil), prefixes...)}},
 	}
 }
@@ -280,5 +280,5 @@ func FindScenario(p *plan.Plan, name string) (Scenario, error) {
 	for i, s := range all {
 		names[i] = s.Name
 	}
-	return Scenario{}, fmt.Errorf("no scenario %q for this plan; choose one of: %s", name, strings.Join(names, ", "))
+	return Scenario{}, fmtlite.Errorf("no scenario %q for this plan; choose one of: %s", name, strings.Join(names, ", "))
 }

@@ -15,7 +15,6 @@
 package sim
 
 import (
-	"fmt"
 	"maps"
 	"net/netip"
 	"slices"
@@ -23,6 +22,7 @@ import (
 	"sync"
 
 	"github.com/hybridplan/hybridplan/pkg/cidr"
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 	"github.com/hybridplan/hybridplan/pkg/plan/strategy"
 )
@@ -600,7 +600,7 @@ func (m *model) world(s Scenario) (*world, error) {
 			w := m.newWorld()
 			for k, e := range m.initialEvents {
 				if err := m.apply(w, e); err != nil {
-					m.initialErr = fmt.Errorf("initial event %d (%s): %w", k+1, e, err)
+					m.initialErr = fmtlite.Errorf("initial event %d (%s): %w", k+1, e, err)
 					break
 				}
 			}
@@ -614,7 +614,7 @@ func (m *model) world(s Scenario) (*world, error) {
 		w := m.initial.clone()
 		for k, e := range s.Events {
 			if err := m.apply(w, e); err != nil {
-				return nil, fmt.Errorf("scenario %q, event %d (%s): %w", s.Name, k+1, e, err)
+				return nil, fmtlite.Errorf("scenario %q, event %d (%s): %w", s.Name, k+1, e, err)
 			}
 		}
 		return w, nil
@@ -624,9 +624,9 @@ func (m *model) world(s Scenario) (*world, error) {
 	for k, e := range events {
 		if err := m.apply(w, e); err != nil {
 			if k >= n {
-				return nil, fmt.Errorf("scenario %q, event %d (%s): %w", s.Name, k-n+1, e, err)
+				return nil, fmtlite.Errorf("scenario %q, event %d (%s): %w", s.Name, k-n+1, e, err)
 			}
-			return nil, fmt.Errorf("initial event %d (%s): %w", k+1, e, err)
+			return nil, fmtlite.Errorf("initial event %d (%s): %w", k+1, e, err)
 		}
 	}
 	return w, nil
@@ -731,7 +731,7 @@ func fieldErr(field string, err error) error { return &eventError{field, err} }
 func (m *model) apply(w *world, e Event) error {
 	wasUp := m.upLinks(w)
 	if e.Family != "" && e.Kind != EventSessionUp && e.Kind != EventSessionDown {
-		return fieldErr(fieldFamily, fmt.Errorf("a %s event takes no family; only session-up and session-down act on one address family's session", e.Kind))
+		return fieldErr(fieldFamily, fmtlite.Errorf("a %s event takes no family; only session-up and session-down act on one address family's session", e.Kind))
 	}
 	switch e.Kind {
 	case EventSessionUp, EventSessionDown:
@@ -751,21 +751,21 @@ func (m *model) apply(w *world, e Event) error {
 			w.famShut[famIPv4][i] = !up
 		case FamilyIPv6:
 			if !m.sessions[i].CustomerIPv6.IsValid() {
-				return fieldErr(fieldFamily, fmt.Errorf("%s has no IPv6 session (no IPv6 interconnect or inside addresses)", e.Session))
+				return fieldErr(fieldFamily, fmtlite.Errorf("%s has no IPv6 session (no IPv6 interconnect or inside addresses)", e.Session))
 			}
 			w.famShut[famIPv6][i] = !up
 		default:
-			return fieldErr(fieldFamily, fmt.Errorf("unknown family %q; use %s, %s, or leave it out for both", e.Family, FamilyIPv4, FamilyIPv6))
+			return fieldErr(fieldFamily, fmtlite.Errorf("unknown family %q; use %s, %s, or leave it out for both", e.Family, FamilyIPv4, FamilyIPv6))
 		}
 	case EventLinkDown, EventLinkUp:
 		dc := m.p.DirectConnection
 		if dc == nil || len(dc.Interfaces) == 0 {
-			return fieldErr(fieldKind, fmt.Errorf("the plan has no Direct Connection interfaces to take %s", strings.TrimPrefix(e.Kind, "link-")))
+			return fieldErr(fieldKind, fmtlite.Errorf("the plan has no Direct Connection interfaces to take %s", strings.TrimPrefix(e.Kind, "link-")))
 		}
 		// The port is named by the connection or by any session on it.
 		if e.Session != "" && e.Session != dc.ConnectionID {
 			if i, ok := m.byName[e.Session]; !ok || m.sessions[i].Kind != strategy.DirectConnection {
-				return fieldErr(fieldSession, fmt.Errorf("%q is neither the plan's Direct Connection nor one of its interfaces; use %q or leave the session empty", e.Session, dc.ConnectionID))
+				return fieldErr(fieldSession, fmtlite.Errorf("%q is neither the plan's Direct Connection nor one of its interfaces; use %q or leave the session empty", e.Session, dc.ConnectionID))
 			}
 		}
 		for i, s := range m.sessions {
@@ -792,7 +792,7 @@ func (m *model) apply(w *world, e Event) error {
 			w.linkUp[i] = e.Kind == EventSilentUp
 		}
 	default:
-		return fieldErr(fieldKind, fmt.Errorf("unknown event kind %q; use one of %s, %s, %s, %s, %s, %s, %s, %s", e.Kind,
+		return fieldErr(fieldKind, fmtlite.Errorf("unknown event kind %q; use one of %s, %s, %s, %s, %s, %s, %s, %s", e.Kind,
 			EventSessionUp, EventSessionDown, EventLinkDown, EventLinkUp, EventWithdraw, EventRestore, EventSilentDown, EventSilentUp))
 	}
 	m.settle(w, wasUp)
@@ -808,9 +808,9 @@ func (m *model) session(name string) (int, error) {
 		names[i] = s.Name
 	}
 	if name == "" {
-		return 0, fmt.Errorf("the event names no session; use one of: %s", strings.Join(names, ", "))
+		return 0, fmtlite.Errorf("the event names no session; use one of: %s", strings.Join(names, ", "))
 	}
-	return 0, fmt.Errorf("no session %q in the plan; use one of: %s", name, strings.Join(names, ", "))
+	return 0, fmtlite.Errorf("no session %q in the plan; use one of: %s", name, strings.Join(names, ", "))
 }
 
 // withdrawTargets returns the sessions a withdraw or restore applies to and
@@ -825,7 +825,7 @@ func (m *model) withdrawTargets(e Event) ([]int, error) {
 			}
 		}
 		if len(targets) == 0 {
-			return nil, fieldErr(fieldSession, fmt.Errorf("the plan has no Direct Connection sessions to %s prefixes on; name a session", e.Kind))
+			return nil, fieldErr(fieldSession, fmtlite.Errorf("the plan has no Direct Connection sessions to %s prefixes on; name a session", e.Kind))
 		}
 	} else {
 		i, err := m.session(e.Session)
@@ -841,7 +841,7 @@ func (m *model) withdrawTargets(e Event) ([]int, error) {
 			for _, a := range m.strat.IDCToCloud.For(kind) {
 				list = append(list, a.Prefix.String())
 			}
-			return nil, fieldErr(fieldPrefixes, fmt.Errorf("%s is not advertised over %s, so it cannot be withdrawn or restored; choose from: %s", q, kind, strings.Join(list, ", ")))
+			return nil, fieldErr(fieldPrefixes, fmtlite.Errorf("%s is not advertised over %s, so it cannot be withdrawn or restored; choose from: %s", q, kind, strings.Join(list, ", ")))
 		}
 	}
 	return targets, nil

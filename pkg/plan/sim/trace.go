@@ -1,10 +1,10 @@
 package sim
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
@@ -71,10 +71,10 @@ func Trace(p *plan.Plan, s Scenario, src, dst netip.Addr) (TraceResult, error) {
 		return TraceResult{}, err
 	}
 	if srcEP.Address.Is4() != dstEP.Address.Is4() {
-		return TraceResult{}, fmt.Errorf("%s and %s are of different address families; trace IPv4 to IPv4 or IPv6 to IPv6", src, dst)
+		return TraceResult{}, fmtlite.Errorf("%s and %s are of different address families; trace IPv4 to IPv4 or IPv6 to IPv6", src, dst)
 	}
 	if srcEP.Side == dstEP.Side {
-		return TraceResult{}, fmt.Errorf("both %s and %s are in the %s; trace from a VPC address to an IDC address or the reverse", src, dst, sideName(srcEP.Side))
+		return TraceResult{}, fmtlite.Errorf("both %s and %s are in the %s; trace from a VPC address to an IDC address or the reverse", src, dst, sideName(srcEP.Side))
 	}
 	st, err := Run(p, s)
 	if err != nil {
@@ -93,7 +93,7 @@ func sideName(side string) string {
 // endpoint finds the segment holding a.
 func endpoint(p *plan.Plan, a netip.Addr, role string) (Endpoint, error) {
 	if !a.IsValid() {
-		return Endpoint{}, fmt.Errorf("the %s address is missing; give an IPv4 or IPv6 address", role)
+		return Endpoint{}, fmtlite.Errorf("the %s address is missing; give an IPv4 or IPv6 address", role)
 	}
 	a = a.Unmap()
 	best := Endpoint{}
@@ -115,7 +115,7 @@ func endpoint(p *plan.Plan, a netip.Addr, role string) (Endpoint, error) {
 		}
 	}
 	if !best.Prefix.IsValid() {
-		return Endpoint{}, fmt.Errorf("the %s %s is in no IDC segment and no VPC CIDR of the plan; give an address inside one", role, a)
+		return Endpoint{}, fmtlite.Errorf("the %s %s is in no IDC segment and no VPC CIDR of the plan; give an address inside one", role, a)
 	}
 	return best, nil
 }
@@ -135,9 +135,9 @@ func (st *State) trace(src, dst Endpoint) TraceResult {
 	case !r.Return.Reachable:
 		r.Reason = "return path unreachable: " + r.Return.Reason
 	case r.Symmetric:
-		r.Reason = fmt.Sprintf("symmetric over %s: forward %s, return %s", kindName(r.Forward.Kind), r.Forward.Reason, r.Return.Reason)
+		r.Reason = fmtlite.Sprintf("symmetric over %s: forward %s, return %s", kindName(r.Forward.Kind), r.Forward.Reason, r.Return.Reason)
 	default:
-		r.Reason = fmt.Sprintf("ASYMMETRIC: forward over %s, return over %s (stateful firewalls drop such traffic): forward %s, return %s",
+		r.Reason = fmtlite.Sprintf("ASYMMETRIC: forward over %s, return over %s (stateful firewalls drop such traffic): forward %s, return %s",
 			kindName(r.Forward.Kind), kindName(r.Return.Kind), r.Forward.Reason, r.Return.Reason)
 	}
 	return r
@@ -161,19 +161,19 @@ func legFor(router string, to Endpoint, route Route, ok bool) Leg {
 		who = "the customer router"
 	}
 	if !ok {
-		l.Reason = fmt.Sprintf("%s has no route to %s (%s %s): no prefix covering it is advertised on a session that is up", who, to.Address, sideName(to.Side), to.Segment)
+		l.Reason = fmtlite.Sprintf("%s has no route to %s (%s %s): no prefix covering it is advertised on a session that is up", who, to.Address, sideName(to.Side), to.Segment)
 		return l
 	}
 	l.Route = route.Prefix
 	l.NextHops = route.NextHops
 	l.Kind = legKind(route.NextHops)
 	if l.Kind == KindVPCAttachment || l.Kind == "" {
-		l.Reason = fmt.Sprintf("%s matches %s, a route into the VPC, not towards the IDC", who, route.Prefix)
+		l.Reason = fmtlite.Sprintf("%s matches %s, a route into the VPC, not towards the IDC", who, route.Prefix)
 		l.Kind = ""
 		return l
 	}
 	l.Reachable = true
-	l.Reason = fmt.Sprintf("%s matches %s and sends over %s via %s (%s)", who, route.Prefix, kindName(l.Kind), hopNames(route.NextHops), route.Decision.Reason)
+	l.Reason = fmtlite.Sprintf("%s matches %s and sends over %s via %s (%s)", who, route.Prefix, kindName(l.Kind), hopNames(route.NextHops), route.Decision.Reason)
 	return l
 }
 

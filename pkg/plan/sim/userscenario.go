@@ -2,12 +2,12 @@ package sim
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
@@ -19,7 +19,7 @@ func CheckPlan(p *plan.Plan) []plan.Finding {
 	if p.BringUp != "" && !slices.Contains(plan.BringUpOrders(), p.BringUp) {
 		out = append(out, plan.Finding{
 			Code: CodeBringUpUnknown, Severity: plan.SeverityError, Path: "$.bringUp",
-			Message: fmt.Sprintf("unknown bring-up order %q", p.BringUp),
+			Message: fmtlite.Sprintf("unknown bring-up order %q", p.BringUp),
 			Hint:    "use " + strings.Join(plan.BringUpOrders(), " or ") + ", or leave it out for " + plan.BringUpDirectConnectionFirst,
 		})
 	}
@@ -40,7 +40,7 @@ func CheckUserScenarios(p *plan.Plan, list []plan.UserScenario, root string) ([]
 		out = append(out, plan.Finding{Code: code, Severity: plan.SeverityError, Path: path, Message: msg, Hint: hint})
 	}
 	if len(list) > plan.MaxUserScenarios {
-		fail(CodeScenarioLimit, root, fmt.Sprintf("%d scenarios; the limit is %d (plan.MaxUserScenarios), so only the first %d are checked and simulated", len(list), plan.MaxUserScenarios, plan.MaxUserScenarios),
+		fail(CodeScenarioLimit, root, fmtlite.Sprintf("%d scenarios; the limit is %d (plan.MaxUserScenarios), so only the first %d are checked and simulated", len(list), plan.MaxUserScenarios, plan.MaxUserScenarios),
 			"keep the scenarios that test a design question; the standard scenarios already cover each failure and its failback")
 		list = list[:plan.MaxUserScenarios]
 	}
@@ -55,7 +55,7 @@ func CheckUserScenarios(p *plan.Plan, list []plan.UserScenario, root string) ([]
 	}
 	seen := map[string]int{}
 	for i, u := range list {
-		at := fmt.Sprintf("%s[%d]", root, i)
+		at := fmtlite.Sprintf("%s[%d]", root, i)
 		ok[i] = true
 		bad := func(code, path, msg, hint string) {
 			fail(code, path, msg, hint)
@@ -65,13 +65,13 @@ func CheckUserScenarios(p *plan.Plan, list []plan.UserScenario, root string) ([]
 		case strings.TrimSpace(name) == "":
 			bad(CodeScenarioName, at+".name", "the scenario has no name", "name it after what it tests, e.g. \"dc1-shut-then-dc2-withdraws\"")
 		case utf8.RuneCountInString(name) > plan.MaxScenarioNameLength:
-			bad(CodeScenarioLimit, at+".name", fmt.Sprintf("the name has %d characters; the limit is %d (plan.MaxScenarioNameLength)", utf8.RuneCountInString(name), plan.MaxScenarioNameLength), "shorten it; the description can say more")
+			bad(CodeScenarioLimit, at+".name", fmtlite.Sprintf("the name has %d characters; the limit is %d (plan.MaxScenarioNameLength)", utf8.RuneCountInString(name), plan.MaxScenarioNameLength), "shorten it; the description can say more")
 		case strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0:
 			bad(CodeScenarioName, at+".name", "the name contains a control or non-printing character", "use letters, digits, spaces and punctuation")
 		case taken[name]:
-			bad(CodeScenarioName, at+".name", fmt.Sprintf("%q is the name of a standard scenario", name), "choose another name; the standard scenarios are always simulated")
+			bad(CodeScenarioName, at+".name", fmtlite.Sprintf("%q is the name of a standard scenario", name), "choose another name; the standard scenarios are always simulated")
 		case seen[name] > 0:
-			bad(CodeScenarioName, at+".name", fmt.Sprintf("%q is also the name of scenario %d", name, seen[name]-1), "give every scenario its own name")
+			bad(CodeScenarioName, at+".name", fmtlite.Sprintf("%q is also the name of scenario %d", name, seen[name]-1), "give every scenario its own name")
 		}
 		if seen[u.Name] == 0 {
 			seen[u.Name] = i + 1
@@ -81,24 +81,24 @@ func CheckUserScenarios(p *plan.Plan, list []plan.UserScenario, root string) ([]
 			continue
 		}
 		if len(u.Events) > plan.MaxScenarioEvents {
-			bad(CodeScenarioLimit, at+".events", fmt.Sprintf("%d events; the limit is %d (plan.MaxScenarioEvents)", len(u.Events), plan.MaxScenarioEvents), "split it into several scenarios")
+			bad(CodeScenarioLimit, at+".events", fmtlite.Sprintf("%d events; the limit is %d (plan.MaxScenarioEvents)", len(u.Events), plan.MaxScenarioEvents), "split it into several scenarios")
 			continue
 		}
 		static := true
 		for k, e := range u.Events {
-			ep := fmt.Sprintf("%s.events[%d]", at, k)
+			ep := fmtlite.Sprintf("%s.events[%d]", at, k)
 			switch {
 			case len(e.Prefixes) > plan.MaxScenarioPrefixes:
-				bad(CodeScenarioLimit, ep+".prefixes", fmt.Sprintf("%d prefixes; the limit is %d (plan.MaxScenarioPrefixes)", len(e.Prefixes), plan.MaxScenarioPrefixes), "leave prefixes out to withdraw everything the session advertises")
+				bad(CodeScenarioLimit, ep+".prefixes", fmtlite.Sprintf("%d prefixes; the limit is %d (plan.MaxScenarioPrefixes)", len(e.Prefixes), plan.MaxScenarioPrefixes), "leave prefixes out to withdraw everything the session advertises")
 				static = false
 			case len(e.Prefixes) > 0 && e.Kind != EventWithdraw && e.Kind != EventRestore:
-				bad(CodeScenarioEvent, ep+".prefixes", fmt.Sprintf("a %s event takes no prefixes", e.Kind), "only withdraw and restore change what a session advertises")
+				bad(CodeScenarioEvent, ep+".prefixes", fmtlite.Sprintf("a %s event takes no prefixes", e.Kind), "only withdraw and restore change what a session advertises")
 				static = false
 			}
 		}
 		if static {
 			if k, field, err := m.replay(FromUser(u)); err != nil {
-				bad(CodeScenarioEvent, fmt.Sprintf("%s.events[%d].%s", at, k, field), err.Error(), "see docs/simulate.md, \"Scenarios and events\"")
+				bad(CodeScenarioEvent, fmtlite.Sprintf("%s.events[%d].%s", at, k, field), err.Error(), "see docs/simulate.md, \"Scenarios and events\"")
 			}
 		}
 	}

@@ -8,12 +8,13 @@
 package strategy
 
 import (
-	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hybridplan/hybridplan/pkg/cidr"
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
@@ -106,17 +107,17 @@ func (p fieldPath) String() string {
 	case pathSegmentCIDR:
 		return segmentCIDRPath(int(p.i))
 	case pathOverrideDC:
-		return fmt.Sprintf("$.strategy.prefixSplit.overrides[%d].directConnection[%d]", p.i, p.j)
+		return fmtlite.Sprintf("$.strategy.prefixSplit.overrides[%d].directConnection[%d]", p.i, p.j)
 	case pathOverrideVPN:
-		return fmt.Sprintf("$.strategy.prefixSplit.overrides[%d].vpn[%d]", p.i, p.j)
+		return fmtlite.Sprintf("$.strategy.prefixSplit.overrides[%d].vpn[%d]", p.i, p.j)
 	case pathVPNAggregate:
-		return fmt.Sprintf("$.strategy.prefixSplit.vpnAggregates[%d]", p.i)
+		return fmtlite.Sprintf("$.strategy.prefixSplit.vpnAggregates[%d]", p.i)
 	}
 	return "$.idc.segments"
 }
 
 // segmentCIDRPath is the JSON path of IDC segment i's block.
-func segmentCIDRPath(i int) string { return fmt.Sprintf("$.idc.segments[%d].cidr", i) }
+func segmentCIDRPath(i int) string { return fmtlite.Sprintf("$.idc.segments[%d].cidr", i) }
 
 // Compute works out the plan's advertisements in both directions, the BGP
 // sessions, the dynamic-route count and the findings. It never fails: a plan
@@ -139,7 +140,7 @@ func Compute(p *plan.Plan) Result {
 		b := bs[0]
 		r.Findings = append(r.Findings, plan.Finding{
 			Code: CodeTooLarge, Severity: plan.SeverityError, Path: b.Path,
-			Message: fmt.Sprintf("the advertisements are not computed: the plan has %d %s, over the planner's limit of %d", b.Count, b.What, b.Limit),
+			Message: fmtlite.Sprintf("the advertisements are not computed: the plan has %d %s, over the planner's limit of %d", b.Count, b.What, b.Limit),
 			Hint:    "bring the plan within the limits (docs/plan.md lists them)",
 		})
 		return r
@@ -164,7 +165,7 @@ func Sessions(p *plan.Plan) []Session {
 			s := Session{
 				Name:         itf.Name,
 				Kind:         DirectConnection,
-				Path:         fmt.Sprintf("$.directConnection.interfaces[%d]", i),
+				Path:         fmtlite.Sprintf("$.directConnection.interfaces[%d]", i),
 				CustomerASN:  p.InterfaceCustomerASN(itf),
 				CloudASN:     p.InterfaceCloudASN(itf),
 				CustomerIP:   itf.CustomerAddr(),
@@ -184,7 +185,7 @@ func Sessions(p *plan.Plan) []Session {
 			out = append(out, Session{
 				Name:         t.Name,
 				Kind:         VPN,
-				Path:         fmt.Sprintf("$.vpn.tunnels[%d]", i),
+				Path:         fmtlite.Sprintf("$.vpn.tunnels[%d]", i),
 				CustomerASN:  p.CustomerGatewayASN(),
 				CloudASN:     p.VPNLocalASN(),
 				CustomerIP:   t.CustomerAddr(),
@@ -211,7 +212,7 @@ type computer struct {
 func (c *computer) add(f plan.Finding) { c.r.Findings = append(c.r.Findings, f) }
 
 func (c *computer) note(format string, args ...any) {
-	c.r.Notes = append(c.r.Notes, fmt.Sprintf(format, args...))
+	c.r.Notes = append(c.r.Notes, fmtlite.Sprintf(format, args...))
 }
 
 // customerPath is the AS_PATH the border gateway receives from the customer
@@ -260,8 +261,8 @@ func (c *computer) idcToCloud() {
 	default:
 		c.add(plan.Finding{
 			Code: CodeMode, Severity: plan.SeverityError, Path: "$.strategy.mode",
-			Message: fmt.Sprintf("strategy mode %s is not known, so nothing steers traffic: both paths get the segments unchanged", plan.Quote(c.p.Strategy.Mode)),
-			Hint:    fmt.Sprintf("set it to %q or %q", plan.StrategyPrefixSplit, plan.StrategyASPath),
+			Message: fmtlite.Sprintf("strategy mode %s is not known, so nothing steers traffic: both paths get the segments unchanged", plan.Quote(c.p.Strategy.Mode)),
+			Hint:    fmtlite.Sprintf("set it to %q or %q", plan.StrategyPrefixSplit, plan.StrategyASPath),
 		})
 		c.asPath(0)
 	}
@@ -306,8 +307,8 @@ func (c *computer) prefixSplit() {
 		if !ok {
 			c.add(plan.Finding{
 				Code: CodeOverrideUnknownSegment, Severity: plan.SeverityError,
-				Path:    fmt.Sprintf("$.strategy.prefixSplit.overrides[%d].segment", k),
-				Message: fmt.Sprintf("the override names segment %s, which is not one of the IDC segments, so it changes nothing", plan.Quote(o.Segment)),
+				Path:    fmtlite.Sprintf("$.strategy.prefixSplit.overrides[%d].segment", k),
+				Message: fmtlite.Sprintf("the override names segment %s, which is not one of the IDC segments, so it changes nothing", plan.Quote(o.Segment)),
 				Hint:    "use the name of a segment in $.idc.segments, or remove the override",
 			})
 			continue
@@ -324,8 +325,8 @@ func (c *computer) prefixSplit() {
 		}
 		c.add(plan.Finding{
 			Code: CodeSplitTooDeep, Severity: plan.SeverityError, Path: "$.strategy.prefixSplit.extraBits",
-			Message: fmt.Sprintf("splitting the segments by %d bits would make more than %d Direct Connection prefixes, the most the planner makes, so it splits by %d bits", want, plan.MaxSplitPrefixes, extra),
-			Hint:    fmt.Sprintf("1 extra bit (two halves) is enough for longest-prefix match to prefer Direct Connection; the border gateway keeps only %d dynamic routes", c.prof.Quotas.DynamicRoutesPerBorderGateway),
+			Message: fmtlite.Sprintf("splitting the segments by %d bits would make more than %d Direct Connection prefixes, the most the planner makes, so it splits by %d bits", want, plan.MaxSplitPrefixes, extra),
+			Hint:    fmtlite.Sprintf("1 extra bit (two halves) is enough for longest-prefix match to prefer Direct Connection; the border gateway keeps only %d dynamic routes", c.prof.Quotas.DynamicRoutesPerBorderGateway),
 		})
 	}
 
@@ -352,8 +353,8 @@ func (c *computer) prefixSplit() {
 					c.add(plan.Finding{
 						Code: CodeOverrideOutsideSegment, Severity: plan.SeverityError, Path: qpath.String(),
 						Related: []string{segmentCIDRPath(i)},
-						Message: fmt.Sprintf("%s is not inside segment %s (%s): Direct Connection would attract traffic for addresses the segment does not hold", q, plan.Quote(seg.Name), prefix),
-						Hint:    fmt.Sprintf("use prefixes inside %s", prefix),
+						Message: fmtlite.Sprintf("%s is not inside segment %s (%s): Direct Connection would attract traffic for addresses the segment does not hold", q, plan.Quote(seg.Name), prefix),
+						Hint:    fmtlite.Sprintf("use prefixes inside %s", prefix),
 					})
 				}
 				dc = append(dc, announced{Announcement{Prefix: q.Masked(), Origin: seg.Name, ASPath: c.customerPath(DirectConnection, 0)}, qpath})
@@ -364,11 +365,11 @@ func (c *computer) prefixSplit() {
 			if bits < extra {
 				what := "whole, the same prefix as on the VPN; the border gateway still prefers Direct Connection for an equal prefix by next-hop type"
 				if bits > 0 {
-					what = fmt.Sprintf("split by %d bits only", bits)
+					what = fmtlite.Sprintf("split by %d bits only", bits)
 				}
 				c.add(plan.Finding{
 					Code: CodeUnsplittable, Severity: plan.SeverityInfo, Path: segPath.String(),
-					Message: fmt.Sprintf("segment %s (%s) cannot be split by %d bits; it goes over Direct Connection %s", plan.Quote(seg.Name), prefix, extra, what),
+					Message: fmtlite.Sprintf("segment %s (%s) cannot be split by %d bits; it goes over Direct Connection %s", plan.Quote(seg.Name), prefix, extra, what),
 				})
 			}
 			parts, err := cidr.Split(prefix, bits)
@@ -580,7 +581,7 @@ func originTextN(first []string, n int) string {
 	if n <= len(first) {
 		return strings.Join(first, ",")
 	}
-	return strings.Join(first, ",") + fmt.Sprintf(",… and %d more", n-len(first))
+	return strings.Join(first, ",") + fmtlite.Sprintf(",… and %d more", n-len(first))
 }
 
 // dedupe drops repeated prefixes, keeping the first.
@@ -724,7 +725,7 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 			d := dc[k-1]
 			c.add(plan.Finding{
 				Code: CodeVPNMoreSpecific, Severity: plan.SeverityError, Path: v.path.String(), Related: []string{d.path.String()},
-				Message: fmt.Sprintf("the VPN advertises %s, more specific than %s over Direct Connection: the border gateway matches the longest prefix first, so traffic to %s goes over the VPN while Direct Connection is up", v.Prefix, d.Prefix, v.Prefix),
+				Message: fmtlite.Sprintf("the VPN advertises %s, more specific than %s over Direct Connection: the border gateway matches the longest prefix first, so traffic to %s goes over the VPN while Direct Connection is up", v.Prefix, d.Prefix, v.Prefix),
 				Hint:    "advertise the more-specifics over Direct Connection and the covering aggregate over the VPN, not the other way round",
 			})
 		}
@@ -765,31 +766,31 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 		case dcCov == coverNone && vpnCov == coverNone:
 			c.add(plan.Finding{
 				Code: CodeOneWay, Severity: plan.SeverityError, Path: segPath,
-				Message: fmt.Sprintf("segment %s (%s) is advertised over neither Direct Connection nor VPN: the cloud cannot reach it", plan.Quote(seg.Name), prefix),
+				Message: fmtlite.Sprintf("segment %s (%s) is advertised over neither Direct Connection nor VPN: the cloud cannot reach it", plan.Quote(seg.Name), prefix),
 				Hint:    "check the overrides and VPN aggregates for this segment",
 			})
 		case vpnCov == coverNone:
 			c.add(plan.Finding{
 				Code: CodeOneWay, Severity: plan.SeverityError, Path: segPath, Related: []string{aggPath},
-				Message: fmt.Sprintf("segment %s (%s) is advertised only over Direct Connection: when it fails, the cloud cannot reach the segment although the VPN is up", plan.Quote(seg.Name), prefix),
+				Message: fmtlite.Sprintf("segment %s (%s) is advertised only over Direct Connection: when it fails, the cloud cannot reach the segment although the VPN is up", plan.Quote(seg.Name), prefix),
 				Hint:    "add a VPN aggregate (or an override) that covers the segment",
 			})
 		case dcCov == coverNone:
 			c.add(plan.Finding{
 				Code: CodeOneWay, Severity: plan.SeverityWarning, Path: segPath,
-				Message: fmt.Sprintf("segment %s (%s) is advertised only over the VPN: its traffic never uses Direct Connection", plan.Quote(seg.Name), prefix),
+				Message: fmtlite.Sprintf("segment %s (%s) is advertised only over the VPN: its traffic never uses Direct Connection", plan.Quote(seg.Name), prefix),
 				Hint:    "give the segment Direct Connection prefixes, or accept the VPN as its only path",
 			})
 		case vpnCov == coverPart:
 			c.add(plan.Finding{
 				Code: CodeAggregateNotCovering, Severity: plan.SeverityError, Path: aggPath, Related: []string{segPath},
-				Message: fmt.Sprintf("the VPN advertisements cover only part of segment %s (%s): when Direct Connection fails, the rest of it is unreachable from the cloud", plan.Quote(seg.Name), prefix),
-				Hint:    fmt.Sprintf("make a VPN aggregate cover all of %s", prefix),
+				Message: fmtlite.Sprintf("the VPN advertisements cover only part of segment %s (%s): when Direct Connection fails, the rest of it is unreachable from the cloud", plan.Quote(seg.Name), prefix),
+				Hint:    fmtlite.Sprintf("make a VPN aggregate cover all of %s", prefix),
 			})
 		case dcCov == coverPart:
 			c.add(plan.Finding{
 				Code: CodeOneWay, Severity: plan.SeverityWarning, Path: segPath,
-				Message: fmt.Sprintf("the Direct Connection advertisements cover only part of segment %s (%s): the rest always goes over the VPN", plan.Quote(seg.Name), prefix),
+				Message: fmtlite.Sprintf("the Direct Connection advertisements cover only part of segment %s (%s): the rest always goes over the VPN", plan.Quote(seg.Name), prefix),
 				Hint:    "make the Direct Connection prefixes cover the whole segment",
 			})
 		}
@@ -805,8 +806,8 @@ func (c *computer) checkSplit(dc, vpn []announced, explicitAggregates bool) {
 		for j, agg := range c.p.Strategy.PrefixSplit.VPNAggregates {
 			if !slices.ContainsFunc(segAgg, func(s netip.Prefix) bool { return cidr.Covers(s, agg.Masked()) }) {
 				c.add(plan.Finding{
-					Code: CodeAggregateTooWide, Severity: plan.SeverityWarning, Path: fmt.Sprintf("$.strategy.prefixSplit.vpnAggregates[%d]", j),
-					Message: fmt.Sprintf("VPN aggregate %s covers addresses that are in no IDC segment: the cloud sends traffic for them to the IDC, which has nowhere to deliver it", agg),
+					Code: CodeAggregateTooWide, Severity: plan.SeverityWarning, Path: fmtlite.Sprintf("$.strategy.prefixSplit.vpnAggregates[%d]", j),
+					Message: fmtlite.Sprintf("VPN aggregate %s covers addresses that are in no IDC segment: the cloud sends traffic for them to the IDC, which has nowhere to deliver it", agg),
 					Hint:    "use aggregates made only of IDC segments",
 				})
 			}
@@ -867,10 +868,10 @@ func (c *computer) cloudToIDC() {
 	}
 	c.r.CloudToIDC = Advertisements{DirectConnection: dc, VPN: vpn}
 	c.r.Assumptions = append(c.r.Assumptions,
-		fmt.Sprintf("the customer router receives VPC prefixes over Direct Connection with AS_PATH %s (profile asn.directConnectionPathToCustomer; JD Cloud does not document it)", FormatASPath(dcPath)),
-		fmt.Sprintf("the customer router receives VPC prefixes over the VPN with AS_PATH %s (profile asn.vpnPathToCustomer)", FormatASPath(vpnPath)),
+		fmtlite.Sprintf("the customer router receives VPC prefixes over Direct Connection with AS_PATH %s (profile asn.directConnectionPathToCustomer; JD Cloud does not document it)", FormatASPath(dcPath)),
+		fmtlite.Sprintf("the customer router receives VPC prefixes over the VPN with AS_PATH %s (profile asn.vpnPathToCustomer)", FormatASPath(vpnPath)),
 	)
-	segs := fmt.Sprintf("the %d propagated VPC segments", len(dc))
+	segs := fmtlite.Sprintf("the %d propagated VPC segments", len(dc))
 	if len(dc) == 1 {
 		segs = "the one propagated VPC segment"
 	}
@@ -891,7 +892,7 @@ func (c *computer) cloudToIDC() {
 	case lpDC < lpVPN:
 		c.add(plan.Finding{
 			Code: CodeReturnOverVPN, Severity: plan.SeverityError, Path: "$.strategy.localPreference",
-			Message: fmt.Sprintf("local-preference is higher on the VPN (%d) than on Direct Connection (%d): the IDC returns cloud traffic over the VPN while the cloud sends over Direct Connection, an asymmetric path that stateful firewalls drop", lpVPN, lpDC),
+			Message: fmtlite.Sprintf("local-preference is higher on the VPN (%d) than on Direct Connection (%d): the IDC returns cloud traffic over the VPN while the cloud sends over Direct Connection, an asymmetric path that stateful firewalls drop", lpVPN, lpDC),
 			Hint:    "set directConnection above vpn, e.g. 200 and 100",
 		})
 	case len(dcPath) < len(vpnPath):
@@ -899,19 +900,19 @@ func (c *computer) cloudToIDC() {
 	case len(dcPath) > len(vpnPath):
 		c.add(plan.Finding{
 			Code: CodeReturnOverVPN, Severity: plan.SeverityError, Path: "$.strategy.localPreference",
-			Message: fmt.Sprintf("without a local-preference difference the customer router prefers the VPN's shorter AS_PATH (%s over %s): traffic returns over the VPN, asymmetrically", FormatASPath(vpnPath), FormatASPath(dcPath)),
+			Message: fmtlite.Sprintf("without a local-preference difference the customer router prefers the VPN's shorter AS_PATH (%s over %s): traffic returns over the VPN, asymmetrically", FormatASPath(vpnPath), FormatASPath(dcPath)),
 			Hint:    "set local-preference, e.g. directConnection 200 and vpn 100",
 		})
 	case lp == nil:
 		c.add(plan.Finding{
 			Code: CodeEqualASPathNoLocalPref, Severity: plan.SeverityWarning, Path: "$.strategy.localPreference",
-			Message: fmt.Sprintf("the customer router gets VPC prefixes with equal AS_PATH length (%d) over both paths and no local-preference is set: BGP keeps the path that is already best, so return traffic uses whichever session came up first, and after a Direct Connection flap it stays on the VPN (asymmetric)", len(dcPath)),
+			Message: fmtlite.Sprintf("the customer router gets VPC prefixes with equal AS_PATH length (%d) over both paths and no local-preference is set: BGP keeps the path that is already best, so return traffic uses whichever session came up first, and after a Direct Connection flap it stays on the VPN (asymmetric)", len(dcPath)),
 			Hint:    "set local-preference, e.g. directConnection 200 and vpn 100",
 		})
 	default:
 		c.add(plan.Finding{
 			Code: CodeReturnTie, Severity: plan.SeverityWarning, Path: "$.strategy.localPreference",
-			Message: fmt.Sprintf("local-preference is equal on both paths (%d) and so is the AS_PATH length: return traffic uses whichever session came up first, and after a Direct Connection flap it stays on the VPN (asymmetric)", lpDC),
+			Message: fmtlite.Sprintf("local-preference is equal on both paths (%d) and so is the AS_PATH length: return traffic uses whichever session came up first, and after a Direct Connection flap it stays on the VPN (asymmetric)", lpDC),
 			Hint:    "set directConnection above vpn, e.g. 200 and 100",
 		})
 	}
@@ -965,19 +966,19 @@ func (c *computer) checkIPv6() {
 		case !carries[DirectConnection] && !carries[VPN]:
 			c.add(plan.Finding{
 				Code: CodeIPv6NoSession, Severity: plan.SeverityError, Path: path,
-				Message: fmt.Sprintf("%s %s is IPv6 but no session has IPv6 addresses: it is advertised nowhere and unreachable", what, prefix),
+				Message: fmtlite.Sprintf("%s %s is IPv6 but no session has IPv6 addresses: it is advertised nowhere and unreachable", what, prefix),
 				Hint:    "give the private virtual interfaces an interconnectIpv6 and the tunnels an insideCidrIpv6",
 			})
 		case has[DirectConnection] && !carries[DirectConnection]:
 			c.add(plan.Finding{
 				Code: CodeIPv6NoSession, Severity: plan.SeverityWarning, Path: path,
-				Message: fmt.Sprintf("%s %s is IPv6 but no Direct Connection interface has IPv6 addresses: it goes only over the VPN", what, prefix),
+				Message: fmtlite.Sprintf("%s %s is IPv6 but no Direct Connection interface has IPv6 addresses: it goes only over the VPN", what, prefix),
 				Hint:    "give the private virtual interfaces an interconnectIpv6",
 			})
 		case has[VPN] && !carries[VPN]:
 			c.add(plan.Finding{
 				Code: CodeIPv6NoSession, Severity: plan.SeverityWarning, Path: path,
-				Message: fmt.Sprintf("%s %s is IPv6 but no VPN tunnel has IPv6 addresses: nothing backs it up when Direct Connection fails", what, prefix),
+				Message: fmtlite.Sprintf("%s %s is IPv6 but no VPN tunnel has IPv6 addresses: nothing backs it up when Direct Connection fails", what, prefix),
 				Hint:    "give the tunnels an insideCidrIpv6",
 			})
 		}
@@ -987,7 +988,7 @@ func (c *computer) checkIPv6() {
 	}
 	for i, a := range c.p.BorderGateway.Attachments {
 		for j, q := range a.CIDRs {
-			check(q, fmt.Sprintf("$.borderGateway.attachments[%d].cidrs[%d]", i, j), "VPC segment of "+plan.Quote(a.Name))
+			check(q, fmtlite.Sprintf("$.borderGateway.attachments[%d].cidrs[%d]", i, j), "VPC segment of "+plan.Quote(a.Name))
 		}
 	}
 }
@@ -1054,7 +1055,7 @@ func (c *computer) countRoutes() {
 	if q > 0 && n > q {
 		c.add(plan.Finding{
 			Code: CodeQuotaExceeded, Severity: plan.SeverityError, Path: "$.strategy", Related: []string{"$.profile.quotas.dynamicRoutesPerBorderGateway"},
-			Message: fmt.Sprintf("the border gateway would learn %d dynamic routes, over its quota of %d: JD Cloud drops the routes beyond the quota, so some segments become unreachable", n, q),
+			Message: fmtlite.Sprintf("the border gateway would learn %d dynamic routes, over its quota of %d: JD Cloud drops the routes beyond the quota, so some segments become unreachable", n, q),
 			Hint:    "split less (lower extraBits), aggregate segments, use fewer sessions, or raise the quota by ticket and set it in the profile",
 		})
 	}
@@ -1071,7 +1072,7 @@ func FormatASPath(path []uint32) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		fmt.Fprint(&b, a)
+		b.WriteString(strconv.FormatUint(uint64(a), 10))
 	}
 	return b.String()
 }

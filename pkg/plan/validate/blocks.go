@@ -3,12 +3,12 @@ package validate
 import (
 	"cmp"
 	"encoding/binary"
-	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
 
 	"github.com/hybridplan/hybridplan/pkg/cidr"
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
@@ -69,16 +69,16 @@ func (b block) path() string {
 func (b block) describe(p *plan.Plan) string {
 	switch b.kind {
 	case KindIDC:
-		return fmt.Sprintf("IDC segment %s %s", plan.Quote(p.IDC.Segments[b.i].Name), b.prefix)
+		return fmtlite.Sprintf("IDC segment %s %s", plan.Quote(p.IDC.Segments[b.i].Name), b.prefix)
 	case KindVPC:
-		return fmt.Sprintf("VPC %s CIDR %s", plan.Quote(p.BorderGateway.Attachments[b.i].VPCName), b.prefix)
+		return fmtlite.Sprintf("VPC %s CIDR %s", plan.Quote(p.BorderGateway.Attachments[b.i].VPCName), b.prefix)
 	case KindSubnet:
 		a := p.BorderGateway.Attachments[b.i]
-		return fmt.Sprintf("subnet %s %s of VPC %s", plan.Quote(a.Subnets[b.j].Name), b.prefix, plan.Quote(a.VPCName))
+		return fmtlite.Sprintf("subnet %s %s of VPC %s", plan.Quote(a.Subnets[b.j].Name), b.prefix, plan.Quote(a.VPCName))
 	case KindInterconnect:
-		return fmt.Sprintf("interconnect %s of interface %s", b.prefix, plan.Quote(p.DirectConnection.Interfaces[b.i].Name))
+		return fmtlite.Sprintf("interconnect %s of interface %s", b.prefix, plan.Quote(p.DirectConnection.Interfaces[b.i].Name))
 	}
-	return fmt.Sprintf("tunnel inside block %s of tunnel %s", b.prefix, plan.Quote(p.VPN.Tunnels[b.i].Name))
+	return fmtlite.Sprintf("tunnel inside block %s of tunnel %s", b.prefix, plan.Quote(p.VPN.Tunnels[b.i].Name))
 }
 
 // blockSet is every address block of the plan, each known by its
@@ -262,8 +262,8 @@ func (c *checker) checkBlock(b block, pos int) {
 		// exactly which block it means, and 10.0.0.1/16 reads as a
 		// typo for either 10.0.0.0/16 or 10.0.0.0/24.
 		c.err(CodeAddressNonCanonical, b.path(),
-			fmt.Sprintf("%s has host bits set: the block it denotes is %s", b.prefix, canon),
-			fmt.Sprintf("write %s, or fix the prefix length if another block was meant", canon))
+			fmtlite.Sprintf("%s has host bits set: the block it denotes is %s", b.prefix, canon),
+			fmtlite.Sprintf("write %s, or fix the prefix length if another block was meant", canon))
 	}
 	c.blocks.sweep.Add(b.prefix, pos)
 }
@@ -275,7 +275,7 @@ func (c *checker) missingBlock(b block) {
 		c.col.Count(CodeAddressMissing, plan.SeverityError)
 		return
 	}
-	c.err(CodeAddressMissing, b.path(), fmt.Sprintf("the %s has no address block", b.kind.label()), `give one such as "10.1.0.0/16"`)
+	c.err(CodeAddressMissing, b.path(), fmtlite.Sprintf("the %s has no address block", b.kind.label()), `give one such as "10.1.0.0/16"`)
 }
 
 // Limits on what the overlap check lists. A plan with more overlapping
@@ -430,7 +430,7 @@ func (c *checker) subnetOutside(i, j int) {
 		related[m] = block{kind: KindVPC, i: i, j: m}.path()
 	}
 	c.add(plan.SeverityError, CodeSubnetOutsideVPC, block{kind: KindSubnet, i: i, j: j}.path(),
-		fmt.Sprintf("subnet %s %s is not inside any CIDR of VPC %s (%s)", plan.Quote(s.Name), s.CIDR, plan.Quote(a.VPCName), prefixList(a.CIDRs)),
+		fmtlite.Sprintf("subnet %s %s is not inside any CIDR of VPC %s (%s)", plan.Quote(s.Name), s.CIDR, plan.Quote(a.VPCName), prefixList(a.CIDRs)),
 		"a subnet is carved from its VPC's CIDRs: change the subnet or add its block to the VPC's cidrs", related...)
 }
 
@@ -546,9 +546,9 @@ func (c *checker) checkOverlaps(blocks *blockSet) {
 		}
 		var msg string
 		if o.Kind == cidr.Duplicate {
-			msg = fmt.Sprintf("%s is the same block as %s", move.describe(c.p), keep.describe(c.p))
+			msg = fmtlite.Sprintf("%s is the same block as %s", move.describe(c.p), keep.describe(c.p))
 		} else {
-			msg = fmt.Sprintf("%s lies inside %s", b.describe(c.p), a.describe(c.p))
+			msg = fmtlite.Sprintf("%s lies inside %s", b.describe(c.p), a.describe(c.p))
 		}
 		msg += ": " + overlapConsequence(a, b)
 		hint := ""
@@ -557,7 +557,7 @@ func (c *checker) checkOverlaps(blocks *blockSet) {
 			hint = "remove one of the two segments, or give this one the block it was meant to have"
 		} else {
 			if free, ok := c.freeSpace().suggest(move, move.prefix.Bits()); ok {
-				hint = fmt.Sprintf("move the %s to %s, which is free", move.kind.label(), free)
+				hint = fmtlite.Sprintf("move the %s to %s, which is free", move.kind.label(), free)
 				if sev == plan.SeverityWarning {
 					hint = "if that is deliberate, nothing needs to change; otherwise " + hint
 				}
@@ -573,9 +573,9 @@ func (c *checker) checkOverlaps(blocks *blockSet) {
 		c.add(sev, overlapCode(a, b, o.Kind), move.path(), msg, hint, keep.path())
 	}
 	if unlisted > 0 {
-		msg := fmt.Sprintf("%d more overlapping pairs of address blocks are not listed; only the first %d are", unlisted, maxOverlapFindings)
+		msg := fmtlite.Sprintf("%d more overlapping pairs of address blocks are not listed; only the first %d are", unlisted, maxOverlapFindings)
 		if scanned >= maxOverlapScan {
-			msg = fmt.Sprintf("the plan has %d overlapping pairs of address blocks (subnets inside their own VPC included); only the first %d problems are listed",
+			msg = fmtlite.Sprintf("the plan has %d overlapping pairs of address blocks (subnets inside their own VPC included); only the first %d problems are listed",
 				blocks.sweep.Count(), maxOverlapFindings)
 		}
 		c.add(worst, CodeAddressOverlapsNotListed, "$", msg, "fix the listed overlaps and validate again")

@@ -5,11 +5,11 @@ package validate
 // IPv4-mapped addresses.
 
 import (
-	"fmt"
 	"net/netip"
 	"unicode/utf8"
 
 	"github.com/hybridplan/hybridplan/pkg/cidr"
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
@@ -19,7 +19,7 @@ import (
 // these errors are what a user sees.
 func (c *checker) checkLimits() {
 	for _, b := range c.p.LimitBreaches() {
-		c.err("limit."+b.Name, b.Path, fmt.Sprintf("the plan has %d %s; the planner handles at most %d", b.Count, b.What, b.Limit),
+		c.err("limit."+b.Name, b.Path, fmtlite.Sprintf("the plan has %d %s; the planner handles at most %d", b.Count, b.What, b.Limit),
 			"split the design into several plans, or aggregate: no JD Cloud border gateway takes this many")
 	}
 }
@@ -30,7 +30,7 @@ func (c *checker) checkLimits() {
 func (c *checker) checkNaming() {
 	p := c.p
 	if n := utf8.RuneCountInString(p.Name); n > plan.MaxPlanNameRunes {
-		c.err(CodePlanNameTooLong, "$.name", fmt.Sprintf("the plan's name is %d characters long; it goes into JD Cloud descriptions (at most %d characters after %q), so at most %d fit",
+		c.err(CodePlanNameTooLong, "$.name", fmtlite.Sprintf("the plan's name is %d characters long; it goes into JD Cloud descriptions (at most %d characters after %q), so at most %d fit",
 			n, plan.MaxDescriptionRunes, plan.DescriptionPrefix, plan.MaxPlanNameRunes), "shorten the name; put the details in description")
 	}
 	name := func(path, what, s string) {
@@ -41,12 +41,12 @@ func (c *checker) checkNaming() {
 			c.col.Count(CodeNameJDCloud, plan.SeverityError)
 			return
 		}
-		c.err(CodeNameJDCloud, path, fmt.Sprintf("%s name %s is not accepted by JD Cloud, which takes %s", what, plan.Quote(s), plan.ResourceNameRule),
+		c.err(CodeNameJDCloud, path, fmtlite.Sprintf("%s name %s is not accepted by JD Cloud, which takes %s", what, plan.Quote(s), plan.ResourceNameRule),
 			`rename it, e.g. "bgw-bj-prod"; spaces, dots and punctuation other than "_" and "-" are refused`)
 	}
 	name("$.borderGateway.name", "border gateway", p.BorderGateway.Name)
 	if n := utf8.RuneCountInString(p.BorderGateway.Description); n > plan.MaxDescriptionRunes {
-		c.err(CodeDescriptionTooLong, "$.borderGateway.description", fmt.Sprintf("the description is %d characters long; JD Cloud accepts at most %d", n, plan.MaxDescriptionRunes),
+		c.err(CodeDescriptionTooLong, "$.borderGateway.description", fmtlite.Sprintf("the description is %d characters long; JD Cloud accepts at most %d", n, plan.MaxDescriptionRunes),
 			"shorten it")
 	}
 	for i, a := range p.BorderGateway.Attachments {
@@ -71,8 +71,8 @@ func (c *checker) checkStrategyValues() {
 		const path = "$.strategy.prefixSplit.extraBits"
 		switch v := *ps.ExtraBits; {
 		case v < 0 || v > cidr.MaxSplitBits:
-			c.err(CodeStrategyExtraBits, path, fmt.Sprintf("extraBits %d is outside 0–%d", v, cidr.MaxSplitBits),
-				fmt.Sprintf("1 (two halves per segment, the default) is enough for longest-prefix match to prefer Direct Connection; each extra bit doubles the routes the border gateway learns (quota: %d)", c.prof.Quotas.DynamicRoutesPerBorderGateway))
+			c.err(CodeStrategyExtraBits, path, fmtlite.Sprintf("extraBits %d is outside 0–%d", v, cidr.MaxSplitBits),
+				fmtlite.Sprintf("1 (two halves per segment, the default) is enough for longest-prefix match to prefer Direct Connection; each extra bit doubles the routes the border gateway learns (quota: %d)", c.prof.Quotas.DynamicRoutesPerBorderGateway))
 		case v == 0 && s.Mode == plan.StrategyPrefixSplit:
 			c.warn(CodeStrategySplitNone, path, "extraBits 0 splits nothing: Direct Connection and the VPN carry the same prefixes, and only the border gateway's next-hop type rule keeps Direct Connection primary",
 				"remove extraBits for the default 1, or use mode \"as-path\" if equal prefixes are meant")
@@ -82,11 +82,11 @@ func (c *checker) checkStrategyValues() {
 		const path = "$.strategy.asPath.prepend"
 		switch v := *ap.Prepend; {
 		case v < 0 || v > plan.MaxPrepend:
-			c.err(CodeStrategyPrepend, path, fmt.Sprintf("prepend %d is outside 0–%d", v, plan.MaxPrepend),
-				fmt.Sprintf("%d (the default) is plenty: the border gateway ranks next-hop types before AS_PATH length, and routers drop paths longer than their maxas-limit", plan.DefaultPrepend))
+			c.err(CodeStrategyPrepend, path, fmtlite.Sprintf("prepend %d is outside 0–%d", v, plan.MaxPrepend),
+				fmtlite.Sprintf("%d (the default) is plenty: the border gateway ranks next-hop types before AS_PATH length, and routers drop paths longer than their maxas-limit", plan.DefaultPrepend))
 		case v == 0 && s.Mode == plan.StrategyASPath:
 			c.warn(CodeStrategyPrependNone, path, "prepend 0 adds nothing to the VPN's AS_PATH: only the border gateway's next-hop type rule keeps Direct Connection primary",
-				fmt.Sprintf("remove prepend for the default %d", plan.DefaultPrepend))
+				fmtlite.Sprintf("remove prepend for the default %d", plan.DefaultPrepend))
 		}
 	}
 	if ps := s.PrefixSplit; ps != nil {
@@ -125,9 +125,9 @@ func (c *checker) mapped(path string, q netip.Prefix) {
 	}
 	hint := "write the IPv4 block itself"
 	if q.Bits() >= 96 {
-		hint = fmt.Sprintf("write %s", netip.PrefixFrom(q.Addr().Unmap(), q.Bits()-96).Masked())
+		hint = fmtlite.Sprintf("write %s", netip.PrefixFrom(q.Addr().Unmap(), q.Bits()-96).Masked())
 	}
-	c.err(CodeAddressMapped, path, fmt.Sprintf("%s is an IPv4-mapped IPv6 prefix: routers and JD Cloud treat it as IPv6, not as the IPv4 block it names", q), hint)
+	c.err(CodeAddressMapped, path, fmtlite.Sprintf("%s is an IPv4-mapped IPv6 prefix: routers and JD Cloud treat it as IPv6, not as the IPv4 block it names", q), hint)
 }
 
 // specialRange is a special-purpose block (RFC 6890 and its IPv6
@@ -263,10 +263,10 @@ func (c *checker) checkSpecial(b block) {
 		if !inside {
 			verb = "covers"
 		}
-		msg := fmt.Sprintf("%s %s %s %s, which is never routed between an IDC and a VPC", b.kind.label(), q, verb, r.what)
+		msg := fmtlite.Sprintf("%s %s %s %s, which is never routed between an IDC and a VPC", b.kind.label(), q, verb, r.what)
 		hint := "use the addresses the network really has (private space such as 10.0.0.0/8 for a VPC)"
 		if r.doc {
-			msg = fmt.Sprintf("%s %s %s %s: fine for an example, but no real network uses it", b.kind.label(), q, verb, r.what)
+			msg = fmtlite.Sprintf("%s %s %s %s: fine for an example, but no real network uses it", b.kind.label(), q, verb, r.what)
 			hint = "replace it with the real block before provisioning"
 		}
 		c.add(sev, code, b.path(), msg, hint)

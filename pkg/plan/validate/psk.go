@@ -2,12 +2,12 @@ package validate
 
 import (
 	"errors"
-	"fmt"
 	"path"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
@@ -28,17 +28,17 @@ func (c *checker) checkPSKRef(fp, ref string) {
 		c.err(CodeVPNPSKMissing, fp, "the tunnel has no pre-shared key reference", "set pskRef to "+forms)
 	case hasKind && kind == "env":
 		if !isEnvName(rest) {
-			c.err(CodeVPNPSKFormat, fp, fmt.Sprintf("%s is not an environment variable name", plan.Quote(rest)),
+			c.err(CodeVPNPSKFormat, fp, fmtlite.Sprintf("%s is not an environment variable name", plan.Quote(rest)),
 				"use letters, digits and _, not starting with a digit, e.g. \"env:HYBRIDPLAN_PSK_TUN1\"")
 		}
 	case hasKind && kind == "file":
 		switch {
 		case !strings.HasPrefix(rest, "/"):
-			c.err(CodeVPNPSKFormat, fp, fmt.Sprintf("file path %s is not absolute; the server's working directory is not known here", plan.Quote(rest)),
+			c.err(CodeVPNPSKFormat, fp, fmtlite.Sprintf("file path %s is not absolute; the server's working directory is not known here", plan.Quote(rest)),
 				"write the full path, e.g. \"file:/etc/hybridplan/psk/tun1\"")
 		case path.Clean(rest) != rest || strings.ContainsRune(rest, 0):
-			c.err(CodeVPNPSKFormat, fp, fmt.Sprintf("file path %s is not in clean form", plan.Quote(rest)),
-				fmt.Sprintf("write it as %s", plan.Quote("file:"+path.Clean(strings.ReplaceAll(rest, "\x00", "")))))
+			c.err(CodeVPNPSKFormat, fp, fmtlite.Sprintf("file path %s is not in clean form", plan.Quote(rest)),
+				fmtlite.Sprintf("write it as %s", plan.Quote("file:"+path.Clean(strings.ReplaceAll(rest, "\x00", "")))))
 		}
 	case looksLikeKey(c.prof.PSK, ref):
 		// Never repeat the value: it may be the secret itself.
@@ -71,17 +71,17 @@ func ValidatePSK(profile plan.Profile, key string) error {
 		return errors.New("the pre-shared key is empty; store a key of letters, digits, _ and -")
 	}
 	if n := utf8.RuneCountInString(key); pr.MaxLength > 0 && n > pr.MaxLength {
-		return fmt.Errorf("the pre-shared key is %d characters long; JD Cloud accepts at most %d", n, pr.MaxLength)
+		return fmtlite.Errorf("the pre-shared key is %d characters long; JD Cloud accepts at most %d", n, pr.MaxLength)
 	}
 	pos := 0
 	for _, r := range key {
 		pos++
 		if !strings.ContainsRune(pr.Alphabet, r) {
-			return fmt.Errorf("character %d of the pre-shared key is not accepted by JD Cloud; use only %s", pos, alphabetText(pr.Alphabet))
+			return fmtlite.Errorf("character %d of the pre-shared key is not accepted by JD Cloud; use only %s", pos, alphabetText(pr.Alphabet))
 		}
 	}
 	if i := slices.IndexFunc(pr.ForbiddenPrefixes, func(f string) bool { return f != "" && strings.HasPrefix(key, f) }); i >= 0 {
-		return fmt.Errorf("the pre-shared key starts with %s, which IPsec reads as an encoding marker; JD Cloud refuses it, so choose a key that starts otherwise", plan.Quote(pr.ForbiddenPrefixes[i]))
+		return fmtlite.Errorf("the pre-shared key starts with %s, which IPsec reads as an encoding marker; JD Cloud refuses it, so choose a key that starts otherwise", plan.Quote(pr.ForbiddenPrefixes[i]))
 	}
 	return nil
 }
@@ -107,7 +107,7 @@ func (c *checker) checkIKE(tp string, t plan.Tunnel) {
 		if given == "" {
 			src = " (the profile's default)"
 		}
-		c.err(code, path, fmt.Sprintf("%s %s%s is not one JD Cloud accepts", what, plan.Quote(eff), src), "use one of "+strings.Join(allowed, ", "))
+		c.err(code, path, fmtlite.Sprintf("%s %s%s is not one JD Cloud accepts", what, plan.Quote(eff), src), "use one of "+strings.Join(allowed, ", "))
 	}
 	kp := tp + ".ike"
 	oneOf(CodeIKEVersion, kp+".version", "IKE version", t.IKE.Version, ike.Version, pr.IKE.Versions)
@@ -116,12 +116,12 @@ func (c *checker) checkIKE(tp string, t plan.Tunnel) {
 	oneOf(CodeIKECipher, kp+".cipher", "IKE cipher", t.IKE.Cipher, ike.Cipher, pr.IKE.Ciphers)
 	oneOf(CodeIKEAuth, kp+".auth", "IKE authentication", t.IKE.Auth, ike.Auth, pr.IKE.Auths)
 	if ike.DPDSeconds != nil && !slices.Contains(pr.IKE.DPDSeconds, *ike.DPDSeconds) {
-		c.err(CodeIKEDPD, kp+".dpdSeconds", fmt.Sprintf("DPD interval %d s is not one JD Cloud accepts", *ike.DPDSeconds),
+		c.err(CodeIKEDPD, kp+".dpdSeconds", fmtlite.Sprintf("DPD interval %d s is not one JD Cloud accepts", *ike.DPDSeconds),
 			"use one of "+intsText(pr.IKE.DPDSeconds)+" (0 turns DPD off)")
 	}
 	if !pr.IKE.LifetimeSeconds.Contains(ike.LifetimeSeconds) {
-		c.err(CodeIKELifetime, kp+".lifetimeSeconds", fmt.Sprintf("IKE SA lifetime %d s is outside %s s", ike.LifetimeSeconds, rangeText(pr.IKE.LifetimeSeconds)),
-			fmt.Sprintf("choose %s s", rangeText(pr.IKE.LifetimeSeconds)))
+		c.err(CodeIKELifetime, kp+".lifetimeSeconds", fmtlite.Sprintf("IKE SA lifetime %d s is outside %s s", ike.LifetimeSeconds, rangeText(pr.IKE.LifetimeSeconds)),
+			fmtlite.Sprintf("choose %s s", rangeText(pr.IKE.LifetimeSeconds)))
 	}
 	if ike.Version == "v2" && ike.Mode == "aggressive" {
 		c.warn(CodeIKEModeIgnored, kp+".mode", "IKEv2 has no aggressive mode; the mode applies to IKEv1 only",
@@ -134,8 +134,8 @@ func (c *checker) checkIKE(tp string, t plan.Tunnel) {
 	}
 	oneOf(CodeIPsecPFS, sp+".pfs", "IPsec PFS group", t.IPsec.PFS, ips.PFS, pr.IPsec.PFS)
 	if !pr.IPsec.LifetimeSeconds.Contains(ips.LifetimeSeconds) {
-		c.err(CodeIPsecLifetime, sp+".lifetimeSeconds", fmt.Sprintf("IPsec SA lifetime %d s is outside %s s", ips.LifetimeSeconds, rangeText(pr.IPsec.LifetimeSeconds)),
-			fmt.Sprintf("choose %s s", rangeText(pr.IPsec.LifetimeSeconds)))
+		c.err(CodeIPsecLifetime, sp+".lifetimeSeconds", fmtlite.Sprintf("IPsec SA lifetime %d s is outside %s s", ips.LifetimeSeconds, rangeText(pr.IPsec.LifetimeSeconds)),
+			fmtlite.Sprintf("choose %s s", rangeText(pr.IPsec.LifetimeSeconds)))
 	}
 	// Accepted but weak: say so once per tunnel, with what to use instead.
 	var weak []string
@@ -149,7 +149,7 @@ func (c *checker) checkIKE(tp string, t plan.Tunnel) {
 		weak = append(weak, "DH group modp1024")
 	}
 	if len(weak) > 0 {
-		c.info(CodeWeakCrypto, tp, fmt.Sprintf("tunnel %s uses %s, which JD Cloud accepts but which are considered weak", plan.Quote(t.Name), strings.Join(weak, ", ")),
+		c.info(CodeWeakCrypto, tp, fmtlite.Sprintf("tunnel %s uses %s, which JD Cloud accepts but which are considered weak", plan.Quote(t.Name), strings.Join(weak, ", ")),
 			"prefer aes128 or aes256, sha256 and ecp256 unless the customer's device cannot do them")
 	}
 }
@@ -200,11 +200,11 @@ func CollectKeys(col *plan.Collector, p *plan.Plan, resolve func(ref string) (st
 		switch {
 		case r.unresolved != "":
 			col.Add(plan.Finding{Code: CodeVPNPSKUnresolved, Severity: plan.SeverityError, Path: path,
-				Message: fmt.Sprintf("tunnel %s's pre-shared key reference %s does not resolve: %s", plan.Quote(t.Name), plan.Quote(t.PSKRef), r.unresolved),
+				Message: fmtlite.Sprintf("tunnel %s's pre-shared key reference %s does not resolve: %s", plan.Quote(t.Name), plan.Quote(t.PSKRef), r.unresolved),
 				Hint:    "store the key where the reference points (an environment variable or a file readable where the check runs)"})
 		case r.invalid != nil:
 			col.Add(plan.Finding{Code: CodeVPNPSKInvalid, Severity: plan.SeverityError, Path: path,
-				Message: fmt.Sprintf("tunnel %s's pre-shared key (from %s) is refused: %s", plan.Quote(t.Name), plan.Quote(t.PSKRef), r.invalid),
+				Message: fmtlite.Sprintf("tunnel %s's pre-shared key (from %s) is refused: %s", plan.Quote(t.Name), plan.Quote(t.PSKRef), r.invalid),
 				Hint:    "store a new key of letters, digits, _ and -, at most 20 characters, not starting with 0x or 0s"})
 		}
 	}

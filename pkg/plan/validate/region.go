@@ -1,9 +1,10 @@
 package validate
 
 import (
-	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 )
 
 // JDCLOUD (issue 10): region availability.
@@ -26,6 +27,6 @@ func (c *checker) checkRegionAvailability() {
 		return
 	}
 	c.warn(CodeRegionAvailability, "$.region",
-		fmt.Sprintf("region %s is not among the regions where JD Cloud's documents say VPC attachments and BGP on the border gateway are released (%s); that statement may be outdated", c.p.Region, strings.Join(rs, ", ")),
+		fmtlite.Sprintf("region %s is not among the regions where JD Cloud's documents say VPC attachments and BGP on the border gateway are released (%s); that statement may be outdated", c.p.Region, strings.Join(rs, ", ")),
 		"run `hybridplan jdcloud preflight` against the region before provisioning, or ask JD Cloud; correct profile.regions.borderGatewayBgp if the region offers them")
 }

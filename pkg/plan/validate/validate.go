@@ -156,8 +156,7 @@
 package validate
 
 import (
-	"fmt"
-
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 	"github.com/hybridplan/hybridplan/pkg/plan"
 )
 
@@ -358,4 +357,4 @@ func (c *checker) info(code, path, msg, hint string, related ...string) {
 }
 
 // rangeText writes an inclusive range for a message.
-func rangeText(r plan.IntRange) string { return fmt.Sprintf("%d–%d", r.Min, r.Max) }
+func rangeText(r plan.IntRange) string { return fmtlite.Sprintf("%d–%d", r.Min, r.Max) }
