@@ -27,13 +27,20 @@ import (
 	"slices"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Sprintf is fmt.Sprintf for the verbs of the package comment.
 func Sprintf(format string, a ...any) string {
 	var p printer
 	p.printf(format, a)
-	return string(p.buf)
+	return p.string()
+}
+
+// string returns the text written, without a copy (as strings.Builder):
+// the printer is not used after it.
+func (p *printer) string() string {
+	return unsafe.String(unsafe.SliceData(p.buf), len(p.buf))
 }
 
 // Fprintf is fmt.Fprintf for the verbs of the package comment.
@@ -49,7 +56,7 @@ func Fprintf(w io.Writer, format string, a ...any) (int, error) {
 func Errorf(format string, a ...any) error {
 	p := printer{wrapErrs: true}
 	p.printf(format, a)
-	s := string(p.buf)
+	s := p.string()
 	switch len(p.wrapped) {
 	case 0:
 		return errors.New(s)
@@ -106,6 +113,9 @@ type printer struct {
 }
 
 func (p *printer) printf(format string, a []any) {
+	// One allocation for most messages: the format's text and a few
+	// bytes per operand.
+	p.buf = make([]byte, 0, len(format)+16*len(a))
 	argNum := 0
 	end := len(format)
 	for i := 0; i < end; {
@@ -210,7 +220,7 @@ func (p *printer) printArg(arg any, verb rune, s spec) {
 	if arg == nil {
 		switch verb {
 		case 'v':
-			p.pad([]byte("<nil>"), s)
+			p.padString("<nil>", s)
 		default:
 			p.badVerb(nil, verb, s)
 		}
@@ -229,14 +239,8 @@ func (p *printer) printArg(arg any, verb rune, s spec) {
 		if p.erroring {
 			break
 		}
-		switch v := arg.(type) {
-		case error:
-			if text, ok := p.callMethod(arg, verb, "Error", v.Error); ok {
-				p.fmtString(text, verb, s)
-			}
-			return
-		case interface{ String() string }:
-			if text, ok := p.callMethod(arg, verb, "String", v.String); ok {
+		if text, handled, ok := p.methodText(arg, verb); handled {
+			if ok {
 				p.fmtString(text, verb, s)
 			}
 			return
@@ -245,6 +249,15 @@ func (p *printer) printArg(arg any, verb rune, s spec) {
 	switch v := arg.(type) {
 	case string:
 		p.fmtStringVerb(arg, v, verb, s)
+		return
+	case int: // the common operands, without reflection
+		p.fmtInteger(uint64(v), true, arg, verb, s)
+		return
+	case uint32:
+		p.fmtInteger(uint64(v), false, arg, verb, s)
+		return
+	case uint8:
+		p.fmtInteger(uint64(v), false, arg, verb, s)
 		return
 	case []byte:
 		// As text only: fmt writes bytes as a list of numbers for the
@@ -290,32 +303,47 @@ func (p *printer) unsupported(arg any, verb rune) {
 	p.buf = append(p.buf, "=?)"...)
 }
 
-// callMethod calls an Error or String method as fmt does: a panic from a
-// nil pointer receiver prints "<nil>", any other panic is reported in
-// place of the value.
-func (p *printer) callMethod(arg any, verb rune, name string, method func() string) (text string, ok bool) {
-	defer func() {
-		if err := recover(); err != nil {
-			ok = false
-			if v := reflect.ValueOf(arg); v.Kind() == reflect.Pointer && v.IsNil() {
-				p.buf = append(p.buf, "<nil>"...)
-				return
-			}
-			if p.panicking {
-				panic(err)
-			}
-			p.buf = append(p.buf, "%!"...)
-			p.buf = utf8.AppendRune(p.buf, verb)
-			p.buf = append(p.buf, "(PANIC="...)
-			p.buf = append(p.buf, name...)
-			p.buf = append(p.buf, " method: "...)
-			p.panicking = true
-			p.printArg(err, 'v', spec{})
-			p.panicking = false
-			p.buf = append(p.buf, ')')
-		}
-	}()
-	return method(), true
+// methodText calls arg's Error or String method as fmt does (Error first):
+// handled says arg has one; ok is false when it panicked, which
+// catchPanic has then written in place of the value.
+func (p *printer) methodText(arg any, verb rune) (text string, handled, ok bool) {
+	switch v := arg.(type) {
+	case error:
+		handled = true
+		defer p.catchPanic(arg, verb, "Error", &ok)
+		text, ok = v.Error(), true
+	case interface{ String() string }:
+		handled = true
+		defer p.catchPanic(arg, verb, "String", &ok)
+		text, ok = v.String(), true
+	}
+	return text, handled, ok
+}
+
+// catchPanic is fmt's: a panic from a nil pointer receiver prints "<nil>",
+// any other panic is reported in place of the value.
+func (p *printer) catchPanic(arg any, verb rune, method string, ok *bool) {
+	err := recover()
+	if err == nil {
+		return
+	}
+	*ok = false
+	if v := reflect.ValueOf(arg); v.Kind() == reflect.Pointer && v.IsNil() {
+		p.buf = append(p.buf, "<nil>"...)
+		return
+	}
+	if p.panicking {
+		panic(err)
+	}
+	p.buf = append(p.buf, "%!"...)
+	p.buf = utf8.AppendRune(p.buf, verb)
+	p.buf = append(p.buf, "(PANIC="...)
+	p.buf = append(p.buf, method...)
+	p.buf = append(p.buf, " method: "...)
+	p.panicking = true
+	p.printArg(err, 'v', spec{})
+	p.panicking = false
+	p.buf = append(p.buf, ')')
 }
 
 func (p *printer) fmtStringVerb(arg any, str string, verb rune, s spec) {
@@ -334,10 +362,14 @@ func (p *printer) fmtString(str string, verb rune, s spec) {
 		if s.precPresent {
 			str = truncate(str, s.prec)
 		}
-		p.pad([]byte(str), s)
+		p.padString(str, s)
 	case 'q':
 		if s.precPresent {
 			str = truncate(str, s.prec)
+		}
+		if !s.widPresent && !s.sharp && !s.plus {
+			p.buf = strconv.AppendQuote(p.buf, str) // the common case, in place
+			return
 		}
 		var q []byte
 		switch {
@@ -463,7 +495,11 @@ func (p *printer) fmtInteger(u uint64, signed bool, arg any, verb rune, s spec) 
 			prec-- // leave room for the sign
 		}
 	}
-	tmp := make([]byte, 68+max(prec, s.wid))
+	var small [68]byte
+	tmp := small[:]
+	if n := 68 + max(prec, s.wid); n > len(small) {
+		tmp = make([]byte, n)
+	}
 	i := len(tmp)
 	if base == 10 {
 		for u >= 10 {
@@ -586,6 +622,22 @@ func (p *printer) pad(b []byte, s spec) {
 		p.buf = append(p.buf, b...)
 	} else {
 		p.buf = append(p.buf, b...)
+		p.writePadding(width, s)
+	}
+}
+
+// padString is pad for a string, without converting it to bytes.
+func (p *printer) padString(str string, s spec) {
+	if !s.widPresent || s.wid == 0 {
+		p.buf = append(p.buf, str...)
+		return
+	}
+	width := s.wid - utf8.RuneCountInString(str)
+	if !s.minus {
+		p.writePadding(width, s)
+		p.buf = append(p.buf, str...)
+	} else {
+		p.buf = append(p.buf, str...)
 		p.writePadding(width, s)
 	}
 }
