@@ -72,7 +72,8 @@ func TestErrorCodes(t *testing.T) {
 }
 
 // The core module (build tag hpcore, wasm/modules.go) must not link what
-// this package holds: that is what keeps the page's first load small.
+// this package holds, nor fmt, encoding/json or os: that is what keeps the
+// page's first load small.
 func TestCoreModuleDoesNotImportLater(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("runs go list, which js/wasm cannot start; the native run checks it")
@@ -93,6 +94,14 @@ func TestCoreModuleDoesNotImportLater(t *testing.T) {
 	} {
 		if slices.Contains(deps, pkg) {
 			t.Errorf("the core module imports %s; it belongs in the later module (wasm/later_bridge.go)", pkg)
+		}
+	}
+	// fmt and encoding/json (with os, time and the rest they pull in) were
+	// about 130 KB of the core's brotli size: the core's packages format
+	// with pkg/fmtlite and the bridge encodes with pkg/jsonenc instead.
+	for _, pkg := range []string{"fmt", "encoding/json", "os"} {
+		if slices.Contains(deps, pkg) {
+			t.Errorf("the core module imports %s; the first load must stay under 1 MB: use pkg/fmtlite or pkg/jsonenc (go list -deps -f '{{.ImportPath}}: {{.Imports}}' shows who imports it)", pkg)
 		}
 	}
 	if !slices.Contains(deps, "github.com/hybridplan/hybridplan/wasm/api") {
