@@ -168,7 +168,7 @@ type decoder struct {
 	// budget is what lists may still take, in bytes of elements.
 	budget uint64
 	// texts is the block short string values are copied into.
-	texts          strings.Builder
+	texts          []byte
 	sawVersion     bool
 	versionFinding *Finding
 	scratch        []byte // unescaped string values
@@ -820,20 +820,21 @@ func (d *decoder) version(n *node, dst unsafe.Pointer) {
 }
 
 // text returns a string value as a Go string. Short strings are copied
-// into a shared block (a strings.Builder, which never changes bytes it has
-// handed out), so a plan's hundred thousand names take a few dozen
-// allocations instead of one each.
+// into a shared block, so a plan's hundred thousand names take a few dozen
+// allocations instead of one each. The block is a []byte of no pointers
+// that this decoder alone writes, and only into its unused tail: bytes
+// handed out as a string are never written again (the Go rule for strings
+// made by unsafe.String), and the string keeps its block alive.
 func (d *decoder) text(s []byte) string {
 	if len(s) == 0 || len(s) > textBlockBytes/4 {
 		return string(s)
 	}
-	if d.texts.Cap()-d.texts.Len() < len(s) {
-		d.texts = strings.Builder{} // the strings of the full block stay valid
-		d.texts.Grow(textBlockBytes)
+	if cap(d.texts)-len(d.texts) < len(s) {
+		d.texts = make([]byte, 0, textBlockBytes) // the strings of the full block stay valid
 	}
-	start := d.texts.Len()
-	d.texts.Write(s)
-	return d.texts.String()[start:]
+	start := len(d.texts)
+	d.texts = append(d.texts, s...)
+	return unsafe.String(&d.texts[start], len(s))
 }
 
 // textBlockBytes is the size of the blocks text copies short strings into.
