@@ -117,7 +117,13 @@ func DecodeBytes(data []byte) (*Plan, error) {
 			Hint:    "a plan is a JSON document of a few kilobytes; check that the right file was given",
 		}}}
 	}
-	d := &decoder{data: data, keep: true, budget: maxListBytes}
+	return decodeBudget(data, maxListBytes)
+}
+
+// decodeBudget is DecodeBytes with budget bytes for the lists (tests try
+// the edges of the budget with small ones).
+func decodeBudget(data []byte, budget uint64) (*Plan, error) {
+	d := &decoder{data: data, keep: true, budget: budget}
 	p := new(Plan)
 	if fatal := d.run(p); fatal != nil {
 		return nil, &DecodeError{[]Finding{*fatal}}
@@ -172,7 +178,10 @@ type decoder struct {
 	sawVersion     bool
 	versionFinding *Finding
 	scratch        []byte // unescaped string values
-	keyScratch     []byte // unescaped field names
+	// stages hold the elements of flat lists being read, one per element
+	// type (see list).
+	stages     []*stage
+	keyScratch []byte // unescaped field names
 }
 
 type pathElem struct {
@@ -595,7 +604,6 @@ type sliceHeader struct {
 }
 
 func (d *decoder) list(n *node, dst unsafe.Pointer) {
-	start := d.pos
 	// The slice as a reflect.Value, for allocating and growing it (once
 	// per list or step of growth, not per element).
 	slice := reflect.NewAt(n.typ, dst).Elem()
@@ -608,67 +616,94 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 		return
 	}
 	elemSize := uint64(n.elem.size)
+	// staged: the elements of a list without lists inside (segments,
+	// subnets, prefixes, most of a large plan's elements) are read first
+	// into the decoder's reusable stage for the element type, and copied
+	// once into a slice of the list's exact length when the list ends:
+	// growing the list itself would cost twice the memory, and counting
+	// the elements before reading them (as this decoder did) reads every
+	// byte twice. A list longer than the stage is counted from there on
+	// and read in place. Lists of lists grow instead, so that no inner list
+	// is read twice.
+	var st *stage
+	staged := d.keep && n.flat
+	if staged {
+		st = d.stageFor(n)
+	}
 	// unkept: the list is counted and cannot fit in the budget, so a
 	// finding is certain (too-large where growing fails, or an element's
 	// own before it) and the plan will not be returned. Its growth is then
 	// only counted against the budget, not allocated: the findings and the
 	// budget come out the same without building a list of up to the whole
-	// budget that is thrown away.
+	// budget that is thrown away. A staged list counts its growth the same
+	// way (it allocates nothing but the stage), until it is placed.
 	unkept := false
-	growth := 0 // the capacity the list would have, when unkept
-	if d.keep {
-		capacity := 0
-		if n.flat {
-			// A list without lists inside (segments, subnets, prefixes)
-			// is counted and allocated once at its length: growing it
-			// would cost twice the memory, and most of a large plan's
-			// elements are in such lists. Lists of lists grow instead,
-			// or counting would read the inner lists twice.
-			capacity = countElements(d.data, start)
-			if size := uint64(capacity) * elemSize; size > d.budget {
-				capacity = 0 // the first step of growth below reports it
-				unkept = true
-			} else {
-				d.budget -= size
-			}
-		}
-		if !unkept {
-			slice.Set(reflect.MakeSlice(n.typ, 0, capacity))
-		}
+	growth := 0 // the capacity the list would have, when unkept or staged
+	if d.keep && !staged {
+		slice.Set(reflect.MakeSlice(n.typ, 0, 0))
 	}
 	var scratch unsafe.Pointer // one element, reused once values are not kept
+	inStage := 0               // elements written into the stage
 	d.path = append(d.path, pathElem{})
 	top := len(d.path) - 1
 	for i := 0; ; i++ {
 		d.path[top].index = i
-		var el unsafe.Pointer
+		if staged && d.keep && i == stageElements {
+			// Longer than the stage: counted from here, placed at its
+			// exact length (or, if it cannot fit, only counted on).
+			count := i + countElements(d.data, d.pos-1)
+			staged = false
+			if !d.place(n, st, slice, i, count) {
+				// As if counted at the start: the growth so far is
+				// taken from the budget, the rest is counted on.
+				unkept = true
+				d.budget -= uint64(growth) * elemSize
+			}
+		}
 		length, capacity := hdr.len, hdr.cap
-		if unkept {
+		if unkept || staged {
 			length, capacity = i, growth
 		}
 		if d.keep && length == capacity {
 			// Lists grow by doubling, each step within the budget.
 			want := max(capacity*2, 4)
-			if grow := uint64(want-capacity) * elemSize; grow <= d.budget {
+			grow := uint64(want-capacity) * elemSize
+			switch {
+			case staged && uint64(want)*elemSize > d.budget:
+				// The list as a whole may still fit: an exact-length
+				// list takes less than its doubled growth.
+				count := i + countElements(d.data, d.pos-1)
+				staged = false
+				if d.place(n, st, slice, i, count) {
+					break
+				}
+				unkept = true
+				d.tooLarge(top, i, count, elemSize)
+			case staged:
+				growth = want // counted against the budget when placed
+			case grow <= d.budget:
 				d.budget -= grow
 				if unkept {
 					growth = want
 				} else {
 					slice.Grow(want - hdr.len)
 				}
-			} else {
-				count := i + countElements(d.data, d.pos-1)
-				d.path = d.path[:top] // the finding is on the list
-				d.fail(CodeDecodeTooLarge, func() string {
-					return fmt.Sprintf("the list's %d elements would take %d MiB decoded, more than is left of the %d MiB all lists of a plan may take", count, uint64(count)*elemSize>>20, maxListBytes>>20)
-				}, "a plan within the size limit of real segments, subnets and tunnels needs a fraction of that; look for empty or repeated elements")
-				d.path = append(d.path, pathElem{index: i})
+			default:
+				d.tooLarge(top, i, i+countElements(d.data, d.pos-1), elemSize)
 			}
 		}
-		if d.keep && !unkept {
+		var el unsafe.Pointer
+		switch {
+		case staged && d.keep:
+			if i == st.v.Len() {
+				st.grow(i)
+			}
+			el = unsafe.Add(st.base, uintptr(i)*n.elem.size)
+			inStage = i + 1
+		case d.keep && !unkept:
 			hdr.len = i + 1
 			el = unsafe.Add(hdr.data, uintptr(i)*n.elem.size)
-		} else {
+		default:
 			if scratch == nil {
 				scratch = reflect.New(n.typ.Elem()).UnsafePointer()
 			}
@@ -677,9 +712,87 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 		d.element(n, el)
 		if !d.comma() && !d.next(']') {
 			d.path = d.path[:top]
+			if staged {
+				if d.keep {
+					d.place(n, st, slice, inStage, inStage)
+				} else {
+					st.clear(inStage)
+				}
+			}
 			return
 		}
 	}
+}
+
+// tooLarge reports a list whose count elements do not fit in what is left
+// of the budget, found at element i.
+func (d *decoder) tooLarge(top, i, count int, elemSize uint64) {
+	d.path = d.path[:top] // the finding is on the list
+	d.fail(CodeDecodeTooLarge, func() string {
+		return fmt.Sprintf("the list's %d elements would take %d MiB decoded, more than is left of the %d MiB all lists of a plan may take", count, uint64(count)*elemSize>>20, maxListBytes>>20)
+	}, "a plan within the size limit of real segments, subnets and tunnels needs a fraction of that; look for empty or repeated elements")
+	d.path = append(d.path, pathElem{index: i})
+}
+
+// stageElements is how many elements a stage holds: more than the lists
+// of a real plan, so that they are read once, and few enough that a stage
+// is a few hundred KiB at most (a segment takes 64 bytes).
+const stageElements = 4096
+
+// stage is the reusable buffer the elements of flat lists of one type are
+// read into. It is an ordinary Go slice (held in v, so the collector sees
+// the pointers the elements hold); base is its first element.
+type stage struct {
+	elem *node
+	v    reflect.Value
+	base unsafe.Pointer
+}
+
+// stageFor returns the decoder's stage for the elements of the list n,
+// allocated on first use. A flat list holds no list, so no other list is
+// read while its elements are in the stage: one stage per element type
+// serves every list of that type.
+func (d *decoder) stageFor(n *node) *stage {
+	for _, st := range d.stages {
+		if st.elem == n.elem {
+			return st
+		}
+	}
+	st := &stage{elem: n.elem, v: reflect.MakeSlice(n.typ, 0, 0)}
+	d.stages = append(d.stages, st)
+	return st
+}
+
+// grow doubles the stage (up to stageElements), keeping its first k
+// elements: a stage is as large as the longest list it has held.
+func (st *stage) grow(k int) {
+	m := min(max(2*st.v.Len(), 16), stageElements)
+	v := reflect.MakeSlice(st.v.Type(), m, m)
+	reflect.Copy(v, st.v.Slice(0, k))
+	st.v, st.base = v, v.UnsafePointer()
+}
+
+// place allocates the list at its exact length count if that fits in the
+// budget, and moves the read elements, the first read, from the stage
+// into it; it reports false (and allocates nothing) if the list does not
+// fit. The stage is cleared either way, for the next list.
+func (d *decoder) place(n *node, st *stage, slice reflect.Value, read, count int) bool {
+	defer st.clear(read)
+	size := uint64(count) * uint64(n.elem.size)
+	if size > d.budget {
+		return false
+	}
+	d.budget -= size
+	s := reflect.MakeSlice(n.typ, read, count)
+	reflect.Copy(s, st.v.Slice(0, read)) // a typed copy: write barriers as needed
+	slice.Set(s)
+	return true
+}
+
+// clear zeroes the first k elements of the stage, so that the next list
+// read into it starts from zero values as a new slice's elements do.
+func (st *stage) clear(k int) {
+	st.v.Slice(0, k).Clear()
 }
 
 // integer reads a JSON number into an integer field from its text: only
