@@ -734,10 +734,12 @@ func (d *decoder) tooLarge(top, i, count int, elemSize uint64) {
 	d.path = append(d.path, pathElem{index: i})
 }
 
-// stageElements is how many elements a stage holds: more than the lists
-// of a real plan, so that they are read once, and few enough that a stage
-// is a few hundred KiB at most (a segment takes 64 bytes).
-const stageElements = 4096
+// stageElements is how many elements a stage holds: more than most lists
+// of a real plan (a VPC's subnets, an attachment's prefixes), so that they
+// are read once, and few enough that a stage is 64 KiB for a segment or a
+// subnet (64 bytes each). A longer list, in practice the IDC's segments,
+// is counted from there.
+const stageElements = 1024
 
 // stage is the reusable buffer the elements of flat lists of one type are
 // read into. It is an ordinary Go slice (held in v, so the collector sees

@@ -429,7 +429,7 @@ func TestDecodeStagedLists(t *testing.T) {
 // refused at the list, with its full count.
 func TestDecodeStagedBudget(t *testing.T) {
 	size := uint64(unsafe.Sizeof(Segment{}))
-	for _, n := range []int{1, 5, 9, stageElements + 3} {
+	for _, n := range []int{1, 5, 9, stageElements - 1, stageElements + 3} {
 		doc := segmentsDoc(n)
 		if _, err := decodeBudget(doc, uint64(n)*size); err != nil {
 			t.Errorf("%d segments in a budget of exactly their size: %v", n, err)
