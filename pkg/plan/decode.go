@@ -293,10 +293,39 @@ type node struct {
 
 type field struct {
 	name   string
-	member string  // the name quoted and followed by ':', as written in a document
-	offset uintptr // of the field in its struct
-	bit    int     // position among the struct's fields, for duplicate checks
-	node   *node
+	member string // the name quoted and followed by ':', as written in a document
+	// head is the first (up to) eight bytes of member as a little-endian
+	// word, and headMask selects them: most names differ from the one
+	// expected within eight bytes, and one load and compare tells.
+	head, headMask uint64
+	offset         uintptr // of the field in its struct
+	bit            int     // position among the struct's fields, for duplicate checks
+	node           *node
+}
+
+func newField(name string, offset uintptr, bit int, n *node) *field {
+	f := &field{name: name, member: strconv.Quote(name) + ":", offset: offset, bit: bit, node: n}
+	for i := range min(len(f.member), 8) {
+		f.head |= uint64(f.member[i]) << (8 * i)
+		f.headMask |= 0xff << (8 * i)
+	}
+	return f
+}
+
+// at reports whether data holds the field's member (its quoted name and
+// the ':') at pos, and where it ends.
+func (f *field) at(data []byte, pos int) (end int, ok bool) {
+	end = pos + len(f.member)
+	if end > len(data) {
+		return 0, false
+	}
+	if pos+8 <= len(data) {
+		if binary.LittleEndian.Uint64(data[pos:])&f.headMask != f.head {
+			return 0, false
+		}
+		return end, len(f.member) <= 8 || string(data[pos+8:end]) == f.member[8:]
+	}
+	return end, string(data[pos:end]) == f.member
 }
 
 // planNode is the table of Plan, built on first use. It is immutable once
@@ -358,7 +387,7 @@ func (c *compiler) node(t reflect.Type) *node {
 			if name == "description" && f.Type.Kind() == reflect.String {
 				fn = &node{kind: kindString, typ: f.Type, size: f.Type.Size(), freeText: true}
 			}
-			n.fields[name] = &field{name: name, member: strconv.Quote(name) + ":", offset: f.Offset, bit: len(n.names), node: fn}
+			n.fields[name] = newField(name, f.Offset, len(n.names), fn)
 			n.order = append(n.order, n.fields[name])
 			n.names = append(n.names, name)
 			n.maxName = max(n.maxName, len(name))
@@ -550,7 +579,7 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 		var f *field
 		var key []byte
 		for k := next; k < len(n.order) && k < next+orderLookahead; k++ {
-			if end := d.pos + len(n.order[k].member); end <= len(d.data) && string(d.data[d.pos:end]) == n.order[k].member {
+			if end, ok := n.order[k].at(d.data, d.pos); ok {
 				f = n.order[k]
 				d.pos = end
 				d.ws()

@@ -442,3 +442,31 @@ func TestDecodeStagedBudget(t *testing.T) {
 		}
 	}
 }
+
+// field.at matches a field's quoted name and ':' by one word compare for
+// the first eight bytes, then the rest: near the end of the document too.
+func TestFieldAt(t *testing.T) {
+	short, long := newField("name", 0, 0, nil), newField("description", 0, 0, nil)
+	tests := []struct {
+		f    *field
+		data string
+		pos  int
+		ok   bool
+	}{
+		{short, `{"name":"x"}`, 1, true},
+		{short, `{"name":`, 1, true}, // fewer than 8 bytes from pos
+		{short, `{"nam":"x"}`, 1, false},
+		{short, `{"namex":"x"}`, 1, false},
+		{short, `{"name"`, 1, false},
+		{long, `{"description":"x"}`, 1, true},
+		{long, `{"descriptioN":"x"}`, 1, false}, // differs after eight bytes
+		{long, `{"descriptio":"x"}`, 1, false},
+		{long, `"description":`, 0, true},
+	}
+	for _, tt := range tests {
+		end, ok := tt.f.at([]byte(tt.data), tt.pos)
+		if ok != tt.ok || ok && end != tt.pos+len(tt.f.member) {
+			t.Errorf("%s at %d of %s: %d %v, want %v", tt.f.member, tt.pos, tt.data, end, ok, tt.ok)
+		}
+	}
+}
