@@ -482,8 +482,15 @@ func (d *decoder) value(n *node, dst unsafe.Pointer) {
 			d.mismatch("a string")
 			return
 		}
-		s, info := d.readString(&d.scratch)
-		if d.checkString(s, info, n.freeText) && d.keep {
+		s, plain := d.plainString()
+		if !plain {
+			var info strInfo
+			s, info = d.readString(&d.scratch)
+			if !d.checkString(s, info, n.freeText) {
+				return
+			}
+		}
+		if d.keep {
 			*(*string)(dst) = d.text(s)
 		}
 	case kindBool:
@@ -508,9 +515,13 @@ func (d *decoder) value(n *node, dst unsafe.Pointer) {
 			d.mismatch(fmt.Sprintf("a string (%s)", typeName(n.typ)))
 			return
 		}
-		s, info := d.readString(&d.scratch)
-		if !d.checkString(s, info, false) {
-			return
+		s, plain := d.plainString()
+		if !plain {
+			var info strInfo
+			s, info = d.readString(&d.scratch)
+			if !d.checkString(s, info, false) {
+				return
+			}
 		}
 		if err := setText(n, dst, s); err != nil {
 			d.fail(CodeDecodeValue, func() string {
@@ -1472,6 +1483,19 @@ func (d *decoder) digits() {
 	for d.pos < len(d.data) && d.data[d.pos] >= '0' && d.data[d.pos] <= '9' {
 		d.pos++
 	}
+}
+
+// plainString reads the JSON string at the current position (a '"') if
+// it is plain: printable ASCII without escapes, as names, identifiers and
+// addresses are. Such a string needs no unescaping and nothing checked;
+// any other is left to readString (false).
+func (d *decoder) plainString() ([]byte, bool) {
+	start := d.pos + 1
+	if i := plainRun(d.data, start); i < len(d.data) && d.data[i] == '"' {
+		d.pos = i + 1
+		return d.data[start:i], true
+	}
+	return nil, false
 }
 
 // readString reads a JSON string at the current position (a '"'). Without
