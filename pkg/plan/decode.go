@@ -749,7 +749,11 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 			}
 			el = scratch
 		}
-		d.element(n, el)
+		if d.pos < len(d.data) && d.data[d.pos] == 'n' {
+			d.nullElement()
+		} else {
+			d.value(n.elem, el) // which reports the end of the document
+		}
 		if !d.comma() && !d.next(']') {
 			d.path = d.path[:top]
 			if staged {
@@ -1420,14 +1424,12 @@ func (d *decoder) position(offset int) (line, col int) {
 	return line, col
 }
 
-func (d *decoder) enter() {
-	d.depth++
-	if d.depth > MaxDocumentDepth {
-		line, col := d.position(d.pos - 1)
-		panic(abort{Finding{Code: CodeDecodeTooDeep, Severity: SeverityError, Path: d.pathString(),
-			Message: fmt.Sprintf("objects and lists nest more than %d levels deep at line %d, column %d", MaxDocumentDepth, line, col),
-			Hint:    "a plan nests a few levels; this is not a plan document"}})
-	}
+// tooDeep ends decoding at nesting beyond MaxDocumentDepth.
+func (d *decoder) tooDeep() {
+	line, col := d.position(d.pos - 1)
+	panic(abort{Finding{Code: CodeDecodeTooDeep, Severity: SeverityError, Path: d.pathString(),
+		Message: fmt.Sprintf("objects and lists nest more than %d levels deep at line %d, column %d", MaxDocumentDepth, line, col),
+		Hint:    "a plan nests a few levels; this is not a plan document"}})
 }
 
 func (d *decoder) literal(lit string) {
@@ -1637,7 +1639,23 @@ func (d *decoder) hex4(data []byte, at int) rune {
 // members or elements follow before the closing byte.
 func (d *decoder) open(closing byte) bool {
 	d.pos++
-	d.enter()
+	d.depth++
+	// Inline, the common case: a member or element right after the '{'
+	// or '['.
+	if p := d.pos; d.depth <= MaxDocumentDepth && p < len(d.data) {
+		if c := d.data[p]; c > ' ' && c != closing {
+			return true
+		}
+	}
+	return d.openRest(closing)
+}
+
+// openRest is open past whitespace, for an empty object or list, or too
+// deep.
+func (d *decoder) openRest(closing byte) bool {
+	if d.depth > MaxDocumentDepth {
+		d.tooDeep()
+	}
 	d.ws()
 	if d.peek() == closing {
 		d.pos++
@@ -1647,16 +1665,12 @@ func (d *decoder) open(closing byte) bool {
 	return true
 }
 
-// element reads one element of the list n into el.
-func (d *decoder) element(n *node, el unsafe.Pointer) {
-	if d.peek() == 'n' {
-		// A list holds values: null in one is a hole, most often left
-		// by an editor, and would decode as an empty element.
-		d.literal("null")
-		d.fail(CodeDecodeType, func() string { return "a list element is null" }, "remove it or fill it in")
-		return
-	}
-	d.value(n.elem, el)
+// nullElement reads a null in a list: a list holds values, and null in one
+// is a hole, most often left by an editor, that would decode as an empty
+// element.
+func (d *decoder) nullElement() {
+	d.literal("null")
+	d.fail(CodeDecodeType, func() string { return "a list element is null" }, "remove it or fill it in")
 }
 
 // comma reads a ',' right after a value with no whitespace after it,
@@ -1692,6 +1706,14 @@ func (d *decoder) next(closing byte) bool {
 
 // fieldName checks that a field name starts at the current position.
 func (d *decoder) fieldName() {
+	if d.pos < len(d.data) && d.data[d.pos] == '"' {
+		return // inline, the common case
+	}
+	d.fieldNameRest()
+}
+
+// fieldNameRest is fieldName past whitespace, or a syntax error.
+func (d *decoder) fieldNameRest() {
 	d.ws()
 	if d.peek() != '"' {
 		d.syntax("expected a field name in double quotes")
