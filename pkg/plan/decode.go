@@ -184,8 +184,12 @@ type decoder struct {
 	keyScratch []byte // unescaped field names
 }
 
+// pathElem is one step of the path: a field, by its bit in its struct's
+// table, or a list index. It holds no pointer, so that pushing a step for
+// every value read costs no write barrier; pathString finds the names by
+// walking the tables from Plan's.
 type pathElem struct {
-	name  string // field name, or "" for a list index
+	field int // the field's bit, or -1 for a list index
 	index int
 }
 
@@ -610,7 +614,7 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 			d.unknownField(n, key)
 			d.skip()
 		case f.bit < 64 && seen&(1<<f.bit) != 0, f.bit >= 64 && seenMore[f.bit]:
-			d.path = append(d.path, pathElem{name: f.name})
+			d.path = append(d.path, pathElem{field: f.bit})
 			d.fail(CodeDecodeDuplicate, func() string {
 				return fmt.Sprintf("the field %q appears more than once in this object", f.name)
 			}, "keep one; JSON readers disagree on which of two values wins")
@@ -622,7 +626,7 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 			} else {
 				seenMore[f.bit] = true
 			}
-			d.path = append(d.path, pathElem{name: f.name})
+			d.path = append(d.path, pathElem{field: f.bit})
 			d.value(f.node, unsafe.Add(dst, f.offset))
 			d.path = d.path[:len(d.path)-1]
 		}
@@ -684,7 +688,7 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 	}
 	var scratch unsafe.Pointer // one element, reused once values are not kept
 	inStage := 0               // elements written into the stage
-	d.path = append(d.path, pathElem{})
+	d.path = append(d.path, pathElem{field: -1})
 	top := len(d.path) - 1
 	for i := 0; ; i++ {
 		d.path[top].index = i
@@ -775,7 +779,7 @@ func (d *decoder) tooLarge(top, i, count int, elemSize uint64) {
 	d.fail(CodeDecodeTooLarge, func() string {
 		return fmt.Sprintf("the list's %d elements would take %d MiB decoded, more than is left of the %d MiB all lists of a plan may take", count, uint64(count)*elemSize>>20, maxListBytes>>20)
 	}, "a plan within the size limit of real segments, subnets and tunnels needs a fraction of that; look for empty or repeated elements")
-	d.path = append(d.path, pathElem{index: i})
+	d.path = append(d.path, pathElem{field: -1, index: i})
 }
 
 // stageElements is how many elements a stage holds: more than most lists
@@ -1198,10 +1202,17 @@ func (d *decoder) moreFinding() Finding {
 func (d *decoder) pathString() string {
 	var b strings.Builder
 	b.WriteByte('$')
+	n := planNode() // the decoder reads Plans: its path starts there
 	for _, e := range d.path {
-		if e.name != "" {
-			b.WriteString(pathKey([]byte(e.name)))
+		for n.kind == kindPointer {
+			n = n.elem
+		}
+		if e.field >= 0 {
+			f := n.order[e.field]
+			b.WriteString(pathKey([]byte(f.name)))
+			n = f.node
 		} else {
+			n = n.elem
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(e.index))
 			b.WriteByte(']')
