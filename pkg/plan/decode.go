@@ -286,7 +286,8 @@ type node struct {
 	maxName int
 	// freeText strings (descriptions) may hold tabs and line breaks.
 	freeText bool
-	// flat lists hold no lists: they are counted before they are allocated.
+	// flat lists hold no lists: they are read through a stage and placed
+	// at their exact length (see list).
 	flat bool
 	// profile pointers start from DefaultProfile, so a plan's overrides
 	// land on JD Cloud's documented values.
