@@ -116,7 +116,13 @@ func DecodeBytes(data []byte) (*Plan, error) {
 			Hint:    "a plan is a JSON document of a few kilobytes; check that the right file was given",
 		}}}
 	}
-	d := &decoder{data: data, keep: true, budget: maxListBytes}
+	return decodeBudget(data, maxListBytes)
+}
+
+// decodeBudget is DecodeBytes with budget bytes for the lists (tests try
+// the edges of the budget with small ones).
+func decodeBudget(data []byte, budget uint64) (*Plan, error) {
+	d := &decoder{data: data, keep: true, budget: budget}
 	p := new(Plan)
 	if fatal := d.run(p); fatal != nil {
 		return nil, &DecodeError{[]Finding{*fatal}}
@@ -160,15 +166,22 @@ type decoder struct {
 	// budget is what lists may still take, in bytes of elements.
 	budget uint64
 	// texts is the block short string values are copied into.
-	texts          strings.Builder
+	texts          []byte
 	sawVersion     bool
 	versionFinding *Finding
 	scratch        []byte // unescaped string values
-	keyScratch     []byte // unescaped field names
+	// stages hold the elements of flat lists being read, one per element
+	// type (see list).
+	stages     []*stage
+	keyScratch []byte // unescaped field names
 }
 
+// pathElem is one step of the path: a field, by its bit in its struct's
+// table, or a list index. It holds no pointer, so that pushing a step for
+// every value read costs no write barrier; pathString finds the names by
+// walking the tables from Plan's.
 type pathElem struct {
-	name  string // field name, or "" for a list index
+	field int // the field's bit, or -1 for a list index
 	index int
 }
 
@@ -265,7 +278,8 @@ type node struct {
 	maxName int
 	// freeText strings (descriptions) may hold tabs and line breaks.
 	freeText bool
-	// flat lists hold no lists: they are counted before they are allocated.
+	// flat lists hold no lists: they are read through a stage and placed
+	// at their exact length (see list).
 	flat bool
 	// profile pointers start from DefaultProfile, so a plan's overrides
 	// land on JD Cloud's documented values.
@@ -276,10 +290,39 @@ type node struct {
 
 type field struct {
 	name   string
-	member string  // the name quoted and followed by ':', as written in a document
-	offset uintptr // of the field in its struct
-	bit    int     // position among the struct's fields, for duplicate checks
-	node   *node
+	member string // the name quoted and followed by ':', as written in a document
+	// head is the first (up to) eight bytes of member as a little-endian
+	// word, and headMask selects them: most names differ from the one
+	// expected within eight bytes, and one load and compare tells.
+	head, headMask uint64
+	offset         uintptr // of the field in its struct
+	bit            int     // position among the struct's fields, for duplicate checks
+	node           *node
+}
+
+func newField(name string, offset uintptr, bit int, n *node) *field {
+	f := &field{name: name, member: strconv.Quote(name) + ":", offset: offset, bit: bit, node: n}
+	for i := range min(len(f.member), 8) {
+		f.head |= uint64(f.member[i]) << (8 * i)
+		f.headMask |= 0xff << (8 * i)
+	}
+	return f
+}
+
+// at reports whether data holds the field's member (its quoted name and
+// the ':') at pos, and where it ends.
+func (f *field) at(data []byte, pos int) (end int, ok bool) {
+	end = pos + len(f.member)
+	if end > len(data) {
+		return 0, false
+	}
+	if pos+8 <= len(data) {
+		if binary.LittleEndian.Uint64(data[pos:])&f.headMask != f.head {
+			return 0, false
+		}
+		return end, len(f.member) <= 8 || string(data[pos+8:end]) == f.member[8:]
+	}
+	return end, string(data[pos:end]) == f.member
 }
 
 // planNode is the table of Plan, built on first use. It is immutable once
@@ -341,7 +384,7 @@ func (c *compiler) node(t reflect.Type) *node {
 			if name == "description" && f.Type.Kind() == reflect.String {
 				fn = &node{kind: kindString, typ: f.Type, size: f.Type.Size(), freeText: true}
 			}
-			n.fields[name] = &field{name: name, member: strconv.Quote(name) + ":", offset: f.Offset, bit: len(n.names), node: fn}
+			n.fields[name] = newField(name, f.Offset, len(n.names), fn)
 			n.order = append(n.order, n.fields[name])
 			n.names = append(n.names, name)
 			n.maxName = max(n.maxName, len(name))
@@ -436,8 +479,15 @@ func (d *decoder) value(n *node, dst unsafe.Pointer) {
 			d.mismatch("a string")
 			return
 		}
-		s, info := d.readString(&d.scratch)
-		if d.checkString(s, info, n.freeText) && d.keep {
+		s, plain := d.plainString()
+		if !plain {
+			var info strInfo
+			s, info = d.readString(&d.scratch)
+			if !d.checkString(s, info, n.freeText) {
+				return
+			}
+		}
+		if d.keep {
 			*(*string)(dst) = d.text(s)
 		}
 	case kindBool:
@@ -462,9 +512,13 @@ func (d *decoder) value(n *node, dst unsafe.Pointer) {
 			d.mismatch(fmt.Sprintf("a string (%s)", typeName(n.typ)))
 			return
 		}
-		s, info := d.readString(&d.scratch)
-		if !d.checkString(s, info, false) {
-			return
+		s, plain := d.plainString()
+		if !plain {
+			var info strInfo
+			s, info = d.readString(&d.scratch)
+			if !d.checkString(s, info, false) {
+				return
+			}
 		}
 		if err := setText(n, dst, s); err != nil {
 			d.fail(CodeDecodeValue, func() string {
@@ -533,7 +587,7 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 		var f *field
 		var key []byte
 		for k := next; k < len(n.order) && k < next+orderLookahead; k++ {
-			if end := d.pos + len(n.order[k].member); end <= len(d.data) && string(d.data[d.pos:end]) == n.order[k].member {
+			if end, ok := n.order[k].at(d.data, d.pos); ok {
 				f = n.order[k]
 				d.pos = end
 				d.ws()
@@ -553,7 +607,7 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 			d.unknownField(n, key)
 			d.skip()
 		case f.bit < 64 && seen&(1<<f.bit) != 0, f.bit >= 64 && seenMore[f.bit]:
-			d.path = append(d.path, pathElem{name: f.name})
+			d.path = append(d.path, pathElem{field: f.bit})
 			d.fail(CodeDecodeDuplicate, func() string {
 				return fmt.Sprintf("the field %q appears more than once in this object", f.name)
 			}, "keep one; JSON readers disagree on which of two values wins")
@@ -565,7 +619,7 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 			} else {
 				seenMore[f.bit] = true
 			}
-			d.path = append(d.path, pathElem{name: f.name})
+			d.path = append(d.path, pathElem{field: f.bit})
 			d.value(f.node, unsafe.Add(dst, f.offset))
 			d.path = d.path[:len(d.path)-1]
 		}
@@ -587,7 +641,6 @@ type sliceHeader struct {
 }
 
 func (d *decoder) list(n *node, dst unsafe.Pointer) {
-	start := d.pos
 	// The slice as a reflect.Value, for allocating and growing it (once
 	// per list or step of growth, not per element).
 	slice := reflect.NewAt(n.typ, dst).Elem()
@@ -600,78 +653,189 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 		return
 	}
 	elemSize := uint64(n.elem.size)
+	// staged: the elements of a list without lists inside (segments,
+	// subnets, prefixes, most of a large plan's elements) are read first
+	// into the decoder's reusable stage for the element type, and copied
+	// once into a slice of the list's exact length when the list ends:
+	// growing the list itself would cost twice the memory, and counting
+	// the elements before reading them (as this decoder did) reads every
+	// byte twice. A list longer than the stage is counted from there on
+	// and read in place. Lists of lists grow instead, so that no inner list
+	// is read twice.
+	var st *stage
+	staged := d.keep && n.flat
+	if staged {
+		st = d.stageFor(n)
+	}
 	// unkept: the list is counted and cannot fit in the budget, so a
 	// finding is certain (too-large where growing fails, or an element's
 	// own before it) and the plan will not be returned. Its growth is then
 	// only counted against the budget, not allocated: the findings and the
 	// budget come out the same without building a list of up to the whole
-	// budget that is thrown away.
+	// budget that is thrown away. A staged list counts its growth the same
+	// way (it allocates nothing but the stage), until it is placed.
 	unkept := false
-	growth := 0 // the capacity the list would have, when unkept
-	if d.keep {
-		capacity := 0
-		if n.flat {
-			// A list without lists inside (segments, subnets, prefixes)
-			// is counted and allocated once at its length: growing it
-			// would cost twice the memory, and most of a large plan's
-			// elements are in such lists. Lists of lists grow instead,
-			// or counting would read the inner lists twice.
-			capacity = countElements(d.data, start)
-			if size := uint64(capacity) * elemSize; size > d.budget {
-				capacity = 0 // the first step of growth below reports it
-				unkept = true
-			} else {
-				d.budget -= size
-			}
-		}
-		if !unkept {
-			slice.Set(reflect.MakeSlice(n.typ, 0, capacity))
-		}
+	growth := 0 // the capacity the list would have, when unkept or staged
+	if d.keep && !staged {
+		slice.Set(reflect.MakeSlice(n.typ, 0, 0))
 	}
 	var scratch unsafe.Pointer // one element, reused once values are not kept
-	d.path = append(d.path, pathElem{})
+	inStage := 0               // elements written into the stage
+	d.path = append(d.path, pathElem{field: -1})
 	top := len(d.path) - 1
 	for i := 0; ; i++ {
 		d.path[top].index = i
-		var el unsafe.Pointer
+		if staged && d.keep && i == stageElements {
+			// Longer than the stage: counted from here, placed at its
+			// exact length (or, if it cannot fit, only counted on).
+			count := i + countElements(d.data, d.pos-1)
+			staged = false
+			if !d.place(n, st, slice, i, count) {
+				// As if counted at the start: the growth so far is
+				// taken from the budget, the rest is counted on.
+				unkept = true
+				d.budget -= uint64(growth) * elemSize
+			}
+		}
 		length, capacity := hdr.len, hdr.cap
-		if unkept {
+		if unkept || staged {
 			length, capacity = i, growth
 		}
 		if d.keep && length == capacity {
 			// Lists grow by doubling, each step within the budget.
 			want := max(capacity*2, 4)
-			if grow := uint64(want-capacity) * elemSize; grow <= d.budget {
+			grow := uint64(want-capacity) * elemSize
+			switch {
+			case staged && uint64(want)*elemSize > d.budget:
+				// The list as a whole may still fit: an exact-length
+				// list takes less than its doubled growth.
+				count := i + countElements(d.data, d.pos-1)
+				staged = false
+				if d.place(n, st, slice, i, count) {
+					break
+				}
+				unkept = true
+				d.tooLarge(top, i, count, elemSize)
+			case staged:
+				growth = want // counted against the budget when placed
+			case grow <= d.budget:
 				d.budget -= grow
 				if unkept {
 					growth = want
 				} else {
 					slice.Grow(want - hdr.len)
 				}
-			} else {
-				count := i + countElements(d.data, d.pos-1)
-				d.path = d.path[:top] // the finding is on the list
-				d.fail(CodeDecodeTooLarge, func() string {
-					return fmt.Sprintf("the list's %d elements would take %d MiB decoded, more than is left of the %d MiB all lists of a plan may take", count, uint64(count)*elemSize>>20, maxListBytes>>20)
-				}, "a plan within the size limit of real segments, subnets and tunnels needs a fraction of that; look for empty or repeated elements")
-				d.path = append(d.path, pathElem{index: i})
+			default:
+				d.tooLarge(top, i, i+countElements(d.data, d.pos-1), elemSize)
 			}
 		}
-		if d.keep && !unkept {
+		var el unsafe.Pointer
+		switch {
+		case staged && d.keep:
+			if i == st.v.Len() {
+				st.grow(i)
+			}
+			el = unsafe.Add(st.base, uintptr(i)*n.elem.size)
+			inStage = i + 1
+		case d.keep && !unkept:
 			hdr.len = i + 1
 			el = unsafe.Add(hdr.data, uintptr(i)*n.elem.size)
-		} else {
+		default:
 			if scratch == nil {
 				scratch = reflect.New(n.typ.Elem()).UnsafePointer()
 			}
 			el = scratch
 		}
-		d.element(n, el)
+		if d.pos < len(d.data) && d.data[d.pos] == 'n' {
+			d.nullElement()
+		} else {
+			d.value(n.elem, el) // which reports the end of the document
+		}
 		if !d.comma() && !d.next(']') {
 			d.path = d.path[:top]
+			if staged {
+				if d.keep {
+					d.place(n, st, slice, inStage, inStage)
+				} else {
+					st.clear(inStage)
+				}
+			}
 			return
 		}
 	}
+}
+
+// tooLarge reports a list whose count elements do not fit in what is left
+// of the budget, found at element i.
+func (d *decoder) tooLarge(top, i, count int, elemSize uint64) {
+	d.path = d.path[:top] // the finding is on the list
+	d.fail(CodeDecodeTooLarge, func() string {
+		return fmt.Sprintf("the list's %d elements would take %d MiB decoded, more than is left of the %d MiB all lists of a plan may take", count, uint64(count)*elemSize>>20, maxListBytes>>20)
+	}, "a plan within the size limit of real segments, subnets and tunnels needs a fraction of that; look for empty or repeated elements")
+	d.path = append(d.path, pathElem{field: -1, index: i})
+}
+
+// stageElements is how many elements a stage holds: more than most lists
+// of a real plan (a VPC's subnets, an attachment's prefixes), so that they
+// are read once, and few enough that a stage is 64 KiB for a segment or a
+// subnet (64 bytes each). A longer list, in practice the IDC's segments,
+// is counted from there.
+const stageElements = 1024
+
+// stage is the reusable buffer the elements of flat lists of one type are
+// read into. It is an ordinary Go slice (held in v, so the collector sees
+// the pointers the elements hold); base is its first element.
+type stage struct {
+	elem *node
+	v    reflect.Value
+	base unsafe.Pointer
+}
+
+// stageFor returns the decoder's stage for the elements of the list n,
+// allocated on first use. A flat list holds no list, so no other list is
+// read while its elements are in the stage: one stage per element type
+// serves every list of that type.
+func (d *decoder) stageFor(n *node) *stage {
+	for _, st := range d.stages {
+		if st.elem == n.elem {
+			return st
+		}
+	}
+	st := &stage{elem: n.elem, v: reflect.MakeSlice(n.typ, 0, 0)}
+	d.stages = append(d.stages, st)
+	return st
+}
+
+// grow doubles the stage (up to stageElements), keeping its first k
+// elements: a stage is as large as the longest list it has held.
+func (st *stage) grow(k int) {
+	m := min(max(2*st.v.Len(), 16), stageElements)
+	v := reflect.MakeSlice(st.v.Type(), m, m)
+	reflect.Copy(v, st.v.Slice(0, k))
+	st.v, st.base = v, v.UnsafePointer()
+}
+
+// place allocates the list at its exact length count if that fits in the
+// budget, and moves the read elements, the first read, from the stage
+// into it; it reports false (and allocates nothing) if the list does not
+// fit. The stage is cleared either way, for the next list.
+func (d *decoder) place(n *node, st *stage, slice reflect.Value, read, count int) bool {
+	defer st.clear(read)
+	size := uint64(count) * uint64(n.elem.size)
+	if size > d.budget {
+		return false
+	}
+	d.budget -= size
+	s := reflect.MakeSlice(n.typ, read, count)
+	reflect.Copy(s, st.v.Slice(0, read)) // a typed copy: write barriers as needed
+	slice.Set(s)
+	return true
+}
+
+// clear zeroes the first k elements of the stage, so that the next list
+// read into it starts from zero values as a new slice's elements do.
+func (st *stage) clear(k int) {
+	st.v.Slice(0, k).Clear()
 }
 
 // integer reads a JSON number into an integer field from its text: only
@@ -812,20 +976,21 @@ func (d *decoder) version(n *node, dst unsafe.Pointer) {
 }
 
 // text returns a string value as a Go string. Short strings are copied
-// into a shared block (a strings.Builder, which never changes bytes it has
-// handed out), so a plan's hundred thousand names take a few dozen
-// allocations instead of one each.
+// into a shared block, so a plan's hundred thousand names take a few dozen
+// allocations instead of one each. The block is a []byte of no pointers
+// that this decoder alone writes, and only into its unused tail: bytes
+// handed out as a string are never written again (the Go rule for strings
+// made by unsafe.String), and the string keeps its block alive.
 func (d *decoder) text(s []byte) string {
 	if len(s) == 0 || len(s) > textBlockBytes/4 {
 		return string(s)
 	}
-	if d.texts.Cap()-d.texts.Len() < len(s) {
-		d.texts = strings.Builder{} // the strings of the full block stay valid
-		d.texts.Grow(textBlockBytes)
+	if cap(d.texts)-len(d.texts) < len(s) {
+		d.texts = make([]byte, 0, textBlockBytes) // the strings of the full block stay valid
 	}
-	start := d.texts.Len()
-	d.texts.Write(s)
-	return d.texts.String()[start:]
+	start := len(d.texts)
+	d.texts = append(d.texts, s...)
+	return unsafe.String(&d.texts[start], len(s))
 }
 
 // textBlockBytes is the size of the blocks text copies short strings into.
@@ -1030,10 +1195,17 @@ func (d *decoder) moreFinding() Finding {
 func (d *decoder) pathString() string {
 	var b strings.Builder
 	b.WriteByte('$')
+	n := planNode() // the decoder reads Plans: its path starts there
 	for _, e := range d.path {
-		if e.name != "" {
-			b.WriteString(pathKey([]byte(e.name)))
+		for n.kind == kindPointer {
+			n = n.elem
+		}
+		if e.field >= 0 {
+			f := n.order[e.field]
+			b.WriteString(pathKey([]byte(f.name)))
+			n = f.node
 		} else {
+			n = n.elem
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(e.index))
 			b.WriteByte(']')
@@ -1256,14 +1428,12 @@ func (d *decoder) position(offset int) (line, col int) {
 	return line, col
 }
 
-func (d *decoder) enter() {
-	d.depth++
-	if d.depth > MaxDocumentDepth {
-		line, col := d.position(d.pos - 1)
-		panic(abort{Finding{Code: CodeDecodeTooDeep, Severity: SeverityError, Path: d.pathString(),
-			Message: fmt.Sprintf("objects and lists nest more than %d levels deep at line %d, column %d", MaxDocumentDepth, line, col),
-			Hint:    "a plan nests a few levels; this is not a plan document"}})
-	}
+// tooDeep ends decoding at nesting beyond MaxDocumentDepth.
+func (d *decoder) tooDeep() {
+	line, col := d.position(d.pos - 1)
+	panic(abort{Finding{Code: CodeDecodeTooDeep, Severity: SeverityError, Path: d.pathString(),
+		Message: fmt.Sprintf("objects and lists nest more than %d levels deep at line %d, column %d", MaxDocumentDepth, line, col),
+		Hint:    "a plan nests a few levels; this is not a plan document"}})
 }
 
 func (d *decoder) literal(lit string) {
@@ -1319,6 +1489,19 @@ func (d *decoder) digits() {
 	for d.pos < len(d.data) && d.data[d.pos] >= '0' && d.data[d.pos] <= '9' {
 		d.pos++
 	}
+}
+
+// plainString reads the JSON string at the current position (a '"') if
+// it is plain: printable ASCII without escapes, as names, identifiers and
+// addresses are. Such a string needs no unescaping and nothing checked;
+// any other is left to readString (false).
+func (d *decoder) plainString() ([]byte, bool) {
+	start := d.pos + 1
+	if i := plainRun(d.data, start); i < len(d.data) && d.data[i] == '"' {
+		d.pos = i + 1
+		return d.data[start:i], true
+	}
+	return nil, false
 }
 
 // readString reads a JSON string at the current position (a '"'). Without
@@ -1460,7 +1643,23 @@ func (d *decoder) hex4(data []byte, at int) rune {
 // members or elements follow before the closing byte.
 func (d *decoder) open(closing byte) bool {
 	d.pos++
-	d.enter()
+	d.depth++
+	// Inline, the common case: a member or element right after the '{'
+	// or '['.
+	if p := d.pos; d.depth <= MaxDocumentDepth && p < len(d.data) {
+		if c := d.data[p]; c > ' ' && c != closing {
+			return true
+		}
+	}
+	return d.openRest(closing)
+}
+
+// openRest is open past whitespace, for an empty object or list, or too
+// deep.
+func (d *decoder) openRest(closing byte) bool {
+	if d.depth > MaxDocumentDepth {
+		d.tooDeep()
+	}
 	d.ws()
 	if d.peek() == closing {
 		d.pos++
@@ -1470,16 +1669,12 @@ func (d *decoder) open(closing byte) bool {
 	return true
 }
 
-// element reads one element of the list n into el.
-func (d *decoder) element(n *node, el unsafe.Pointer) {
-	if d.peek() == 'n' {
-		// A list holds values: null in one is a hole, most often left
-		// by an editor, and would decode as an empty element.
-		d.literal("null")
-		d.fail(CodeDecodeType, func() string { return "a list element is null" }, "remove it or fill it in")
-		return
-	}
-	d.value(n.elem, el)
+// nullElement reads a null in a list: a list holds values, and null in one
+// is a hole, most often left by an editor, that would decode as an empty
+// element.
+func (d *decoder) nullElement() {
+	d.literal("null")
+	d.fail(CodeDecodeType, func() string { return "a list element is null" }, "remove it or fill it in")
 }
 
 // comma reads a ',' right after a value with no whitespace after it,
@@ -1515,6 +1710,14 @@ func (d *decoder) next(closing byte) bool {
 
 // fieldName checks that a field name starts at the current position.
 func (d *decoder) fieldName() {
+	if d.pos < len(d.data) && d.data[d.pos] == '"' {
+		return // inline, the common case
+	}
+	d.fieldNameRest()
+}
+
+// fieldNameRest is fieldName past whitespace, or a syntax error.
+func (d *decoder) fieldNameRest() {
 	d.ws()
 	if d.peek() != '"' {
 		d.syntax("expected a field name in double quotes")

@@ -3,11 +3,13 @@ package plan
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestDecodeExamples(t *testing.T) {
@@ -371,6 +373,100 @@ func TestSWARRuns(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// segmentsDoc is a plan whose IDC has n segments, as Encode writes them.
+func segmentsDoc(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"version":1,"idc":{"segments":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"name":"s%d","cidr":"10.%d.%d.0/24"}`, i, i>>8&255, i&255)
+	}
+	b.WriteString(`]}}`)
+	return []byte(b.String())
+}
+
+// Flat lists are read through a reusable stage and placed at their exact
+// length: lists shorter and longer than the stage come out whole, with no
+// spare capacity, and a list read after another of the same type holds
+// none of the first one's values.
+func TestDecodeStagedLists(t *testing.T) {
+	for _, n := range []int{1, 3, 4, 5, 17, stageElements - 1, stageElements, stageElements + 1, 2*stageElements + 7} {
+		p, err := DecodeBytes(segmentsDoc(n))
+		if err != nil {
+			t.Fatalf("%d segments: %v", n, err)
+		}
+		segs := p.IDC.Segments
+		if len(segs) != n || cap(segs) != n {
+			t.Fatalf("%d segments: len %d cap %d", n, len(segs), cap(segs))
+		}
+		for i, s := range segs {
+			if want := fmt.Sprintf("s%d", i); s.Name != want || s.CIDR.String() != fmt.Sprintf("10.%d.%d.0/24", i>>8&255, i&255) {
+				t.Fatalf("%d segments: [%d] = %+v", n, i, s)
+			}
+		}
+	}
+	doc := `{"version":1,"borderGateway":{"name":"b","attachments":[` +
+		`{"name":"a","vpcName":"v","cidrs":["10.0.0.0/16","10.1.0.0/16"],"subnets":[{"name":"x","id":"subnet-1","cidr":"10.0.1.0/24"},{"name":"y","id":"subnet-2","cidr":"10.0.2.0/24"}],"propagation":{"mode":"all"}},` +
+		`{"name":"b","vpcName":"w","cidrs":["10.2.0.0/16"],"subnets":[{"name":"z"}],"propagation":{"mode":"all"}}]}}`
+	p, err := DecodeBytes([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := p.BorderGateway.Attachments[1]
+	if len(b.CIDRs) != 1 || len(b.Subnets) != 1 || b.Subnets[0] != (Subnet{Name: "z"}) {
+		t.Fatalf("second attachment holds values of the first: %+v", b)
+	}
+}
+
+// The list budget is taken by a flat list's exact length: a list that
+// fits exactly is kept however its reading grew, one element more is
+// refused at the list, with its full count.
+func TestDecodeStagedBudget(t *testing.T) {
+	size := uint64(unsafe.Sizeof(Segment{}))
+	for _, n := range []int{1, 5, 9, stageElements - 1, stageElements + 3} {
+		doc := segmentsDoc(n)
+		if _, err := decodeBudget(doc, uint64(n)*size); err != nil {
+			t.Errorf("%d segments in a budget of exactly their size: %v", n, err)
+		}
+		_, err := decodeBudget(doc, uint64(n)*size-1)
+		var de *DecodeError
+		if !errors.As(err, &de) || len(de.Findings) != 1 || de.Findings[0].Code != CodeDecodeTooLarge ||
+			de.Findings[0].Path != "$.idc.segments" || !strings.Contains(de.Findings[0].Message, fmt.Sprintf("list's %d elements", n)) {
+			t.Errorf("%d segments in a budget one byte short: %v", n, err)
+		}
+	}
+}
+
+// field.at matches a field's quoted name and ':' by one word compare for
+// the first eight bytes, then the rest: near the end of the document too.
+func TestFieldAt(t *testing.T) {
+	short, long := newField("name", 0, 0, nil), newField("description", 0, 0, nil)
+	tests := []struct {
+		f    *field
+		data string
+		pos  int
+		ok   bool
+	}{
+		{short, `{"name":"x"}`, 1, true},
+		{short, `{"name":`, 1, true}, // fewer than 8 bytes from pos
+		{short, `{"nam":"x"}`, 1, false},
+		{short, `{"namex":"x"}`, 1, false},
+		{short, `{"name"`, 1, false},
+		{long, `{"description":"x"}`, 1, true},
+		{long, `{"descriptioN":"x"}`, 1, false}, // differs after eight bytes
+		{long, `{"descriptio":"x"}`, 1, false},
+		{long, `"description":`, 0, true},
+	}
+	for _, tt := range tests {
+		end, ok := tt.f.at([]byte(tt.data), tt.pos)
+		if ok != tt.ok || ok && end != tt.pos+len(tt.f.member) {
+			t.Errorf("%s at %d of %s: %d %v, want %v", tt.f.member, tt.pos, tt.data, end, ok, tt.ok)
 		}
 	}
 }
