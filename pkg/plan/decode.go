@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding"
 	"encoding/binary"
-	"fmt"
 	"io"
 	"math/bits"
 	"net/netip"
@@ -17,6 +16,7 @@ import (
 	"unsafe"
 
 	"github.com/hybridplan/hybridplan/pkg/cidr"
+	"github.com/hybridplan/hybridplan/pkg/fmtlite"
 )
 
 // MaxDocumentBytes bounds a plan document. The largest realistic plan (a few
@@ -53,12 +53,12 @@ type DecodeError struct {
 func (e *DecodeError) Error() string {
 	if len(e.Findings) == 1 {
 		f := e.Findings[0]
-		return fmt.Sprintf("%s: %s", f.Path, f.Message)
+		return fmtlite.Sprintf("%s: %s", f.Path, f.Message)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d problems decoding the plan:", len(e.Findings))
+	fmtlite.Fprintf(&b, "%d problems decoding the plan:", len(e.Findings))
 	for _, f := range e.Findings {
-		fmt.Fprintf(&b, "\n  %s: %s", f.Path, f.Message)
+		fmtlite.Fprintf(&b, "\n  %s: %s", f.Path, f.Message)
 	}
 	return b.String()
 }
@@ -95,7 +95,7 @@ const (
 func Decode(r io.Reader) (*Plan, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading the plan: %w", err)
+		return nil, fmtlite.Errorf("reading the plan: %w", err)
 	}
 	return DecodeBytes(data)
 }
@@ -112,7 +112,7 @@ func DecodeBytes(data []byte) (*Plan, error) {
 	if len(data) > MaxDocumentBytes {
 		return nil, &DecodeError{[]Finding{{
 			Code: CodeDecodeTooLarge, Severity: SeverityError, Path: "$",
-			Message: fmt.Sprintf("the document is larger than %d MiB, the limit for a plan", MaxDocumentBytes>>20),
+			Message: fmtlite.Sprintf("the document is larger than %d MiB, the limit for a plan", MaxDocumentBytes>>20),
 			Hint:    "a plan is a JSON document of a few kilobytes; check that the right file was given",
 		}}}
 	}
@@ -214,7 +214,7 @@ func (d *decoder) run(p *Plan) (fatal *Finding) {
 	if d.pos < len(d.data) {
 		line, col := d.position(d.pos)
 		return &Finding{Code: CodeDecodeSyntax, Severity: SeverityError, Path: "$",
-			Message: fmt.Sprintf("unexpected data after the plan document at line %d, column %d", line, col),
+			Message: fmtlite.Sprintf("unexpected data after the plan document at line %d, column %d", line, col),
 			Hint:    "a file holds exactly one plan"}
 	}
 	if rootType != nil {
@@ -222,7 +222,7 @@ func (d *decoder) run(p *Plan) (fatal *Finding) {
 	}
 	if !d.sawVersion && d.versionFinding == nil {
 		d.versionFinding = &Finding{Code: CodeDecodeVersion, Severity: SeverityError, Path: "$.version",
-			Message: "the document has no \"version\"", Hint: fmt.Sprintf("add \"version\": %d", Version)}
+			Message: "the document has no \"version\"", Hint: fmtlite.Sprintf("add \"version\": %d", Version)}
 	}
 	return nil
 }
@@ -509,7 +509,7 @@ func (d *decoder) value(n *node, dst unsafe.Pointer) {
 		d.integer(n, dst)
 	case kindText, kindPrefix, kindAddr:
 		if c != '"' {
-			d.mismatch(fmt.Sprintf("a string (%s)", typeName(n.typ)))
+			d.mismatch(fmtlite.Sprintf("a string (%s)", typeName(n.typ)))
 			return
 		}
 		s, plain := d.plainString()
@@ -522,14 +522,14 @@ func (d *decoder) value(n *node, dst unsafe.Pointer) {
 		}
 		if err := setText(n, dst, s); err != nil {
 			d.fail(CodeDecodeValue, func() string {
-				return fmt.Sprintf("%s is not a valid %s: %s", quote(s), typeName(n.typ), clip(cidr.ParseErrorReason(err)))
+				return fmtlite.Sprintf("%s is not a valid %s: %s", quote(s), typeName(n.typ), clip(cidr.ParseErrorReason(err)))
 			}, exampleOf(n.typ))
 		}
 	default:
 		// The model uses only the kinds above; reaching here is a bug in
 		// the model, reported rather than panicking.
 		d.skip()
-		d.fail(CodeDecodeType, func() string { return fmt.Sprintf("field of type %s cannot be decoded", n.typ) }, "")
+		d.fail(CodeDecodeType, func() string { return fmtlite.Sprintf("field of type %s cannot be decoded", n.typ) }, "")
 	}
 }
 
@@ -609,7 +609,7 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 		case f.bit < 64 && seen&(1<<f.bit) != 0, f.bit >= 64 && seenMore[f.bit]:
 			d.path = append(d.path, pathElem{field: f.bit})
 			d.fail(CodeDecodeDuplicate, func() string {
-				return fmt.Sprintf("the field %q appears more than once in this object", f.name)
+				return fmtlite.Sprintf("the field %q appears more than once in this object", f.name)
 			}, "keep one; JSON readers disagree on which of two values wins")
 			d.path = d.path[:len(d.path)-1]
 			d.skip()
@@ -770,7 +770,7 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 func (d *decoder) tooLarge(top, i, count int, elemSize uint64) {
 	d.path = d.path[:top] // the finding is on the list
 	d.fail(CodeDecodeTooLarge, func() string {
-		return fmt.Sprintf("the list's %d elements would take %d MiB decoded, more than is left of the %d MiB all lists of a plan may take", count, uint64(count)*elemSize>>20, maxListBytes>>20)
+		return fmtlite.Sprintf("the list's %d elements would take %d MiB decoded, more than is left of the %d MiB all lists of a plan may take", count, uint64(count)*elemSize>>20, maxListBytes>>20)
 	}, "a plan within the size limit of real segments, subnets and tunnels needs a fraction of that; look for empty or repeated elements")
 	d.path = append(d.path, pathElem{field: -1, index: i})
 }
@@ -846,7 +846,7 @@ func (d *decoder) integer(n *node, dst unsafe.Pointer) {
 	neg, mag, plain, fits := parseInteger(text)
 	if !plain {
 		d.fail(CodeDecodeType, func() string {
-			return fmt.Sprintf("expected a whole number, found the number %s", clip(string(text)))
+			return fmtlite.Sprintf("expected a whole number, found the number %s", clip(string(text)))
 		}, plainHint(text))
 		return
 	}
@@ -858,7 +858,7 @@ func (d *decoder) integer(n *node, dst unsafe.Pointer) {
 			if n.kind == kindInt {
 				lo = n.min
 			}
-			return fmt.Sprintf("%s is out of range (%d to %d)", clip(string(text)), lo, n.max)
+			return fmtlite.Sprintf("%s is out of range (%d to %d)", clip(string(text)), lo, n.max)
 		}, "")
 	case neg:
 		setInt(dst, n.size, -mag) // two's complement: correct down to the minimum
@@ -943,7 +943,7 @@ func plainHint(text []byte) string {
 	if neg {
 		digits = "-" + digits
 	}
-	return fmt.Sprintf("write %s; %s", digits, general)
+	return fmtlite.Sprintf("write %s; %s", digits, general)
 }
 
 // version reads the "version" field: it decides whether anything else in
@@ -955,21 +955,21 @@ func (d *decoder) version(n *node, dst unsafe.Pointer) {
 			d.versionFinding = &Finding{Code: CodeDecodeVersion, Severity: SeverityError, Path: "$.version", Message: msg, Hint: hint}
 		}
 	}
-	reads := fmt.Sprintf("this hybridplan reads version %d", Version)
+	reads := fmtlite.Sprintf("this hybridplan reads version %d", Version)
 	c := d.peek()
 	if c != '-' && (c < '0' || c > '9') {
-		bad(fmt.Sprintf("\"version\" must be a number, not %s", d.describe()), fmt.Sprintf("write \"version\": %d", Version))
+		bad(fmtlite.Sprintf("\"version\" must be a number, not %s", d.describe()), fmtlite.Sprintf("write \"version\": %d", Version))
 		return
 	}
 	text := d.number()
 	neg, mag, plain, fits := parseInteger(text)
 	switch {
 	case !plain:
-		bad(fmt.Sprintf("version %s is not written as a whole number", clip(string(text))), fmt.Sprintf("write \"version\": %d", Version))
+		bad(fmtlite.Sprintf("version %s is not written as a whole number", clip(string(text))), fmtlite.Sprintf("write \"version\": %d", Version))
 	case !fits || neg || mag < 1:
-		bad(fmt.Sprintf("version %s is not a plan version", clip(string(text))), reads)
+		bad(fmtlite.Sprintf("version %s is not a plan version", clip(string(text))), reads)
 	case mag > Version:
-		bad(fmt.Sprintf("the plan is version %d, written by a newer hybridplan", mag), reads+"; upgrade it")
+		bad(fmtlite.Sprintf("the plan is version %d, written by a newer hybridplan", mag), reads+"; upgrade it")
 	default:
 		setInt(dst, n.size, mag)
 	}
@@ -1123,21 +1123,21 @@ func (d *decoder) checkString(s []byte, info strInfo, freeText bool) bool {
 	switch {
 	case info.badUTF8 >= 0:
 		d.fail(CodeDecodeUTF8, func() string {
-			return fmt.Sprintf("the string is not valid UTF-8 (byte %#02x at byte %d of the string %s)", s[info.badUTF8], info.badUTF8, quote(s))
+			return fmtlite.Sprintf("the string is not valid UTF-8 (byte %#02x at byte %d of the string %s)", s[info.badUTF8], info.badUTF8, quote(s))
 		}, "save the file as UTF-8")
 		return false
 	case info.surrogate:
 		d.fail(CodeDecodeUTF8, func() string {
-			return fmt.Sprintf("the string %s escapes half of a UTF-16 surrogate pair (\\ud800–\\udfff alone), which is no character", quote(s))
+			return fmtlite.Sprintf("the string %s escapes half of a UTF-16 surrogate pair (\\ud800–\\udfff alone), which is no character", quote(s))
 		}, "escape a character outside the Basic Multilingual Plane as a pair, e.g. \\ud83d\\ude00, or write it as UTF-8")
 		return false
 	case !freeText && info.control >= 0:
 		d.fail(CodeDecodeControl, func() string {
-			return fmt.Sprintf("a name or identifier holds the control character U+%04X: %s", info.control, quote(s))
+			return fmtlite.Sprintf("a name or identifier holds the control character U+%04X: %s", info.control, quote(s))
 		}, "remove it: control characters hide in logs, consoles and the cloud's console")
 	case freeText && info.hidden >= 0:
 		d.fail(CodeDecodeControl, func() string {
-			return fmt.Sprintf("a description holds the control character U+%04X (only tabs and line breaks are allowed): %s", info.hidden, quote(s))
+			return fmtlite.Sprintf("a description holds the control character U+%04X (only tabs and line breaks are allowed): %s", info.hidden, quote(s))
 		}, "remove it: control characters hide in logs, consoles and the cloud's console")
 		return false
 	}
@@ -1185,11 +1185,11 @@ func (d *decoder) moreFinding() Finding {
 	slices.SortFunc(counts, func(a, b codeCount) int { return strings.Compare(a.code, b.code) })
 	parts := make([]string, len(counts))
 	for i, c := range counts {
-		parts[i] = fmt.Sprintf("%s %d", c.code, c.n)
+		parts[i] = fmtlite.Sprintf("%s %d", c.code, c.n)
 	}
 	return Finding{Code: CodeDecodeMore, Severity: SeverityError, Path: "$",
-		Message: fmt.Sprintf("%d more problems not listed (%s)", d.more, strings.Join(parts, ", ")),
-		Hint:    fmt.Sprintf("only the first %d problems are listed; fix those and decode again", MaxDecodeFindings)}
+		Message: fmtlite.Sprintf("%d more problems not listed (%s)", d.more, strings.Join(parts, ", ")),
+		Hint:    fmtlite.Sprintf("only the first %d problems are listed; fix those and decode again", MaxDecodeFindings)}
 }
 
 func (d *decoder) pathString() string {
@@ -1236,7 +1236,7 @@ func (d *decoder) unknownField(n *node, key []byte) {
 		return
 	}
 	d.failAt(CodeDecodeUnknownField, key, func() string {
-		return fmt.Sprintf("unknown field %s", quote(key))
+		return fmtlite.Sprintf("unknown field %s", quote(key))
 	}, suggest(key, n))
 }
 
@@ -1251,7 +1251,7 @@ func suggest(key []byte, n *node) string {
 			}
 		}
 		if best != "" {
-			return fmt.Sprintf("did you mean %q?", best)
+			return fmtlite.Sprintf("did you mean %q?", best)
 		}
 	}
 	return "known fields here: " + strings.Join(n.names, ", ")
@@ -1285,7 +1285,7 @@ func (d *decoder) mismatch(want string) {
 		return
 	}
 	found := d.describe()
-	d.fail(CodeDecodeType, func() string { return fmt.Sprintf("expected %s, found %s", want, found) }, "")
+	d.fail(CodeDecodeType, func() string { return fmtlite.Sprintf("expected %s, found %s", want, found) }, "")
 }
 
 // describe reads one value and says what it is, quoting a short prefix.
@@ -1323,13 +1323,13 @@ func quote(s []byte) string {
 	n := 0
 	for i := 0; i < len(s); {
 		if n == maxQuotedRunes {
-			return fmt.Sprintf("%q… (%d bytes)", s[:i], len(s))
+			return fmtlite.Sprintf("%q… (%d bytes)", s[:i], len(s))
 		}
 		_, size := utf8.DecodeRune(s[i:])
 		i += size
 		n++
 	}
-	return fmt.Sprintf("%q", s)
+	return fmtlite.Sprintf("%q", s)
 }
 
 // clip shortens text that is not quoted (numbers, parser reasons).
@@ -1341,7 +1341,7 @@ func clip(s string) string {
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
+	return fmtlite.Sprintf("%s… (%d bytes)", s[:cut], len(s))
 }
 
 func typeName(t reflect.Type) string {
@@ -1406,7 +1406,7 @@ func (d *decoder) syntax(what string) {
 	}
 	line, col := d.position(d.pos)
 	panic(abort{Finding{Code: CodeDecodeSyntax, Severity: SeverityError, Path: "$",
-		Message: fmt.Sprintf("invalid JSON at line %d, column %d: %s, found %s", line, col, what, d.char())}})
+		Message: fmtlite.Sprintf("invalid JSON at line %d, column %d: %s, found %s", line, col, what, d.char())}})
 }
 
 // char describes the byte at the current position for a syntax error.
@@ -1414,9 +1414,9 @@ func (d *decoder) char() string {
 	r, size := utf8.DecodeRune(d.data[d.pos:])
 	switch {
 	case r == utf8.RuneError && size <= 1:
-		return fmt.Sprintf("the byte %#02x", d.data[d.pos])
+		return fmtlite.Sprintf("the byte %#02x", d.data[d.pos])
 	case r < 0x20 || r >= 0x7f && r <= 0x9f:
-		return fmt.Sprintf("the control character U+%04X", r)
+		return fmtlite.Sprintf("the control character U+%04X", r)
 	}
 	return strconv.QuoteRune(r)
 }
@@ -1432,7 +1432,7 @@ func (d *decoder) position(offset int) (line, col int) {
 func (d *decoder) tooDeep() {
 	line, col := d.position(d.pos - 1)
 	panic(abort{Finding{Code: CodeDecodeTooDeep, Severity: SeverityError, Path: d.pathString(),
-		Message: fmt.Sprintf("objects and lists nest more than %d levels deep at line %d, column %d", MaxDocumentDepth, line, col),
+		Message: fmtlite.Sprintf("objects and lists nest more than %d levels deep at line %d, column %d", MaxDocumentDepth, line, col),
 		Hint:    "a plan nests a few levels; this is not a plan document"}})
 }
 
@@ -1443,7 +1443,7 @@ func (d *decoder) literal(lit string) {
 				d.truncated()
 			}
 			if d.data[d.pos] != lit[i] {
-				d.syntax(fmt.Sprintf("expected the literal %s", lit))
+				d.syntax(fmtlite.Sprintf("expected the literal %s", lit))
 			}
 			d.pos++
 		}
