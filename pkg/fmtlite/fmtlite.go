@@ -65,7 +65,13 @@ func Errorf(format string, a ...any) error {
 		w.err, _ = a[p.wrapped[0]].(error)
 		return w
 	}
-	slices.Sort(p.wrapped)
+	// A handful of indexes: sorted by insertion, since slices.Sort would
+	// add a sort instantiation of its own to the wasm core.
+	for i := 1; i < len(p.wrapped); i++ {
+		for j := i; j > 0 && p.wrapped[j-1] > p.wrapped[j]; j-- {
+			p.wrapped[j-1], p.wrapped[j] = p.wrapped[j], p.wrapped[j-1]
+		}
+	}
 	var errs []error
 	for i, n := range p.wrapped {
 		if i > 0 && p.wrapped[i-1] == n {

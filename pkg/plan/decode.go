@@ -389,7 +389,7 @@ func (c *compiler) node(t reflect.Type) *node {
 			n.names = append(n.names, name)
 			n.maxName = max(n.maxName, len(name))
 		}
-		slices.Sort(n.names)
+		sortSmall(n.names, strings.Compare)
 	case reflect.Slice:
 		n.kind = kindSlice
 		n.elem = c.node(t.Elem())
@@ -1182,7 +1182,7 @@ type codeCount struct {
 
 func (d *decoder) moreFinding() Finding {
 	counts := slices.Clone(d.moreByCode)
-	slices.SortFunc(counts, func(a, b codeCount) int { return strings.Compare(a.code, b.code) })
+	sortSmall(counts, func(a, b codeCount) int { return strings.Compare(a.code, b.code) })
 	parts := make([]string, len(counts))
 	for i, c := range counts {
 		parts[i] = fmtlite.Sprintf("%s %d", c.code, c.n)
