@@ -616,23 +616,14 @@ func (p *printer) badVerb(arg any, verb rune, s spec) {
 	p.buf = append(p.buf, ')')
 }
 
-// pad writes b within the spec's width, as fmt's pad.
+// pad writes b within the spec's width, as fmt's pad. b is only read, and
+// not after pad returns (and is never part of p.buf), so it is viewed as
+// a string rather than copied.
 func (p *printer) pad(b []byte, s spec) {
-	if !s.widPresent || s.wid == 0 {
-		p.buf = append(p.buf, b...)
-		return
-	}
-	width := s.wid - utf8.RuneCount(b)
-	if !s.minus {
-		p.writePadding(width, s)
-		p.buf = append(p.buf, b...)
-	} else {
-		p.buf = append(p.buf, b...)
-		p.writePadding(width, s)
-	}
+	p.padString(unsafe.String(unsafe.SliceData(b), len(b)), s)
 }
 
-// padString is pad for a string, without converting it to bytes.
+// padString writes str within the spec's width, as fmt's padString.
 func (p *printer) padString(str string, s spec) {
 	if !s.widPresent || s.wid == 0 {
 		p.buf = append(p.buf, str...)
