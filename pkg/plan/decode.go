@@ -116,13 +116,15 @@ func DecodeBytes(data []byte) (*Plan, error) {
 			Hint:    "a plan is a JSON document of a few kilobytes; check that the right file was given",
 		}}}
 	}
-	return decodeBudget(data, maxListBytes)
+	return decodeWith(data, maxListBytes, false)
 }
 
-// decodeBudget is DecodeBytes with budget bytes for the lists (tests try
-// the edges of the budget with small ones).
-func decodeBudget(data []byte, budget uint64) (*Plan, error) {
-	d := &decoder{data: data, keep: true, budget: budget}
+// decodeWith is DecodeBytes with budget bytes for the lists (tests try
+// the edges of the budget with small ones), and with generic, without the
+// shortcuts for common forms (record, objectsLeft), which tests hold to
+// the same results as the general reading.
+func decodeWith(data []byte, budget uint64, generic bool) (*Plan, error) {
+	d := &decoder{data: data, keep: true, budget: budget, generic: generic}
 	p := new(Plan)
 	if fatal := d.run(p); fatal != nil {
 		return nil, &DecodeError{[]Finding{*fatal}}
@@ -174,6 +176,8 @@ type decoder struct {
 	// type (see list).
 	stages     []*stage
 	keyScratch []byte // unescaped field names
+	// generic turns off record and objectsLeft (see decodeWith).
+	generic bool
 }
 
 // pathElem is one step of the path: a field, by its bit in its struct's
@@ -281,6 +285,9 @@ type node struct {
 	// flat lists hold no lists: they are read through a stage and placed
 	// at their exact length (see list).
 	flat bool
+	// record structs have only string, prefix and address fields: list
+	// elements of such a type are tried with record before object.
+	record bool
 	// profile pointers start from DefaultProfile, so a plan's overrides
 	// land on JD Cloud's documented values.
 	profile bool
@@ -390,6 +397,12 @@ func (c *compiler) node(t reflect.Type) *node {
 			n.maxName = max(n.maxName, len(name))
 		}
 		sortSmall(n.names, strings.Compare)
+		n.record = len(n.order) > 0
+		for _, f := range n.order {
+			if k := f.node.kind; k != kindString && k != kindPrefix && k != kindAddr {
+				n.record = false
+			}
+		}
 	case reflect.Slice:
 		n.kind = kindSlice
 		n.elem = c.node(t.Elem())
@@ -629,6 +642,76 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 	}
 }
 
+// record reads the object at the current position into dst, of a record
+// type, if it is written as Encode and most tools write one: compact, its
+// fields in declaration order, each value a plain string (printable ASCII
+// without escapes, see plainString) that holds a valid value. Most of a
+// large plan's bytes are such objects (segments, subnets), and reading them
+// this way skips the work object does for any object: looking up names,
+// checking for duplicates, keeping the path.
+//
+// It reports false at the first byte that is not so, and the caller reads
+// the object again from its '{' with object, which reports whatever is
+// wrong. What record stored by then is overwritten: it stores only fields
+// the document holds, which object reads again. So record never decides
+// what a document means; every object it reads, object reads to the same
+// value (TestDecodeRecord compares the two on every form either accepts).
+func (d *decoder) record(n *node, dst unsafe.Pointer) bool {
+	data := d.data
+	if d.pos >= len(data) || data[d.pos] != '{' || d.depth >= MaxDocumentDepth {
+		return false // not an object, or one nested too deep: value reports it
+	}
+	p := d.pos + 1
+	next := 0
+	for {
+		var f *field
+		for k := next; k < len(n.order); k++ {
+			if end, ok := n.order[k].at(data, p); ok {
+				f, p, next = n.order[k], end, k+1
+				break
+			}
+		}
+		if f == nil || p >= len(data) || data[p] != '"' {
+			return false
+		}
+		at := unsafe.Add(dst, f.offset)
+		end := 0
+		if f.node.kind == kindPrefix {
+			// Most prefixes are IPv4: read from the document up to the
+			// closing quote, without a pass over the string first.
+			if pfx, e, ok := ipv4PrefixAt(data[p+1:]); ok && p+1+e < len(data) && data[p+1+e] == '"' {
+				*(*netip.Prefix)(at) = pfx
+				end = p + 1 + e
+			}
+		}
+		if end == 0 {
+			end = plainRun(data, p+1)
+			if end >= len(data) || data[end] != '"' {
+				return false
+			}
+			s := data[p+1 : end]
+			if f.node.kind == kindString {
+				*(*string)(at) = d.text(s)
+			} else if setText(f.node, at, s) != nil {
+				return false
+			}
+		}
+		p = end + 1
+		if p >= len(data) {
+			return false
+		}
+		switch data[p] {
+		case ',':
+			p++
+		case '}':
+			d.pos = p + 1
+			return true
+		default:
+			return false
+		}
+	}
+}
+
 // orderLookahead is how many fields past the last one object tries before
 // its map: omitted empty fields (a subnet's id) sit between written ones.
 const orderLookahead = 3
@@ -653,17 +736,25 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 		return
 	}
 	elemSize := uint64(n.elem.size)
-	// staged: the elements of a list without lists inside (segments,
-	// subnets, prefixes, most of a large plan's elements) are read first
-	// into the decoder's reusable stage for the element type, and copied
-	// once into a slice of the list's exact length when the list ends:
-	// growing the list itself would cost twice the memory, and counting
-	// the elements before reading them (as this decoder did) reads every
-	// byte twice. A list longer than the stage is counted from there on
-	// and read in place. Lists of lists grow instead, so that no inner list
-	// is read twice.
-	var st *stage
+	// A list without lists inside (segments, subnets, prefixes: most of a
+	// large plan's elements) is allocated once, at its exact length:
+	// growing it would cost twice the memory. A list of objects whose end
+	// objectsLeft can find without reading it is sized by its count
+	// (hinted) and read in place. Any other (staged) is read first into the
+	// decoder's reusable stage for the element type and copied into place
+	// when it ends; one longer than the stage is counted from there on and
+	// read in place. Lists of lists grow instead, so that no inner list is
+	// read twice.
 	staged := d.keep && n.flat
+	hinted := false
+	if staged && !d.generic {
+		if k, ok := objectsLeft(n, d.data, d.pos); ok && uint64(k)*elemSize <= d.budget {
+			d.budget -= uint64(k) * elemSize
+			slice.Set(reflect.MakeSlice(n.typ, 0, k))
+			staged, hinted = false, true
+		}
+	}
+	var st *stage
 	if staged {
 		st = d.stageFor(n)
 	}
@@ -676,7 +767,7 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 	// way (it allocates nothing but the stage), until it is placed.
 	unkept := false
 	growth := 0 // the capacity the list would have, when unkept or staged
-	if d.keep && !staged {
+	if d.keep && !staged && !hinted {
 		slice.Set(reflect.MakeSlice(n.typ, 0, 0))
 	}
 	var scratch unsafe.Pointer // one element, reused once values are not kept
@@ -746,13 +837,18 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 			}
 			el = scratch
 		}
-		if d.pos < len(d.data) && d.data[d.pos] == 'n' {
+		switch {
+		case d.pos < len(d.data) && d.data[d.pos] == 'n':
 			d.nullElement()
-		} else {
+		case n.elem.record && d.keep && !d.generic && d.record(n.elem, el):
+		default:
 			d.value(n.elem, el) // which reports the end of the document
 		}
 		if !d.comma() && !d.next(']') {
 			d.path = d.path[:top]
+			if hinted && d.keep && !unkept && hdr.len < hdr.cap {
+				d.trim(n, slice)
+			}
 			if staged {
 				if d.keep {
 					d.place(n, st, slice, inStage, inStage)
@@ -763,6 +859,55 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 			return
 		}
 	}
+}
+
+// objectsLeft counts the elements of a list of objects from data[from]
+// (its first element's first byte) to its end, by the '{' bytes between,
+// where it can tell where the list ends without reading it: at the first
+// ']', when there is no '[' or escape before it and it is outside any
+// string (an even number of '"' before it). The bytes package counts at
+// several times countElements' speed (in assembly on most platforms),
+// which a list of a hundred thousand segments notices.
+//
+// Each object has its '{', so the count is not below the elements that are
+// objects (an element that is not one is a finding, and then nothing is
+// kept); it is above only where strings hold braces. A count that would
+// size the list at more than hintBytesPerByte bytes of elements per byte
+// of its text is not taken: strings full of braces must not make the
+// decoder allocate more than the list needs, however briefly.
+func objectsLeft(n *node, data []byte, from int) (int, bool) {
+	if n.elem.kind != kindStruct {
+		return 0, false
+	}
+	end := bytes.IndexByte(data[from:], ']')
+	if end < 0 {
+		return 0, false
+	}
+	s := data[from : from+end]
+	if bytes.IndexByte(s, '[') >= 0 || bytes.IndexByte(s, '\\') >= 0 || bytes.Count(s, []byte{'"'})%2 != 0 {
+		return 0, false
+	}
+	k := bytes.Count(s, []byte{'{'})
+	if uint64(k)*uint64(n.elem.size) > hintBytesPerByte*uint64(len(s)) {
+		return 0, false
+	}
+	return k, true
+}
+
+// hintBytesPerByte bounds the memory objectsLeft sizes a list at, per
+// byte of the list's text: a segment or a subnet takes 64 bytes decoded
+// and, with its name and address block, 30 or more written, so real lists
+// are well below it.
+const hintBytesPerByte = 4
+
+// trim moves a list sized by objectsLeft's count, which was higher than
+// its length, into a slice of its exact length, and gives the rest back
+// to the budget.
+func (d *decoder) trim(n *node, slice reflect.Value) {
+	d.budget += uint64(slice.Cap()-slice.Len()) * uint64(n.elem.size)
+	s := reflect.MakeSlice(n.typ, slice.Len(), slice.Len())
+	reflect.Copy(s, slice)
+	slice.Set(s)
 }
 
 // tooLarge reports a list whose count elements do not fit in what is left
@@ -1052,22 +1197,36 @@ func fastIPv4Addr(dst *netip.Addr, s []byte) bool {
 
 // fastIPv4Prefix is fastIPv4 for a prefix.
 func fastIPv4Prefix(dst *netip.Prefix, s []byte) bool {
-	a, i, ok := parseDottedQuad(s)
-	if !ok || i+1 >= len(s) || s[i] != '/' || len(s)-i-1 > 2 || s[i+1] == '0' && len(s)-i-1 > 1 {
+	p, end, ok := ipv4PrefixAt(s)
+	if !ok || end != len(s) {
 		return false
 	}
-	bits := 0
-	for _, c := range s[i+1:] {
-		if c < '0' || c > '9' {
-			return false
-		}
-		bits = bits*10 + int(c-'0')
-	}
-	if bits > 32 {
-		return false
-	}
-	*dst = netip.PrefixFrom(netip.AddrFrom4(a), bits)
+	*dst = p
 	return true
+}
+
+// ipv4PrefixAt reads a.b.c.d/n (decimal, no leading zeros, n ≤ 32) at the
+// start of s and returns the prefix and where it ends; the byte there, if
+// any, is not a digit. fastIPv4Prefix wants the end of s there, record the
+// closing quote of the string in the document.
+func ipv4PrefixAt(s []byte) (p netip.Prefix, end int, ok bool) {
+	a, i, ok := parseDottedQuad(s)
+	if !ok || i+1 >= len(s) || s[i] != '/' || s[i+1]-'0' > 9 {
+		return p, 0, false
+	}
+	bits := int(s[i+1] - '0')
+	i += 2
+	if i < len(s) && s[i]-'0' <= 9 {
+		if bits == 0 {
+			return p, 0, false // a leading zero
+		}
+		bits = bits*10 + int(s[i]-'0')
+		i++
+	}
+	if bits > 32 || i < len(s) && s[i]-'0' <= 9 {
+		return p, 0, false
+	}
+	return netip.PrefixFrom(netip.AddrFrom4(a), bits), i, true
 }
 
 // parseDottedQuad reads a.b.c.d (decimal, no leading zeros) at the start of

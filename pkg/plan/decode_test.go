@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -431,10 +432,10 @@ func TestDecodeStagedBudget(t *testing.T) {
 	size := uint64(unsafe.Sizeof(Segment{}))
 	for _, n := range []int{1, 5, 9, stageElements - 1, stageElements + 3} {
 		doc := segmentsDoc(n)
-		if _, err := decodeBudget(doc, uint64(n)*size); err != nil {
+		if _, err := decodeWith(doc, uint64(n)*size, false); err != nil {
 			t.Errorf("%d segments in a budget of exactly their size: %v", n, err)
 		}
-		_, err := decodeBudget(doc, uint64(n)*size-1)
+		_, err := decodeWith(doc, uint64(n)*size-1, false)
 		var de *DecodeError
 		if !errors.As(err, &de) || len(de.Findings) != 1 || de.Findings[0].Code != CodeDecodeTooLarge ||
 			de.Findings[0].Path != "$.idc.segments" || !strings.Contains(de.Findings[0].Message, fmt.Sprintf("list's %d elements", n)) {
@@ -467,6 +468,100 @@ func TestFieldAt(t *testing.T) {
 		end, ok := tt.f.at([]byte(tt.data), tt.pos)
 		if ok != tt.ok || ok && end != tt.pos+len(tt.f.member) {
 			t.Errorf("%s at %d of %s: %d %v, want %v", tt.f.member, tt.pos, tt.data, end, ok, tt.ok)
+		}
+	}
+}
+
+// objectsLeft counts the objects of a list by its braces only where it can
+// tell the list's end without reading it, and never counts fewer than the
+// objects there are.
+func TestObjectsLeft(t *testing.T) {
+	segments := planNode().fields["idc"].node.fields["segments"].node
+	prefixes := planNode().fields["borderGateway"].node.fields["attachments"].node.elem.fields["cidrs"].node
+	long := strings.Repeat(`{"name":"segment","cidr":"10.0.0.0/8"},`, 9)
+	tests := []struct {
+		name string
+		n    *node
+		list string // from the first element on
+		want int    // -1: not counted
+	}{
+		{"one", segments, `{"name":"a","cidr":"10.0.0.0/8"}]}`, 1},
+		{"several", segments, long + `{"name":"b","cidr":"10.0.0.0/8"}]`, 10},
+		{"empty objects", segments, `{},{},{}]`, -1}, // 192 bytes of segments for 8 of text: counted exactly instead
+		{"not objects", segments, `1,2,"x"]`, 0},
+		{"braces in a string", segments, long + `{"name":"{a}","cidr":"10.0.0.0/8"}]`, 11},
+		{"a ']' in a string", segments, `{"name":"a]"},{"name":"b"}]`, -1},
+		{"an escape", segments, long + `{"name":"a\"b"}]`, -1},
+		{"a nested list", segments, `{"name":"a","x":[1]}]`, -1},
+		{"no end", segments, long, -1},
+		{"prefixes", prefixes, `"10.0.0.0/8"]`, -1},
+		{"many braces", segments, `{"name":"` + strings.Repeat("{", 100) + `"}]`, -1},
+	}
+	for _, tt := range tests {
+		got, ok := objectsLeft(tt.n, []byte(tt.list), 0)
+		if !ok {
+			got = -1
+		}
+		if got != tt.want {
+			t.Errorf("%s: %d (%v), want %d", tt.name, got, ok, tt.want)
+		}
+	}
+}
+
+// The shortcuts for common forms (record for compact objects in field
+// order, objectsLeft for sizing lists) give what the general reading gives:
+// the same plan or the same findings, on lists written every way the
+// shortcuts take and every way they hand back.
+func TestDecodeShortcutsAgree(t *testing.T) {
+	elements := []string{
+		`{"name":"a","cidr":"10.0.0.0/8"}`,
+		`{"name":"a","cidr":"10.0.0.0/8","description":"d"}`,
+		`{"cidr":"10.0.0.0/8","name":"a"}`, // out of order
+		`{"name":"a"}`, `{"cidr":"10.1.0.0/16"}`, `{}`, `{"name":""}`, `{"name":"a","cidr":""}`,
+		`{ "name":"a","cidr":"10.0.0.0/8"}`, `{"name" : "a","cidr":"10.0.0.0/8" }`,
+		`{"name":"a","name":"b"}`, `{"name":"a","cidr":"10.0.0.0/8","cidr":"10.0.0.0/8"}`,
+		`{"name":"a\u0062","cidr":"10.0.0.0/8"}`, `{"n\u0061me":"a","cidr":"10.0.0.0/8"}`,
+		`{"name":"a","cidr":"2001:db8::/32"}`, `{"name":"a","cidr":"10.0.0.0/33"}`, `{"name":"a","cidr":"10.0.0.01/8"}`,
+		`{"name":"a","cidr":"10.0.0.0/08"}`, `{"name":"a","cidr":"10.0.0.0/8 "}`, `{"name":"a","cidr":"10.0.0.0/8x"}`,
+		`{"name":"a","cidr":"10.0.0.0"}`, `{"name":"a","cidr":"10.0.0.0/"}`, `{"name":"a","cidr":"256.0.0.0/8"}`,
+		`{"name":"a","cidr":1}`, `{"name":1,"cidr":"10.0.0.0/8"}`, `{"name":null,"cidr":"10.0.0.0/8"}`, `{"name":"a","cidr":null}`,
+		`{"name":"a","zone":"x"}`, `{"name":"a","cidr":"10.0.0.0/8",}`, `{"name":"a",,"cidr":"10.0.0.0/8"}`,
+		`{"name":"a" "cidr":"10.0.0.0/8"}`, `{"name":"a","cidr":"10.0.0.0/8"`, `{"name":"a\u0000"}`,
+		"{\"name\":\"a\xff\"}", `{"name":"é","cidr":"10.0.0.0/8"}`, `{"name":"{[}]"}`, `{"name":"}"}`, `{"name":"a{{","cidr":"10.0.0.0/8"}`,
+		`{"name":"` + strings.Repeat("x", textBlockBytes) + `"}`, `{"description":"tab\tin"}`, `{"description":"a\u0007"}`,
+		`{"name":"a","description":"b","cidr":"10.0.0.0/8"}`, `null`, `1`, `"x"`, `[]`,
+		`0"name":"a","cidr":"10.0.0.0/8"}`, `"name":"a"}`, // no '{' (the fuzzer found record taking these)
+	}
+	wrap := func(list string) []byte {
+		return []byte(`{"version":1,"idc":{"segments":[` + list + `]},"borderGateway":{"name":"b","attachments":[` +
+			`{"name":"x","vpcName":"v","cidrs":[],"subnets":[` + strings.ReplaceAll(list, "description", "id") + `]}]}}`)
+	}
+	same := func(doc []byte) {
+		t.Helper()
+		fast, ferr := decodeWith(doc, maxListBytes, false)
+		slow, serr := decodeWith(doc, maxListBytes, true)
+		switch {
+		case (ferr == nil) != (serr == nil):
+			t.Fatalf("%.300s:\nwith shortcuts %v\nwithout %v", doc, ferr, serr)
+		case ferr != nil && ferr.Error() != serr.Error():
+			t.Fatalf("%.300s:\nwith shortcuts %v\nwithout %v", doc, ferr, serr)
+		case ferr == nil && !reflect.DeepEqual(fast, slow):
+			t.Fatalf("%.300s:\nwith shortcuts %+v\nwithout %+v", doc, fast.IDC.Segments, slow.IDC.Segments)
+		case ferr == nil && (cap(fast.IDC.Segments) != len(fast.IDC.Segments) || cap(fast.BorderGateway.Attachments[0].Subnets) != len(fast.BorderGateway.Attachments[0].Subnets)):
+			t.Fatalf("%.300s: lists with spare capacity", doc)
+		}
+	}
+	good := elements[0]
+	for _, e := range elements {
+		same(wrap(e))
+		same(wrap(good + "," + e + "," + good))
+		same(wrap(e + "," + good + "," + e))
+		same(wrap(strings.Repeat(good+",", 1500) + e + "," + good))
+	}
+	// Every pair, at the start of a list long enough to be counted.
+	for _, a := range elements {
+		for _, b := range elements {
+			same(wrap(a + "," + b + strings.Repeat(","+good, 3)))
 		}
 	}
 }

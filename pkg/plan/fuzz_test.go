@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -46,6 +47,12 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := DecodeBytes(data)
+		// The shortcuts for common forms change nothing (see
+		// TestDecodeShortcutsAgree).
+		generic, gerr := decodeWith(data, maxListBytes, true)
+		if (err == nil) != (gerr == nil) || err != nil && err.Error() != gerr.Error() || err == nil && !reflect.DeepEqual(p, generic) {
+			t.Fatalf("with the decoder's shortcuts: %v, without: %v", err, gerr)
+		}
 		if err != nil {
 			var de *DecodeError
 			if !errors.As(err, &de) || len(de.Findings) == 0 {
