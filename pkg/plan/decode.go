@@ -684,6 +684,12 @@ func (d *decoder) record(n *node, dst unsafe.Pointer) bool {
 				end = p + 1 + e
 			}
 		}
+		if end == 0 && f.node.kind == kindString {
+			var str string
+			if str, end = d.plainText(p + 1); end > 0 {
+				*(*string)(at) = str
+			}
+		}
 		if end == 0 {
 			end = plainRun(data, p+1)
 			if end >= len(data) || data[end] != '"' {
@@ -710,6 +716,25 @@ func (d *decoder) record(n *node, dst unsafe.Pointer) bool {
 			return false
 		}
 	}
+}
+
+// records reads the compact records that follow the one just read into
+// the list hdr, in place, while the list has room: the common case of a
+// list sized by objectsLeft, without the steps list takes per element. It
+// returns how many it read, and stops before the ',' of any element that
+// is not such a record, which list then reads.
+func (d *decoder) records(n *node, hdr *sliceHeader) int {
+	k := 0
+	for hdr.len < hdr.cap && d.pos+1 < len(d.data) && d.data[d.pos] == ',' && d.data[d.pos+1] == '{' {
+		d.pos++
+		if !d.record(n, unsafe.Add(hdr.data, uintptr(hdr.len)*n.size)) {
+			d.pos--
+			break
+		}
+		hdr.len++
+		k++
+	}
+	return k
 }
 
 // orderLookahead is how many fields past the last one object tries before
@@ -841,6 +866,9 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 		case d.pos < len(d.data) && d.data[d.pos] == 'n':
 			d.nullElement()
 		case n.elem.record && d.keep && !d.generic && d.record(n.elem, el):
+			if hinted {
+				i += d.records(n.elem, hdr)
+			}
 		default:
 			d.value(n.elem, el) // which reports the end of the document
 		}
@@ -1137,6 +1165,43 @@ func (d *decoder) text(s []byte) string {
 	d.texts = append(d.texts, s...)
 	return unsafe.String(&d.texts[start], len(s))
 }
+
+// plainText reads a plain string (see plainString) of at most
+// plainTextBytes from data[i] (past its '"') into the text block, scanning
+// and copying it a word at a time: most of a plan's strings are short
+// names. It returns the string and the index of its closing '"', or 0 for
+// any other string, which the caller reads the usual way. It writes the
+// block's unused tail past the string too; that is never handed out
+// before it is written again (see text).
+func (d *decoder) plainText(i int) (string, int) {
+	data := d.data
+	if i+plainTextBytes > len(data) {
+		return "", 0
+	}
+	if cap(d.texts)-len(d.texts) < plainTextBytes {
+		d.texts = make([]byte, 0, textBlockBytes)
+	}
+	t := d.texts[len(d.texts):cap(d.texts)]
+	for k := 0; k < plainTextBytes; k += 8 {
+		x := binary.LittleEndian.Uint64(data[i+k:])
+		binary.LittleEndian.PutUint64(t[k:], x)
+		if m := swarEq(x, '"') | swarEq(x, '\\') | swarLess(x, 0x20) | swarEq(x, 0x7f) | x&swarHigh; m != 0 {
+			n := k + bits.TrailingZeros64(m)/8
+			switch {
+			case data[i+n] != '"':
+				return "", 0
+			case n == 0:
+				return "", i
+			}
+			d.texts = d.texts[:len(d.texts)+n]
+			return unsafe.String(&t[0], n), i + n
+		}
+	}
+	return "", 0
+}
+
+// plainTextBytes is the longest string plainText reads: a name, an id.
+const plainTextBytes = 32
 
 // textBlockBytes is the size of the blocks text copies short strings into.
 const textBlockBytes = 32 << 10

@@ -532,6 +532,10 @@ func TestDecodeShortcutsAgree(t *testing.T) {
 		`{"name":"a","description":"b","cidr":"10.0.0.0/8"}`, `null`, `1`, `"x"`, `[]`,
 		`0"name":"a","cidr":"10.0.0.0/8"}`, `"name":"a"}`, // no '{' (the fuzzer found record taking these)
 	}
+	for _, n := range []int{7, 8, 9, plainTextBytes - 1, plainTextBytes, plainTextBytes + 1} { // plainText's words and its limit
+		name := strings.Repeat("n", n)
+		elements = append(elements, `{"name":"`+name+`","cidr":"10.0.0.0/8"}`, `{"name":"`+name[1:]+`é"}`, `{"name":"`+name[1:]+`\t"}`)
+	}
 	wrap := func(list string) []byte {
 		return []byte(`{"version":1,"idc":{"segments":[` + list + `]},"borderGateway":{"name":"b","attachments":[` +
 			`{"name":"x","vpcName":"v","cidrs":[],"subnets":[` + strings.ReplaceAll(list, "description", "id") + `]}]}}`)
@@ -541,19 +545,28 @@ func TestDecodeShortcutsAgree(t *testing.T) {
 		fast, ferr := decodeWith(doc, maxListBytes, false)
 		slow, serr := decodeWith(doc, maxListBytes, true)
 		switch {
-		case (ferr == nil) != (serr == nil):
+		case fmt.Sprint(ferr) != fmt.Sprint(serr) || !reflect.DeepEqual(fast, slow):
 			t.Fatalf("%.300s:\nwith shortcuts %v\nwithout %v", doc, ferr, serr)
-		case ferr != nil && ferr.Error() != serr.Error():
-			t.Fatalf("%.300s:\nwith shortcuts %v\nwithout %v", doc, ferr, serr)
-		case ferr == nil && !reflect.DeepEqual(fast, slow):
-			t.Fatalf("%.300s:\nwith shortcuts %+v\nwithout %+v", doc, fast.IDC.Segments, slow.IDC.Segments)
 		case ferr == nil && (cap(fast.IDC.Segments) != len(fast.IDC.Segments) || cap(fast.BorderGateway.Attachments[0].Subnets) != len(fast.BorderGateway.Attachments[0].Subnets)):
 			t.Fatalf("%.300s: lists with spare capacity", doc)
+		}
+	}
+	// cut checks a list of one element cut short in every place, so that
+	// the shortcuts meet the end of the document there.
+	cut := func(doc []byte) {
+		t.Helper()
+		for end := bytes.Index(doc, []byte("]},")); end > 0 && doc[end-1] != '['; end-- {
+			fast, ferr := decodeWith(doc[:end], maxListBytes, false)
+			slow, serr := decodeWith(doc[:end], maxListBytes, true)
+			if fmt.Sprint(ferr) != fmt.Sprint(serr) || !reflect.DeepEqual(fast, slow) {
+				t.Fatalf("%.300s cut at %d:\nwith shortcuts %v\nwithout %v", doc, end, ferr, serr)
+			}
 		}
 	}
 	good := elements[0]
 	for _, e := range elements {
 		same(wrap(e))
+		cut(wrap(e))
 		same(wrap(good + "," + e + "," + good))
 		same(wrap(e + "," + good + "," + e))
 		same(wrap(strings.Repeat(good+",", 1500) + e + "," + good))
