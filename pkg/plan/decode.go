@@ -655,7 +655,7 @@ func (d *decoder) object(n *node, dst unsafe.Pointer) {
 // wrong. What record stored by then is overwritten: it stores only fields
 // the document holds, which object reads again. So record never decides
 // what a document means; every object it reads, object reads to the same
-// value (TestDecodeRecord compares the two on every form either accepts).
+// value (TestDecodeShortcutsAgree and FuzzDecode compare the two).
 func (d *decoder) record(n *node, dst unsafe.Pointer) bool {
 	data := d.data
 	if d.pos >= len(data) || data[d.pos] != '{' || d.depth >= MaxDocumentDepth {
@@ -1252,7 +1252,8 @@ func fastIPv4(dst any, s []byte) bool {
 
 // fastIPv4Addr is fastIPv4 for an address.
 func fastIPv4Addr(dst *netip.Addr, s []byte) bool {
-	a, i, ok := parseDottedQuad(s)
+	var buf [32]byte
+	a, i, ok := parseDottedQuad(window(s, &buf))
 	if !ok || i != len(s) {
 		return false
 	}
@@ -1270,56 +1271,73 @@ func fastIPv4Prefix(dst *netip.Prefix, s []byte) bool {
 	return true
 }
 
+// window returns the first 32 bytes of s, or s copied into buf, zeros
+// after it, if it is shorter: the longest IPv4 prefix (18 bytes) and the
+// byte after it fit, and a zero ends a number as the end of s would. The
+// IPv4 readers index it with masked indices, which need no bounds checks.
+func window(s []byte, buf *[32]byte) *[32]byte {
+	if len(s) >= len(buf) {
+		return (*[32]byte)(s)
+	}
+	copy(buf[:], s)
+	return buf
+}
+
 // ipv4PrefixAt reads a.b.c.d/n (decimal, no leading zeros, n ≤ 32) at the
 // start of s and returns the prefix and where it ends; the byte there, if
 // any, is not a digit. fastIPv4Prefix wants the end of s there, record the
 // closing quote of the string in the document.
 func ipv4PrefixAt(s []byte) (p netip.Prefix, end int, ok bool) {
-	a, i, ok := parseDottedQuad(s)
-	if !ok || i+1 >= len(s) || s[i] != '/' || s[i+1]-'0' > 9 {
+	var buf [32]byte
+	w := window(s, &buf)
+	a, i, ok := parseDottedQuad(w)
+	if !ok || w[i&31] != '/' {
 		return p, 0, false
 	}
-	bits := int(s[i+1] - '0')
+	bits := uint(w[(i+1)&31]) - '0'
+	if bits > 9 {
+		return p, 0, false
+	}
 	i += 2
-	if i < len(s) && s[i]-'0' <= 9 {
+	if c := uint(w[i&31]) - '0'; c <= 9 {
 		if bits == 0 {
 			return p, 0, false // a leading zero
 		}
-		bits = bits*10 + int(s[i]-'0')
+		bits = bits*10 + c
 		i++
 	}
-	if bits > 32 || i < len(s) && s[i]-'0' <= 9 {
+	if bits > 32 || uint(w[i&31])-'0' <= 9 {
 		return p, 0, false
 	}
-	return netip.PrefixFrom(netip.AddrFrom4(a), bits), i, true
+	return netip.PrefixFrom(netip.AddrFrom4(a), int(bits)), i, true
 }
 
 // parseDottedQuad reads a.b.c.d (decimal, no leading zeros) at the start of
-// s and returns the address and where it ends. A fourth digit after the
-// last number ends the address there: the callers require the end of s or
-// '/' after it, so they refuse it as netip does.
-func parseDottedQuad(s []byte) (a [4]byte, end int, ok bool) {
+// w and returns the address and where it ends (at most 15). A fourth digit
+// after the last number ends the address there: the callers require the
+// end of the text or '/' after it, so they refuse it as netip does.
+func parseDottedQuad(w *[32]byte) (a [4]byte, end int, ok bool) {
 	i := 0
 	for k := range 4 {
 		if k > 0 {
-			if i >= len(s) || s[i] != '.' {
+			if w[i&31] != '.' {
 				return a, 0, false
 			}
 			i++
 		}
-		if i >= len(s) || s[i]-'0' > 9 {
+		v := uint(w[i&31]) - '0'
+		if v > 9 {
 			return a, 0, false
 		}
-		v := uint(s[i] - '0')
 		i++
-		if i < len(s) && s[i]-'0' <= 9 {
+		if c := uint(w[i&31]) - '0'; c <= 9 {
 			if v == 0 {
 				return a, 0, false // a leading zero
 			}
-			v = v*10 + uint(s[i]-'0')
+			v = v*10 + c
 			i++
-			if i < len(s) && s[i]-'0' <= 9 {
-				v = v*10 + uint(s[i]-'0')
+			if c := uint(w[i&31]) - '0'; c <= 9 {
+				v = v*10 + c
 				i++
 				if v > 255 {
 					return a, 0, false

@@ -105,6 +105,14 @@ func FuzzFastIPv4(f *testing.F) {
 				t.Fatalf("prefix %q: shortcut %v, netip %v %v", s, p, want, err)
 			}
 		}
+		// As record reads one: in the document, before its closing quote.
+		inDoc := []byte(s + `","cidr":"10.0.0.0/8"},{"name":"x"}`)
+		if p, end, ok := ipv4PrefixAt(inDoc); ok && end == len(s) {
+			want, err := netip.ParsePrefix(s)
+			if err != nil || want != p {
+				t.Fatalf("prefix %q in a document: shortcut %v, netip %v %v", s, p, want, err)
+			}
+		}
 		var a netip.Addr
 		if fastIPv4(&a, []byte(s)) {
 			want, err := netip.ParseAddr(s)
