@@ -1174,27 +1174,29 @@ func (d *decoder) text(s []byte) string {
 // block's unused tail past the string too; that is never handed out
 // before it is written again (see text).
 func (d *decoder) plainText(i int) (string, int) {
-	data := d.data
-	if i+plainTextBytes > len(data) {
+	if i+plainTextBytes > len(d.data) {
 		return "", 0
 	}
 	if cap(d.texts)-len(d.texts) < plainTextBytes {
 		d.texts = make([]byte, 0, textBlockBytes)
 	}
-	t := d.texts[len(d.texts):cap(d.texts)]
+	// Fixed-size views: the loop below indexes them without bounds checks.
+	src := (*[plainTextBytes]byte)(d.data[i:])
+	used := len(d.texts)
+	dst := (*[plainTextBytes]byte)(d.texts[used : used+plainTextBytes])
 	for k := 0; k < plainTextBytes; k += 8 {
-		x := binary.LittleEndian.Uint64(data[i+k:])
-		binary.LittleEndian.PutUint64(t[k:], x)
-		if m := swarEq(x, '"') | swarEq(x, '\\') | swarLess(x, 0x20) | swarEq(x, 0x7f) | x&swarHigh; m != 0 {
+		x := binary.LittleEndian.Uint64(src[k:])
+		binary.LittleEndian.PutUint64(dst[k:], x)
+		if m := swarEnds(x); m != 0 {
 			n := k + bits.TrailingZeros64(m)/8
 			switch {
-			case data[i+n] != '"':
+			case src[n%plainTextBytes] != '"':
 				return "", 0
 			case n == 0:
 				return "", i
 			}
-			d.texts = d.texts[:len(d.texts)+n]
-			return unsafe.String(&t[0], n), i + n
+			d.texts = d.texts[:used+n]
+			return unsafe.String(&dst[0], n), i + n
 		}
 	}
 	return "", 0
@@ -2045,9 +2047,12 @@ func swarEq(x uint64, b byte) uint64 {
 	return (y - swarLow) &^ y & swarHigh
 }
 
-// swarLess marks the bytes of x below b (b ≤ 0x80).
-func swarLess(x uint64, b byte) uint64 {
-	return (x - swarLow*uint64(b)) &^ x & swarHigh
+// swarEnds marks the bytes of x that end the plain part of a string (see
+// plainRun): '"', '\\', below 0x20, or from 0x7f up. Such a byte sets
+// its high bit in one of x-0x20, x+1 and x, and a borrow or carry across
+// bytes starts only at one, so the lowest marked byte is the first.
+func swarEnds(x uint64) uint64 {
+	return ((x-0x20*swarLow)|(x+swarLow)|x)&swarHigh | swarEq(x, '"') | swarEq(x, '\\')
 }
 
 // quoteRun returns the index of the first '"' or '\\' in data from i on,
@@ -2071,7 +2076,7 @@ func quoteRun(data []byte, i int) int {
 func plainRun(data []byte, i int) int {
 	for ; i+8 <= len(data); i += 8 {
 		x := binary.LittleEndian.Uint64(data[i:])
-		if m := swarEq(x, '"') | swarEq(x, '\\') | swarLess(x, 0x20) | swarEq(x, 0x7f) | x&swarHigh; m != 0 {
+		if m := swarEnds(x); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 	}

@@ -2,8 +2,10 @@ package plan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -531,6 +533,9 @@ func TestDecodeShortcutsAgree(t *testing.T) {
 		`{"name":"` + strings.Repeat("x", textBlockBytes) + `"}`, `{"description":"tab\tin"}`, `{"description":"a\u0007"}`,
 		`{"name":"a","description":"b","cidr":"10.0.0.0/8"}`, `null`, `1`, `"x"`, `[]`,
 		`0"name":"a","cidr":"10.0.0.0/8"}`, `"name":"a"}`, // no '{' (the fuzzer found record taking these)
+		// plainText's edges: space and '~' are plain; DEL, a raw control
+		// byte and bytes from 0x80 up are not.
+		`{"name":"a b~"}`, "{\"name\":\"a\x7fb\"}", "{\"name\":\"a\x1fb\"}", "{\"name\":\"\xffa\"}", "{\"name\":\"\x80\"}",
 	}
 	for _, n := range []int{7, 8, 9, plainTextBytes - 1, plainTextBytes, plainTextBytes + 1} { // plainText's words and its limit
 		name := strings.Repeat("n", n)
@@ -575,6 +580,44 @@ func TestDecodeShortcutsAgree(t *testing.T) {
 	for _, a := range elements {
 		for _, b := range elements {
 			same(wrap(a + "," + b + strings.Repeat(","+good, 3)))
+		}
+	}
+}
+
+// swarEnds finds the first byte that ends a plain string in every word of
+// two byte values after plain ones, whatever borrows and carries the later
+// bytes make.
+func TestSwarEnds(t *testing.T) {
+	ends := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 || c >= 0x7f }
+	var w [8]byte
+	for j := range 8 {
+		for a := range 256 {
+			for b := range 256 {
+				for k := range w {
+					switch {
+					case k < j:
+						w[k] = 'a'
+					case k == j:
+						w[k] = byte(a)
+					default:
+						w[k] = byte(b)
+					}
+				}
+				want := 8
+				for k, c := range w {
+					if ends(c) {
+						want = k
+						break
+					}
+				}
+				got := 8
+				if m := swarEnds(binary.LittleEndian.Uint64(w[:])); m != 0 {
+					got = bits.TrailingZeros64(m) / 8
+				}
+				if got != want {
+					t.Fatalf("% x: first end at %d, want %d", w, got, want)
+				}
+			}
 		}
 	}
 }
