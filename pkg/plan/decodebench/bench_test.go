@@ -147,6 +147,12 @@ var adversarial = []struct {
 	{"huge-bad-string", `{"version":1,"name":"`, `\u0000`, "", `"}`},
 	{"huge-number", `{"version":1,"idc":{"asn":1`, "9", "", `}}`},
 	{"huge-key", `{"version":1,"`, "k", "", `":1}`},
+	// The decoder's shortcuts (plan's record and objectsLeft) at their
+	// dearest: braces in names make the quick count of a list three times
+	// its length (the most it takes), and a space before each '}' makes
+	// the record reader read every element and then hand it back.
+	{"braces-in-names", `{"version":1,"idc":{"segments":[{"name":"a"}`, `{"name":"{xxxxxxxxxxxxxxxxxxxxxx{","cidr":"10.0.0.0/8"}`, ",", `]}}`},
+	{"records-handed-back", `{"version":1,"idc":{"segments":[{"name":"a"}`, `{"name":"segment-name-of-some-length","cidr":"10.0.0.0/8" }`, ",", `]}}`},
 }
 
 func build(head, piece, sep, tail string) []byte {
@@ -202,7 +208,8 @@ func BenchmarkDecodeAdversarial(b *testing.B) {
 // The adversarial documents are what they claim: within the size limit,
 // valid JSON, and refused or accepted as intended.
 func TestAdversarialDocuments(t *testing.T) {
-	accepted := map[string]bool{"tiny-ints": true, "duplicate-segments": true, "huge-string": true, "huge-escaped-string": true}
+	accepted := map[string]bool{"tiny-ints": true, "duplicate-segments": true, "huge-string": true, "huge-escaped-string": true,
+		"braces-in-names": true, "records-handed-back": true}
 	for _, a := range adversarial {
 		doc := build(a.head, a.piece, a.sep, a.tail)
 		if len(doc) > plan.MaxDocumentBytes || len(doc) < plan.MaxDocumentBytes-64 {
