@@ -1158,9 +1158,7 @@ func (d *decoder) text(s []byte) string {
 	if len(s) == 0 || len(s) > textBlockBytes/4 {
 		return string(s)
 	}
-	if cap(d.texts)-len(d.texts) < len(s) {
-		d.texts = make([]byte, 0, textBlockBytes) // the strings of the full block stay valid
-	}
+	d.textRoom(len(s))
 	start := len(d.texts)
 	d.texts = append(d.texts, s...)
 	return unsafe.String(&d.texts[start], len(s))
@@ -1177,9 +1175,7 @@ func (d *decoder) plainText(i int) (string, int) {
 	if i+plainTextBytes > len(d.data) {
 		return "", 0
 	}
-	if cap(d.texts)-len(d.texts) < plainTextBytes {
-		d.texts = make([]byte, 0, textBlockBytes)
-	}
+	d.textRoom(plainTextBytes)
 	// Fixed-size views: the loop below indexes them without bounds checks.
 	src := (*[plainTextBytes]byte)(d.data[i:])
 	used := len(d.texts)
@@ -1204,6 +1200,14 @@ func (d *decoder) plainText(i int) (string, int) {
 
 // plainTextBytes is the longest string plainText reads: a name, an id.
 const plainTextBytes = 32
+
+// textRoom starts a new text block if the current one has fewer than n
+// bytes left; the strings of the full block stay valid.
+func (d *decoder) textRoom(n int) {
+	if cap(d.texts)-len(d.texts) < n {
+		d.texts = make([]byte, 0, textBlockBytes)
+	}
+}
 
 // textBlockBytes is the size of the blocks text copies short strings into.
 const textBlockBytes = 32 << 10
