@@ -85,6 +85,10 @@ func TestEnterSeedScenario(t *testing.T) {
 	for _, s := range steps {
 		b.typeInto(s.path, s.value)
 	}
+	// The verdict for what was typed can still move the form (a field's
+	// message appears above the button): a click whose press and release
+	// land on different elements clicks nothing, so the page settles first.
+	b.idle()
 	b.click(`.table-field[data-path="$.idc.segments"] > button.add`)
 	for _, s := range []struct{ path, value string }{
 		{"$.idc.segments[1].name", "idc-office"},
@@ -108,6 +112,7 @@ func TestEnterSeedScenario(t *testing.T) {
 	// Tunnels come with the next free public-IP pair, inside /30 and key
 	// reference; only the bandwidth is left to type.
 	for i := range 2 {
+		b.idle()
 		b.click(`.cards[data-path="$.vpn.tunnels"] > button.add`)
 		b.typeInto(fmt.Sprintf("$.vpn.tunnels[%d].bandwidthMbps", i), "200")
 	}
