@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"net/netip"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -116,15 +117,30 @@ func DecodeBytes(data []byte) (*Plan, error) {
 			Hint:    "a plan is a JSON document of a few kilobytes; check that the right file was given",
 		}}}
 	}
-	return decodeWith(data, maxListBytes, false)
+	how := reading{}
+	if runtime.GOMAXPROCS(0) > 1 {
+		how.splitAt = splitElements
+	}
+	return decodeWith(data, maxListBytes, how)
+}
+
+// reading says how decodeWith reads a document. Tests hold the shortcuts
+// to the general reading with it: every way gives the same plan or the
+// same findings.
+type reading struct {
+	// generic reads without the shortcuts for common forms: record,
+	// objectsLeft and splitting lists.
+	generic bool
+	// splitAt is decoder.splitAt: DecodeBytes splits lists of
+	// splitElements records where goroutines run in parallel, tests
+	// split short ones.
+	splitAt int
 }
 
 // decodeWith is DecodeBytes with budget bytes for the lists (tests try
-// the edges of the budget with small ones), and with generic, without the
-// shortcuts for common forms (record, objectsLeft), which tests hold to
-// the same results as the general reading.
-func decodeWith(data []byte, budget uint64, generic bool) (*Plan, error) {
-	d := &decoder{data: data, keep: true, budget: budget, generic: generic}
+// the edges of the budget with small ones), read as how says.
+func decodeWith(data []byte, budget uint64, how reading) (*Plan, error) {
+	d := &decoder{data: data, keep: true, budget: budget, generic: how.generic, splitAt: how.splitAt}
 	p := new(Plan)
 	if fatal := d.run(p); fatal != nil {
 		return nil, &DecodeError{[]Finding{*fatal}}
@@ -176,8 +192,14 @@ type decoder struct {
 	// type (see list).
 	stages     []*stage
 	keyScratch []byte // unescaped field names
-	// generic turns off record and objectsLeft (see decodeWith).
+	// generic turns off record and objectsLeft (see reading).
 	generic bool
+	// splitAt is the length from which a list of compact records is read
+	// in two halves at once (see splitList); 0 for never.
+	splitAt int
+	// helped counts the elements read by helpers that lists took, for
+	// tests to see that a split was not in vain.
+	helped int
 }
 
 // pathElem is one step of the path: a field, by its bit in its struct's
@@ -723,9 +745,13 @@ func (d *decoder) record(n *node, dst unsafe.Pointer) bool {
 // list sized by objectsLeft, without the steps list takes per element. It
 // returns how many it read, and stops before the ',' of any element that
 // is not such a record, which list then reads.
-func (d *decoder) records(n *node, hdr *sliceHeader) int {
+func (d *decoder) records(n *node, hdr *sliceHeader, h *half) int {
 	k := 0
-	for hdr.len < hdr.cap && d.pos+1 < len(d.data) && d.data[d.pos] == ',' && d.data[d.pos+1] == '{' {
+	limit := hdr.cap
+	if h != nil {
+		limit = h.first // the helper's part
+	}
+	for hdr.len < limit && d.pos+1 < len(d.data) && d.data[d.pos] == ',' && d.data[d.pos+1] == '{' {
 		d.pos++
 		if !d.record(n, unsafe.Add(hdr.data, uintptr(hdr.len)*n.size)) {
 			d.pos--
@@ -772,11 +798,15 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 	// read twice.
 	staged := d.keep && n.flat
 	hinted := false
+	var half *half // the second half of a long list, read by a helper
 	if staged && !d.generic {
-		if k, ok := objectsLeft(n, d.data, d.pos); ok && uint64(k)*elemSize <= d.budget {
+		if k, end, ok := objectsLeft(n, d.data, d.pos); ok && uint64(k)*elemSize <= d.budget {
 			d.budget -= uint64(k) * elemSize
 			slice.Set(reflect.MakeSlice(n.typ, 0, k))
 			staged, hinted = false, true
+			if half = d.splitList(n.elem, hdr, k, end); half != nil {
+				defer half.wait()
+			}
 		}
 	}
 	var st *stage
@@ -801,6 +831,23 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 	top := len(d.path) - 1
 	for i := 0; ; i++ {
 		d.path[top].index = i
+		if half != nil && i == half.first {
+			// Where the helper began: take what it read if the list is
+			// read up to there as the helper took it to be.
+			took := d.join(half, hdr, i)
+			half = nil
+			if took > 0 {
+				i += took - 1
+				if !d.next(']') {
+					d.path = d.path[:top]
+					if hdr.len < hdr.cap {
+						d.trim(n, slice)
+					}
+					return
+				}
+				continue
+			}
+		}
 		if staged && d.keep && i == stageElements {
 			// Longer than the stage: counted from here, placed at its
 			// exact length (or, if it cannot fit, only counted on).
@@ -867,13 +914,16 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 			d.nullElement()
 		case n.elem.record && d.keep && !d.generic && d.record(n.elem, el):
 			if hinted {
-				i += d.records(n.elem, hdr)
+				i += d.records(n.elem, hdr, half)
 			}
 		default:
 			d.value(n.elem, el) // which reports the end of the document
 		}
 		if !d.comma() && !d.next(']') {
 			d.path = d.path[:top]
+			if half != nil {
+				d.join(half, hdr, i+1) // fewer elements than the helper's start: not taken
+			}
 			if hinted && d.keep && !unkept && hdr.len < hdr.cap {
 				d.trim(n, slice)
 			}
@@ -890,7 +940,8 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 }
 
 // objectsLeft counts the elements of a list of objects from data[from]
-// (its first element's first byte) to its end, by the '{' bytes between,
+// (its first element's first byte) to its end (returned: the ']'), by the
+// '{' bytes between,
 // where it can tell where the list ends without reading it: at the first
 // ']', when there is no '[' or escape before it and it is outside any
 // string (an even number of '"' before it). The bytes package counts at
@@ -903,23 +954,23 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 // size the list at more than hintBytesPerByte bytes of elements per byte
 // of its text is not taken: strings full of braces must not make the
 // decoder allocate more than the list needs, however briefly.
-func objectsLeft(n *node, data []byte, from int) (int, bool) {
+func objectsLeft(n *node, data []byte, from int) (count, end int, ok bool) {
 	if n.elem.kind != kindStruct {
-		return 0, false
+		return 0, 0, false
 	}
-	end := bytes.IndexByte(data[from:], ']')
+	end = bytes.IndexByte(data[from:], ']')
 	if end < 0 {
-		return 0, false
+		return 0, 0, false
 	}
 	s := data[from : from+end]
 	if bytes.IndexByte(s, '[') >= 0 || bytes.IndexByte(s, '\\') >= 0 || bytes.Count(s, []byte{'"'})%2 != 0 {
-		return 0, false
+		return 0, 0, false
 	}
-	k := bytes.Count(s, []byte{'{'})
-	if uint64(k)*uint64(n.elem.size) > hintBytesPerByte*uint64(len(s)) {
-		return 0, false
+	count = bytes.Count(s, []byte{'{'})
+	if uint64(count)*uint64(n.elem.size) > hintBytesPerByte*uint64(len(s)) {
+		return 0, 0, false
 	}
-	return k, true
+	return count, from + end, true
 }
 
 // hintBytesPerByte bounds the memory objectsLeft sizes a list at, per

@@ -10,8 +10,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 )
 
@@ -434,10 +436,10 @@ func TestDecodeStagedBudget(t *testing.T) {
 	size := uint64(unsafe.Sizeof(Segment{}))
 	for _, n := range []int{1, 5, 9, stageElements - 1, stageElements + 3} {
 		doc := segmentsDoc(n)
-		if _, err := decodeWith(doc, uint64(n)*size, false); err != nil {
+		if _, err := decodeWith(doc, uint64(n)*size, reading{}); err != nil {
 			t.Errorf("%d segments in a budget of exactly their size: %v", n, err)
 		}
-		_, err := decodeWith(doc, uint64(n)*size-1, false)
+		_, err := decodeWith(doc, uint64(n)*size-1, reading{})
 		var de *DecodeError
 		if !errors.As(err, &de) || len(de.Findings) != 1 || de.Findings[0].Code != CodeDecodeTooLarge ||
 			de.Findings[0].Path != "$.idc.segments" || !strings.Contains(de.Findings[0].Message, fmt.Sprintf("list's %d elements", n)) {
@@ -475,8 +477,8 @@ func TestFieldAt(t *testing.T) {
 }
 
 // objectsLeft counts the objects of a list by its braces only where it can
-// tell the list's end without reading it, and never counts fewer than the
-// objects there are.
+// tell the list's end without reading it (and says where), and never
+// counts fewer than the objects there are.
 func TestObjectsLeft(t *testing.T) {
 	segments := planNode().fields["idc"].node.fields["segments"].node
 	prefixes := planNode().fields["borderGateway"].node.fields["attachments"].node.elem.fields["cidrs"].node
@@ -500,12 +502,15 @@ func TestObjectsLeft(t *testing.T) {
 		{"many braces", segments, `{"name":"` + strings.Repeat("{", 100) + `"}]`, -1},
 	}
 	for _, tt := range tests {
-		got, ok := objectsLeft(tt.n, []byte(tt.list), 0)
+		got, end, ok := objectsLeft(tt.n, []byte(tt.list), 0)
 		if !ok {
 			got = -1
 		}
 		if got != tt.want {
 			t.Errorf("%s: %d (%v), want %d", tt.name, got, ok, tt.want)
+		}
+		if ok && end != strings.IndexByte(tt.list, ']') {
+			t.Errorf("%s: the list ends at %d, not at its ']' at %d", tt.name, end, strings.IndexByte(tt.list, ']'))
 		}
 	}
 }
@@ -545,15 +550,20 @@ func TestDecodeShortcutsAgree(t *testing.T) {
 		return []byte(`{"version":1,"idc":{"segments":[` + list + `]},"borderGateway":{"name":"b","attachments":[` +
 			`{"name":"x","vpcName":"v","cidrs":[],"subnets":[` + strings.ReplaceAll(list, "description", "id") + `]}]}}`)
 	}
+	// Each list of two records or more is split too (see splitList), at
+	// every place the lists below put a "},{" in the middle.
+	shortcuts := []reading{{}, {splitAt: 2}}
 	same := func(doc []byte) {
 		t.Helper()
-		fast, ferr := decodeWith(doc, maxListBytes, false)
-		slow, serr := decodeWith(doc, maxListBytes, true)
-		switch {
-		case fmt.Sprint(ferr) != fmt.Sprint(serr) || !reflect.DeepEqual(fast, slow):
-			t.Fatalf("%.300s:\nwith shortcuts %v\nwithout %v", doc, ferr, serr)
-		case ferr == nil && (cap(fast.IDC.Segments) != len(fast.IDC.Segments) || cap(fast.BorderGateway.Attachments[0].Subnets) != len(fast.BorderGateway.Attachments[0].Subnets)):
-			t.Fatalf("%.300s: lists with spare capacity", doc)
+		slow, serr := decodeWith(doc, maxListBytes, reading{generic: true})
+		for _, how := range shortcuts {
+			fast, ferr := decodeWith(doc, maxListBytes, how)
+			switch {
+			case fmt.Sprint(ferr) != fmt.Sprint(serr) || !reflect.DeepEqual(fast, slow):
+				t.Fatalf("%.300s:\nwith shortcuts %+v: %v\nwithout %v", doc, how, ferr, serr)
+			case ferr == nil && (cap(fast.IDC.Segments) != len(fast.IDC.Segments) || cap(fast.BorderGateway.Attachments[0].Subnets) != len(fast.BorderGateway.Attachments[0].Subnets)):
+				t.Fatalf("%.300s: lists with spare capacity", doc)
+			}
 		}
 	}
 	// cut checks a list of one element cut short in every place, so that
@@ -561,10 +571,12 @@ func TestDecodeShortcutsAgree(t *testing.T) {
 	cut := func(doc []byte) {
 		t.Helper()
 		for end := bytes.Index(doc, []byte("]},")); end > 0 && doc[end-1] != '['; end-- {
-			fast, ferr := decodeWith(doc[:end], maxListBytes, false)
-			slow, serr := decodeWith(doc[:end], maxListBytes, true)
-			if fmt.Sprint(ferr) != fmt.Sprint(serr) || !reflect.DeepEqual(fast, slow) {
-				t.Fatalf("%.300s cut at %d:\nwith shortcuts %v\nwithout %v", doc, end, ferr, serr)
+			slow, serr := decodeWith(doc[:end], maxListBytes, reading{generic: true})
+			for _, how := range shortcuts {
+				fast, ferr := decodeWith(doc[:end], maxListBytes, how)
+				if fmt.Sprint(ferr) != fmt.Sprint(serr) || !reflect.DeepEqual(fast, slow) {
+					t.Fatalf("%.300s cut at %d:\nwith shortcuts %+v: %v\nwithout %v", doc, end, how, ferr, serr)
+				}
 			}
 		}
 	}
@@ -574,6 +586,7 @@ func TestDecodeShortcutsAgree(t *testing.T) {
 		cut(wrap(e))
 		same(wrap(good + "," + e + "," + good))
 		same(wrap(e + "," + good + "," + e))
+		cut(wrap(good + "," + good + "," + e))
 		same(wrap(strings.Repeat(good+",", 1500) + e + "," + good))
 	}
 	// Every pair, at the start of a list long enough to be counted.
@@ -620,4 +633,78 @@ func TestSwarEnds(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A long list's second half, read by a helper (splitList), is taken where
+// the decoder reads the first half up to exactly where the helper began,
+// and read again otherwise; either way the result is the general
+// reading's, and no helper outlives the decode.
+func TestDecodeSplit(t *testing.T) {
+	segments := func(n int, element func(i int) string) []byte {
+		var b strings.Builder
+		b.WriteString(`{"version":1,"idc":{"segments":[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(element(i))
+		}
+		b.WriteString(`]}}`)
+		return []byte(b.String())
+	}
+	compact := func(i int) string { return fmt.Sprintf(`{"name":"s%d","cidr":"10.%d.%d.0/24"}`, i, i>>8, i&255) }
+	except := func(at int, odd string) func(int) string {
+		return func(i int) string {
+			if i == at {
+				return odd
+			}
+			return compact(i)
+		}
+	}
+	const n = 100
+	tests := []struct {
+		name  string
+		doc   []byte
+		taken bool
+	}{
+		{"compact records", segments(n, compact), true},
+		{"braces in a name before the middle", segments(n, except(3, `{"name":"{{","cidr":"10.9.0.0/24"}`)), false},
+		{"braces in a name after the middle", segments(n, except(80, `{"name":"{","cidr":"10.9.0.0/24"}`)), true}, // counted in the second half: the first is right
+		{"a name that looks like the middle", segments(n, func(i int) string {
+			return fmt.Sprintf(`{"name":"},{%d","cidr":"10.%d.%d.0/24"}`, i, i>>8, i&255)
+		}), false},
+		{"a spaced record in the second half", segments(n, except(90, `{ "name":"x","cidr":"10.9.0.0/24"}`)), false},
+		{"fields out of order in the second half", segments(n, except(70, `{"cidr":"10.9.0.0/24","name":"x"}`)), false},
+		{"a bad prefix in the first half", segments(n, except(10, `{"name":"x","cidr":"10.9.0.0/33"}`)), false},
+		{"a bad prefix in the second half", segments(n, except(90, `{"name":"x","cidr":"10.9.0.0/33"}`)), false},
+		{"a syntax error in the first half", segments(n, except(10, `{"name":"x","cidr":"10.9.0.0/24"`)), false},
+		{"a syntax error in the second half", segments(n, except(90, `{"name":"x","cidr":"10.9.0.0/24"`)), false},
+	}
+	before := runtime.NumGoroutine()
+	for _, tt := range tests {
+		want, werr := decodeWith(tt.doc, maxListBytes, reading{generic: true})
+		d := &decoder{data: tt.doc, keep: true, budget: maxListBytes, splitAt: 2}
+		got := new(Plan)
+		fatal := d.run(got)
+		switch {
+		case (fatal != nil || len(d.findings) > 0) != (werr != nil):
+			t.Errorf("%s: findings %v %v, without the shortcuts %v", tt.name, fatal, d.findings, werr)
+		case werr == nil && !reflect.DeepEqual(got, want):
+			t.Errorf("%s: a plan other than the general reading's", tt.name)
+		case (d.helped > 0) != tt.taken:
+			t.Errorf("%s: %d elements taken from the helper, want taken %v", tt.name, d.helped, tt.taken)
+		}
+		if _, err := decodeWith(tt.doc, maxListBytes, reading{splitAt: 2}); fmt.Sprint(err) != fmt.Sprint(werr) {
+			t.Errorf("%s: split %v, without the shortcuts %v", tt.name, err, werr)
+		}
+	}
+	// The helpers have all been joined; their goroutines end right after
+	// handing their result over.
+	for range 200 {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines after the decodes, %d before", runtime.NumGoroutine(), before)
 }
