@@ -140,21 +140,33 @@ type reading struct {
 // decodeWith is DecodeBytes with budget bytes for the lists (tests try
 // the edges of the budget with small ones), read as how says.
 func decodeWith(data []byte, budget uint64, how reading) (*Plan, error) {
+	p, _, err := decodeHelped(data, budget, how)
+	return p, err
+}
+
+// decodeHelped is decodeWith that also says how many elements helpers
+// read (see splitList).
+func decodeHelped(data []byte, budget uint64, how reading) (*Plan, int, error) {
 	d := &decoder{data: data, keep: true, budget: budget, generic: how.generic, splitAt: how.splitAt}
 	p := new(Plan)
-	if fatal := d.run(p); fatal != nil {
-		return nil, &DecodeError{[]Finding{*fatal}}
+	fatal := d.run(p)
+	if d.settled(true); d.reread {
+		how.splitAt = 0
+		return decodeHelped(data, budget, how)
+	}
+	if fatal != nil {
+		return nil, d.helped, &DecodeError{[]Finding{*fatal}}
 	}
 	if d.versionFinding != nil {
-		return nil, &DecodeError{[]Finding{*d.versionFinding}}
+		return nil, d.helped, &DecodeError{[]Finding{*d.versionFinding}}
 	}
 	if d.more > 0 {
 		d.findings = append(d.findings, d.moreFinding())
 	}
 	if len(d.findings) > 0 {
-		return nil, &DecodeError{d.findings}
+		return nil, d.helped, &DecodeError{d.findings}
 	}
-	return p, nil
+	return p, d.helped, nil
 }
 
 // abort is panicked with by the decoder on a problem that ends decoding (a
@@ -197,6 +209,11 @@ type decoder struct {
 	// splitAt is the length from which a list of compact records is read
 	// in two halves at once (see splitList); 0 for never.
 	splitAt int
+	// pending is the helper the decoder went on without (see goOn).
+	pending *tail
+	// reread is set when a helper did not read its tail as taken: the
+	// document is read again without helpers.
+	reread bool
 	// helped counts the elements read by helpers that lists took, for
 	// tests to see that a split was not in vain.
 	helped int
@@ -745,11 +762,11 @@ func (d *decoder) record(n *node, dst unsafe.Pointer) bool {
 // list sized by objectsLeft, without the steps list takes per element. It
 // returns how many it read, and stops before the ',' of any element that
 // is not such a record, which list then reads.
-func (d *decoder) records(n *node, hdr *sliceHeader, h *half) int {
+func (d *decoder) records(n *node, hdr *sliceHeader, t *tail) int {
 	k := 0
 	limit := hdr.cap
-	if h != nil {
-		limit = h.first // the helper's part
+	if t != nil {
+		limit = t.first // the helper's part
 	}
 	for hdr.len < limit && d.pos+1 < len(d.data) && d.data[d.pos] == ',' && d.data[d.pos+1] == '{' {
 		d.pos++
@@ -798,14 +815,14 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 	// read twice.
 	staged := d.keep && n.flat
 	hinted := false
-	var half *half // the second half of a long list, read by a helper
+	var tail *tail // the tail of a long list, read by a helper
 	if staged && !d.generic {
 		if k, end, ok := objectsLeft(n, d.data, d.pos); ok && uint64(k)*elemSize <= d.budget {
 			d.budget -= uint64(k) * elemSize
 			slice.Set(reflect.MakeSlice(n.typ, 0, k))
 			staged, hinted = false, true
-			if half = d.splitList(n.elem, hdr, k, end); half != nil {
-				defer half.wait()
+			if tail = d.splitList(n.elem, hdr, k, end); tail != nil {
+				defer tail.release()
 			}
 		}
 	}
@@ -831,22 +848,15 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 	top := len(d.path) - 1
 	for i := 0; ; i++ {
 		d.path[top].index = i
-		if half != nil && i == half.first {
-			// Where the helper began: take what it read if the list is
-			// read up to there as the helper took it to be.
-			took := d.join(half, hdr, i)
-			half = nil
-			if took > 0 {
-				i += took - 1
-				if !d.next(']') {
-					d.path = d.path[:top]
-					if hdr.len < hdr.cap {
-						d.trim(n, slice)
-					}
-					return
-				}
-				continue
+		if tail != nil && i == tail.first {
+			// Where the helper began: go on without reading the tail if
+			// the list is read up to there as the helper took it to be.
+			if d.goOn(tail, hdr, i) {
+				d.path = d.path[:top]
+				d.next(']')
+				return
 			}
+			tail = nil
 		}
 		if staged && d.keep && i == stageElements {
 			// Longer than the stage: counted from here, placed at its
@@ -914,15 +924,15 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 			d.nullElement()
 		case n.elem.record && d.keep && !d.generic && d.record(n.elem, el):
 			if hinted {
-				i += d.records(n.elem, hdr, half)
+				i += d.records(n.elem, hdr, tail)
 			}
 		default:
 			d.value(n.elem, el) // which reports the end of the document
 		}
 		if !d.comma() && !d.next(']') {
 			d.path = d.path[:top]
-			if half != nil {
-				d.join(half, hdr, i+1) // fewer elements than the helper's start: not taken
+			if tail != nil {
+				d.goOn(tail, hdr, i+1) // fewer elements than the helper's start: not taken
 			}
 			if hinted && d.keep && !unkept && hdr.len < hdr.cap {
 				d.trim(n, slice)

@@ -153,6 +153,10 @@ var adversarial = []struct {
 	// the record reader read every element and then hand it back.
 	{"braces-in-names", `{"version":1,"idc":{"segments":[{"name":"a"}`, `{"name":"{xxxxxxxxxxxxxxxxxxxxxx{","cidr":"10.0.0.0/8"}`, ",", `]}}`},
 	{"records-handed-back", `{"version":1,"idc":{"segments":[{"name":"a"}`, `{"name":"segment-name-of-some-length","cidr":"10.0.0.0/8" }`, ",", `]}}`},
+	// A helper reading a long list's tail (plan's splitList) meets a record
+	// it hands back at the list's very end, after the decoder went on
+	// without it: the document is read a second time, without helpers.
+	{"tail-read-again", `{"version":1,"idc":{"segments":[{"name":"a"}`, `{"name":"segment-name-of-some-length","cidr":"10.0.0.0/8"}`, ",", `,{"name":"b" }]}}`},
 }
 
 func build(head, piece, sep, tail string) []byte {
@@ -209,7 +213,7 @@ func BenchmarkDecodeAdversarial(b *testing.B) {
 // valid JSON, and refused or accepted as intended.
 func TestAdversarialDocuments(t *testing.T) {
 	accepted := map[string]bool{"tiny-ints": true, "duplicate-segments": true, "huge-string": true, "huge-escaped-string": true,
-		"braces-in-names": true, "records-handed-back": true}
+		"braces-in-names": true, "records-handed-back": true, "tail-read-again": true}
 	for _, a := range adversarial {
 		doc := build(a.head, a.piece, a.sep, a.tail)
 		if len(doc) > plan.MaxDocumentBytes || len(doc) < plan.MaxDocumentBytes-64 {
