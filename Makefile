@@ -12,7 +12,7 @@ export HYBRIDPLAN_REQUIRE_FRR     ?= 1
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum
 
-.PHONY: all build wasm run test test-deps test-go test-side test-wasm test-wasm-browser fuzz test-checkptr lint bench clean
+.PHONY: all build wasm run test test-deps test-go test-side test-wasm test-wasm-browser fuzz test-checkptr test-race lint bench clean
 
 all: build
 
@@ -82,9 +82,10 @@ test-go:
 test-side:
 	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; start=$$(date +%s); \
 	  if { $(MAKE) --no-print-directory test-wasm && $(MAKE) --no-print-directory test-wasm-browser && \
-	       $(MAKE) --no-print-directory fuzz && $(MAKE) --no-print-directory test-checkptr; } >"$$log" 2>&1; then rc=0; else rc=$$?; fi; \
-	  echo "=== test-side (test-wasm, test-wasm-browser, fuzz, test-checkptr), $$(( $$(date +%s) - start )) s:"; cat "$$log"; \
-	  if [ $$rc -ne 0 ]; then echo "=== test-side FAILED (test-wasm, test-wasm-browser, fuzz or test-checkptr: see above)"; exit 1; fi
+	       $(MAKE) --no-print-directory fuzz && $(MAKE) --no-print-directory test-checkptr && \
+	       $(MAKE) --no-print-directory test-race; } >"$$log" 2>&1; then rc=0; else rc=$$?; fi; \
+	  echo "=== test-side (test-wasm, test-wasm-browser, fuzz, test-checkptr, test-race), $$(( $$(date +%s) - start )) s:"; cat "$$log"; \
+	  if [ $$rc -ne 0 ]; then echo "=== test-side FAILED (test-wasm, test-wasm-browser, fuzz, test-checkptr or test-race: see above)"; exit 1; fi
 
 # The packages that run in the browser, tested as js/wasm under Node. There
 # is no browser or router inside that runtime, so those tests may skip there.
@@ -108,6 +109,12 @@ test-wasm-browser:
 # compiler's pointer checks, which fail on arithmetic leaving an allocation.
 test-checkptr:
 	$(GO) test -count=1 -gcflags=all=-d=checkptr ./pkg/plan/ ./pkg/plan/decodebench/
+
+# The decoder's helper goroutine (pkg/plan/decode_split.go) writes the
+# elements of a list while the decoder reads on: its tests, every way a
+# helper's tail is taken or read again, run with the race detector.
+test-race:
+	$(GO) test -count=1 -race -run 'TestDecodeSplit' ./pkg/plan/
 
 # Each fuzz target for a bounded time (go test runs one target at a time).
 fuzz:
