@@ -56,14 +56,14 @@ type tailRead struct {
 // splitList starts a helper on the tail of the list of count records
 // from d.pos (its first element) to end (its ']', as objectsLeft found
 // them), into the list hdr sized for them, if the list is long enough
-// (d.splitAt), no other helper is out and the list has a "},{" where its
-// tail should start (or the tail is the whole list). The brace count of
-// the head says which element the helper starts at; where braces sit in
-// strings it is wrong, and the decoder then does not take the helper's
-// elements (see goOn).
+// (d.splitAt), no other helper is out, none has failed, and the list has
+// a "},{" where its tail should start (or the tail is the whole list).
+// The brace count of the head says which element the helper starts at;
+// where braces sit in strings it is wrong, and the decoder then does not
+// take the helper's elements (see goOn).
 func (d *decoder) splitList(elem *node, hdr *sliceHeader, count, end int) *tail {
-	if d.splitAt == 0 || count < d.splitAt || !elem.record || !d.settled(false) {
-		return nil
+	if d.splitAt == 0 || count < d.splitAt || !elem.record || !d.settled(false) || d.reread {
+		return nil // once the document is to be read again, helping is in vain
 	}
 	from := d.pos
 	// Even work: the helper reads the tail, the decoder the head and
