@@ -206,8 +206,8 @@ type decoder struct {
 	keyScratch []byte // unescaped field names
 	// generic turns off record and objectsLeft (see reading).
 	generic bool
-	// splitAt is the length from which a list of compact records is read
-	// in two halves at once (see splitList); 0 for never.
+	// splitAt is the length from which a list of compact records has its
+	// tail read by a helper (see splitList); 0 for never.
 	splitAt int
 	// pending is the helper the decoder went on without (see goOn).
 	pending *tail
@@ -758,10 +758,11 @@ func (d *decoder) record(n *node, dst unsafe.Pointer) bool {
 }
 
 // records reads the compact records that follow the one just read into
-// the list hdr, in place, while the list has room: the common case of a
-// list sized by objectsLeft, without the steps list takes per element. It
-// returns how many it read, and stops before the ',' of any element that
-// is not such a record, which list then reads.
+// the list hdr, in place, while the list has room (up to the helper's
+// part t, if any): the common case of a list sized by objectsLeft, without
+// the steps list takes per element. It returns how many it read, and stops
+// before the ',' of any element that is not such a record, which list then
+// reads.
 func (d *decoder) records(n *node, hdr *sliceHeader, t *tail) int {
 	k := 0
 	limit := hdr.cap
@@ -932,7 +933,7 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 		if !d.comma() && !d.next(']') {
 			d.path = d.path[:top]
 			if tail != nil {
-				d.goOn(tail, hdr, i+1) // fewer elements than the helper's start: not taken
+				tail.drop(hdr) // the list ended before the helper's start
 			}
 			if hinted && d.keep && !unkept && hdr.len < hdr.cap {
 				d.trim(n, slice)
@@ -951,12 +952,11 @@ func (d *decoder) list(n *node, dst unsafe.Pointer) {
 
 // objectsLeft counts the elements of a list of objects from data[from]
 // (its first element's first byte) to its end (returned: the ']'), by the
-// '{' bytes between,
-// where it can tell where the list ends without reading it: at the first
-// ']', when there is no '[' or escape before it and it is outside any
-// string (an even number of '"' before it). The bytes package counts at
-// several times countElements' speed (in assembly on most platforms),
-// which a list of a hundred thousand segments notices.
+// '{' bytes between, where it can tell where the list ends without
+// reading it: at the first ']', when there is no '[' or escape before it
+// and it is outside any string (an even number of '"' before it). The
+// bytes package counts at several times countElements' speed (in assembly
+// on most platforms), which a list of a hundred thousand segments notices.
 //
 // Each object has its '{', so the count is not below the elements that are
 // objects (an element that is not one is a finding, and then nothing is

@@ -87,18 +87,13 @@ func (d *decoder) splitList(elem *node, hdr *sliceHeader, count, end int) *tail 
 	helper := &decoder{data: d.data, pos: start, depth: d.depth, keep: true}
 	base, limit := hdr.data, hdr.cap
 	go func() {
+		// The same reading as the decoder's for a run of records.
 		r := tailRead{}
-		for first+r.n < limit && helper.record(elem, unsafe.Add(base, uintptr(first+r.n)*elem.size)) {
-			r.n++
-			p := helper.pos
-			if p < len(helper.data) && helper.data[p] == ']' {
-				r.end, r.whole = p, true
-				break
-			}
-			if p+1 >= len(helper.data) || helper.data[p] != ',' || helper.data[p+1] != '{' {
-				break
-			}
-			helper.pos = p + 1
+		if first < limit && helper.record(elem, unsafe.Add(base, uintptr(first)*elem.size)) {
+			h := sliceHeader{data: base, len: first + 1, cap: limit}
+			helper.records(elem, &h, nil)
+			r.n, r.end = h.len-first, helper.pos
+			r.whole = r.end < len(helper.data) && helper.data[r.end] == ']'
 		}
 		t.result <- r
 	}()
@@ -126,11 +121,11 @@ func (t *tail) finished() bool {
 }
 
 // goOn is called where the decoder, reading the list hdr, is at its i-th
-// element, the helper's first, or at the list's end before it. If the
-// decoder is where the helper began, it takes the helper's elements
-// unseen (the list is as long as counted, the decoder is at its ']', and
-// settle checks them) and reports true. Otherwise it waits for the helper
-// and clears what it wrote, for the decoder to read the rest itself.
+// element, the helper's first. If the decoder is where the helper began,
+// it takes the helper's elements unseen (the list is as long as counted,
+// the decoder is at its ']', and settled checks them) and reports true.
+// Otherwise it drops the helper's elements, for the decoder to read the
+// rest itself.
 func (d *decoder) goOn(t *tail, hdr *sliceHeader, i int) bool {
 	if d.keep && i == t.first && hdr.len == i && d.pos == t.start && !t.stopped() {
 		hdr.len = t.count
@@ -139,11 +134,17 @@ func (d *decoder) goOn(t *tail, hdr *sliceHeader, i int) bool {
 		d.pending = t
 		return true
 	}
+	t.drop(hdr)
+	return false
+}
+
+// drop waits for the helper and clears the elements it wrote into the
+// list hdr: the decoder reads them itself, or the list ended before them.
+func (t *tail) drop(hdr *sliceHeader) {
 	t.wait()
 	if t.read.n > 0 {
 		reflect.SliceAt(t.elem.typ, unsafe.Add(hdr.data, uintptr(t.first)*t.elem.size), t.read.n).Clear()
 	}
-	return false
 }
 
 // stopped reports whether the helper is known to have stopped short of

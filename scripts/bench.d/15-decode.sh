@@ -37,16 +37,12 @@ awk '
     return ""
   }
   function lower(a, b) { return (a == "" || b + 0 < a + 0) ? b : a }
-  FILENAME ~ /single/ && /^BenchmarkDecode\// {
-    split($1, a, "/"); size = a[2]; sub(/-[0-9]+$/, "", size); sub(/^blocks=/, "", size)
-    s = "1:" size
-    dec[s] = lower(dec[s], field($0, "decode-ns/op")); chk[s] = lower(chk[s], field($0, "check-ns/op"))
-    ratios[s, ++nr[s]] = field($0, "decode/check")
-    next
-  }
+  # Rows keyed by size; the -cpu 1 rounds (files single.*) by "1:" size,
+  # outside the table.
   /^BenchmarkDecode\// {
     split($1, a, "/"); size = a[2]; sub(/-[0-9]+$/, "", size); sub(/^blocks=/, "", size)
-    if (!(size in seen)) { seen[size] = 1; sizes[++nsizes] = size }
+    if (FILENAME ~ /single/) size = "1:" size
+    else if (!(size in seen)) { seen[size] = 1; sizes[++nsizes] = size }
     dec[size] = lower(dec[size], field($0, "decode-ns/op"))
     chk[size] = lower(chk[size], field($0, "check-ns/op"))
     bop[size] = lower(bop[size], field($0, "decode-B/op"))
